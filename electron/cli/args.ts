@@ -1,0 +1,86 @@
+// Parses `sipladder check` flags into validated CheckOptions, or usage errors.
+import { parseArgs } from 'node:util';
+import { validateCheckOptions, type CheckOptions } from '../../shared/model/check-options.js';
+import type { Transport } from '../../shared/model/trace.js';
+
+export const CHECK_USAGE = `Usage: sipladder check --server HOST --user USER [options]
+
+  --server HOST          registrar host name, IP address, or SIP domain (RFC 3263 discovery)
+  --user USER            user part of the address-of-record
+  --domain DOMAIN        domain of the address-of-record (default: the server)
+  --auth-user NAME       digest user name, if different from --user
+  --password-env VAR     read the password from environment variable VAR
+  --password-stdin       read the password from the first line of standard input
+  --transports LIST      comma-separated: udp,tcp,tls,ws,wss (default: udp,tcp,tls)
+  --port N               SIP port for UDP and TCP (default: SRV, else 5060)
+  --tls-port N           port for TLS (default: SRV, else 5061)
+  --ws-port N / --wss-port N   WebSocket ports (default 80 / 443); --ws-path PATH (default /)
+  --source-port N        also try UDP from this local port
+  --fixed-port N         local port for the "fixed 5060" attempt (default 5060)
+  --ca-file FILE         extra CA certificate (PEM) to trust for TLS
+  --insecure             continue when the TLS certificate does not verify (to isolate network problems)
+  --json                 print the full results as JSON (schema in README)
+
+Exit codes: 0 registered over at least one attempt, 1 registration failed everywhere, 2 usage error.`;
+
+export interface ParsedCheck {
+  options: CheckOptions;
+  json: boolean;
+  passwordFrom?: { env: string } | { stdin: true };
+  caFile?: string;
+}
+
+export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck } | { ok: false; errors: string[] } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        server: { type: 'string' }, user: { type: 'string' }, domain: { type: 'string' }, 'auth-user': { type: 'string' },
+        'password-env': { type: 'string' }, 'password-stdin': { type: 'boolean' }, transports: { type: 'string' },
+        port: { type: 'string' }, 'tls-port': { type: 'string' }, 'ws-port': { type: 'string' }, 'wss-port': { type: 'string' },
+        'ws-path': { type: 'string' }, 'source-port': { type: 'string' }, 'fixed-port': { type: 'string' },
+        'ca-file': { type: 'string' }, insecure: { type: 'boolean' }, json: { type: 'boolean' },
+      },
+    }));
+  } catch (e) {
+    return { ok: false, errors: [(e as Error).message] };
+  }
+  const errors: string[] = [];
+  const num = (flag: string): number | undefined => {
+    const v = values[flag];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!/^\d+$/.test(String(v)) || n < 1 || n > 65535) {
+      errors.push(`--${flag} must be a port number from 1 to 65535, got "${v}"`);
+      return undefined;
+    }
+    return n;
+  };
+  const port = num('port');
+  const ports: Partial<Record<Transport, number>> = {};
+  if (port !== undefined) ports.udp = ports.tcp = port;
+  const tlsPort = num('tls-port');
+  if (tlsPort !== undefined) ports.tls = tlsPort;
+  ports.ws = num('ws-port') ?? ports.ws;
+  ports.wss = num('wss-port') ?? ports.wss;
+  for (const k of Object.keys(ports) as Transport[]) if (ports[k] === undefined) delete ports[k];
+  if (values['password-env'] && values['password-stdin']) errors.push('use either --password-env or --password-stdin, not both');
+  const transports = String(values.transports ?? 'udp,tcp,tls').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const v = validateCheckOptions({
+    server: values.server, user: values.user, domain: values.domain, authUser: values['auth-user'], transports, ports,
+    sourcePort: num('source-port'), fixedSourcePort: num('fixed-port'), tlsVerify: !values.insecure, wsPath: values['ws-path'],
+  });
+  if (!v.ok) errors.push(...v.errors.map((e) => e.replace(/^server /, '--server ').replace(/^user /, '--user ')));
+  if (errors.length || !v.ok) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      options: v.value,
+      json: Boolean(values.json),
+      passwordFrom: values['password-env'] ? { env: String(values['password-env']) } : values['password-stdin'] ? { stdin: true } : undefined,
+      caFile: values['ca-file'] as string | undefined,
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// `sipladder` command line: check an account from a terminal or a script.
+import { readFile } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import { check } from '../engine/check.js';
+import { defaultDeps } from '../engine/deps.js';
+import { TOOL_VERSION } from '../engine/version.js';
+import { CHECK_USAGE, parseCheckArgs } from './args.js';
+import { attemptTable } from './table.js';
+
+export interface CliIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  env: Record<string, string | undefined>;
+}
+
+const USAGE = `sipladder ${TOOL_VERSION}: why won't my SIP phone register?
+
+Commands:
+  check    probe a SIP account over UDP/TCP/TLS/WS from different source ports
+  start    open the desktop app
+  help     this text
+
+${CHECK_USAGE}`;
+
+/** Limit for --password-stdin: one line, no more. */
+const MAX_STDIN_BYTES = 4096;
+
+async function readFirstLine(stream: Readable): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) {
+    text += chunk.toString();
+    if (text.includes('\n') || text.length > MAX_STDIN_BYTES) break;
+  }
+  return text.split(/\r?\n/)[0] ?? '';
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  const say = (s: string): void => void io.stdout.write(s + '\n');
+  const complain = (s: string): void => void io.stderr.write(s + '\n');
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    say(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '--version') {
+    say(TOOL_VERSION);
+    return 0;
+  }
+  if (command === 'start') {
+    complain('The desktop app is not part of this build yet; use `sipladder check` (see `sipladder help`).');
+    return 2;
+  }
+  if (command !== 'check') {
+    complain(`sipladder: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  const parsed = parseCheckArgs(rest);
+  if (!parsed.ok) {
+    complain(parsed.errors.map((e) => `sipladder check: ${e}`).join('\n') + `\n\n${CHECK_USAGE}`);
+    return 2;
+  }
+  const { options, json, passwordFrom, caFile } = parsed.value;
+  if (passwordFrom && 'env' in passwordFrom) {
+    const pw = io.env[passwordFrom.env];
+    if (pw === undefined) {
+      complain(`sipladder check: environment variable ${passwordFrom.env} is not set`);
+      return 2;
+    }
+    options.password = pw;
+  } else if (passwordFrom) {
+    options.password = await readFirstLine(io.stdin);
+  }
+  if (caFile) {
+    try {
+      options.caPem = await readFile(caFile, 'utf8');
+    } catch (e) {
+      complain(`sipladder check: cannot read --ca-file ${caFile}: ${(e as Error).message}`);
+      return 2;
+    }
+  }
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  try {
+    const result = await check(options, defaultDeps(), {
+      signal: abort.signal,
+      onProgress: json ? undefined : (e) => {
+        if (e.type === 'dns') complain(`  dns: ${e.text}`);
+        if (e.type === 'attempt-finished') complain(`  attempt ${e.attempt}: ${e.outcome} (${(e.durationMs / 1000).toFixed(2)} s)`);
+      },
+    });
+    say(json ? JSON.stringify(result, null, 2) : attemptTable(result));
+    return result.attempts.some((a) => a.outcome === 'registered') ? 0 : 1;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

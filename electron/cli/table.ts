@@ -1,0 +1,31 @@
+// Plain-text views of a CheckResult for the terminal.
+import type { CheckResult } from '../../shared/model/results.js';
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+export function attemptTable(r: CheckResult): string {
+  const rows = r.attempts.map((a) => [
+    a.label,
+    `${a.target.address || a.target.host}:${a.target.port}`,
+    a.localPort !== undefined ? String(a.localPort) : '-',
+    a.outcome + (a.status ? ` ${a.status}` : ''),
+    `${(a.durationMs / 1000).toFixed(2)} s`,
+    a.via?.received || a.via?.rport ? `${a.via.received ?? '?'}:${a.via.rport ?? '?'}` : '-',
+  ]);
+  const head = ['ATTEMPT', 'SERVER', 'LOCAL PORT', 'OUTCOME', 'TIME', 'SEEN AS'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => pad(c, widths[i]!)).join('  ').trimEnd();
+  const out = [line(head), ...rows.map(line)];
+  out.push('');
+  for (const a of r.attempts) out.push(`${a.label}: ${a.detail}`);
+  for (const a of r.attempts.filter((x) => x.tls)) {
+    const c = a.tls!.certificate;
+    out.push(`${a.label} TLS: ${a.tls!.protocol ?? '?'} ${a.tls!.cipher ?? ''}, certificate ${a.tls!.verified ? 'verified' : 'NOT verified (' + a.tls!.verifyError + ')'}` +
+      (c ? `; issuer ${c.issuer}; valid until ${c.validTo}; names ${c.subjectAltNames.join(' ') || c.subject}` : ''));
+  }
+  if (r.authFailures > 0) out.push(`Credentials were rejected ${r.authFailures} time(s); no further attempts were made with them.`);
+  out.push(`Checked in ${(r.durationMs / 1000).toFixed(2)} s.`);
+  return out.join('\n');
+}

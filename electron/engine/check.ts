@@ -1,0 +1,109 @@
+// Orchestrates a full check: resolve the server (RFC 3263), plan the attempt matrix, run every
+// attempt concurrently under one deadline and the run-wide safety guards, and collect the trace.
+import { RESULTS_SCHEMA_VERSION, type AttemptResult, type CheckResult } from '../../shared/model/results.js';
+import type { CheckOptions } from '../../shared/model/check-options.js';
+import type { Transport } from '../../shared/model/trace.js';
+import type { EngineDeps } from './deps.js';
+import { resolveTargets } from './dns.js';
+import { runRegisterAttempt, type AttemptPlan } from './register-attempt.js';
+import { AuthGate, RateLimiter } from './safety.js';
+import { TraceRecorder } from './trace-recorder.js';
+import { TOOL_VERSION } from './version.js';
+
+/** Every attempt ends by this time after the start, whatever the network does; removing a binding may add UNREGISTER_DEADLINE_MS. */
+export const CHECK_DEADLINE_MS = 8000;
+/** The classic SIP port whose inbound UDP some ISPs filter (seed story 000). */
+export const SIP_PORT = 5060;
+
+export type ProgressEvent =
+  | { type: 'dns'; text: string }
+  | { type: 'attempt-started'; attempt: number; label: string }
+  | { type: 'attempt-step'; attempt: number; text: string }
+  | { type: 'attempt-finished'; attempt: number; outcome: AttemptResult['outcome']; durationMs: number };
+
+export interface CheckHooks {
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export function planAttempts(transports: Transport[], targets: Partial<Record<Transport, Array<{ host: string; address: string; port: number }>>>, o: CheckOptions): AttemptPlan[] {
+  const plans: AttemptPlan[] = [];
+  const add = (p: Omit<AttemptPlan, 'id'>): void => void plans.push({ id: plans.length + 1, ...p });
+  for (const transport of transports) {
+    (targets[transport] ?? []).forEach((target, i) => {
+      const where = i === 0 ? '' : ` (${target.host})`;
+      if (transport === 'udp' && i === 0) {
+        // The source-port matrix of seed 000: fixed 5060 vs ephemeral, with and without rport (RFC 3581).
+        const fixed = o.fixedSourcePort ?? SIP_PORT;
+        add({ label: `UDP from port ${fixed}`, transport, target, sourcePortMode: 'fixed-5060', localPort: fixed, rport: true });
+        add({ label: 'UDP from an ephemeral port', transport, target, sourcePortMode: 'ephemeral', rport: true });
+        add({ label: 'UDP from an ephemeral port, no rport', transport, target, sourcePortMode: 'ephemeral', rport: false });
+        if (o.sourcePort !== undefined && o.sourcePort !== fixed) {
+          add({ label: `UDP from port ${o.sourcePort}`, transport, target, sourcePortMode: 'user', localPort: o.sourcePort, rport: true });
+        }
+      } else {
+        add({ label: `${transport.toUpperCase()}${where}`, transport, target, sourcePortMode: 'ephemeral', rport: true });
+      }
+    });
+  }
+  return plans;
+}
+
+export async function check(o: CheckOptions, deps: EngineDeps, hooks: CheckHooks = {}): Promise<CheckResult> {
+  const t0 = deps.clock.now();
+  const trace = new TraceRecorder(deps.clock, t0);
+  const run = new AbortController();
+  const stopOnUser = (): void => run.abort(hooks.signal?.reason);
+  hooks.signal?.addEventListener('abort', stopOnUser, { once: true });
+  const cancelDeadline = deps.clock.setTimer(() => run.abort(new Error('check deadline')), CHECK_DEADLINE_MS);
+  const domain = o.domain ?? o.server;
+  try {
+    const resolution = await resolveTargets({
+      server: o.server, ports: o.ports ?? {}, transports: o.transports, resolver: deps.resolver, now: deps.clock.now,
+      onStep: (s) => {
+        const text = `${s.type} ${s.query}: ${s.error ?? (s.answers.join(', ') || 'no records')}`;
+        trace.add({ attempt: 0, kind: 'dns', note: text });
+        hooks.onProgress?.({ type: 'dns', text });
+      },
+    });
+    const plans = planAttempts(o.transports, resolution.targets, o);
+    const rate = new RateLimiter(deps.clock);
+    const auth = new AuthGate();
+    const deadlineAt = t0 + CHECK_DEADLINE_MS;
+    const dnsFailures: AttemptResult[] = o.transports.filter((t) => resolution.errors[t]).map((t, i) => ({
+      id: plans.length + i + 1, label: t.toUpperCase(), transport: t, target: { host: o.server, address: '', port: o.ports?.[t] ?? 0 },
+      sourcePortMode: 'ephemeral', rport: true, outcome: 'dns-failure', detail: resolution.errors[t]!, durationMs: 0, startedAt: 0,
+      requestsSent: 0, retransmissions: 0, responsesFromElsewhere: [], traceSeqs: [],
+    }));
+    const attempts = await Promise.all(plans.map((plan) => {
+      hooks.onProgress?.({ type: 'attempt-started', attempt: plan.id, label: plan.label });
+      return runRegisterAttempt({
+        plan, deps, trace, rate, auth, signal: run.signal, deadlineAt,
+        account: { user: o.user, authUser: o.authUser ?? o.user, domain, password: o.password },
+        tlsVerify: o.tlsVerify ?? true, caPem: o.caPem, wsPath: o.wsPath ?? '/',
+        onStep: (attempt, text) => hooks.onProgress?.({ type: 'attempt-step', attempt, text }),
+      }).then((r) => {
+        if (r.outcome === 'aborted' && !hooks.signal?.aborted) r.outcome = 'no-response';
+        hooks.onProgress?.({ type: 'attempt-finished', attempt: r.id, outcome: r.outcome, durationMs: r.durationMs });
+        return r;
+      });
+    }));
+    return {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      tool: { name: 'sipladder', version: TOOL_VERSION },
+      startedAt: new Date().toISOString(),
+      durationMs: Math.round(deps.clock.now() - t0),
+      account: {
+        server: o.server, domain, user: o.user, authUser: o.authUser ?? o.user, transports: o.transports,
+        passwordGiven: o.password !== undefined, ...(o.ports && Object.keys(o.ports).length ? { ports: o.ports } : {}),
+      },
+      dns: resolution.steps,
+      attempts: [...attempts, ...dnsFailures],
+      authFailures: auth.failureCount,
+      trace: trace.events,
+    };
+  } finally {
+    cancelDeadline();
+    hooks.signal?.removeEventListener('abort', stopOnUser);
+  }
+}

@@ -1,0 +1,323 @@
+// One registration attempt over one flow: REGISTER, answer the digest challenge, then remove
+// the binding again (RFC 3261 §10.2). It reports what happened; it never judges why.
+import { answerChallenge, pickChallenge, type DigestChallenge } from '../../shared/sip/digest.js';
+import { idSource } from '../../shared/sip/ids.js';
+import type { SipResponse } from '../../shared/sip/message.js';
+import { parseMessage } from '../../shared/sip/parse.js';
+import { buildRegister } from '../../shared/sip/register-request.js';
+import { serialize } from '../../shared/sip/serialize.js';
+import { T1_MS, T2_MS, TIMER_F_MS } from '../../shared/sip/timers.js';
+import type { AttemptOutcome, AttemptResult, SourcePortMode } from '../../shared/model/results.js';
+import type { Endpoint, Transport } from '../../shared/model/trace.js';
+import type { EngineDeps } from './deps.js';
+import type { Target } from './dns.js';
+import type { AuthGate, RateLimiter } from './safety.js';
+import type { ChannelFailure, SipChannel } from './transports/channel.js';
+import type { TraceRecorder } from './trace-recorder.js';
+
+/** Wait for a final response to one REGISTER; covers Timer E sends at 0, 0.5, 1.5 s (and 3.5 s when the deadline allows). */
+export const REGISTER_DEADLINE_MS = 3500;
+/** Wait for the response to the de-registration. */
+export const UNREGISTER_DEADLINE_MS = 1500;
+/** TCP/TLS/WS connection set-up. */
+export const CONNECT_DEADLINE_MS = 2500;
+/** Short-lived bindings: if the removal is lost, the server drops the binding soon anyway. */
+export const REGISTER_EXPIRES_S = 60;
+
+export interface AttemptPlan {
+  id: number;
+  label: string;
+  transport: Transport;
+  target: Target;
+  sourcePortMode: SourcePortMode;
+  localPort?: number;
+  rport: boolean;
+}
+
+export interface AttemptContext {
+  plan: AttemptPlan;
+  account: { user: string; authUser: string; domain: string; password?: string };
+  deps: EngineDeps;
+  trace: TraceRecorder;
+  rate: RateLimiter;
+  auth: AuthGate;
+  signal: AbortSignal;
+  /** Absolute deadline (deps.clock time) for the whole attempt. */
+  deadlineAt: number;
+  tlsVerify: boolean;
+  caPem?: string;
+  wsPath: string;
+  onStep?: (attempt: number, text: string) => void;
+}
+
+type TxOutcome =
+  | { kind: 'response'; msg: SipResponse; from: Endpoint }
+  | { kind: 'timeout'; sends: number; waitedMs: number; cappedByRun: boolean }
+  | { kind: 'failure'; outcome: ChannelFailure; detail: string };
+
+/** Runs one attempt; always resolves, never throws. */
+export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptResult> {
+  const { plan, deps, trace } = ctx;
+  const startedAt = trace.elapsed();
+  const t0 = deps.clock.now();
+  const traceSeqs: number[] = [];
+  const note = (kind: 'socket' | 'timer' | 'tls', text: string, extra: Partial<Parameters<TraceRecorder['add']>[0]> = {}): void => {
+    const seq = trace.add({ attempt: plan.id, kind, transport: plan.transport, note: text, ...extra });
+    if (seq > 0) traceSeqs.push(seq);
+  };
+  const result: AttemptResult = {
+    id: plan.id, label: plan.label, transport: plan.transport, target: { ...plan.target }, sourcePortMode: plan.sourcePortMode,
+    rport: plan.rport, outcome: 'no-response', detail: '', durationMs: 0, startedAt, requestsSent: 0, retransmissions: 0,
+    responsesFromElsewhere: [], traceSeqs,
+  };
+  const end = (outcome: AttemptOutcome, detail: string, status?: SipResponse): AttemptResult => {
+    result.outcome = outcome;
+    result.detail = detail;
+    if (status) {
+      result.status = status.status;
+      result.reason = status.reason;
+    }
+    result.durationMs = Math.round(deps.clock.now() - t0);
+    ctx.onStep?.(plan.id, `${outcome}: ${detail}`);
+    return result;
+  };
+
+  // Messages and failures are queued; the transaction loop below consumes them.
+  const inbox: Array<{ bytes: Uint8Array; from: Endpoint } | { failure: ChannelFailure; detail: string }> = [];
+  let wake: (() => void) | null = null;
+  const push = (item: (typeof inbox)[number]): void => {
+    inbox.push(item);
+    wake?.();
+  };
+  const remote = { address: plan.target.address, port: plan.target.port };
+  ctx.onStep?.(plan.id, `connecting to ${plan.target.host} (${remote.address}:${remote.port}) over ${plan.transport.toUpperCase()}`);
+  note('socket', `open ${plan.transport} to ${remote.address}:${remote.port}${plan.localPort !== undefined ? ` from local port ${plan.localPort}` : ''}`, { remote });
+  const opened = await deps.openChannel({
+    transport: plan.transport, host: plan.target.host, remote, localPort: plan.localPort, tlsVerify: ctx.tlsVerify, caPem: ctx.caPem,
+    wsPath: ctx.wsPath, connectTimeoutMs: Math.max(1, Math.min(CONNECT_DEADLINE_MS, ctx.deadlineAt - deps.clock.now())), signal: ctx.signal,
+    handlers: {
+      message: (bytes, from) => push({ bytes, from }),
+      other: (bytes, text) => note('socket', text, { bytes, remote }),
+      failure: (failure, detail) => push({ failure, detail }),
+    },
+  });
+  if (opened.tls) {
+    result.tls = opened.tls;
+    const c = opened.tls.certificate;
+    note('tls', `TLS ${opened.tls.protocol ?? ''} ${opened.tls.cipher ?? ''}; certificate ${opened.tls.verified ? 'verified' : `NOT verified: ${opened.tls.verifyError}`}${c ? `; subject ${c.subject}; issuer ${c.issuer}; valid ${c.validFrom} to ${c.validTo}` : ''}`.replace(/\s+/g, ' '), { remote });
+  }
+  if (!opened.ok) {
+    result.localPort = opened.localPort;
+    note('socket', `open failed: ${opened.detail}`, { remote });
+    return end(opened.outcome, opened.detail);
+  }
+  const channel: SipChannel = opened.channel;
+  result.localPort = channel.local.port;
+  result.localAddress = channel.local.address;
+  note('socket', `connected: local ${channel.local.address}:${channel.local.port}${opened.note ? `; ${opened.note}` : ''}`, { local: channel.local, remote });
+
+  const ids = idSource(deps.random);
+  const wsHost = `${ids.tag()}.invalid`;
+  const callId = ids.callId();
+  const fromTag = ids.tag();
+  let cseq = 0;
+
+  /** Sends one request and waits for its final response (RFC 3261 §17.1.2 non-INVITE client transaction). */
+  const transaction = async (bytes: Uint8Array, branch: string, waitMs: number, what: string, signal: AbortSignal): Promise<TxOutcome> => {
+    const started = deps.clock.now();
+    // Removing a binding is allowed past the check deadline (bounded by its own deadline): never leave one behind.
+    const deadline = signal === ctx.signal ? Math.min(started + waitMs, ctx.deadlineAt) : started + waitMs;
+    const cappedByRun = deadline < started + waitMs;
+    let sends = 0;
+    let nextSend = started;
+    let interval = T1_MS;
+    const reliable = plan.transport !== 'udp';
+    for (;;) {
+      if (signal.aborted) return { kind: 'failure', outcome: 'aborted', detail: 'cancelled' };
+      const now = deps.clock.now();
+      if (now >= nextSend && (sends === 0 || !reliable)) {
+        await ctx.rate.take(remote.address, signal).catch(() => undefined);
+        if (signal.aborted) continue;
+        channel.send(bytes);
+        const seq = trace.add({ attempt: plan.id, kind: 'sent', transport: plan.transport, local: channel.local, remote, bytes, note: sends === 0 ? what : `${what} (retransmission ${sends})` });
+        if (seq > 0) traceSeqs.push(seq);
+        result.requestsSent++;
+        if (sends > 0) result.retransmissions++;
+        sends++;
+        // Timer E (§17.1.2.2): retransmit at T1, 2*T1, ... capped at T2; reliable transports never retransmit.
+        nextSend = reliable ? Infinity : deps.clock.now() + interval;
+        interval = Math.min(interval * 2, T2_MS);
+      }
+      while (inbox.length > 0) {
+        const item = inbox.shift()!;
+        if ('failure' in item) {
+          note('socket', `${item.failure}: ${item.detail}`, { remote });
+          return { kind: 'failure', outcome: item.failure, detail: item.detail };
+        }
+        const seq = trace.add({ attempt: plan.id, kind: 'received', transport: plan.transport, local: channel.local, remote: item.from, bytes: item.bytes });
+        if (seq > 0) traceSeqs.push(seq);
+        const parsed = parseMessage(item.bytes);
+        if (!parsed.ok) {
+          note('socket', `unparseable message ignored: ${parsed.error.reason} at byte ${parsed.error.offset}`);
+          if (reliable) return { kind: 'failure', outcome: 'protocol-error', detail: `server sent invalid SIP: ${parsed.error.reason} at byte ${parsed.error.offset}` };
+          continue;
+        }
+        const msg = parsed.message;
+        // Matching rule of RFC 3261 §17.1.3: top Via branch and CSeq method; Call-ID checked too.
+        const mismatch = msg.kind !== 'response' ? 'a request, not a response'
+          : msg.via[0]?.params.branch !== branch ? `branch ${msg.via[0]?.params.branch ?? '(none)'} is not ours`
+            : msg.cseq?.method !== 'REGISTER' ? 'CSeq method is not REGISTER'
+              : msg.callId !== callId ? `Call-ID ${msg.callId ?? '(none)'} is not ours` : '';
+        if (mismatch) {
+          note('socket', `message ignored: ${mismatch}`);
+          continue;
+        }
+        const res = msg as SipResponse;
+        if (item.from.address !== remote.address || item.from.port !== remote.port) {
+          result.responsesFromElsewhere.push(item.from);
+          note('socket', `response came from ${item.from.address}:${item.from.port}, not from ${remote.address}:${remote.port} where the request went`);
+        }
+        if (!result.via) {
+          const v = res.via[0]!;
+          const rport = v.params.rport;
+          result.via = {
+            sentBy: `${v.host}${v.port !== undefined ? ':' + v.port : ''}`, rportRequested: plan.rport,
+            received: v.params.received ?? undefined, rport: rport ? Number(rport) : undefined,
+          };
+        }
+        if (res.status >= 200) return { kind: 'response', msg: res, from: item.from };
+        // Provisional: stop fast retransmission and continue at T2 (§17.1.2.2 Proceeding state).
+        interval = T2_MS;
+        nextSend = reliable ? Infinity : Math.max(nextSend, deps.clock.now() + T2_MS);
+      }
+      const now2 = deps.clock.now();
+      if (now2 >= deadline) return { kind: 'timeout', sends, waitedMs: Math.round(now2 - started), cappedByRun };
+      await new Promise<void>((resolve) => {
+        let cancel = (): void => undefined;
+        const done = (): void => {
+          cancel();
+          signal.removeEventListener('abort', done);
+          wake = null;
+          resolve();
+        };
+        wake = done;
+        signal.addEventListener('abort', done, { once: true });
+        cancel = deps.clock.setTimer(done, Math.max(0, Math.min(deadline, nextSend) - now2));
+      });
+    }
+  };
+
+  const register = (expires: number, extra: Array<readonly [string, string]>, what: string, signal = ctx.signal): Promise<TxOutcome> => {
+    const branch = ids.branch();
+    cseq++;
+    const built = buildRegister({
+      transport: plan.transport, domain: ctx.account.domain, user: ctx.account.user, local: channel.local, rport: plan.rport,
+      branch, callId, fromTag, cseq, expires, extra,
+    }, wsHost);
+    const waitMs = expires === 0 ? UNREGISTER_DEADLINE_MS : REGISTER_DEADLINE_MS;
+    ctx.onStep?.(plan.id, what);
+    return transaction(serialize(built.message), branch, waitMs, what, signal);
+  };
+  const requestUri = `sip:${ctx.account.domain.includes(':') && !ctx.account.domain.startsWith('[') ? `[${ctx.account.domain}]` : ctx.account.domain}`;
+  let nc = 0;
+  let challenge: DigestChallenge | undefined;
+  const credentials = (): Array<readonly [string, string]> => {
+    if (!challenge || ctx.account.password === undefined) return [];
+    const a = answerChallenge({ challenge, username: ctx.account.authUser, password: ctx.account.password, method: 'REGISTER', uri: requestUri, cnonce: ids.cnonce(), nc: ++nc });
+    return [[a.headerName, a.headerValue]];
+  };
+  const silence = (tx: Extract<TxOutcome, { kind: 'timeout' }>, what: string): string =>
+    `no response to ${what} within ${(tx.waitedMs / 1000).toFixed(1)} s (${tx.cappedByRun ? 'the check deadline' : 'probe deadline'}; RFC 3261 Timer F would wait ${TIMER_F_MS / 1000} s); sent ${tx.sends} time${tx.sends === 1 ? '' : 's'}`;
+
+  try {
+    let expires = REGISTER_EXPIRES_S;
+    let tx = await register(expires, [], 'REGISTER');
+    let authSent = false;
+    let staleRetried = false;
+    let intervalRetried = false;
+    for (;;) {
+      if (tx.kind === 'failure') {
+        if (authSent && tx.outcome !== 'aborted') ctx.auth.settle('unknown');
+        return end(tx.outcome, tx.detail);
+      }
+      if (tx.kind === 'timeout') {
+        if (authSent) {
+          ctx.auth.settle('unknown');
+          return end('challenged-no-answer', `challenged, answered with credentials, then ${silence(tx, 'the authenticated REGISTER')}`);
+        }
+        return end('no-response', silence(tx, 'REGISTER'));
+      }
+      const res = tx.msg;
+      if (res.status === 401 || res.status === 407) {
+        const picked = pickChallenge(res.challenges.filter((c) => c.header === (res.status === 401 ? 'www-authenticate' : 'proxy-authenticate')));
+        if (authSent) {
+          // A fresh nonce with stale=true means only the nonce expired (RFC 7616 §3.3): retry once, no failure.
+          if (picked.ok && picked.challenge.stale && !staleRetried) {
+            staleRetried = true;
+            challenge = picked.challenge;
+            nc = 0;
+            tx = await register(expires, credentials(), 'REGISTER with credentials (fresh nonce after stale=true)');
+            continue;
+          }
+          ctx.auth.settle('rejected');
+          return end('auth-failed', `credentials rejected: ${res.status} ${res.reason} again after authenticating (wrong password or auth user?)`, res);
+        }
+        if (!picked.ok) return end('auth-skipped', `challenged (${res.status}) but cannot answer: ${picked.reason}`, res);
+        challenge = picked.challenge;
+        if (ctx.account.password === undefined) return end('auth-skipped', `challenged (${res.status}); no password was given, so no credentials were sent`, res);
+        if (!(await ctx.auth.acquire(ctx.signal).catch(() => false))) {
+          if (ctx.signal.aborted) return end('aborted', 'cancelled');
+          return end('auth-skipped', `challenged (${res.status}); credentials not sent because they were already rejected ${ctx.auth.failureCount} times in this run (ban protection)`, res);
+        }
+        authSent = true;
+        tx = await register(expires, credentials(), 'REGISTER with credentials');
+        continue;
+      }
+      if (res.status === 423 && !intervalRetried) {
+        // §10.2.8: retry once with the server's Min-Expires.
+        intervalRetried = true;
+        const min = Number(res.headers.find((h) => h.key === 'min-expires')?.value);
+        if (Number.isFinite(min) && min > 0 && min <= 86400) {
+          expires = min;
+          tx = await register(expires, credentials(), `REGISTER with Expires ${min} (Min-Expires)`);
+          continue;
+        }
+      }
+      if (authSent) ctx.auth.settle(res.status >= 200 && res.status < 300 ? 'accepted' : res.status === 403 ? 'rejected' : 'unknown');
+      if (res.status >= 200 && res.status < 300) {
+        end('registered', `registered: ${res.status} ${res.reason}`, res);
+        await unregister();
+        result.durationMs = Math.round(deps.clock.now() - t0);
+        return result;
+      }
+      if (res.status >= 300 && res.status < 400) {
+        const to = res.contact === '*' ? [] : res.contact.map((c) => c.uri.raw);
+        return end('redirected', `redirected: ${res.status} ${res.reason}${to.length ? ' to ' + to.join(', ') : ''}`, res);
+      }
+      if (authSent && res.status === 403) return end('auth-failed', `credentials rejected: ${res.status} ${res.reason}`, res);
+      return end('rejected', `${res.status} ${res.reason}${authSent ? ' (after authenticating)' : ''}`, res);
+    }
+  } catch (e) {
+    return end('protocol-error', `internal error: ${(e as Error).message}`);
+  } finally {
+    channel.close();
+    note('socket', 'closed');
+  }
+
+  /** Removes exactly the binding we created: same Contact, Expires 0 (never "Contact: *"). */
+  async function unregister(): Promise<void> {
+    const own = new AbortController().signal; // not the run's signal: cancelling must not leave a binding behind
+    let tx = await register(0, credentials(), 'REGISTER Expires 0 (remove our binding)', own);
+    if (tx.kind === 'response' && (tx.msg.status === 401 || tx.msg.status === 407)) {
+      const picked = pickChallenge(tx.msg.challenges);
+      if (picked.ok) {
+        challenge = picked.challenge;
+        nc = 0;
+        tx = await register(0, credentials(), 'REGISTER Expires 0 with fresh credentials', own);
+      }
+    }
+    result.unregistered = tx.kind === 'response' && tx.msg.status >= 200 && tx.msg.status < 300;
+    if (!result.unregistered) result.detail += `; removing the binding failed (${tx.kind === 'response' ? `${tx.msg.status} ${tx.msg.reason}` : tx.kind}), it expires within ${REGISTER_EXPIRES_S} s`;
+  }
+}
+

@@ -1,0 +1,54 @@
+// Appends trace events with sequence numbers and run-relative times; masks digest responses.
+import { fromUtf8Strict, toBase64, utf8 } from '../../shared/hash/utf8.js';
+import { redactDigestResponse } from '../../shared/sip/digest.js';
+import type { TraceEvent } from '../../shared/model/trace.js';
+import type { Clock } from './deps.js';
+
+export type NewTraceEvent = Omit<TraceEvent, 'seq' | 't' | 'bytes' | 'size'> & { bytes?: Uint8Array };
+
+/** Bytes of one message kept in the trace; longer payloads (hostile peers) are cut and say so. */
+export const MAX_TRACED_BYTES = 65_535;
+/** Events kept per run; a peer flooding us cannot grow memory without bound. */
+export const MAX_TRACE_EVENTS = 20_000;
+
+export class TraceRecorder {
+  readonly events: TraceEvent[] = [];
+  private dropped = 0;
+
+  constructor(private readonly clock: Clock, private readonly startedAt = clock.now()) {}
+
+  /** Milliseconds since the run started. */
+  elapsed(): number {
+    return Math.round((this.clock.now() - this.startedAt) * 1000) / 1000;
+  }
+
+  add(e: NewTraceEvent): number {
+    if (this.events.length >= MAX_TRACE_EVENTS) {
+      this.dropped++;
+      return -1;
+    }
+    const seq = this.events.length + 1;
+    const { bytes, ...rest } = e;
+    const event: TraceEvent = { seq, t: this.elapsed(), ...rest };
+    if (bytes) {
+      const kept = bytes.length > MAX_TRACED_BYTES ? bytes.subarray(0, MAX_TRACED_BYTES) : bytes;
+      event.bytes = toBase64(redact(kept));
+      event.size = bytes.length;
+      if (kept !== bytes) event.note = `${e.note ? e.note + '; ' : ''}only the first ${MAX_TRACED_BYTES} of ${bytes.length} bytes kept`;
+    }
+    this.events.push(event);
+    return seq;
+  }
+
+  /** Events lost to the cap (reported in the run summary). */
+  get droppedCount(): number {
+    return this.dropped;
+  }
+}
+
+function redact(bytes: Uint8Array): Uint8Array {
+  const text = fromUtf8Strict(bytes);
+  if (text === null || !/authorization/i.test(text)) return bytes;
+  const masked = redactDigestResponse(text);
+  return masked === text ? bytes : utf8(masked);
+}

@@ -1,0 +1,112 @@
+// Versioned, serialisable results of `check` (documented in README "JSON results").
+import type { Endpoint, TraceEvent, Transport } from './trace.js';
+
+/** Bumped on any incompatible change; readers refuse newer majors with a clear message. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export type AttemptOutcome =
+  | 'registered' // 200 OK to REGISTER (binding removed again right after)
+  | 'rejected' // final error response before/without authentication (e.g. 403, 404, 503)
+  | 'auth-failed' // credentials rejected: 403 after auth, or a second non-stale challenge
+  | 'auth-skipped' // challenged, but no answer sent (no password, or the run's auth-failure budget is spent)
+  | 'challenged-no-answer' // challenged, answered, then silence
+  | 'redirected' // 3xx
+  | 'no-response' // nothing came back before the deadline
+  | 'refused' // ICMP port unreachable or TCP RST on connect
+  | 'unreachable' // ICMP host/network unreachable, no route
+  | 'reset' // connection reset or closed mid-transaction
+  | 'tls-failure' // handshake or certificate verification failed
+  | 'protocol-error' // the peer sent something that is not valid SIP
+  | 'bind-failed' // the local source port could not be used
+  | 'dns-failure' // the server name did not resolve for this transport
+  | 'aborted'; // cancelled by the user
+
+export type SourcePortMode = 'fixed-5060' | 'ephemeral' | 'user';
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  subjectAltNames: string[];
+  fingerprint256: string;
+}
+
+export interface TlsInfo {
+  verified: boolean;
+  /** Why verification failed (e.g. CERT_HAS_EXPIRED, hostname mismatch), if it did. */
+  verifyError?: string;
+  servername: string;
+  protocol?: string;
+  cipher?: string;
+  certificate?: CertificateInfo;
+}
+
+/** What the server reported about our request's top Via (RFC 3581 received/rport). */
+export interface ViaReport {
+  sentBy: string;
+  rportRequested: boolean;
+  received?: string;
+  rport?: number;
+}
+
+export interface AttemptResult {
+  id: number;
+  label: string;
+  transport: Transport;
+  target: Endpoint & { host: string };
+  sourcePortMode: SourcePortMode;
+  rport: boolean;
+  localPort?: number;
+  localAddress?: string;
+  outcome: AttemptOutcome;
+  /** Final status code seen, if any. */
+  status?: number;
+  reason?: string;
+  /** Plain statement of what ended the attempt (which timer or event). */
+  detail: string;
+  durationMs: number;
+  startedAt: number;
+  requestsSent: number;
+  retransmissions: number;
+  via?: ViaReport;
+  /** Responses that arrived from another address/port than the request was sent to. */
+  responsesFromElsewhere: Endpoint[];
+  /** Set when registered: was the binding removed again? */
+  unregistered?: boolean;
+  tls?: TlsInfo;
+  /** Trace seqs of this attempt (the events themselves live in CheckResult.trace). */
+  traceSeqs: number[];
+}
+
+export interface DnsStep {
+  query: string;
+  type: 'NAPTR' | 'SRV' | 'A' | 'AAAA';
+  answers: string[];
+  error?: string;
+  durationMs: number;
+}
+
+export interface CheckAccountSummary {
+  server: string;
+  port?: number;
+  domain: string;
+  user: string;
+  authUser: string;
+  transports: Transport[];
+  /** Whether a password was supplied; the password itself is never stored. */
+  passwordGiven: boolean;
+}
+
+export interface CheckResult {
+  schemaVersion: number;
+  tool: { name: 'sipladder'; version: string };
+  startedAt: string; // ISO wall-clock time, for the report only
+  durationMs: number;
+  account: CheckAccountSummary;
+  dns: DnsStep[];
+  attempts: AttemptResult[];
+  /** Failed authentications across the whole run (never more than the safety budget). */
+  authFailures: number;
+  trace: TraceEvent[];
+}

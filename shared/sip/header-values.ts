@@ -1,0 +1,238 @@
+// Parsers for the structured header values the probes rely on (RFC 3261 §20, §25.1).
+// Each returns a value or an error with an offset relative to the header value.
+import { parseUri, type SipUri } from './uri.js';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; offset: number };
+
+export type Params = Record<string, string | null>;
+
+export interface Via {
+  protocol: string; // "SIP/2.0"
+  transport: string; // upper-case: UDP, TCP, TLS, WS, WSS, SCTP
+  host: string;
+  port?: number;
+  params: Params; // branch, received, rport (null when the flag has no value), maddr, ttl...
+}
+
+export interface NameAddr {
+  displayName?: string;
+  uri: SipUri;
+  params: Params; // header parameters: tag, expires, q, +sip.instance...
+}
+
+export interface CSeq {
+  seq: number;
+  method: string;
+}
+
+/** One WWW-/Proxy-Authenticate challenge or Authorization credentials (RFC 3261 §25.1 challenge / credentials). */
+export interface AuthParams {
+  scheme: string; // "Digest"
+  params: Record<string, string>; // names lower-cased, quotes and escapes removed
+}
+
+const isWs = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10;
+
+function skipWs(s: string, i: number): number {
+  while (i < s.length && isWs(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Reads a quoted-string starting at s[i] === '"'; returns the unescaped text and the index after the closing quote. */
+function readQuoted(s: string, i: number): { text: string; end: number } | null {
+  let out = '';
+  let j = i + 1;
+  let start = j;
+  for (; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 92 /* \ */) {
+      out += s.slice(start, j);
+      j++;
+      start = j;
+    } else if (c === 34 /* " */) {
+      return { text: out + s.slice(start, j), end: j + 1 };
+    }
+  }
+  return null;
+}
+
+/**
+ * Splits a header value at top-level commas (RFC 3261 §7.3.1), ignoring commas inside
+ * quoted strings and <...> URIs. Returns [start, end) ranges.
+ */
+export function splitTopLevel(s: string, sep = 44 /* , */): Array<[number, number]> {
+  const parts: Array<[number, number]> = [];
+  let inQuote = false;
+  let inAngle = false;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (inQuote) {
+      if (c === 92) i++;
+      else if (c === 34) inQuote = false;
+    } else if (c === 34) inQuote = true;
+    else if (c === 60) inAngle = true;
+    else if (c === 62) inAngle = false;
+    else if (c === sep && !inAngle) {
+      parts.push([start, i]);
+      start = i + 1;
+    }
+  }
+  parts.push([start, s.length]);
+  return parts;
+}
+
+/** Parses ";name=value;flag" generic-params starting at s[i]; stops at end of string. */
+function parseParams(s: string, i: number, into: Params): Parsed<number> {
+  while (i < s.length) {
+    i = skipWs(s, i);
+    if (i >= s.length) break;
+    if (s[i] !== ';') return { ok: false, error: `expected ";" before parameter, found "${s[i]}"`, offset: i };
+    i = skipWs(s, i + 1);
+    let j = i;
+    while (j < s.length && s[j] !== '=' && s[j] !== ';' && !isWs(s.charCodeAt(j))) j++;
+    const name = s.slice(i, j).toLowerCase();
+    if (!name) return { ok: false, error: 'empty parameter name', offset: i };
+    j = skipWs(s, j);
+    if (s[j] === '=') {
+      j = skipWs(s, j + 1);
+      if (s[j] === '"') {
+        const q = readQuoted(s, j);
+        if (!q) return { ok: false, error: 'unterminated quoted parameter value', offset: j };
+        into[name] = q.text;
+        i = q.end;
+      } else {
+        let k = j;
+        while (k < s.length && s[k] !== ';' && !isWs(s.charCodeAt(k))) k++;
+        into[name] = s.slice(j, k);
+        i = k;
+      }
+    } else {
+      into[name] = null;
+      i = j;
+    }
+  }
+  return { ok: true, value: i };
+}
+
+/** One via-parm: "SIP / 2.0 / UDP host[:port] *(;param)" (RFC 3261 §20.42). */
+export function parseVia(s: string): Parsed<Via> {
+  let i = skipWs(s, 0);
+  const parts: string[] = [];
+  for (let k = 0; k < 3; k++) {
+    let j = i;
+    while (j < s.length && s[j] !== '/' && !isWs(s.charCodeAt(j))) j++;
+    parts.push(s.slice(i, j));
+    i = skipWs(s, j);
+    if (k < 2) {
+      if (s[i] !== '/') return { ok: false, error: 'malformed Via sent-protocol (expected "SIP/2.0/TRANSPORT")', offset: i };
+      i = skipWs(s, i + 1);
+    }
+  }
+  const [name, version, transport] = parts as [string, string, string];
+  if (!name || !version || !transport) return { ok: false, error: 'malformed Via sent-protocol', offset: 0 };
+  i = skipWs(s, i);
+  let hostEnd = i;
+  if (s[i] === '[') {
+    hostEnd = s.indexOf(']', i);
+    if (hostEnd < 0) return { ok: false, error: 'unterminated IPv6 reference in Via', offset: i };
+    hostEnd++;
+  } else {
+    while (hostEnd < s.length && s[hostEnd] !== ':' && s[hostEnd] !== ';' && !isWs(s.charCodeAt(hostEnd))) hostEnd++;
+  }
+  const host = s.slice(i, hostEnd);
+  if (!host) return { ok: false, error: 'Via has no sent-by host', offset: i };
+  i = skipWs(s, hostEnd);
+  let port: number | undefined;
+  if (s[i] === ':') {
+    i = skipWs(s, i + 1);
+    let j = i;
+    while (j < s.length && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) j++;
+    port = Number(s.slice(i, j));
+    if (j === i || port > 65535) return { ok: false, error: 'invalid Via sent-by port', offset: i };
+    i = j;
+  }
+  const params: Params = {};
+  const r = parseParams(s, i, params);
+  if (!r.ok) return r;
+  return { ok: true, value: { protocol: `${name}/${version}`.toUpperCase(), transport: transport.toUpperCase(), host, port, params } };
+}
+
+/** name-addr or addr-spec with header params (RFC 3261 §20.10, §20.20, §20.39). */
+export function parseNameAddr(s: string): Parsed<NameAddr> {
+  let i = skipWs(s, 0);
+  let displayName: string | undefined;
+  let uriText: string;
+  let after: number;
+  if (s[i] === '"') {
+    const q = readQuoted(s, i);
+    if (!q) return { ok: false, error: 'unterminated quoted display name', offset: i };
+    displayName = q.text;
+    i = skipWs(s, q.end);
+    if (s[i] !== '<') return { ok: false, error: 'expected "<" after display name', offset: i };
+  }
+  const lt = s.indexOf('<', i);
+  if (s[i] === '<' || (lt >= 0 && !displayName && !s.slice(i, lt).includes(';'))) {
+    if (lt > i && displayName === undefined) displayName = s.slice(i, lt).trim() || undefined;
+    const gt = s.indexOf('>', lt);
+    if (gt < 0) return { ok: false, error: 'missing ">" after URI', offset: lt };
+    uriText = s.slice(lt + 1, gt).trim();
+    after = gt + 1;
+  } else {
+    // addr-spec: parameters after it belong to the header, not the URI (RFC 3261 §20.10).
+    let j = i;
+    while (j < s.length && s[j] !== ';' && !isWs(s.charCodeAt(j))) j++;
+    uriText = s.slice(i, j);
+    after = j;
+  }
+  const uri = parseUri(uriText);
+  if (!uri.ok) return { ok: false, error: uri.error, offset: Math.max(0, s.indexOf(uriText)) + uri.offset };
+  const params: Params = {};
+  const r = parseParams(s, after, params);
+  if (!r.ok) return r;
+  return { ok: true, value: { displayName, uri: uri.uri, params } };
+}
+
+export function parseCSeq(s: string): Parsed<CSeq> {
+  const m = /^\s*(\d{1,10})\s+([A-Za-z0-9!%*_+`'~.-]+)\s*$/.exec(s);
+  if (!m) return { ok: false, error: 'malformed CSeq (expected "number METHOD")', offset: 0 };
+  const seq = Number(m[1]);
+  if (seq > 2 ** 31 - 1) return { ok: false, error: 'CSeq number exceeds 2**31-1', offset: 0 };
+  return { ok: true, value: { seq, method: m[2]! } };
+}
+
+/** "Digest a=b, c="d"" — challenge or credentials (RFC 3261 §25.1, RFC 7616 §3.3-3.4). */
+export function parseAuthParams(s: string): Parsed<AuthParams> {
+  let i = skipWs(s, 0);
+  let j = i;
+  while (j < s.length && !isWs(s.charCodeAt(j))) j++;
+  const scheme = s.slice(i, j);
+  if (!scheme) return { ok: false, error: 'missing authentication scheme', offset: i };
+  const params: Record<string, string> = {};
+  i = j;
+  while (i < s.length) {
+    i = skipWs(s, i);
+    if (i >= s.length) break;
+    let k = i;
+    while (k < s.length && s[k] !== '=' && !isWs(s.charCodeAt(k)) && s[k] !== ',') k++;
+    const name = s.slice(i, k).toLowerCase();
+    k = skipWs(s, k);
+    if (!name || s[k] !== '=') return { ok: false, error: `malformed auth parameter near "${s.slice(i, i + 20)}"`, offset: i };
+    k = skipWs(s, k + 1);
+    if (s[k] === '"') {
+      const q = readQuoted(s, k);
+      if (!q) return { ok: false, error: `unterminated quoted value for "${name}"`, offset: k };
+      params[name] = q.text;
+      k = q.end;
+    } else {
+      let e = k;
+      while (e < s.length && s[e] !== ',' && !isWs(s.charCodeAt(e))) e++;
+      params[name] = s.slice(k, e);
+      k = e;
+    }
+    k = skipWs(s, k);
+    if (k < s.length && s[k] !== ',') return { ok: false, error: `expected "," after "${name}"`, offset: k };
+    i = k + 1;
+  }
+  return { ok: true, value: { scheme, params } };
+}

@@ -1,0 +1,200 @@
+// SIP message parser (RFC 3261 §7, §20, §25). Never throws: every input gives a message or a
+// precise error with the byte offset, because hostile and broken servers are what we diagnose.
+import { fromUtf8Strict, utf8 } from '../hash/utf8.js';
+import {
+  parseAuthParams, parseCSeq, parseNameAddr, parseVia, splitTopLevel, type AuthParams, type NameAddr, type Via,
+} from './header-values.js';
+import { canonicalKey, type AuthChallenge, type ParseResult, type SipHeader, type SipMessage } from './message.js';
+
+/** A message with more header fields than this is treated as hostile (no real SIP message comes close). */
+export const MAX_HEADER_FIELDS = 256;
+
+const TOKEN = /^[A-Za-z0-9!%*_+`'~.-]+$/;
+
+/** Index just past the blank line that ends the header section, or -1 (accepts CRLF and bare LF). */
+function findHeadEnd(b: Uint8Array, from: number): { headEnd: number; bodyStart: number } | null {
+  for (let i = from; i < b.length; i++) {
+    if (b[i] !== 10) continue;
+    if (b[i + 1] === 10) return { headEnd: i, bodyStart: i + 2 };
+    if (b[i + 1] === 13 && b[i + 2] === 10) return { headEnd: i, bodyStart: i + 3 };
+  }
+  return null;
+}
+
+function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; i++) {
+    if (fromUtf8Strict(b.subarray(0, i + 1)) === null && fromUtf8Strict(b.subarray(0, i + 4 > b.length ? b.length : i + 4)) === null) {
+      // The first prefix that cannot be completed by up to 3 more bytes starts the bad sequence.
+      let start = i;
+      while (start > 0 && (b[start]! & 0xc0) === 0x80) start--;
+      return start;
+    }
+  }
+  return 0;
+}
+
+/** Parses one complete SIP message (a UDP datagram, or a frame cut by the stream framer). */
+export function parseMessage(input: Uint8Array | string): ParseResult {
+  const raw = typeof input === 'string' ? utf8(input) : input;
+  let start = 0;
+  // RFC 3261 §7.5: implementations should ignore CRLF preceding the start-line.
+  while (start < raw.length && (raw[start] === 13 || raw[start] === 10)) start++;
+  if (start >= raw.length) return fail(raw.length === 0 ? 'empty message' : 'message contains only line breaks', start);
+  const end = findHeadEnd(raw, start);
+  if (!end) {
+    // Say "not SIP" rather than "truncated" when even the first line is wrong.
+    const nl = raw.indexOf(10, start);
+    const firstLine = fromUtf8Strict(raw.subarray(start, nl < 0 ? raw.length : nl)) ?? '';
+    const sl = parseStartLine(firstLine.replace(/\r$/, ''), raw.subarray(start));
+    if ('error' in sl) return fail(sl.error, start + sl.offset);
+    return fail('header section is not terminated by an empty line (message truncated?)', raw.length);
+  }
+  const headBytes = raw.subarray(start, end.headEnd);
+  let ascii = true;
+  for (let i = 0; i < headBytes.length; i++) if (headBytes[i]! > 127) { ascii = false; break; }
+  const head = ascii ? String.fromCharCode.apply(null, headBytes as unknown as number[]) : fromUtf8Strict(headBytes);
+  if (head === null) return fail('header section is not valid UTF-8', start + firstInvalidUtf8(headBytes));
+  // Maps a character offset in `head` to a byte offset in `raw`.
+  const at = (charOffset: number): number => start + (ascii ? charOffset : utf8(head.slice(0, charOffset)).length);
+
+  let lineEnd = head.indexOf('\n');
+  if (lineEnd < 0) lineEnd = head.length;
+  const startLine = head.charCodeAt(lineEnd - 1) === 13 ? head.slice(0, lineEnd - 1) : head.slice(0, lineEnd);
+  const msg = parseStartLine(startLine, raw);
+  if ('error' in msg) return fail(msg.error, at(msg.offset));
+
+  const headers: SipHeader[] = [];
+  const headerOffsets: number[] = [];
+  let pos = lineEnd + 1;
+  while (pos < head.length) {
+    let nl = head.indexOf('\n', pos);
+    if (nl < 0) nl = head.length;
+    const lineStop = head.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    const first = head.charCodeAt(pos);
+    if (first === 32 || first === 9) {
+      // Folded continuation line (RFC 3261 §7.3.1): LWS joins it to the previous value.
+      const prev = headers[headers.length - 1];
+      if (!prev) return fail('continuation line before any header', at(pos));
+      prev.value = (prev.value + ' ' + head.slice(pos, lineStop).trim()).trim();
+    } else {
+      const colon = head.indexOf(':', pos);
+      if (colon < 0 || colon > lineStop) return fail(`header line without ":" ("${head.slice(pos, Math.min(lineStop, pos + 30))}")`, at(pos));
+      const name = head.slice(pos, colon).trimEnd();
+      if (!TOKEN.test(name)) return fail(`invalid header name "${name.slice(0, 40)}"`, at(pos));
+      if (headers.length >= MAX_HEADER_FIELDS) return fail(`more than ${MAX_HEADER_FIELDS} header fields`, at(pos));
+      headers.push({ name, key: canonicalKey(name), value: head.slice(colon + 1, lineStop).trim() });
+      headerOffsets.push(colon + 1);
+    }
+    pos = nl + 1;
+  }
+
+  const warnings: string[] = [];
+  const via: Via[] = [];
+  const contact: NameAddr[] = [];
+  let star = false;
+  const challenges: AuthChallenge[] = [];
+  const credentials: AuthParams[] = [];
+  let from: NameAddr | undefined, to: NameAddr | undefined, callId: string | undefined;
+  let cseq: { seq: number; method: string } | undefined;
+  let contentLength: number | undefined;
+  for (let h = 0; h < headers.length; h++) {
+    const { key, value, name } = headers[h]!;
+    const vOff = headerOffsets[h]!;
+    const bad = (what: string, off: number): ParseResult => fail(`${name}: ${what}`, at(vOff + Math.max(0, head.indexOf(value, vOff) - vOff) + off));
+    switch (key) {
+      case 'via':
+        for (const [s, e] of splitTopLevel(value)) {
+          const r = parseVia(value.slice(s, e));
+          if (!r.ok) return bad(r.error, s + r.offset);
+          via.push(r.value);
+        }
+        break;
+      case 'from':
+      case 'to': {
+        const r = parseNameAddr(value);
+        if (!r.ok) return bad(r.error, r.offset);
+        if (key === 'from') from = r.value;
+        else to = r.value;
+        break;
+      }
+      case 'contact':
+        if (value === '*') { star = true; break; }
+        for (const [s, e] of splitTopLevel(value)) {
+          const r = parseNameAddr(value.slice(s, e));
+          if (!r.ok) return bad(r.error, s + r.offset);
+          contact.push(r.value);
+        }
+        break;
+      case 'call-id':
+        if (!value) return bad('empty Call-ID', 0);
+        callId = value;
+        break;
+      case 'cseq': {
+        const r = parseCSeq(value);
+        if (!r.ok) return bad(r.error, r.offset);
+        cseq = r.value;
+        break;
+      }
+      case 'content-length':
+        if (!/^\d{1,9}$/.test(value)) return bad(`invalid Content-Length "${value.slice(0, 20)}"`, 0);
+        contentLength = Number(value);
+        break;
+      case 'www-authenticate':
+      case 'proxy-authenticate':
+      case 'authorization':
+      case 'proxy-authorization': {
+        // These are the headers RFC 3261 §7.3.1 exempts from comma-combining: one value per line.
+        const r = parseAuthParams(value);
+        if (!r.ok) return bad(r.error, r.offset);
+        if (key.endsWith('authenticate')) challenges.push({ header: key as AuthChallenge['header'], ...r.value });
+        else credentials.push(r.value);
+        break;
+      }
+    }
+  }
+
+  let body = raw.subarray(end.bodyStart);
+  if (contentLength !== undefined) {
+    if (body.length < contentLength) return fail(`body is ${body.length} bytes but Content-Length says ${contentLength} (message truncated)`, raw.length);
+    if (body.length > contentLength) {
+      // RFC 3261 §18.3: bytes beyond Content-Length in a datagram are discarded.
+      warnings.push(`${body.length - contentLength} bytes after the Content-Length body were ignored`);
+      body = body.subarray(0, contentLength);
+    }
+  }
+  const message = { ...msg, headers, via, from, to, callId, cseq, contact: star ? '*' : contact, contentLength, challenges, credentials, body, raw } as SipMessage;
+  return { ok: true, message, warnings };
+}
+
+type StartLine =
+  | { kind: 'request'; method: string; requestUri: string; version: string }
+  | { kind: 'response'; status: number; reason: string; version: string };
+
+function parseStartLine(line: string, raw: Uint8Array): StartLine | { error: string; offset: number } {
+  if (line.startsWith('SIP/')) {
+    const sp1 = line.indexOf(' ');
+    const version = line.slice(0, sp1 < 0 ? line.length : sp1);
+    if (version !== 'SIP/2.0') return { error: `unsupported SIP version "${version.slice(0, 20)}"`, offset: 0 };
+    const code = line.slice(sp1 + 1, sp1 + 4);
+    if (sp1 < 0 || !/^[1-6]\d\d$/.test(code)) return { error: `invalid status code "${code}"`, offset: sp1 + 1 };
+    if (line.length > sp1 + 4 && line[sp1 + 4] !== ' ') return { error: 'expected space after status code', offset: sp1 + 4 };
+    return { kind: 'response', status: Number(code), reason: line.slice(sp1 + 5), version };
+  }
+  const sp1 = line.indexOf(' ');
+  const sp2 = line.lastIndexOf(' ');
+  if (sp1 <= 0 || sp2 === sp1) {
+    const printable = raw.length > 0 && raw.every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 128);
+    return { error: printable ? `malformed start line "${line.slice(0, 40)}"` : 'not a SIP message (binary data)', offset: 0 };
+  }
+  const method = line.slice(0, sp1);
+  if (!TOKEN.test(method)) return { error: `invalid method "${method.slice(0, 20)}"`, offset: 0 };
+  const requestUri = line.slice(sp1 + 1, sp2);
+  if (!requestUri || requestUri.includes(' ')) return { error: 'malformed Request-URI', offset: sp1 + 1 };
+  const version = line.slice(sp2 + 1);
+  if (version !== 'SIP/2.0') return { error: `unsupported SIP version "${version.slice(0, 20)}"`, offset: sp2 + 1 };
+  return { kind: 'request', method, requestUri, version };
+}
+
+function fail(reason: string, offset: number): ParseResult {
+  return { ok: false, error: { reason, offset } };
+}

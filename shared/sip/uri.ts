@@ -1,0 +1,96 @@
+// SIP/SIPS URI (RFC 3261 §19.1) and a tolerant fallback for other schemes (tel:, urn:).
+
+export interface SipUri {
+  scheme: string; // lower-case: 'sip', 'sips', 'tel', ...
+  user?: string; // unescaped
+  host: string; // IPv6 references keep their brackets, as written
+  port?: number;
+  params: Record<string, string | null>; // names lower-cased; null for flags (";lr")
+  headers: Record<string, string>;
+  raw: string;
+}
+
+export type UriResult = { ok: true; uri: SipUri } | { ok: false; error: string; offset: number };
+
+const HOST_CHARS = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.?)+$|^\[[0-9A-Fa-f:.]+\]$|^[0-9.]+$/;
+
+function unescape(text: string): string {
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Parses a URI; `offset` in errors is relative to the start of `raw`. */
+export function parseUri(raw: string): UriResult {
+  const colon = raw.indexOf(':');
+  if (colon <= 0) return { ok: false, error: 'URI has no scheme', offset: 0 };
+  const scheme = raw.slice(0, colon).toLowerCase();
+  if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) return { ok: false, error: `invalid URI scheme "${raw.slice(0, colon)}"`, offset: 0 };
+  const rest = raw.slice(colon + 1);
+  if (scheme !== 'sip' && scheme !== 'sips') {
+    return { ok: true, uri: { scheme, host: '', params: {}, headers: {}, raw } };
+  }
+  let pos = 0;
+  let user: string | undefined;
+  // '@' is not allowed unescaped inside userinfo, so the first one ends it.
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    const userinfo = rest.slice(0, at);
+    // RFC 3261 §19.1.1 allows "user:password"; it is deprecated and we never keep the password part.
+    const pw = userinfo.indexOf(':');
+    user = unescape(pw >= 0 ? userinfo.slice(0, pw) : userinfo);
+    pos = at + 1;
+  }
+  let hostEnd = pos;
+  if (rest[pos] === '[') {
+    const close = rest.indexOf(']', pos);
+    if (close < 0) return { ok: false, error: 'unterminated IPv6 reference in URI host', offset: colon + 1 + pos };
+    hostEnd = close + 1;
+  } else {
+    while (hostEnd < rest.length && !':;?'.includes(rest[hostEnd]!)) hostEnd++;
+  }
+  const host = rest.slice(pos, hostEnd);
+  if (!host || !HOST_CHARS.test(host)) return { ok: false, error: `invalid host "${host}" in URI`, offset: colon + 1 + pos };
+  pos = hostEnd;
+  let port: number | undefined;
+  if (rest[pos] === ':') {
+    let end = pos + 1;
+    while (end < rest.length && rest.charCodeAt(end) >= 48 && rest.charCodeAt(end) <= 57) end++;
+    const digits = rest.slice(pos + 1, end);
+    port = Number(digits);
+    if (!digits || port > 65535) return { ok: false, error: `invalid port "${digits}" in URI`, offset: colon + 2 + pos };
+    pos = end;
+  }
+  const params: Record<string, string | null> = {};
+  const headers: Record<string, string> = {};
+  const q = rest.indexOf('?', pos);
+  const paramText = rest.slice(pos, q >= 0 ? q : rest.length);
+  if (paramText && paramText[0] !== ';') return { ok: false, error: `unexpected "${paramText[0]}" after URI host`, offset: colon + 1 + pos };
+  for (const p of paramText.split(';')) {
+    if (!p) continue;
+    const eq = p.indexOf('=');
+    if (eq < 0) params[unescape(p).toLowerCase()] = null;
+    else params[unescape(p.slice(0, eq)).toLowerCase()] = unescape(p.slice(eq + 1));
+  }
+  if (q >= 0) {
+    for (const h of rest.slice(q + 1).split('&')) {
+      if (!h) continue;
+      const eq = h.indexOf('=');
+      headers[unescape(eq < 0 ? h : h.slice(0, eq))] = eq < 0 ? '' : unescape(h.slice(eq + 1));
+    }
+  }
+  return { ok: true, uri: { scheme, user, host: host.toLowerCase(), port, params, headers, raw } };
+}
+
+/** The host without IPv6 brackets, for socket APIs. */
+export function bareHost(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** Formats host for use in SIP text: IPv6 addresses get brackets (RFC 3261 §25.1 IPv6reference). */
+export function hostForSip(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
