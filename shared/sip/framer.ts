@@ -39,6 +39,8 @@ export class StreamFramer {
         pos = k;
       }
       if (pos >= joined.length) break;
+      const startLine = startLineProblem(joined, pos);
+      if (startLine) return this.fail(events, startLine);
       const headEnd = indexOfBlankLine(joined, pos);
       if (!headEnd) {
         if (joined.length - pos > this.maxMessageBytes) return this.fail(events, `no end of headers within ${this.maxMessageBytes} bytes`);
@@ -63,6 +65,20 @@ export class StreamFramer {
     events.push({ type: 'error', reason });
     return events;
   }
+}
+
+const START_LINE = /^(?:SIP\/2\.0 \d{3}(?: .*)?|[A-Za-z][A-Za-z0-9!%*_+`'~.-]* \S+ SIP\/2\.0)\r?$/;
+
+/** Rejects a stream early when its first line cannot start a SIP message (no need to wait for 64 KB). */
+function startLineProblem(b: Uint8Array, from: number): string | null {
+  const nl = b.indexOf(10, from);
+  const end = nl < 0 ? Math.min(b.length, from + 1024) : nl;
+  for (let i = from; i < end; i++) {
+    if (b[i] === 0 || b[i]! >= 0x80) return 'the peer sent binary data, not SIP';
+  }
+  if (nl < 0) return end - from >= 1024 ? "first line longer than 1024 bytes: not SIP" : null;
+  const line = String.fromCharCode.apply(null, b.subarray(from, nl) as unknown as number[]);
+  return START_LINE.test(line) ? null : `the peer sent a line that does not start a SIP message: "${line.slice(0, 40)}"`;
 }
 
 function indexOfBlankLine(b: Uint8Array, from: number): { head: number; body: number } | null {
