@@ -1,0 +1,48 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { StreamFramer, type FrameEvent } from '../../shared/sip/framer.js';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+const MSG1 = 'SIP/2.0 200 OK\r\nl: 3\r\n\r\nabc';
+const MSG2 = 'SIP/2.0 401 Unauthorized\r\nContent-Length: 0\r\n\r\n';
+const messages = (events: FrameEvent[]) => events.filter((e) => e.type === 'message').map((e) => dec((e as { bytes: Uint8Array }).bytes));
+
+describe('StreamFramer', () => {
+  it('splits coalesced messages and reports keep-alives', () => {
+    const f = new StreamFramer();
+    const ev = f.push(enc('\r\n\r\n' + MSG1 + MSG2 + '\r\n'));
+    expect(messages(ev)).toEqual([MSG1, MSG2]);
+    expect(ev.filter((e) => e.type === 'keepalive')).toHaveLength(2);
+    expect(f.pending).toBe(0);
+  });
+
+  it('reassembles a message delivered in any split', () => {
+    fc.assert(fc.property(fc.array(fc.nat(MSG1.length + MSG2.length), { maxLength: 6 }), (cuts) => {
+      const all = enc(MSG1 + MSG2);
+      const points = [...new Set(cuts)].sort((a, b) => a - b);
+      const f = new StreamFramer();
+      const out: string[] = [];
+      let prev = 0;
+      for (const p of [...points, all.length]) {
+        out.push(...messages(f.push(all.subarray(prev, p))));
+        prev = p;
+      }
+      expect(out).toEqual([MSG1, MSG2]);
+    }));
+  });
+
+  it('fails on a message without Content-Length, on a size over the limit, and on endless headers', () => {
+    expect(new StreamFramer().push(enc('SIP/2.0 200 OK\r\nVia: x\r\n\r\n'))).toEqual([{ type: 'error', reason: expect.stringContaining('without Content-Length') }]);
+    expect(new StreamFramer().push(enc('SIP/2.0 200 OK\r\nContent-Length: 10000000\r\n\r\n'))[0]).toMatchObject({ type: 'error', reason: expect.stringContaining('exceeds') });
+    const f = new StreamFramer(1000);
+    const ev = [...f.push(enc('SIP/2.0 200 OK\r\n')), ...f.push(enc('X: y\r\n'.repeat(300)))];
+    expect(ev.at(-1)).toMatchObject({ type: 'error', reason: expect.stringContaining('no end of headers within 1000') });
+    expect(f.push(enc(MSG1))).toEqual([]);
+  });
+
+  it('rejects binary data and non-SIP first lines without waiting for more bytes', () => {
+    expect(new StreamFramer().push(new Uint8Array([0x16, 0x03, 0x01, 0x00, 0xff]))[0]).toMatchObject({ type: 'error', reason: expect.stringContaining('binary') });
+    expect(new StreamFramer().push(enc('HTTP/1.1 400 Bad Request\r\n'))[0]).toMatchObject({ type: 'error', reason: expect.stringContaining('does not start a SIP message') });
+  });
+});
