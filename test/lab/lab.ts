@@ -1,0 +1,196 @@
+// A network lab in namespaces: client (192.168.77.2) behind a NAT router (192.168.77.1 / 203.0.113.1)
+// and a Kamailio registrar on the "internet" side (203.0.113.10). Faults are iptables rules on the router.
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CheckResult } from '../../shared/model/results.js';
+
+export const NS = { client: 'sllab-cli', nat: 'sllab-nat', server: 'sllab-srv' } as const;
+export const SERVER_IP = '203.0.113.10';
+export const NAT_PUBLIC_IP = '203.0.113.1';
+export const LAB_USER = 'alice';
+export const LAB_PASSWORD = 'lab-secret-5060';
+const CERTS = fileURLToPath(new URL('../fixtures/certs/', import.meta.url));
+const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
+
+export type Fault = 'drop-inbound-udp-5060' | 'block-tcp-5060' | 'block-all-udp';
+
+function sh(cmd: string, args: string[], allowFail = false): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    if (allowFail) return '';
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${err.stderr || err.message}`);
+  }
+}
+const inNs = (ns: string, ...args: string[]): string => sh('ip', ['netns', 'exec', ns, ...args]);
+
+/** Why the lab cannot run here, or null when it can. */
+export function labUnavailableReason(): string | null {
+  if (process.platform !== 'linux') return 'the lab needs Linux network namespaces';
+  if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, iptables)';
+  for (const tool of ['ip', 'iptables', 'kamailio']) {
+    if (!sh('sh', ['-c', `command -v ${tool} || true`]).trim()) return `${tool} is not installed (apt-get install iproute2 iptables kamailio kamailio-tls-modules)`;
+  }
+  return null;
+}
+
+export function labDown(): void {
+  for (const ns of Object.values(NS)) sh('ip', ['netns', 'del', ns], true);
+}
+
+export function labUp(): void {
+  labDown();
+  for (const ns of Object.values(NS)) sh('ip', ['netns', 'add', ns]);
+  sh('ip', ['link', 'add', 'sllab-c0', 'type', 'veth', 'peer', 'name', 'sllab-n0']);
+  sh('ip', ['link', 'add', 'sllab-n1', 'type', 'veth', 'peer', 'name', 'sllab-s0']);
+  sh('ip', ['link', 'set', 'sllab-c0', 'netns', NS.client]);
+  sh('ip', ['link', 'set', 'sllab-n0', 'netns', NS.nat]);
+  sh('ip', ['link', 'set', 'sllab-n1', 'netns', NS.nat]);
+  sh('ip', ['link', 'set', 'sllab-s0', 'netns', NS.server]);
+  for (const ns of Object.values(NS)) inNs(ns, 'ip', 'link', 'set', 'lo', 'up');
+  inNs(NS.client, 'ip', 'addr', 'add', '192.168.77.2/24', 'dev', 'sllab-c0');
+  inNs(NS.client, 'ip', 'link', 'set', 'sllab-c0', 'up');
+  inNs(NS.client, 'ip', 'route', 'add', 'default', 'via', '192.168.77.1');
+  inNs(NS.nat, 'ip', 'addr', 'add', '192.168.77.1/24', 'dev', 'sllab-n0');
+  inNs(NS.nat, 'ip', 'addr', 'add', `${NAT_PUBLIC_IP}/24`, 'dev', 'sllab-n1');
+  inNs(NS.nat, 'ip', 'link', 'set', 'sllab-n0', 'up');
+  inNs(NS.nat, 'ip', 'link', 'set', 'sllab-n1', 'up');
+  inNs(NS.nat, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
+  inNs(NS.nat, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-o', 'sllab-n1', '-j', 'MASQUERADE');
+  inNs(NS.server, 'ip', 'addr', 'add', `${SERVER_IP}/24`, 'dev', 'sllab-s0');
+  inNs(NS.server, 'ip', 'link', 'set', 'sllab-s0', 'up');
+}
+
+/** Applies a fault on the NAT router (the "ISP"); clearFaults() removes all of them. */
+export function applyFault(fault: Fault): void {
+  if (fault === 'drop-inbound-udp-5060') {
+    // Seed 000: the ISP drops UDP arriving for port 5060 of the customer's public address.
+    inNs(NS.nat, 'iptables', '-t', 'raw', '-A', 'PREROUTING', '-i', 'sllab-n1', '-p', 'udp', '--dport', '5060', '-j', 'DROP');
+  } else if (fault === 'block-tcp-5060') {
+    inNs(NS.nat, 'iptables', '-A', 'FORWARD', '-p', 'tcp', '--dport', '5060', '-j', 'DROP');
+  } else {
+    inNs(NS.nat, 'iptables', '-A', 'FORWARD', '-p', 'udp', '-j', 'DROP');
+  }
+}
+
+export function clearFaults(): void {
+  inNs(NS.nat, 'iptables', '-t', 'raw', '-F');
+  inNs(NS.nat, 'iptables', '-F', 'FORWARD');
+  // Forget NAT mappings so each scenario starts fresh (port preservation depends on it).
+  sh('ip', ['netns', 'exec', NS.nat, 'conntrack', '-F'], true);
+}
+
+function kamailioConfig(dir: string): string {
+  writeFileSync(join(dir, 'tls.cfg'), `[server:default]
+method = TLSv1.2+
+verify_certificate = no
+require_certificate = no
+private_key = ${CERTS}server.key
+certificate = ${CERTS}server.pem
+
+[client:default]
+verify_certificate = no
+require_certificate = no
+`);
+  const cfg = join(dir, 'kamailio.cfg');
+  writeFileSync(cfg, `#!KAMAILIO
+debug=1
+log_stderror=yes
+children=2
+tcp_children=2
+auto_aliases=no
+listen=udp:${SERVER_IP}:5060
+listen=tcp:${SERVER_IP}:5060
+listen=tls:${SERVER_IP}:5061
+enable_tls=yes
+mpath="${KAMAILIO_MODULES}"
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "pv.so"
+loadmodule "maxfwd.so"
+loadmodule "textops.so"
+loadmodule "siputils.so"
+loadmodule "sanity.so"
+loadmodule "usrloc.so"
+loadmodule "registrar.so"
+loadmodule "auth.so"
+loadmodule "tls.so"
+modparam("tls", "config", "${join(dir, 'tls.cfg')}")
+modparam("usrloc", "db_mode", 0)
+
+request_route {
+  if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
+  if (!is_method("REGISTER")) { sl_send_reply("405", "Method Not Allowed"); exit; }
+  if ($au != $null && $au != "${LAB_USER}") { sl_send_reply("403", "Forbidden"); exit; }
+  if (!pv_www_authenticate("$td", "${LAB_PASSWORD}", "0")) {
+    www_challenge("$td", "1");
+    exit;
+  }
+  if (!save("location")) { sl_reply_error(); }
+  exit;
+}
+`);
+  return cfg;
+}
+
+const CLI = fileURLToPath(new URL('../../electron/cli/bin.mjs', import.meta.url));
+
+/** Runs `sipladder check --json` inside the client namespace, as a user behind the NAT would. */
+export function checkFromClient(extra: string[] = [], password = LAB_PASSWORD): Promise<{ code: number; result: CheckResult; wallMs: number }> {
+  const args = ['netns', 'exec', NS.client, process.execPath, CLI, 'check', '--server', SERVER_IP, '--user', LAB_USER, '--password-env', 'LAB_PW',
+    '--transports', 'udp,tcp,tls', '--ca-file', join(CERTS, 'ca.pem'), '--json', ...extra];
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    execFile('ip', args, { env: { ...process.env, LAB_PW: password }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      try {
+        resolve({ code, result: JSON.parse(stdout) as CheckResult, wallMs: Math.round(performance.now() - t0) });
+      } catch {
+        reject(new Error(`check failed (exit ${code}): ${stderr || stdout}`));
+      }
+    });
+  });
+}
+
+export class Kamailio {
+  private proc: ChildProcess | null = null;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'sllab-kam-'));
+  log = '';
+
+  async start(): Promise<void> {
+    const cfg = kamailioConfig(this.dir);
+    this.proc = spawn('ip', ['netns', 'exec', NS.server, 'kamailio', '-f', cfg, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    this.proc.stdout!.on('data', (d) => (this.log += d));
+    this.proc.stderr!.on('data', (d) => (this.log += d));
+    // Ready when all three listeners are bound (bounded wait).
+    for (let i = 0; i < 100; i++) {
+      const ss = inNs(NS.server, 'ss', '-lntu');
+      if (ss.includes(`${SERVER_IP}:5060`) && ss.includes(`${SERVER_IP}:5061`) && /udp.*203\.0\.113\.10:5060/.test(ss)) return;
+      if (this.proc.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`kamailio did not start:\n${this.log.slice(-3000)}`);
+  }
+
+  async stop(): Promise<void> {
+    const p = this.proc;
+    this.proc = null;
+    if (!p || p.exitCode !== null) return;
+    const exited = new Promise<void>((r) => p.once('exit', () => r()));
+    try {
+      process.kill(-p.pid!, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    sh('ip', ['netns', 'pids', NS.server], true).split(/\s+/).filter(Boolean).forEach((pid) => sh('kill', ['-9', pid], true));
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
