@@ -1,5 +1,6 @@
 // Stream framing for SIP over TCP/TLS (RFC 3261 §18.3): messages are delimited by Content-Length,
 // which is mandatory on streams. CRLF keep-alives (RFC 5626 §3.5.1) between messages are reported separately.
+import { fromUtf8 } from '../hash/utf8.js';
 import { canonicalKey } from './message.js';
 
 /** Default cap on one framed message; a peer that exceeds it is sending something other than SIP. */
@@ -77,7 +78,7 @@ function startLineProblem(b: Uint8Array, from: number): string | null {
     if (b[i] === 0 || b[i]! >= 0x80) return 'the peer sent binary data, not SIP';
   }
   if (nl < 0) return end - from >= 1024 ? "first line longer than 1024 bytes: not SIP" : null;
-  const line = String.fromCharCode.apply(null, b.subarray(from, nl) as unknown as number[]);
+  const line = fromUtf8(b.subarray(from, nl));
   return START_LINE.test(line) ? null : `the peer sent a line that does not start a SIP message: "${line.slice(0, 40)}"`;
 }
 
@@ -91,7 +92,7 @@ function indexOfBlankLine(b: Uint8Array, from: number): { head: number; body: nu
 }
 
 function contentLengthOf(head: Uint8Array): number | undefined | 'invalid' {
-  const text = String.fromCharCode.apply(null, head as unknown as number[]);
+  const text = fromUtf8(head);
   let found: number | undefined | 'invalid';
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');

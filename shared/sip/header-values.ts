@@ -1,5 +1,6 @@
 // Parsers for the structured header values the probes rely on (RFC 3261 §20, §25.1).
 // Each returns a value or an error with an offset relative to the header value.
+import { lower } from './text.js';
 import { parseUri, type SipUri } from './uri.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; offset: number };
@@ -40,6 +41,11 @@ function skipWs(s: string, i: number): number {
 
 /** Reads a quoted-string starting at s[i] === '"'; returns the unescaped text and the index after the closing quote. */
 function readQuoted(s: string, i: number): { text: string; end: number } | null {
+  const close = s.indexOf('"', i + 1);
+  if (close < 0) return null;
+  // Fast path: no backslash before the closing quote, so no escapes to undo.
+  const bs = s.indexOf('\\', i + 1);
+  if (bs < 0 || bs > close) return { text: s.slice(i + 1, close), end: close + 1 };
   let out = '';
   let j = i + 1;
   let start = j;
@@ -82,28 +88,31 @@ export function splitTopLevel(s: string, sep = 44 /* , */): Array<[number, numbe
   return parts;
 }
 
+const SEMI = 59, EQ = 61, COMMA = 44, QUOTE = 34;
+
 /** Parses ";name=value;flag" generic-params starting at s[i]; stops at end of string. */
 function parseParams(s: string, i: number, into: Params): Parsed<number> {
-  while (i < s.length) {
+  const n = s.length;
+  while (i < n) {
     i = skipWs(s, i);
-    if (i >= s.length) break;
-    if (s[i] !== ';') return { ok: false, error: `expected ";" before parameter, found "${s[i]}"`, offset: i };
+    if (i >= n) break;
+    if (s.charCodeAt(i) !== SEMI) return { ok: false, error: `expected ";" before parameter, found "${s[i]}"`, offset: i };
     i = skipWs(s, i + 1);
     let j = i;
-    while (j < s.length && s[j] !== '=' && s[j] !== ';' && !isWs(s.charCodeAt(j))) j++;
-    const name = s.slice(i, j).toLowerCase();
-    if (!name) return { ok: false, error: 'empty parameter name', offset: i };
+    for (let c = s.charCodeAt(j); j < n && c !== EQ && c !== SEMI && !isWs(c); c = s.charCodeAt(++j));
+    if (j === i) return { ok: false, error: 'empty parameter name', offset: i };
+    const name = lower(s.slice(i, j));
     j = skipWs(s, j);
-    if (s[j] === '=') {
+    if (s.charCodeAt(j) === EQ) {
       j = skipWs(s, j + 1);
-      if (s[j] === '"') {
+      if (s.charCodeAt(j) === QUOTE) {
         const q = readQuoted(s, j);
         if (!q) return { ok: false, error: 'unterminated quoted parameter value', offset: j };
         into[name] = q.text;
         i = q.end;
       } else {
         let k = j;
-        while (k < s.length && s[k] !== ';' && !isWs(s.charCodeAt(k))) k++;
+        for (let c = s.charCodeAt(k); k < n && c !== SEMI && !isWs(c); c = s.charCodeAt(++k));
         into[name] = s.slice(j, k);
         i = k;
       }
@@ -115,13 +124,14 @@ function parseParams(s: string, i: number, into: Params): Parsed<number> {
   return { ok: true, value: i };
 }
 
+
 /** One via-parm: "SIP / 2.0 / UDP host[:port] *(;param)" (RFC 3261 §20.42). */
 export function parseVia(s: string): Parsed<Via> {
   let i = skipWs(s, 0);
   const parts: string[] = [];
   for (let k = 0; k < 3; k++) {
     let j = i;
-    while (j < s.length && s[j] !== '/' && !isWs(s.charCodeAt(j))) j++;
+    for (let c = s.charCodeAt(j); j < s.length && c !== 47 && !isWs(c); c = s.charCodeAt(++j));
     parts.push(s.slice(i, j));
     i = skipWs(s, j);
     if (k < 2) {
@@ -138,7 +148,7 @@ export function parseVia(s: string): Parsed<Via> {
     if (hostEnd < 0) return { ok: false, error: 'unterminated IPv6 reference in Via', offset: i };
     hostEnd++;
   } else {
-    while (hostEnd < s.length && s[hostEnd] !== ':' && s[hostEnd] !== ';' && !isWs(s.charCodeAt(hostEnd))) hostEnd++;
+    for (let c = s.charCodeAt(hostEnd); hostEnd < s.length && c !== 58 && c !== SEMI && !isWs(c); c = s.charCodeAt(++hostEnd));
   }
   const host = s.slice(i, hostEnd);
   if (!host) return { ok: false, error: 'Via has no sent-by host', offset: i };
@@ -155,7 +165,8 @@ export function parseVia(s: string): Parsed<Via> {
   const params: Params = {};
   const r = parseParams(s, i, params);
   if (!r.ok) return r;
-  return { ok: true, value: { protocol: `${name}/${version}`.toUpperCase(), transport: transport.toUpperCase(), host, port, params } };
+  const protocol = name === 'SIP' && version === '2.0' ? 'SIP/2.0' : `${name}/${version}`.toUpperCase();
+  return { ok: true, value: { protocol, transport: transport.toUpperCase(), host, port, params } };
 }
 
 /** name-addr or addr-spec with header params (RFC 3261 §20.10, §20.20, §20.39). */
@@ -181,7 +192,7 @@ export function parseNameAddr(s: string): Parsed<NameAddr> {
   } else {
     // addr-spec: parameters after it belong to the header, not the URI (RFC 3261 §20.10).
     let j = i;
-    while (j < s.length && s[j] !== ';' && !isWs(s.charCodeAt(j))) j++;
+    for (let c = s.charCodeAt(j); j < s.length && c !== SEMI && !isWs(c); c = s.charCodeAt(++j));
     uriText = s.slice(i, j);
     after = j;
   }
@@ -214,24 +225,24 @@ export function parseAuthParams(s: string): Parsed<AuthParams> {
     i = skipWs(s, i);
     if (i >= s.length) break;
     let k = i;
-    while (k < s.length && s[k] !== '=' && !isWs(s.charCodeAt(k)) && s[k] !== ',') k++;
-    const name = s.slice(i, k).toLowerCase();
+    for (let c = s.charCodeAt(k); k < s.length && c !== EQ && c !== COMMA && !isWs(c); c = s.charCodeAt(++k));
+    const name = lower(s.slice(i, k));
     k = skipWs(s, k);
-    if (!name || s[k] !== '=') return { ok: false, error: `malformed auth parameter near "${s.slice(i, i + 20)}"`, offset: i };
+    if (!name || s.charCodeAt(k) !== EQ) return { ok: false, error: `malformed auth parameter near "${s.slice(i, i + 20)}"`, offset: i };
     k = skipWs(s, k + 1);
-    if (s[k] === '"') {
+    if (s.charCodeAt(k) === QUOTE) {
       const q = readQuoted(s, k);
       if (!q) return { ok: false, error: `unterminated quoted value for "${name}"`, offset: k };
       params[name] = q.text;
       k = q.end;
     } else {
       let e = k;
-      while (e < s.length && s[e] !== ',' && !isWs(s.charCodeAt(e))) e++;
+      for (let c = s.charCodeAt(e); e < s.length && c !== COMMA && !isWs(c); c = s.charCodeAt(++e));
       params[name] = s.slice(k, e);
       k = e;
     }
     k = skipWs(s, k);
-    if (k < s.length && s[k] !== ',') return { ok: false, error: `expected "," after "${name}"`, offset: k };
+    if (k < s.length && s.charCodeAt(k) !== COMMA) return { ok: false, error: `expected "," after "${name}"`, offset: k };
     i = k + 1;
   }
   return { ok: true, value: { scheme, params } };

@@ -62,9 +62,17 @@ export const COMPACT_FORMS: Record<string, string> = {
   o: 'event', r: 'refer-to', s: 'subject', t: 'to', u: 'allow-events', v: 'via', x: 'session-expires', y: 'identity',
 };
 
+// Header names seen so far (as written) and their canonical keys; bounded so hostile input cannot grow it.
+const KEY_CACHE = new Map<string, string>();
+const KEY_CACHE_MAX = 512;
+
 export function canonicalKey(name: string): string {
+  const cached = KEY_CACHE.get(name);
+  if (cached !== undefined) return cached;
   const lower = name.toLowerCase();
-  return (lower.length === 1 && COMPACT_FORMS[lower]) || lower;
+  const key = (lower.length === 1 && COMPACT_FORMS[lower]) || lower;
+  if (KEY_CACHE.size < KEY_CACHE_MAX) KEY_CACHE.set(name, key);
+  return key;
 }
 
 /** First value of a header by any of its names, or undefined. */

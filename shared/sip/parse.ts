@@ -11,10 +11,26 @@ export const MAX_HEADER_FIELDS = 256;
 
 const TOKEN = /^[A-Za-z0-9!%*_+`'~.-]+$/;
 
+const isLws = (c: number): boolean => c === 32 || c === 9;
+
+/** RFC 3261 §25.1 token characters, checked without a regex (hot path). */
+const TOKEN_CHARS = new Uint8Array(128);
+for (const ch of "!%*_+`'~.-") TOKEN_CHARS[ch.charCodeAt(0)] = 1;
+for (let c = 48; c <= 57; c++) TOKEN_CHARS[c] = 1;
+for (let c = 65; c <= 90; c++) TOKEN_CHARS[c] = TOKEN_CHARS[c + 32] = 1;
+
+function isToken(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TOKEN_CHARS[c] === 0) return false;
+  }
+  return true;
+}
+
 /** Index just past the blank line that ends the header section, or -1 (accepts CRLF and bare LF). */
-function findHeadEnd(b: Uint8Array, from: number): { headEnd: number; bodyStart: number } | null {
-  for (let i = from; i < b.length; i++) {
-    if (b[i] !== 10) continue;
+export function findHeadEnd(b: Uint8Array, from: number): { headEnd: number; bodyStart: number } | null {
+  for (let i = b.indexOf(10, from); i >= 0; i = b.indexOf(10, i + 1)) {
     if (b[i + 1] === 10) return { headEnd: i, bodyStart: i + 2 };
     if (b[i + 1] === 13 && b[i + 2] === 10) return { headEnd: i, bodyStart: i + 3 };
   }
@@ -50,10 +66,10 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
     return fail('header section is not terminated by an empty line (message truncated?)', raw.length);
   }
   const headBytes = raw.subarray(start, end.headEnd);
-  let ascii = true;
-  for (let i = 0; i < headBytes.length; i++) if (headBytes[i]! > 127) { ascii = false; break; }
-  const head = ascii ? String.fromCharCode.apply(null, headBytes as unknown as number[]) : fromUtf8Strict(headBytes);
+  const head = fromUtf8Strict(headBytes);
   if (head === null) return fail('header section is not valid UTF-8', start + firstInvalidUtf8(headBytes));
+  // Valid UTF-8 decodes to as many characters as bytes only when every byte is ASCII.
+  const ascii = head.length === headBytes.length;
   // Maps a character offset in `head` to a byte offset in `raw`.
   const at = (charOffset: number): number => start + (ascii ? charOffset : utf8(head.slice(0, charOffset)).length);
 
@@ -79,10 +95,16 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
     } else {
       const colon = head.indexOf(':', pos);
       if (colon < 0 || colon > lineStop) return fail(`header line without ":" ("${head.slice(pos, Math.min(lineStop, pos + 30))}")`, at(pos));
-      const name = head.slice(pos, colon).trimEnd();
-      if (!TOKEN.test(name)) return fail(`invalid header name "${name.slice(0, 40)}"`, at(pos));
+      let nameEnd = colon;
+      while (nameEnd > pos && isLws(head.charCodeAt(nameEnd - 1))) nameEnd--;
+      const name = head.slice(pos, nameEnd);
+      if (!isToken(head, pos, nameEnd)) return fail(`invalid header name "${name.slice(0, 40)}"`, at(pos));
       if (headers.length >= MAX_HEADER_FIELDS) return fail(`more than ${MAX_HEADER_FIELDS} header fields`, at(pos));
-      headers.push({ name, key: canonicalKey(name), value: head.slice(colon + 1, lineStop).trim() });
+      let vs = colon + 1;
+      let ve = lineStop;
+      while (vs < ve && isLws(head.charCodeAt(vs))) vs++;
+      while (ve > vs && isLws(head.charCodeAt(ve - 1))) ve--;
+      headers.push({ name, key: canonicalKey(name), value: head.slice(vs, ve) });
       headerOffsets.push(colon + 1);
     }
     pos = nl + 1;
@@ -97,10 +119,15 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
   let from: NameAddr | undefined, to: NameAddr | undefined, callId: string | undefined;
   let cseq: { seq: number; method: string } | undefined;
   let contentLength: number | undefined;
-  for (let h = 0; h < headers.length; h++) {
-    const { key, value, name } = headers[h]!;
+  let h = 0;
+  // Error inside the value of header h, `off` characters into its (trimmed) value.
+  const bad = (what: string, off: number): ParseResult => {
+    const { name, value } = headers[h]!;
     const vOff = headerOffsets[h]!;
-    const bad = (what: string, off: number): ParseResult => fail(`${name}: ${what}`, at(vOff + Math.max(0, head.indexOf(value, vOff) - vOff) + off));
+    return fail(`${name}: ${what}`, at(vOff + Math.max(0, head.indexOf(value, vOff) - vOff) + off));
+  };
+  for (; h < headers.length; h++) {
+    const { key, value } = headers[h]!;
     switch (key) {
       case 'via':
         for (const [s, e] of splitTopLevel(value)) {
@@ -162,7 +189,10 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
       body = body.subarray(0, contentLength);
     }
   }
-  const message = { ...msg, headers, via, from, to, callId, cseq, contact: star ? '*' : contact, contentLength, challenges, credentials, body, raw } as SipMessage;
+  const common = { headers, via, from, to, callId, cseq, contact: star ? ('*' as const) : contact, contentLength, challenges, credentials, body, raw };
+  const message: SipMessage = msg.kind === 'request'
+    ? { kind: 'request', method: msg.method, requestUri: msg.requestUri, version: msg.version, ...common }
+    : { kind: 'response', status: msg.status, reason: msg.reason, version: msg.version, ...common };
   return { ok: true, message, warnings };
 }
 

@@ -1,3 +1,4 @@
+import { lower } from './text.js';
 // SIP/SIPS URI (RFC 3261 §19.1) and a tolerant fallback for other schemes (tel:, urn:).
 
 export interface SipUri {
@@ -12,10 +13,33 @@ export interface SipUri {
 
 export type UriResult = { ok: true; uri: SipUri } | { ok: false; error: string; offset: number };
 
-const HOST_CHARS = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.?)+$|^\[[0-9A-Fa-f:.]+\]$|^[0-9.]+$/;
+/** hostname / IPv4address / IPv6reference (RFC 3261 §25.1), checked by character class: hot path. */
+function validHost(host: string): boolean {
+  if (host.length === 0) return false;
+  if (host.charCodeAt(0) === 91 /* [ */) {
+    if (host.charCodeAt(host.length - 1) !== 93 || host.length < 4) return false;
+    for (let i = 1; i < host.length - 1; i++) {
+      const c = host.charCodeAt(i);
+      if (!((c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46)) return false;
+    }
+    return true;
+  }
+  let prev = 46; // a label may not start with '-' or '.'
+  for (let i = 0; i < host.length; i++) {
+    const c = host.charCodeAt(i);
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (c === 46) {
+      if (prev === 46 || prev === 45) return false;
+    } else if (c === 45) {
+      if (prev === 46) return false;
+    } else if (!alnum && c !== 95) return false;
+    prev = c;
+  }
+  return prev !== 45;
+}
 
 function unescape(text: string): string {
-  if (!text.includes('%')) return text;
+  if (text.indexOf('%') < 0) return text;
   try {
     return decodeURIComponent(text);
   } catch {
@@ -27,8 +51,8 @@ function unescape(text: string): string {
 export function parseUri(raw: string): UriResult {
   const colon = raw.indexOf(':');
   if (colon <= 0) return { ok: false, error: 'URI has no scheme', offset: 0 };
-  const scheme = raw.slice(0, colon).toLowerCase();
-  if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) return { ok: false, error: `invalid URI scheme "${raw.slice(0, colon)}"`, offset: 0 };
+  const scheme = lower(raw.slice(0, colon));
+  if (scheme !== 'sip' && scheme !== 'sips' && !/^[a-z][a-z0-9+.-]*$/.test(scheme)) return { ok: false, error: `invalid URI scheme "${raw.slice(0, colon)}"`, offset: 0 };
   const rest = raw.slice(colon + 1);
   if (scheme !== 'sip' && scheme !== 'sips') {
     return { ok: true, uri: { scheme, host: '', params: {}, headers: {}, raw } };
@@ -50,10 +74,10 @@ export function parseUri(raw: string): UriResult {
     if (close < 0) return { ok: false, error: 'unterminated IPv6 reference in URI host', offset: colon + 1 + pos };
     hostEnd = close + 1;
   } else {
-    while (hostEnd < rest.length && !':;?'.includes(rest[hostEnd]!)) hostEnd++;
+    for (let c = rest.charCodeAt(hostEnd); hostEnd < rest.length && c !== 58 && c !== 59 && c !== 63; c = rest.charCodeAt(++hostEnd));
   }
   const host = rest.slice(pos, hostEnd);
-  if (!host || !HOST_CHARS.test(host)) return { ok: false, error: `invalid host "${host}" in URI`, offset: colon + 1 + pos };
+  if (!validHost(host)) return { ok: false, error: `invalid host "${host}" in URI`, offset: colon + 1 + pos };
   pos = hostEnd;
   let port: number | undefined;
   if (rest[pos] === ':') {
@@ -69,11 +93,15 @@ export function parseUri(raw: string): UriResult {
   const q = rest.indexOf('?', pos);
   const paramText = rest.slice(pos, q >= 0 ? q : rest.length);
   if (paramText && paramText[0] !== ';') return { ok: false, error: `unexpected "${paramText[0]}" after URI host`, offset: colon + 1 + pos };
-  for (const p of paramText.split(';')) {
-    if (!p) continue;
-    const eq = p.indexOf('=');
-    if (eq < 0) params[unescape(p).toLowerCase()] = null;
-    else params[unescape(p.slice(0, eq)).toLowerCase()] = unescape(p.slice(eq + 1));
+  for (let ps = 1; ps < paramText.length;) {
+    let pe = paramText.indexOf(';', ps);
+    if (pe < 0) pe = paramText.length;
+    const eq = paramText.indexOf('=', ps);
+    if (pe > ps) {
+      if (eq < 0 || eq > pe) params[lower(unescape(paramText.slice(ps, pe)))] = null;
+      else params[lower(unescape(paramText.slice(ps, eq)))] = unescape(paramText.slice(eq + 1, pe));
+    }
+    ps = pe + 1;
   }
   if (q >= 0) {
     for (const h of rest.slice(q + 1).split('&')) {
@@ -82,7 +110,7 @@ export function parseUri(raw: string): UriResult {
       headers[unescape(eq < 0 ? h : h.slice(0, eq))] = eq < 0 ? '' : unescape(h.slice(eq + 1));
     }
   }
-  return { ok: true, uri: { scheme, user, host: host.toLowerCase(), port, params, headers, raw } };
+  return { ok: true, uri: { scheme, user, host: lower(host), port, params, headers, raw } };
 }
 
 /** The host without IPv6 brackets, for socket APIs. */

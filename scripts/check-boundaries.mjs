@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Enforces the architecture boundaries (README "Architecture"):
+//   shared/   pure TypeScript: no Node built-ins, no Electron, no DOM, imports only shared/
+//   renderer/ browser code: no Node built-ins, no Electron, never electron/
+//   electron/ the Node side: never renderer/
+// shared/tsconfig.json also compiles shared/ without Node or DOM typings; this catches what types cannot.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, relative, resolve, sep } from 'node:path';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+const DOM_GLOBALS = /\b(?:window|document|navigator|localStorage|sessionStorage)\s*\./;
+
+function* files(dir) {
+  let entries = [];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    if (name === 'node_modules') continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) yield* files(p);
+    else if (/\.(ts|tsx|mts|mjs|js)$/.test(name) && !name.endsWith('.d.ts')) yield p;
+  }
+}
+
+const problems = [];
+const rules = {
+  shared: (spec, target, text) => {
+    if (builtins.has(spec) || spec.startsWith('node:')) return `imports Node built-in "${spec}"`;
+    if (spec === 'electron' || spec.startsWith('electron/')) return 'imports Electron';
+    if (target && !target.startsWith(join(root, 'shared') + sep)) return `imports "${spec}" from outside shared/`;
+    if (!spec.startsWith('.')) return `imports package "${spec}" (shared/ is dependency-free)`;
+    return DOM_GLOBALS.test(text) ? 'uses a DOM global' : null;
+  },
+  renderer: (spec, target) => {
+    if (builtins.has(spec) || spec.startsWith('node:')) return `imports Node built-in "${spec}"`;
+    if (spec === 'electron') return 'imports Electron (use the preload API)';
+    if (target && target.startsWith(join(root, 'electron') + sep)) return 'imports from electron/';
+    return null;
+  },
+  electron: (spec, target) => (target && target.startsWith(join(root, 'renderer') + sep) ? 'imports from renderer/' : null),
+};
+
+for (const [area, check] of Object.entries(rules)) {
+  for (const file of files(join(root, area))) {
+    const text = readFileSync(file, 'utf8');
+    let domReported = false;
+    for (const m of text.matchAll(IMPORT)) {
+      const spec = m[1] ?? m[2] ?? m[3];
+      const target = spec.startsWith('.') ? resolve(file, '..', spec) : null;
+      const problem = check(spec, target, domReported ? '' : text);
+      if (problem) {
+        if (problem.includes('DOM')) domReported = true;
+        problems.push(`${relative(root, file)}: ${problem}`);
+      }
+    }
+  }
+}
+
+if (problems.length) {
+  console.error(`Architecture boundary violations:\n  ${[...new Set(problems)].join('\n  ')}`);
+  process.exit(1);
+}
+console.log('boundaries ok: shared/ is pure, renderer/ and electron/ stay apart');

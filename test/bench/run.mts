@@ -1,0 +1,19 @@
+// `npm run bench`: prints figures (no pass/fail): parser throughput and lab check wall times.
+import { benchLabChecks } from './lab-check.js';
+import { benchParsers } from './parser.js';
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+console.log('Parser throughput (messages/s, MB/s), same corpus, one process:');
+const figures = benchParsers();
+for (const corpus of [...new Set(figures.map((f) => f.corpus))]) {
+  const rows = figures.filter((f) => f.corpus === corpus);
+  const jssip = rows.find((f) => f.parser === 'JsSIP')!.msgPerSec;
+  console.log(`  ${corpus}`);
+  for (const f of rows) console.log(`    ${f.parser.padEnd(10)} ${fmt(f.msgPerSec).padStart(10)} msg/s  ${f.mbPerSec.toFixed(1).padStart(7)} MB/s  ${(f.msgPerSec / jssip).toFixed(1)}x JsSIP`);
+}
+
+console.log('\nFull check against the lab (median of 3; check = engine time, wall = incl. CLI start-up):');
+const lab = await benchLabChecks();
+if (typeof lab === 'string') console.log(`  skipped: ${lab}`);
+else for (const f of lab) console.log(`  ${f.scenario.padEnd(36)} check ${(f.checkMs / 1000).toFixed(2)} s   wall ${(f.wallMs / 1000).toFixed(2)} s\n    ${f.outcomes}`);
