@@ -48,8 +48,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (command === 'start') {
-    complain('The desktop app is not part of this build yet; use `sipladder check` (see `sipladder help`).');
-    return 2;
+    say('The SIP Ladder desktop app (ladder diagram, findings) is not built yet; the probe engine is.\n' +
+      'Check an account from the terminal meanwhile:\n\n  npx sipladder check --server sip.example.com --user alice --password-stdin\n\n' + CHECK_USAGE);
+    return 0;
   }
   if (command !== 'check') {
     complain(`sipladder: unknown command "${command}"\n\n${USAGE}`);
