@@ -1,6 +1,6 @@
 // Parsers for the structured header values the probes rely on (RFC 3261 §20, §25.1).
 // Each returns a value or an error with an offset relative to the header value.
-import { lower } from './text.js';
+import { paramName } from './text.js';
 import { parseUri, type SipUri } from './uri.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; offset: number };
@@ -39,13 +39,21 @@ function skipWs(s: string, i: number): number {
   return i;
 }
 
-/** Reads a quoted-string starting at s[i] === '"'; returns the unescaped text and the index after the closing quote. */
-function readQuoted(s: string, i: number): { text: string; end: number } | null {
+// The parsers below run for every header of every message, so the two innermost helpers return
+// plain values and leave their second result in these variables instead of allocating objects.
+let quotedEnd = 0;
+let paramsError = { error: '', offset: 0 };
+
+/** Reads a quoted-string at s[i] === '"'; returns its unescaped text (index after it in `quotedEnd`), or null. */
+function readQuoted(s: string, i: number): string | null {
   const close = s.indexOf('"', i + 1);
   if (close < 0) return null;
-  // Fast path: no backslash before the closing quote, so no escapes to undo.
-  const bs = s.indexOf('\\', i + 1);
-  if (bs < 0 || bs > close) return { text: s.slice(i + 1, close), end: close + 1 };
+  // Fast path: no backslash inside, so no escapes to undo (search only the quoted text).
+  const text = s.slice(i + 1, close);
+  if (text.indexOf('\\') < 0) {
+    quotedEnd = close + 1;
+    return text;
+  }
   let out = '';
   let j = i + 1;
   let start = j;
@@ -56,7 +64,8 @@ function readQuoted(s: string, i: number): { text: string; end: number } | null 
       j++;
       start = j;
     } else if (c === 34 /* " */) {
-      return { text: out + s.slice(start, j), end: j + 1 };
+      quotedEnd = j + 1;
+      return out + s.slice(start, j);
     }
   }
   return null;
@@ -90,30 +99,33 @@ export function splitTopLevel(s: string, sep = 44 /* , */): Array<[number, numbe
 
 const SEMI = 59, EQ = 61, COMMA = 44, QUOTE = 34;
 
-/** Parses ";name=value;flag" generic-params starting at s[i]; stops at end of string. */
-function parseParams(s: string, i: number, into: Params): Parsed<number> {
+/** Parses ";name=value;flag" generic-params from s[i] to the end; returns the end, or -1 (see `paramsError`). */
+function parseParams(s: string, i: number, into: Params): number {
   const n = s.length;
   while (i < n) {
     i = skipWs(s, i);
     if (i >= n) break;
-    if (s.charCodeAt(i) !== SEMI) return { ok: false, error: `expected ";" before parameter, found "${s[i]}"`, offset: i };
+    if (s.charCodeAt(i) !== SEMI) return paramFail(`expected ";" before parameter, found "${s[i]}"`, i);
     i = skipWs(s, i + 1);
     let j = i;
     for (let c = s.charCodeAt(j); j < n && c !== EQ && c !== SEMI && !isWs(c); c = s.charCodeAt(++j));
-    if (j === i) return { ok: false, error: 'empty parameter name', offset: i };
-    const name = lower(s.slice(i, j));
+    if (j === i) return paramFail('empty parameter name', i);
+    const name = paramName(s, i, j);
     j = skipWs(s, j);
     if (s.charCodeAt(j) === EQ) {
       j = skipWs(s, j + 1);
       if (s.charCodeAt(j) === QUOTE) {
         const q = readQuoted(s, j);
-        if (!q) return { ok: false, error: 'unterminated quoted parameter value', offset: j };
-        into[name] = q.text;
-        i = q.end;
+        if (q === null) return paramFail('unterminated quoted parameter value', j);
+        into[name] = q;
+        i = quotedEnd;
       } else {
-        let k = j;
-        for (let c = s.charCodeAt(k); k < n && c !== SEMI && !isWs(c); c = s.charCodeAt(++k));
-        into[name] = s.slice(j, k);
+        // Token value: up to the next ';' (native search), minus trailing LWS.
+        let k = s.indexOf(';', j);
+        if (k < 0) k = n;
+        let e = k;
+        while (e > j && isWs(s.charCodeAt(e - 1))) e--;
+        into[name] = s.slice(j, e);
         i = k;
       }
     } else {
@@ -121,7 +133,12 @@ function parseParams(s: string, i: number, into: Params): Parsed<number> {
       i = j;
     }
   }
-  return { ok: true, value: i };
+  return i;
+}
+
+function paramFail(error: string, offset: number): number {
+  paramsError = { error, offset };
+  return -1;
 }
 
 
@@ -163,8 +180,7 @@ export function parseVia(s: string): Parsed<Via> {
     i = j;
   }
   const params: Params = {};
-  const r = parseParams(s, i, params);
-  if (!r.ok) return r;
+  if (parseParams(s, i, params) < 0) return { ok: false, ...paramsError };
   const protocol = name === 'SIP' && version === '2.0' ? 'SIP/2.0' : `${name}/${version}`.toUpperCase();
   return { ok: true, value: { protocol, transport: transport.toUpperCase(), host, port, params } };
 }
@@ -177,13 +193,14 @@ export function parseNameAddr(s: string): Parsed<NameAddr> {
   let after: number;
   if (s[i] === '"') {
     const q = readQuoted(s, i);
-    if (!q) return { ok: false, error: 'unterminated quoted display name', offset: i };
-    displayName = q.text;
-    i = skipWs(s, q.end);
+    if (q === null) return { ok: false, error: 'unterminated quoted display name', offset: i };
+    displayName = q;
+    i = skipWs(s, quotedEnd);
     if (s[i] !== '<') return { ok: false, error: 'expected "<" after display name', offset: i };
   }
   const lt = s.indexOf('<', i);
-  if (s[i] === '<' || (lt >= 0 && !displayName && !s.slice(i, lt).includes(';'))) {
+  const semi = s.indexOf(';', i);
+  if (s.charCodeAt(i) === 60 || (lt >= 0 && !displayName && (semi < 0 || semi > lt))) {
     if (lt > i && displayName === undefined) displayName = s.slice(i, lt).trim() || undefined;
     const gt = s.indexOf('>', lt);
     if (gt < 0) return { ok: false, error: 'missing ">" after URI', offset: lt };
@@ -199,17 +216,22 @@ export function parseNameAddr(s: string): Parsed<NameAddr> {
   const uri = parseUri(uriText);
   if (!uri.ok) return { ok: false, error: uri.error, offset: Math.max(0, s.indexOf(uriText)) + uri.offset };
   const params: Params = {};
-  const r = parseParams(s, after, params);
-  if (!r.ok) return r;
+  if (parseParams(s, after, params) < 0) return { ok: false, ...paramsError };
   return { ok: true, value: { displayName, uri: uri.uri, params } };
 }
 
+const CSEQ_METHOD = /^[A-Za-z0-9!%*_+`'~.-]+$/;
+const CSEQ_BAD: Parsed<CSeq> = { ok: false, error: 'malformed CSeq (expected "number METHOD")', offset: 0 };
+
 export function parseCSeq(s: string): Parsed<CSeq> {
-  const m = /^\s*(\d{1,10})\s+([A-Za-z0-9!%*_+`'~.-]+)\s*$/.exec(s);
-  if (!m) return { ok: false, error: 'malformed CSeq (expected "number METHOD")', offset: 0 };
-  const seq = Number(m[1]);
-  if (seq > 2 ** 31 - 1) return { ok: false, error: 'CSeq number exceeds 2**31-1', offset: 0 };
-  return { ok: true, value: { seq, method: m[2]! } };
+  let i = skipWs(s, 0);
+  let seq = 0;
+  const digitsAt = i;
+  for (let c = s.charCodeAt(i); c >= 48 && c <= 57; c = s.charCodeAt(++i)) seq = seq * 10 + (c - 48);
+  if (i === digitsAt || i - digitsAt > 10 || !isWs(s.charCodeAt(i))) return CSEQ_BAD;
+  if (seq > 2 ** 31 - 1) return { ok: false, error: 'CSeq number exceeds 2**31-1', offset: digitsAt };
+  const method = s.slice(skipWs(s, i)).trimEnd();
+  return CSEQ_METHOD.test(method) ? { ok: true, value: { seq, method } } : CSEQ_BAD;
 }
 
 /** "Digest a=b, c="d"" — challenge or credentials (RFC 3261 §25.1, RFC 7616 §3.3-3.4). */
@@ -226,20 +248,22 @@ export function parseAuthParams(s: string): Parsed<AuthParams> {
     if (i >= s.length) break;
     let k = i;
     for (let c = s.charCodeAt(k); k < s.length && c !== EQ && c !== COMMA && !isWs(c); c = s.charCodeAt(++k));
-    const name = lower(s.slice(i, k));
+    const name = k > i ? paramName(s, i, k) : '';
     k = skipWs(s, k);
     if (!name || s.charCodeAt(k) !== EQ) return { ok: false, error: `malformed auth parameter near "${s.slice(i, i + 20)}"`, offset: i };
     k = skipWs(s, k + 1);
     if (s.charCodeAt(k) === QUOTE) {
       const q = readQuoted(s, k);
-      if (!q) return { ok: false, error: `unterminated quoted value for "${name}"`, offset: k };
-      params[name] = q.text;
-      k = q.end;
+      if (q === null) return { ok: false, error: `unterminated quoted value for "${name}"`, offset: k };
+      params[name] = q;
+      k = quotedEnd;
     } else {
-      let e = k;
-      for (let c = s.charCodeAt(e); e < s.length && c !== COMMA && !isWs(c); c = s.charCodeAt(++e));
+      let stop = s.indexOf(',', k);
+      if (stop < 0) stop = s.length;
+      let e = stop;
+      while (e > k && isWs(s.charCodeAt(e - 1))) e--;
       params[name] = s.slice(k, e);
-      k = e;
+      k = stop;
     }
     k = skipWs(s, k);
     if (k < s.length && s.charCodeAt(k) !== COMMA) return { ok: false, error: `expected "," after "${name}"`, offset: k };

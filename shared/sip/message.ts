@@ -1,5 +1,6 @@
 // The parsed form of a SIP message (RFC 3261 §7). Raw bytes are always kept: they are the evidence.
 import type { AuthParams, CSeq, NameAddr, Via } from './header-values.js';
+import { lower } from './text.js';
 
 export interface SipHeader {
   /** As written on the wire (may be a compact form such as "v"). */
@@ -62,17 +63,33 @@ export const COMPACT_FORMS: Record<string, string> = {
   o: 'event', r: 'refer-to', s: 'subject', t: 'to', u: 'allow-events', v: 'via', x: 'session-expires', y: 'identity',
 };
 
-// Header names seen so far (as written) and their canonical keys; bounded so hostile input cannot grow it.
-const KEY_CACHE = new Map<string, string>();
-const KEY_CACHE_MAX = 512;
+/** Canonical key of the usual spellings, found by length then literal comparison: no hashing, no allocation. */
+export function wellKnownKey(n: string): string | undefined {
+  switch (n.length) {
+    case 2: return n === 'To' ? 'to' : undefined;
+    case 3: return n === 'Via' ? 'via' : undefined;
+    case 4: return n === 'From' ? 'from' : n === 'CSeq' ? 'cseq' : n === 'Date' ? 'date' : n === 'Path' ? 'path' : undefined;
+    case 5: return n === 'Allow' ? 'allow' : undefined;
+    case 6: return n === 'Server' ? 'server' : undefined;
+    case 7: return n === 'Call-ID' ? 'call-id' : n === 'Contact' ? 'contact' : n === 'Expires' ? 'expires' : undefined;
+    case 9: return n === 'Supported' ? 'supported' : undefined;
+    case 10: return n === 'User-Agent' ? 'user-agent' : undefined;
+    case 11: return n === 'Min-Expires' ? 'min-expires' : undefined;
+    case 12: return n === 'Max-Forwards' ? 'max-forwards' : n === 'Content-Type' ? 'content-type' : n === 'Record-Route' ? 'record-route' : undefined;
+    case 13: return n === 'Authorization' ? 'authorization' : n === 'Service-Route' ? 'service-route' : undefined;
+    case 14: return n === 'Content-Length' ? 'content-length' : undefined;
+    case 16: return n === 'WWW-Authenticate' ? 'www-authenticate' : undefined;
+    case 18: return n === 'Proxy-Authenticate' ? 'proxy-authenticate' : undefined;
+    case 19: return n === 'Proxy-Authorization' ? 'proxy-authorization' : undefined;
+    default: return undefined;
+  }
+}
 
 export function canonicalKey(name: string): string {
-  const cached = KEY_CACHE.get(name);
-  if (cached !== undefined) return cached;
-  const lower = name.toLowerCase();
-  const key = (lower.length === 1 && COMPACT_FORMS[lower]) || lower;
-  if (KEY_CACHE.size < KEY_CACHE_MAX) KEY_CACHE.set(name, key);
-  return key;
+  const known = wellKnownKey(name);
+  if (known !== undefined) return known;
+  const key = lower(name);
+  return (key.length === 1 && COMPACT_FORMS[key]) || key;
 }
 
 /** First value of a header by any of its names, or undefined. */

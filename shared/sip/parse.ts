@@ -1,10 +1,10 @@
 // SIP message parser (RFC 3261 §7, §20, §25). Never throws: every input gives a message or a
 // precise error with the byte offset, because hostile and broken servers are what we diagnose.
-import { fromUtf8Strict, utf8 } from '../hash/utf8.js';
+import { fromUtf8, fromUtf8Strict, utf8 } from '../hash/utf8.js';
 import {
   parseAuthParams, parseCSeq, parseNameAddr, parseVia, splitTopLevel, type AuthParams, type NameAddr, type Via,
 } from './header-values.js';
-import { canonicalKey, type AuthChallenge, type ParseResult, type SipHeader, type SipMessage } from './message.js';
+import { canonicalKey, wellKnownKey, type AuthChallenge, type ParseResult, type SipHeader, type SipMessage } from './message.js';
 
 /** A message with more header fields than this is treated as hostile (no real SIP message comes close). */
 export const MAX_HEADER_FIELDS = 256;
@@ -56,7 +56,20 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
   // RFC 3261 §7.5: implementations should ignore CRLF preceding the start-line.
   while (start < raw.length && (raw[start] === 13 || raw[start] === 10)) start++;
   if (start >= raw.length) return fail(raw.length === 0 ? 'empty message' : 'message contains only line breaks', start);
-  const end = findHeadEnd(raw, start);
+  // Fast path for the usual all-ASCII message: decode once and let the engine's native string
+  // search find the blank line. Equal lengths and no U+FFFD mean every byte was ASCII.
+  const whole = fromUtf8(raw);
+  let end: { headEnd: number; bodyStart: number } | null;
+  let head: string | null = null;
+  let ascii = whole.length === raw.length && whole.indexOf('\uFFFD') < 0;
+  if (ascii) {
+    const crlf = whole.indexOf('\n\r\n', start);
+    const lf = whole.indexOf('\n\n', start);
+    end = crlf >= 0 && (lf < 0 || crlf < lf) ? { headEnd: crlf, bodyStart: crlf + 3 } : lf >= 0 ? { headEnd: lf, bodyStart: lf + 2 } : null;
+    if (end) head = whole.slice(start, end.headEnd);
+  } else {
+    end = findHeadEnd(raw, start);
+  }
   if (!end) {
     // Say "not SIP" rather than "truncated" when even the first line is wrong.
     const nl = raw.indexOf(10, start);
@@ -65,46 +78,51 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
     if ('error' in sl) return fail(sl.error, start + sl.offset);
     return fail('header section is not terminated by an empty line (message truncated?)', raw.length);
   }
-  const headBytes = raw.subarray(start, end.headEnd);
-  const head = fromUtf8Strict(headBytes);
-  if (head === null) return fail('header section is not valid UTF-8', start + firstInvalidUtf8(headBytes));
-  // Valid UTF-8 decodes to as many characters as bytes only when every byte is ASCII.
-  const ascii = head.length === headBytes.length;
-  // Maps a character offset in `head` to a byte offset in `raw`.
-  const at = (charOffset: number): number => start + (ascii ? charOffset : utf8(head.slice(0, charOffset)).length);
+  if (head === null) {
+    const headBytes = raw.subarray(start, end.headEnd);
+    head = fromUtf8Strict(headBytes);
+    if (head === null) return fail('header section is not valid UTF-8', start + firstInvalidUtf8(headBytes));
+    // Valid UTF-8 decodes to as many characters as bytes only when every byte is ASCII.
+    ascii = head.length === headBytes.length;
+  }
+  const headText = head;
+  // Maps a character offset in `headText` to a byte offset in `raw`.
+  const at = (charOffset: number): number => start + (ascii ? charOffset : utf8(headText.slice(0, charOffset)).length);
 
-  let lineEnd = head.indexOf('\n');
-  if (lineEnd < 0) lineEnd = head.length;
-  const startLine = head.charCodeAt(lineEnd - 1) === 13 ? head.slice(0, lineEnd - 1) : head.slice(0, lineEnd);
+  let lineEnd = headText.indexOf('\n');
+  if (lineEnd < 0) lineEnd = headText.length;
+  const startLine = headText.charCodeAt(lineEnd - 1) === 13 ? headText.slice(0, lineEnd - 1) : headText.slice(0, lineEnd);
   const msg = parseStartLine(startLine, raw);
   if ('error' in msg) return fail(msg.error, at(msg.offset));
 
   const headers: SipHeader[] = [];
   const headerOffsets: number[] = [];
   let pos = lineEnd + 1;
-  while (pos < head.length) {
-    let nl = head.indexOf('\n', pos);
-    if (nl < 0) nl = head.length;
-    const lineStop = head.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    const first = head.charCodeAt(pos);
+  while (pos < headText.length) {
+    let nl = headText.indexOf('\n', pos);
+    if (nl < 0) nl = headText.length;
+    const lineStop = headText.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    const first = headText.charCodeAt(pos);
     if (first === 32 || first === 9) {
       // Folded continuation line (RFC 3261 §7.3.1): LWS joins it to the previous value.
       const prev = headers[headers.length - 1];
       if (!prev) return fail('continuation line before any header', at(pos));
-      prev.value = (prev.value + ' ' + head.slice(pos, lineStop).trim()).trim();
+      prev.value = (prev.value + ' ' + headText.slice(pos, lineStop).trim()).trim();
     } else {
-      const colon = head.indexOf(':', pos);
-      if (colon < 0 || colon > lineStop) return fail(`header line without ":" ("${head.slice(pos, Math.min(lineStop, pos + 30))}")`, at(pos));
+      const colon = headText.indexOf(':', pos);
+      if (colon < 0 || colon > lineStop) return fail(`header line without ":" ("${headText.slice(pos, Math.min(lineStop, pos + 30))}")`, at(pos));
       let nameEnd = colon;
-      while (nameEnd > pos && isLws(head.charCodeAt(nameEnd - 1))) nameEnd--;
-      const name = head.slice(pos, nameEnd);
-      if (!isToken(head, pos, nameEnd)) return fail(`invalid header name "${name.slice(0, 40)}"`, at(pos));
+      while (nameEnd > pos && isLws(headText.charCodeAt(nameEnd - 1))) nameEnd--;
+      const name = headText.slice(pos, nameEnd);
+      // Well-known spellings are valid tokens already; only other names need the character check.
+      const known = wellKnownKey(name);
+      if (known === undefined && !isToken(headText, pos, nameEnd)) return fail(`invalid header name "${name.slice(0, 40)}"`, at(pos));
       if (headers.length >= MAX_HEADER_FIELDS) return fail(`more than ${MAX_HEADER_FIELDS} header fields`, at(pos));
       let vs = colon + 1;
       let ve = lineStop;
-      while (vs < ve && isLws(head.charCodeAt(vs))) vs++;
-      while (ve > vs && isLws(head.charCodeAt(ve - 1))) ve--;
-      headers.push({ name, key: canonicalKey(name), value: head.slice(vs, ve) });
+      while (vs < ve && isLws(headText.charCodeAt(vs))) vs++;
+      while (ve > vs && isLws(headText.charCodeAt(ve - 1))) ve--;
+      headers.push({ name, key: known ?? canonicalKey(name), value: headText.slice(vs, ve) });
       headerOffsets.push(colon + 1);
     }
     pos = nl + 1;
@@ -124,12 +142,19 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
   const bad = (what: string, off: number): ParseResult => {
     const { name, value } = headers[h]!;
     const vOff = headerOffsets[h]!;
-    return fail(`${name}: ${what}`, at(vOff + Math.max(0, head.indexOf(value, vOff) - vOff) + off));
+    return fail(`${name}: ${what}`, at(vOff + Math.max(0, headText.indexOf(value, vOff) - vOff) + off));
   };
   for (; h < headers.length; h++) {
     const { key, value } = headers[h]!;
     switch (key) {
       case 'via':
+        // Most Via/Contact lines hold one value: skip the split (and its arrays) when there is no comma.
+        if (value.indexOf(',') < 0) {
+          const r = parseVia(value);
+          if (!r.ok) return bad(r.error, r.offset);
+          via.push(r.value);
+          break;
+        }
         for (const [s, e] of splitTopLevel(value)) {
           const r = parseVia(value.slice(s, e));
           if (!r.ok) return bad(r.error, s + r.offset);
@@ -146,6 +171,12 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
       }
       case 'contact':
         if (value === '*') { star = true; break; }
+        if (value.indexOf(',') < 0) {
+          const r = parseNameAddr(value);
+          if (!r.ok) return bad(r.error, r.offset);
+          contact.push(r.value);
+          break;
+        }
         for (const [s, e] of splitTopLevel(value)) {
           const r = parseNameAddr(value.slice(s, e));
           if (!r.ok) return bad(r.error, s + r.offset);
@@ -189,10 +220,11 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
       body = body.subarray(0, contentLength);
     }
   }
-  const common = { headers, via, from, to, callId, cseq, contact: star ? ('*' as const) : contact, contentLength, challenges, credentials, body, raw };
+  const contactValue = star ? ('*' as const) : contact;
+  // Two literal shapes (no spread): keeps object construction on the fast path.
   const message: SipMessage = msg.kind === 'request'
-    ? { kind: 'request', method: msg.method, requestUri: msg.requestUri, version: msg.version, ...common }
-    : { kind: 'response', status: msg.status, reason: msg.reason, version: msg.version, ...common };
+    ? { kind: 'request', method: msg.method, requestUri: msg.requestUri, version: msg.version, headers, via, from, to, callId, cseq, contact: contactValue, contentLength, challenges, credentials, body, raw }
+    : { kind: 'response', status: msg.status, reason: msg.reason, version: msg.version, headers, via, from, to, callId, cseq, contact: contactValue, contentLength, challenges, credentials, body, raw };
   return { ok: true, message, warnings };
 }
 
