@@ -10,10 +10,13 @@ export type NewTraceEvent = Omit<TraceEvent, 'seq' | 't' | 'bytes' | 'size'> & {
 export const MAX_TRACED_BYTES = 65_535;
 /** Events kept per run; a peer flooding us cannot grow memory without bound. */
 export const MAX_TRACE_EVENTS = 20_000;
+/** Raw bytes kept per run; past it, events are still recorded, without their bytes. */
+export const MAX_TRACE_TOTAL_BYTES = 8 * 1024 * 1024;
 
 export class TraceRecorder {
   readonly events: TraceEvent[] = [];
   private dropped = 0;
+  private bytesKept = 0;
 
   constructor(private readonly clock: Clock, private readonly startedAt = clock.now()) {}
 
@@ -31,10 +34,12 @@ export class TraceRecorder {
     const { bytes, ...rest } = e;
     const event: TraceEvent = { seq, t: this.elapsed(), ...rest };
     if (bytes) {
-      const kept = bytes.length > MAX_TRACED_BYTES ? bytes.subarray(0, MAX_TRACED_BYTES) : bytes;
-      event.bytes = toBase64(redact(kept));
       event.size = bytes.length;
-      if (kept !== bytes) event.note = `${e.note ? e.note + '; ' : ''}only the first ${MAX_TRACED_BYTES} of ${bytes.length} bytes kept`;
+      const room = Math.min(MAX_TRACED_BYTES, MAX_TRACE_TOTAL_BYTES - this.bytesKept);
+      const kept = bytes.length > room ? bytes.subarray(0, Math.max(0, room)) : bytes;
+      if (kept.length > 0) event.bytes = toBase64(redact(kept));
+      this.bytesKept += kept.length;
+      if (kept !== bytes) event.note = `${e.note ? e.note + '; ' : ''}only the first ${kept.length} of ${bytes.length} bytes kept (trace size limits)`;
     }
     this.events.push(event);
     return seq;

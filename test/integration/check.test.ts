@@ -11,11 +11,14 @@ afterEach(async () => {
 });
 
 describe('check against a healthy registrar', () => {
-  it('registers over UDP (every source-port variant), TCP, TLS and WS, then removes each binding', async () => {
+  it('registers over UDP (every source-port variant), TCP, TLS, WS and WSS, then removes each binding', async () => {
     const f = await start();
     const r = await checkFixture(f);
     expect(new Set(r.attempts.map((a) => a.outcome))).toEqual(new Set(['registered']));
-    expect(r.attempts.map((a) => a.transport).sort()).toEqual(['tcp', 'tls', 'udp', 'udp', 'udp', 'ws']);
+    expect(r.attempts.map((a) => a.transport).sort()).toEqual(['tcp', 'tls', 'udp', 'udp', 'udp', 'ws', 'wss']);
+    expect(r.attempts.find((a) => a.transport === 'wss')!.tls).toMatchObject({ verified: true });
+    // RFC 7118 §5.2: WebSocket clients use an .invalid host in Via and Contact.
+    expect(f.received.find((q) => q.transport === 'ws')!.text).toMatch(/^Via: SIP\/2\.0\/WS [0-9a-f]+\.invalid;/m);
     expect(r.attempts.every((a) => a.unregistered === true)).toBe(true);
     expect([...f.bindings.get('alice')!]).toEqual([]);
     // Never the wildcard that would remove every device's binding.
