@@ -2,7 +2,7 @@
 // precise error with the byte offset, because hostile and broken servers are what we diagnose.
 import { fromUtf8, fromUtf8Strict, utf8 } from '../hash/utf8.js';
 import {
-  parseAuthParams, parseCSeq, parseNameAddr, parseVia, splitTopLevel, type AuthParams, type NameAddr, type Via,
+  parseAuthParams, parseCSeq, parseNameAddr, parseVia, splitTopLevel, type AuthParams, type NameAddr, type Parsed, type Via,
 } from './header-values.js';
 import { canonicalKey, wellKnownKey, type AuthChallenge, type ParseResult, type SipHeader, type SipMessage } from './message.js';
 
@@ -147,20 +147,11 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
   for (; h < headers.length; h++) {
     const { key, value } = headers[h]!;
     switch (key) {
-      case 'via':
-        // Most Via/Contact lines hold one value: skip the split (and its arrays) when there is no comma.
-        if (value.indexOf(',') < 0) {
-          const r = parseVia(value);
-          if (!r.ok) return bad(r.error, r.offset);
-          via.push(r.value);
-          break;
-        }
-        for (const [s, e] of splitTopLevel(value)) {
-          const r = parseVia(value.slice(s, e));
-          if (!r.ok) return bad(r.error, s + r.offset);
-          via.push(r.value);
-        }
+      case 'via': {
+        const e = parseList(value, parseVia, via);
+        if (e) return bad(e.error, e.offset);
         break;
+      }
       case 'from':
       case 'to': {
         const r = parseNameAddr(value);
@@ -169,20 +160,15 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
         else to = r.value;
         break;
       }
-      case 'contact':
-        if (value === '*') { star = true; break; }
-        if (value.indexOf(',') < 0) {
-          const r = parseNameAddr(value);
-          if (!r.ok) return bad(r.error, r.offset);
-          contact.push(r.value);
+      case 'contact': {
+        if (value === '*') {
+          star = true;
           break;
         }
-        for (const [s, e] of splitTopLevel(value)) {
-          const r = parseNameAddr(value.slice(s, e));
-          if (!r.ok) return bad(r.error, s + r.offset);
-          contact.push(r.value);
-        }
+        const e = parseList(value, parseNameAddr, contact);
+        if (e) return bad(e.error, e.offset);
         break;
+      }
       case 'call-id':
         if (!value) return bad('empty Call-ID', 0);
         callId = value;
@@ -226,6 +212,25 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
     ? { kind: 'request', method: msg.method, requestUri: msg.requestUri, version: msg.version, headers, via, from, to, callId, cseq, contact: contactValue, contentLength, challenges, credentials, body, raw }
     : { kind: 'response', status: msg.status, reason: msg.reason, version: msg.version, headers, via, from, to, callId, cseq, contact: contactValue, contentLength, challenges, credentials, body, raw };
   return { ok: true, message, warnings };
+}
+
+/**
+ * Parses a header value that may hold several comma-separated entries (RFC 3261 §7.3.1),
+ * appending each to `into`. Most lines hold one entry, so the split is skipped without a comma.
+ */
+function parseList<T>(value: string, parse: (s: string) => Parsed<T>, into: T[]): { error: string; offset: number } | null {
+  if (value.indexOf(',') < 0) {
+    const r = parse(value);
+    if (!r.ok) return r;
+    into.push(r.value);
+    return null;
+  }
+  for (const [s, e] of splitTopLevel(value)) {
+    const r = parse(value.slice(s, e));
+    if (!r.ok) return { error: r.error, offset: s + r.offset };
+    into.push(r.value);
+  }
+  return null;
 }
 
 type StartLine =
