@@ -64,7 +64,8 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
   let ascii = whole.length === raw.length && whole.indexOf('\uFFFD') < 0;
   if (ascii) {
     const crlf = whole.indexOf('\n\r\n', start);
-    const lf = whole.indexOf('\n\n', start);
+    // A bare-LF blank line only matters if it comes first: search the head only, not the body.
+    const lf = (crlf >= 0 ? whole.slice(0, crlf) : whole).indexOf('\n\n', start);
     end = crlf >= 0 && (lf < 0 || crlf < lf) ? { headEnd: crlf, bodyStart: crlf + 3 } : lf >= 0 ? { headEnd: lf, bodyStart: lf + 2 } : null;
     if (end) head = whole.slice(start, end.headEnd);
   } else {

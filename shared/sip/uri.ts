@@ -54,62 +54,63 @@ function unescape(text: string): string {
 export function parseUri(raw: string): UriResult {
   const colon = raw.indexOf(':');
   if (colon <= 0) return { ok: false, error: 'URI has no scheme', offset: 0 };
-  const scheme = lower(raw.slice(0, colon));
-  if (scheme !== 'sip' && scheme !== 'sips' && !/^[a-z][a-z0-9+.-]*$/.test(scheme)) return { ok: false, error: `invalid URI scheme "${raw.slice(0, colon)}"`, offset: 0 };
-  const rest = raw.slice(colon + 1);
+  // The two schemes that matter come back as literals (no slice, no lower-casing).
+  const scheme = colon === 3 && raw.startsWith('sip') ? 'sip' : colon === 4 && raw.startsWith('sips') ? 'sips' : lower(raw.slice(0, colon));
   if (scheme !== 'sip' && scheme !== 'sips') {
-    return { ok: true, uri: { scheme, host: '', params: {}, headers: {}, raw } };
+    if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) return { ok: false, error: `invalid URI scheme "${raw.slice(0, colon)}"`, offset: 0 };
+    return { ok: true, uri: { scheme, host: '', params: {}, headers: NO_HEADERS, raw } };
   }
-  let pos = 0;
+  const n = raw.length;
+  let pos = colon + 1;
   let user: string | undefined;
   // '@' is not allowed unescaped inside userinfo, so the first one ends it.
-  const at = rest.indexOf('@');
+  const at = raw.indexOf('@', pos);
   if (at >= 0) {
-    const userinfo = rest.slice(0, at);
     // RFC 3261 §19.1.1 allows "user:password"; it is deprecated and we never keep the password part.
-    const pw = userinfo.indexOf(':');
-    user = unescape(pw >= 0 ? userinfo.slice(0, pw) : userinfo);
+    const pw = raw.indexOf(':', pos);
+    user = unescape(raw.slice(pos, pw >= 0 && pw < at ? pw : at));
     pos = at + 1;
   }
   let hostEnd = pos;
-  if (rest[pos] === '[') {
-    const close = rest.indexOf(']', pos);
-    if (close < 0) return { ok: false, error: 'unterminated IPv6 reference in URI host', offset: colon + 1 + pos };
+  if (raw.charCodeAt(pos) === 91 /* [ */) {
+    const close = raw.indexOf(']', pos);
+    if (close < 0) return { ok: false, error: 'unterminated IPv6 reference in URI host', offset: pos };
     hostEnd = close + 1;
   } else {
-    for (let c = rest.charCodeAt(hostEnd); hostEnd < rest.length && c !== 58 && c !== 59 && c !== 63; c = rest.charCodeAt(++hostEnd));
+    for (let c = raw.charCodeAt(hostEnd); hostEnd < n && c !== 58 && c !== 59 && c !== 63; c = raw.charCodeAt(++hostEnd));
   }
-  const host = rest.slice(pos, hostEnd);
-  if (!validHost(host)) return { ok: false, error: `invalid host "${host}" in URI`, offset: colon + 1 + pos };
+  const host = raw.slice(pos, hostEnd);
+  if (!validHost(host)) return { ok: false, error: `invalid host "${host}" in URI`, offset: pos };
   pos = hostEnd;
   let port: number | undefined;
-  if (rest[pos] === ':') {
+  if (raw.charCodeAt(pos) === 58 /* : */) {
     let end = pos + 1;
-    while (end < rest.length && rest.charCodeAt(end) >= 48 && rest.charCodeAt(end) <= 57) end++;
-    const digits = rest.slice(pos + 1, end);
-    port = Number(digits);
-    if (!digits || port > 65535) return { ok: false, error: `invalid port "${digits}" in URI`, offset: colon + 2 + pos };
+    let value = 0;
+    for (let c = raw.charCodeAt(end); c >= 48 && c <= 57; c = raw.charCodeAt(++end)) value = value * 10 + (c - 48);
+    if (end === pos + 1 || end - pos > 6 || value > 65535) return { ok: false, error: `invalid port "${raw.slice(pos + 1, end)}" in URI`, offset: pos + 1 };
+    port = value;
     pos = end;
   }
   const params: Record<string, string | null> = {};
-  let headers: Record<string, string> = NO_HEADERS;
-  const q = rest.indexOf('?', pos);
-  const paramText = rest.slice(pos, q >= 0 ? q : rest.length);
-  if (paramText && paramText[0] !== ';') return { ok: false, error: `unexpected "${paramText[0]}" after URI host`, offset: colon + 1 + pos };
-  for (let ps = 1; ps < paramText.length;) {
-    let pe = paramText.indexOf(';', ps);
-    if (pe < 0) pe = paramText.length;
-    const eq = paramText.indexOf('=', ps);
+  let headers = NO_HEADERS;
+  const q = raw.indexOf('?', pos);
+  const paramsEnd = q >= 0 ? q : n;
+  if (pos < paramsEnd && raw.charCodeAt(pos) !== 59) return { ok: false, error: `unexpected "${raw[pos]}" after URI host`, offset: pos };
+  const escaped = raw.indexOf('%', pos) >= 0;
+  for (let ps = pos + 1; ps < paramsEnd;) {
+    let pe = raw.indexOf(';', ps);
+    if (pe < 0 || pe > paramsEnd) pe = paramsEnd;
     if (pe > ps) {
-      const nameEnd = eq < 0 || eq > pe ? pe : eq;
-      const name = paramText.indexOf('%', ps) < 0 || paramText.indexOf('%', ps) >= nameEnd ? paramName(paramText, ps, nameEnd) : lower(unescape(paramText.slice(ps, nameEnd)));
-      params[name] = nameEnd === pe ? null : unescape(paramText.slice(eq + 1, pe));
+      let eq = raw.indexOf('=', ps);
+      if (eq < 0 || eq > pe) eq = pe;
+      const name = escaped ? lower(unescape(raw.slice(ps, eq))) : paramName(raw, ps, eq);
+      params[name] = eq === pe ? null : escaped ? unescape(raw.slice(eq + 1, pe)) : raw.slice(eq + 1, pe);
     }
     ps = pe + 1;
   }
   if (q >= 0) {
     headers = {};
-    for (const h of rest.slice(q + 1).split('&')) {
+    for (const h of raw.slice(q + 1).split('&')) {
       if (!h) continue;
       const eq = h.indexOf('=');
       headers[unescape(eq < 0 ? h : h.slice(0, eq))] = eq < 0 ? '' : unescape(h.slice(eq + 1));

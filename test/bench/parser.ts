@@ -9,7 +9,14 @@ const JsSipParser = require('jssip/lib/Parser.js') as { parseMessage(data: strin
 
 const silentLogger = { log() {}, debug() {}, warn() {}, error() {} };
 
-export interface ParserFigure { parser: string; corpus: string; msgPerSec: number; mbPerSec: number }
+export interface ParserFigure {
+  parser: string;
+  corpus: string;
+  msgPerSec: number;
+  mbPerSec: number;
+  /** Median over rounds of (this parser's rate / JsSIP's rate in the same round): noise hits both alike. */
+  xJsSip: number;
+}
 
 interface Contender { name: string; run: () => number }
 /**
@@ -34,9 +41,12 @@ function race(corpusName: string, bytes: number, messagesPerLoop: number, conten
       rates.get(c.name)!.push(n / (elapsed / 1000));
     }
   }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const jssip = rates.get('JsSIP')!;
   return contenders.map((c) => {
-    const msgPerSec = Math.max(...rates.get(c.name)!);
-    return { parser: c.name, corpus: corpusName, msgPerSec, mbPerSec: (msgPerSec * (bytes / messagesPerLoop)) / 1e6 };
+    const r = rates.get(c.name)!;
+    const msgPerSec = Math.max(...r);
+    return { parser: c.name, corpus: corpusName, msgPerSec, mbPerSec: (msgPerSec * (bytes / messagesPerLoop)) / 1e6, xJsSip: median(r.map((x, i) => x / jssip[i]!)) };
   });
 }
 
