@@ -19,6 +19,9 @@ export const CHECK_USAGE = `Usage: sipladder check --server HOST --user USER [op
   --fixed-port N         local port for the "fixed 5060" attempt (default 5060)
   --ca-file FILE         extra CA certificate (PEM) to trust for TLS
   --insecure             continue when the TLS certificate does not verify (to isolate network problems)
+  --stun HOST[:PORT]     STUN server for the NAT behaviour probe (RFC 5780; default port 3478)
+  --binding-lifetime S   also measure how long the NAT keeps an idle UDP binding, up to S seconds (max 300)
+  --skip-path-probes     only the registration matrix
   --json                 print the full results as JSON (schema in README)
 
 Exit codes: 0 registered over at least one attempt, 1 registration failed everywhere, 2 usage error.`;
@@ -42,6 +45,7 @@ export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck }
         port: { type: 'string' }, 'tls-port': { type: 'string' }, 'ws-port': { type: 'string' }, 'wss-port': { type: 'string' },
         'ws-path': { type: 'string' }, 'source-port': { type: 'string' }, 'fixed-port': { type: 'string' },
         'ca-file': { type: 'string' }, insecure: { type: 'boolean' }, json: { type: 'boolean' },
+        stun: { type: 'string' }, 'binding-lifetime': { type: 'string' }, 'skip-path-probes': { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -68,7 +72,15 @@ export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck }
   for (const k of Object.keys(ports) as Transport[]) if (ports[k] === undefined) delete ports[k];
   if (values['password-env'] && values['password-stdin']) errors.push('use either --password-env or --password-stdin, not both');
   const transports = String(values.transports ?? 'udp,tcp,tls').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  let stun: { host: string; port?: number } | undefined;
+  if (values.stun !== undefined) {
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(String(values.stun));
+    if (!m) errors.push(`--stun must be HOST or HOST:PORT, got "${values.stun}"`);
+    else stun = { host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2] !== undefined ? Number(m[2]) : undefined };
+  }
+  const lifetime = values['binding-lifetime'] === undefined ? undefined : Number(values['binding-lifetime']);
   const v = validateCheckOptions({
+    stun, bindingLifetimeS: lifetime, skipPathProbes: values['skip-path-probes'] ? true : undefined,
     server: values.server, user: values.user, domain: values.domain, authUser: values['auth-user'], transports, ports,
     sourcePort: num('source-port'), fixedSourcePort: num('fixed-port'), tlsVerify: !values.insecure, wsPath: values['ws-path'],
   });

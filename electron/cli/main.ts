@@ -89,6 +89,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       onProgress: json ? undefined : (e) => {
         if (e.type === 'dns') complain(`  dns: ${e.text}`);
         if (e.type === 'attempt-finished') complain(`  attempt ${e.attempt}: ${e.outcome} (${(e.durationMs / 1000).toFixed(2)} s)`);
+        if (e.type === 'probe-started') complain(`  ${e.probe}...`);
+        if (e.type === 'probe-finished') complain(`  ${e.probe}: ${e.outcome} (${(e.durationMs / 1000).toFixed(2)} s)`);
       },
     });
     say(json ? JSON.stringify(result, null, 2) : attemptTable(result));

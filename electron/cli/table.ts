@@ -25,6 +25,15 @@ export function attemptTable(r: CheckResult): string {
     out.push(`${a.label} TLS: ${a.tls!.protocol ?? '?'} ${a.tls!.cipher ?? ''}, certificate ${a.tls!.verified ? 'verified' : 'NOT verified (' + a.tls!.verifyError + ')'}` +
       (c ? `; issuer ${c.issuer}; valid until ${c.validTo}; names ${c.subjectAltNames.join(' ') || c.subject}` : ''));
   }
+  const stun = r.pathProbes?.stun;
+  if (stun) {
+    out.push('', `STUN ${stun.server.host} (${stun.server.address}:${stun.server.port}): ${stun.outcome === 'ok' ? stun.detail : `${stun.outcome}: ${stun.detail}`}`);
+    if (stun.mapping) out.push(`  mapping: ${stun.mapping}; filtering: ${stun.filtering ?? 'unknown'}; hairpinning: ${stun.hairpinning === undefined ? 'unknown' : stun.hairpinning ? 'yes' : 'no'}`);
+    for (const p of stun.portPreservation) out.push(`  port preservation: ${p.detail}`);
+    if (stun.mappedRewritten) out.push(`  MAPPED-ADDRESS ${stun.mappedPlain?.address}:${stun.mappedPlain?.port} differs from XOR-MAPPED-ADDRESS: something on the path rewrites addresses`);
+    if (stun.bindingLifetime) out.push(`  binding lifetime: ${stun.bindingLifetime.detail}${stun.bindingLifetime.recommendation ? `; keep-alive every ${stun.bindingLifetime.recommendation.seconds} s` : ''}`);
+    for (const s of stun.skipped) out.push(`  not tested: ${s}`);
+  }
   if (r.authFailures > 0) out.push(`Credentials were rejected ${r.authFailures} time(s); no further attempts were made with them.`);
   out.push(`Checked in ${(r.durationMs / 1000).toFixed(2)} s.`);
   return out.join('\n');

@@ -9,6 +9,8 @@ import { runRegisterAttempt, type AttemptPlan } from './register-attempt.js';
 import { AuthGate, RateLimiter } from './safety.js';
 import { TraceRecorder } from './trace-recorder.js';
 import { TOOL_VERSION } from './version.js';
+import { isIP } from 'node:net';
+import { DEFAULT_STUN_PORT, probeStunNat } from './probes/stun-nat.js';
 
 /** Every attempt ends by this time after the start, whatever the network does; removing a binding may add UNREGISTER_DEADLINE_MS. */
 export const CHECK_DEADLINE_MS = 8000;
@@ -19,7 +21,9 @@ export type ProgressEvent =
   | { type: 'dns'; text: string }
   | { type: 'attempt-started'; attempt: number; label: string }
   | { type: 'attempt-step'; attempt: number; text: string }
-  | { type: 'attempt-finished'; attempt: number; outcome: AttemptResult['outcome']; durationMs: number };
+  | { type: 'attempt-finished'; attempt: number; outcome: AttemptResult['outcome']; durationMs: number }
+  | { type: 'probe-started'; probe: string }
+  | { type: 'probe-finished'; probe: string; outcome: string; durationMs: number };
 
 export interface CheckHooks {
   signal?: AbortSignal;
@@ -47,6 +51,27 @@ export function planAttempts(transports: Transport[], targets: Partial<Record<Tr
     });
   }
   return plans;
+}
+
+/** Path probes after the registration matrix; each is bounded on its own (README "Time bounds"). */
+async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: TraceRecorder, attemptId: number, hooks: CheckHooks): Promise<CheckResult['pathProbes']> {
+  if (!o.stun) return undefined;
+  const signal = hooks.signal ?? new AbortController().signal;
+  hooks.onProgress?.({ type: 'probe-started', probe: `STUN NAT behaviour (${o.stun.host})` });
+  let address = o.stun.host;
+  if (!isIP(address)) {
+    const found = await deps.resolver.addresses(address).catch(() => [] as string[]);
+    if (!found[0]) {
+      return { stun: { server: { host: o.stun.host, address: '', port: o.stun.port ?? DEFAULT_STUN_PORT }, outcome: 'error', detail: `cannot resolve STUN server ${o.stun.host}`, portPreservation: [], skipped: [], durationMs: 0, traceSeqs: [] } };
+    }
+    address = found[0];
+  }
+  const stun = await probeStunNat({
+    host: o.stun.host, address, port: o.stun.port ?? DEFAULT_STUN_PORT,
+    preservePorts: [o.fixedSourcePort ?? SIP_PORT], bindingLifetimeS: o.bindingLifetimeS ?? 0,
+  }, deps, trace, attemptId, signal);
+  hooks.onProgress?.({ type: 'probe-finished', probe: 'STUN NAT behaviour', outcome: stun.outcome, durationMs: stun.durationMs });
+  return { stun };
 }
 
 export async function check(o: CheckOptions, deps: EngineDeps, hooks: CheckHooks = {}): Promise<CheckResult> {
@@ -88,6 +113,7 @@ export async function check(o: CheckOptions, deps: EngineDeps, hooks: CheckHooks
         return r;
       });
     }));
+    const pathProbes = o.skipPathProbes ? undefined : await runPathProbes(o, deps, trace, plans.length + 1, hooks);
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       tool: { name: 'sipladder', version: TOOL_VERSION },
@@ -99,6 +125,7 @@ export async function check(o: CheckOptions, deps: EngineDeps, hooks: CheckHooks
       },
       dns: resolution.steps,
       attempts: [...attempts, ...dnsFailures],
+      ...(pathProbes ? { pathProbes } : {}),
       authFailures: auth.failureCount,
       trace: trace.events,
     };

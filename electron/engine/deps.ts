@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { RandomBytes } from '../../shared/sip/ids.js';
 import { nodeResolver, type Resolver } from './dns.js';
 import { openChannel, type OpenChannel } from './transports/open.js';
+import { openUdpEndpoint, type OpenUdpEndpoint } from './transports/udp-endpoint.js';
 
 export interface Clock {
   /** Monotonic milliseconds. */
@@ -16,6 +17,7 @@ export interface EngineDeps {
   random: RandomBytes;
   resolver: Resolver;
   openChannel: OpenChannel;
+  openUdpEndpoint: OpenUdpEndpoint;
 }
 
 export const systemClock: Clock = {
@@ -27,7 +29,7 @@ export const systemClock: Clock = {
 };
 
 export function defaultDeps(): EngineDeps {
-  return { clock: systemClock, random: (n) => new Uint8Array(randomBytes(n)), resolver: nodeResolver(), openChannel };
+  return { clock: systemClock, random: (n) => new Uint8Array(randomBytes(n)), resolver: nodeResolver(), openChannel, openUdpEndpoint };
 }
 
 /** Resolves after ms, or rejects early (with the abort reason) if the signal fires. */
@@ -44,4 +46,23 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * A wait that ends after `ms`, on abort, or when `wake()` is called (e.g. a message arrived),
+ * whichever is first; the timer and the abort listener are always released.
+ */
+export function interruptibleWait(clock: Clock, ms: number, signal: AbortSignal): { done: Promise<void>; wake: () => void } {
+  let wake = (): void => undefined;
+  const done = new Promise<void>((resolve) => {
+    let cancel = (): void => undefined;
+    wake = () => {
+      cancel();
+      signal.removeEventListener('abort', wake);
+      resolve();
+    };
+    signal.addEventListener('abort', wake, { once: true });
+    cancel = clock.setTimer(wake, Math.max(0, ms));
+  });
+  return { done, wake };
 }

@@ -9,7 +9,7 @@ import { serialize } from '../../shared/sip/serialize.js';
 import { T1_MS, T2_MS, TIMER_F_MS } from '../../shared/sip/timers.js';
 import type { AttemptOutcome, AttemptResult, SourcePortMode } from '../../shared/model/results.js';
 import type { Endpoint, Transport } from '../../shared/model/trace.js';
-import type { EngineDeps } from './deps.js';
+import { interruptibleWait, type EngineDeps } from './deps.js';
 import type { Target } from './dns.js';
 import type { AuthGate, RateLimiter } from './safety.js';
 import type { ChannelFailure, SipChannel } from './transports/channel.js';
@@ -192,18 +192,10 @@ export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptRe
       }
       const now2 = deps.clock.now();
       if (now2 >= deadline) return { kind: 'timeout', sends, waitedMs: Math.round(now2 - started), cappedByRun };
-      await new Promise<void>((resolve) => {
-        let cancel = (): void => undefined;
-        const done = (): void => {
-          cancel();
-          signal.removeEventListener('abort', done);
-          wake = null;
-          resolve();
-        };
-        wake = done;
-        signal.addEventListener('abort', done, { once: true });
-        cancel = deps.clock.setTimer(done, Math.max(0, Math.min(deadline, nextSend) - now2));
-      });
+      const w = interruptibleWait(deps.clock, Math.min(deadline, nextSend) - now2, signal);
+      wake = w.wake;
+      await w.done;
+      wake = null;
     }
   };
 

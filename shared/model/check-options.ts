@@ -21,6 +21,12 @@ export interface CheckOptions {
   tlsVerify?: boolean;
   caPem?: string;
   wsPath?: string;
+  /** STUN server for the NAT behaviour probe (RFC 5780); never a default public server. */
+  stun?: { host: string; port?: number };
+  /** Seconds the UDP binding-lifetime test may take (0 = skip). */
+  bindingLifetimeS?: number;
+  /** Only the registration matrix. */
+  skipPathProbes?: boolean;
 }
 
 export type Validation = { ok: true; value: CheckOptions } | { ok: false; errors: string[] };
@@ -97,13 +103,25 @@ export function validateCheckOptions(input: unknown): Validation {
   const caPem = str('caPem', false, 200_000);
   const wsPath = str('wsPath', false, 512);
   if (wsPath !== undefined && !wsPath.startsWith('/')) errors.push('wsPath must start with "/"');
+  let stun: CheckOptions['stun'];
+  if (o.stun !== undefined) {
+    const st = o.stun as Record<string, unknown> | null;
+    if (typeof st !== 'object' || st === null || typeof st.host !== 'string' || !isValidHost(st.host)) errors.push('stun.host must be a valid host name or IP address');
+    else if (st.port !== undefined && !validPort(st.port)) errors.push('stun.port must be a port number from 1 to 65535');
+    else stun = { host: st.host, port: st.port as number | undefined };
+  }
+  if (o.bindingLifetimeS !== undefined && !(Number.isInteger(o.bindingLifetimeS) && (o.bindingLifetimeS as number) >= 0 && (o.bindingLifetimeS as number) <= 300)) {
+    errors.push('bindingLifetimeS must be a whole number of seconds from 0 to 300');
+  }
+  if (o.skipPathProbes !== undefined && typeof o.skipPathProbes !== 'boolean') errors.push('skipPathProbes must be true or false');
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,
     value: {
       server: server!, domain, user: user!, authUser, password, transports, ports,
       sourcePort: o.sourcePort as number | undefined, fixedSourcePort: o.fixedSourcePort as number | undefined,
-      tlsVerify: o.tlsVerify as boolean | undefined, caPem, wsPath,
+      tlsVerify: o.tlsVerify as boolean | undefined, caPem, wsPath, stun,
+      bindingLifetimeS: o.bindingLifetimeS as number | undefined, skipPathProbes: o.skipPathProbes as boolean | undefined,
     },
   };
 }

@@ -9,6 +9,8 @@ import type { CheckResult } from '../../shared/model/results.js';
 
 export const NS = { client: 'sllab-cli', nat: 'sllab-nat', server: 'sllab-srv' } as const;
 export const SERVER_IP = '203.0.113.10';
+/** Second server address: coturn needs two for RFC 5780 (OTHER-ADDRESS). */
+export const SERVER_IP2 = '203.0.113.11';
 export const NAT_PUBLIC_IP = '203.0.113.1';
 export const LAB_USER = 'alice';
 export const LAB_PASSWORD = 'lab-secret-5060';
@@ -32,8 +34,8 @@ const inNs = (ns: string, ...args: string[]): string => sh('ip', ['netns', 'exec
 export function labUnavailableReason(): string | null {
   if (process.platform !== 'linux') return 'the lab needs Linux network namespaces';
   if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, iptables)';
-  for (const tool of ['ip', 'iptables', 'kamailio']) {
-    if (!sh('sh', ['-c', `command -v ${tool} || true`]).trim()) return `${tool} is not installed (apt-get install iproute2 iptables kamailio kamailio-tls-modules)`;
+  for (const tool of ['ip', 'iptables', 'kamailio', 'turnserver', 'turnutils_natdiscovery']) {
+    if (!sh('sh', ['-c', `command -v ${tool} || true`]).trim()) return `${tool} is not installed (apt-get install iproute2 iptables kamailio kamailio-tls-modules coturn)`;
   }
   return null;
 }
@@ -62,6 +64,7 @@ export function labUp(): void {
   inNs(NS.nat, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
   inNs(NS.nat, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-o', 'sllab-n1', '-j', 'MASQUERADE');
   inNs(NS.server, 'ip', 'addr', 'add', `${SERVER_IP}/24`, 'dev', 'sllab-s0');
+  inNs(NS.server, 'ip', 'addr', 'add', `${SERVER_IP2}/24`, 'dev', 'sllab-s0');
   inNs(NS.server, 'ip', 'link', 'set', 'sllab-s0', 'up');
 }
 
@@ -74,6 +77,65 @@ export function applyFault(fault: Fault): void {
     inNs(NS.nat, 'iptables', '-A', 'FORWARD', '-p', 'tcp', '--dport', '5060', '-j', 'DROP');
   } else {
     inNs(NS.nat, 'iptables', '-A', 'FORWARD', '-p', 'udp', '-j', 'DROP');
+  }
+}
+
+/**
+ * NAT behaviour of the router: Linux MASQUERADE keeps the source port when it can, so its mapping is
+ * endpoint-independent (filtering is address-and-port-dependent: conntrack); --random-fully picks a
+ * new random port per destination, i.e. address-and-port-dependent mapping ("symmetric NAT").
+ */
+export function setNatMode(mode: 'masquerade' | 'random-fully'): void {
+  inNs(NS.nat, 'iptables', '-t', 'nat', '-F', 'POSTROUTING');
+  inNs(NS.nat, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-o', 'sllab-n1', '-j', 'MASQUERADE', ...(mode === 'random-fully' ? ['--random-fully'] : []));
+  sh('ip', ['netns', 'exec', NS.nat, 'conntrack', '-F'], true);
+}
+
+/** How long the router keeps an idle, unreplied-to-twice UDP mapping (conntrack is per namespace). */
+export function setUdpMappingTimeout(seconds: number): void {
+  inNs(NS.nat, 'sysctl', '-qw', `net.netfilter.nf_conntrack_udp_timeout=${seconds}`);
+}
+
+/** coturn's own verdict (turnutils_natdiscovery -m -f) from the client namespace. */
+export function natDiscovery(): { mapping?: string; filtering?: string } {
+  const out = sh('ip', ['netns', 'exec', NS.client, 'turnutils_natdiscovery', '-m', '-f', SERVER_IP], true);
+  const term = (kind: string): string | undefined => {
+    const m = new RegExp(`NAT with (Endpoint Independent|Address Dependent|Address and Port Dependent) ${kind}`).exec(out);
+    return m ? m[1]!.toLowerCase().replace(/ and /, '-and-').replace(/ /g, '-') : undefined;
+  };
+  return { mapping: term('Mapping'), filtering: term('Filtering') };
+}
+
+export class Coturn {
+  private proc: ChildProcess | null = null;
+  log = '';
+
+  async start(): Promise<void> {
+    // -n: no configuration file (Debian's sets no-rfc5780); two listening IPs enable RFC 5780.
+    this.proc = spawn('ip', ['netns', 'exec', NS.server, 'turnserver', '-n', '--stun-only', '--no-cli', `--listening-ip=${SERVER_IP}`,
+      `--listening-ip=${SERVER_IP2}`, '--listening-port=3478', '--log-file=stdout', '--simple-log'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    this.proc.stdout!.on('data', (d) => (this.log += d));
+    this.proc.stderr!.on('data', (d) => (this.log += d));
+    for (let i = 0; i < 100; i++) {
+      const ss = inNs(NS.server, 'ss', '-lnu');
+      if (ss.includes(`${SERVER_IP2}:3479`) && ss.includes(`${SERVER_IP}:3478`)) return;
+      if (this.proc.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`coturn did not start:\n${this.log.slice(-2000)}`);
+  }
+
+  async stop(): Promise<void> {
+    const p = this.proc;
+    this.proc = null;
+    if (!p || p.exitCode !== null) return;
+    const exited = new Promise<void>((r) => p.once('exit', () => r()));
+    try {
+      process.kill(-p.pid!, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
   }
 }
 
@@ -140,12 +202,12 @@ request_route {
 const CLI = fileURLToPath(new URL('../../electron/cli/bin.mjs', import.meta.url));
 
 /** Runs `sipladder check --json` inside the client namespace, as a user behind the NAT would. */
-export function checkFromClient(extra: string[] = [], password = LAB_PASSWORD): Promise<{ code: number; result: CheckResult; wallMs: number }> {
+export function checkFromClient(extra: string[] = [], password = LAB_PASSWORD, timeoutMs = 60_000): Promise<{ code: number; result: CheckResult; wallMs: number }> {
   const args = ['netns', 'exec', NS.client, process.execPath, CLI, 'check', '--server', SERVER_IP, '--user', LAB_USER, '--password-env', 'LAB_PW',
     '--transports', 'udp,tcp,tls', '--ca-file', join(CERTS, 'ca.pem'), '--json', ...extra];
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    execFile('ip', args, { env: { ...process.env, LAB_PW: password }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile('ip', args, { env: { ...process.env, LAB_PW: password }, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       try {
         resolve({ code, result: JSON.parse(stdout) as CheckResult, wallMs: Math.round(performance.now() - t0) });

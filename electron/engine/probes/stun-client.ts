@@ -1,0 +1,73 @@
+// One STUN Binding transaction over a UDP endpoint (RFC 8489 §6.2.1): retransmit with RTO
+// starting at 500 ms and doubling, bounded by a probe deadline rather than Rc×RTO (39.5 s).
+import { bindingAddresses, errorCode } from '../../../shared/stun/attributes.js';
+import { decodeStun, encodeStun } from '../../../shared/stun/codec.js';
+import { METHOD_BINDING, type StunAttribute, type StunMessage } from '../../../shared/stun/message.js';
+import type { Endpoint } from '../../../shared/model/trace.js';
+import { interruptibleWait, type EngineDeps } from '../deps.js';
+import type { TraceRecorder } from '../trace-recorder.js';
+import type { UdpEndpoint } from '../transports/udp-endpoint.js';
+
+/** Initial retransmission timeout (RFC 8489 §6.2.1). */
+export const STUN_RTO_MS = 500;
+/** How long one Binding transaction may take in a probe. */
+export const STUN_TRANSACTION_DEADLINE_MS = 1600;
+
+export interface BindingReply {
+  from: Endpoint;
+  message: StunMessage;
+  xorMapped: Endpoint | null;
+  mapped: Endpoint | null;
+  other: Endpoint | null;
+  error: { code: number; reason: string } | null;
+}
+
+export interface StunContext {
+  deps: EngineDeps;
+  trace: TraceRecorder;
+  attempt: number;
+  signal: AbortSignal;
+  traceSeqs: number[];
+}
+
+const toEndpoint = (a: { address: string; port: number } | null): Endpoint | null => (a ? { address: a.address, port: a.port } : null);
+
+/**
+ * Sends a Binding request from `ep` to `to` and waits for the matching response from any source
+ * (RFC 5780 tests expect answers from other addresses). Resolves null on silence.
+ */
+export async function bindingTransaction(ctx: StunContext, ep: UdpEndpoint, to: Endpoint, attributes: StunAttribute[], what: string,
+  deadlineMs = STUN_TRANSACTION_DEADLINE_MS): Promise<BindingReply | null> {
+  const transactionId = ctx.deps.random(12);
+  const bytes = encodeStun({ cls: 'request', method: METHOD_BINDING, transactionId, attributes }, { fingerprint: true });
+  const record = (e: Parameters<TraceRecorder['add']>[0]): void => {
+    const seq = ctx.trace.add(e);
+    if (seq > 0) ctx.traceSeqs.push(seq);
+  };
+  let reply: BindingReply | null = null;
+  let wake: (() => void) | null = null;
+  ep.onMessage((b, from) => {
+    if (reply) return;
+    const d = decodeStun(b);
+    if (!d.ok || d.message.transactionId.some((v, i) => v !== transactionId[i])) return;
+    if (d.message.cls !== 'success' && d.message.cls !== 'error') return;
+    record({ attempt: ctx.attempt, kind: 'stun', transport: 'udp', local: ep.local, remote: from, bytes: b, note: `${what}: ${d.message.cls} response` });
+    const a = bindingAddresses(d.message);
+    reply = { from, message: d.message, xorMapped: toEndpoint(a.xorMapped), mapped: toEndpoint(a.mapped), other: toEndpoint(a.other), error: errorCode(d.message) };
+    wake?.();
+  });
+  const started = ctx.deps.clock.now();
+  let rto = STUN_RTO_MS;
+  for (let sends = 0; !reply && !ctx.signal.aborted; sends++) {
+    const left = started + deadlineMs - ctx.deps.clock.now();
+    if (left <= 0) break;
+    ep.send(bytes, to);
+    record({ attempt: ctx.attempt, kind: 'stun', transport: 'udp', local: ep.local, remote: to, bytes, note: sends === 0 ? what : `${what} (retransmission ${sends})` });
+    const w = interruptibleWait(ctx.deps.clock, Math.min(rto, left), ctx.signal);
+    rto *= 2;
+    wake = w.wake;
+    await w.done;
+  }
+  if (!reply) record({ attempt: ctx.attempt, kind: 'timer', transport: 'udp', local: ep.local, remote: to, note: `${what}: no response within ${deadlineMs} ms` });
+  return reply;
+}

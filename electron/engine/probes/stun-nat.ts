@@ -1,0 +1,178 @@
+// NAT behaviour discovery with STUN (RFC 5780 §4): mapping, filtering, hairpinning, port
+// preservation and binding lifetime. Reports observations; shared/diagnosis judges them.
+import { changeRequest } from '../../../shared/stun/attributes.js';
+import { ATTR } from '../../../shared/stun/message.js';
+import { classicName, classifyFiltering, classifyMapping, keepAliveRecommendation } from '../../../shared/stun/nat-behaviour.js';
+import type { BindingLifetime, PortPreservation, StunNatResult } from '../../../shared/model/path-results.js';
+import type { Endpoint } from '../../../shared/model/trace.js';
+import { sleep, type EngineDeps } from '../deps.js';
+import type { TraceRecorder } from '../trace-recorder.js';
+import { familyOf, type UdpEndpoint } from '../transports/udp-endpoint.js';
+import { bindingTransaction, type StunContext } from './stun-client.js';
+
+export const DEFAULT_STUN_PORT = 3478;
+/** Idle times tried by the binding-lifetime test, up to the user's limit (seconds). */
+export const LIFETIME_STEPS_S = [5, 10, 20, 30, 45, 60, 90, 120, 180, 300];
+/** Longest binding-lifetime test a user may ask for. */
+export const MAX_BINDING_LIFETIME_S = 300;
+
+export interface StunNatOptions {
+  host: string;
+  address: string;
+  port: number;
+  /** Local ports whose preservation is tested (5060 by default: the seed-000 question). */
+  preservePorts: number[];
+  /** 0 skips the binding-lifetime test. */
+  bindingLifetimeS: number;
+}
+
+const same = (a: Endpoint | null | undefined, b: Endpoint | null | undefined): boolean => !!a && !!b && a.address === b.address && a.port === b.port;
+const text = (e?: Endpoint | null): string => (e ? `${e.address}:${e.port}` : '?');
+
+export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: TraceRecorder, attempt: number, signal: AbortSignal): Promise<StunNatResult> {
+  const t0 = deps.clock.now();
+  const primary = { address: o.address, port: o.port };
+  const result: StunNatResult = { server: { host: o.host, ...primary }, outcome: 'ok', detail: '', portPreservation: [], skipped: [], durationMs: 0, traceSeqs: [] };
+  const ctx: StunContext = { deps, trace, attempt, signal, traceSeqs: result.traceSeqs };
+  const open: UdpEndpoint[] = [];
+  const socket = async (localPort?: number): Promise<UdpEndpoint> => {
+    const ep = await deps.openUdpEndpoint({ family: familyOf(o.address), localPort, toward: primary });
+    open.push(ep);
+    return ep;
+  };
+  const finish = (): StunNatResult => {
+    result.durationMs = Math.round(deps.clock.now() - t0);
+    if (signal.aborted) result.outcome = 'aborted';
+    return result;
+  };
+  try {
+    // Test I (§4.3): our mapping as seen by the primary address, and the alternate address.
+    const a = await socket();
+    result.local = a.local;
+    const first = await bindingTransaction(ctx, a, primary, [], 'Binding (test I)');
+    if (!first || !first.xorMapped) {
+      result.outcome = first ? 'error' : 'no-response';
+      result.detail = first ? `server answered without XOR-MAPPED-ADDRESS${first.error ? ` (${first.error.code} ${first.error.reason})` : ''}` : `no STUN response from ${text(primary)}`;
+      return finish();
+    }
+    result.mapped = first.xorMapped;
+    if (first.mapped) {
+      result.mappedPlain = first.mapped;
+      // A middlebox that rewrites addresses in payloads (an ALG) changes MAPPED-ADDRESS but cannot see through the XOR.
+      result.mappedRewritten = !same(first.mapped, first.xorMapped);
+    }
+    const other = first.other;
+    result.otherAddress = other ?? undefined;
+    const tasks: Array<Promise<void>> = [];
+    if (!other) {
+      result.skipped.push('mapping and filtering behaviour: the server did not send OTHER-ADDRESS (it needs two IP addresses for RFC 5780)');
+    } else {
+      tasks.push(mappingTests(a, first.xorMapped, other), filteringTests(other));
+    }
+    tasks.push(hairpinTest());
+    for (const p of o.preservePorts) tasks.push(portPreservation(p));
+    if (o.bindingLifetimeS > 0) tasks.push(lifetimeTest());
+    await Promise.all(tasks);
+    if (result.mapping) result.classic = classicName(result.mapping, result.filtering);
+    result.detail = `public address ${text(result.mapped)}${result.classic ? `; ${result.classic}` : ''}`;
+    return finish();
+  } catch (e) {
+    result.outcome = signal.aborted ? 'aborted' : 'error';
+    result.detail = (e as Error).message;
+    return finish();
+  } finally {
+    for (const ep of open) ep.close();
+  }
+
+  async function mappingTests(a: UdpEndpoint, m1: Endpoint, other: Endpoint): Promise<void> {
+    const r2 = await bindingTransaction(ctx, a, { address: other.address, port: primary.port }, [], 'Binding to alternate IP (test II)');
+    if (!r2?.xorMapped) return void result.skipped.push('mapping behaviour: no answer from the alternate IP address');
+    let m3: Endpoint | undefined;
+    if (!same(m1, r2.xorMapped)) {
+      const r3 = await bindingTransaction(ctx, a, other, [], 'Binding to alternate IP and port (test III)');
+      if (!r3?.xorMapped) return void result.skipped.push('mapping behaviour: no answer from the alternate address and port');
+      m3 = r3.xorMapped;
+    }
+    result.mapping = classifyMapping(a.local, m1, r2.xorMapped, m3) ?? undefined;
+  }
+
+  async function filteringTests(other: Endpoint): Promise<void> {
+    // §4.4: a fresh binding, then ask the server to answer from another IP and port, then another port.
+    const f = await socket();
+    const base = await bindingTransaction(ctx, f, primary, [], 'Binding (filtering test I)');
+    if (!base) return void result.skipped.push('filtering behaviour: no answer to the initial Binding');
+    const both = await bindingTransaction(ctx, f, primary, [{ type: ATTR.CHANGE_REQUEST, value: changeRequest(true, true) }], 'Binding, change IP and port (filtering test II)');
+    const port = both ? null : await bindingTransaction(ctx, f, primary, [{ type: ATTR.CHANGE_REQUEST, value: changeRequest(false, true) }], 'Binding, change port (filtering test III)');
+    if (both && !same(both.from, { address: other.address, port: other.port })) {
+      result.skipped.push(`filtering behaviour: the "change IP and port" answer came from ${text(both.from)}, not the alternate address`);
+      return;
+    }
+    result.filtering = classifyFiltering(!!both, !!port);
+  }
+
+  async function hairpinTest(): Promise<void> {
+    // §4.5: send to our own public address from another local socket; hairpinning delivers it to `h`.
+    const h = await socket();
+    const hm = await bindingTransaction(ctx, h, primary, [], 'Binding (hairpin test: learn mapping)');
+    if (!hm?.xorMapped) return void result.skipped.push('hairpinning: no answer to the initial Binding');
+    const sender = await socket();
+    const arrived = new Promise<boolean>((resolve) => {
+      h.onMessage((_b, from) => from.address !== primary.address && resolve(true));
+      void sleep(deps.clock, 1000, signal).then(() => resolve(false), () => resolve(false));
+    });
+    const probe = new TextEncoder().encode('sipladder hairpin probe');
+    sender.send(probe, hm.xorMapped);
+    const seq = trace.add({ attempt, kind: 'stun', transport: 'udp', local: sender.local, remote: hm.xorMapped, bytes: probe, note: 'hairpin: datagram to our own public address' });
+    if (seq > 0) result.traceSeqs.push(seq);
+    result.hairpinning = await arrived;
+  }
+
+  async function portPreservation(localPort: number): Promise<void> {
+    let ep: UdpEndpoint;
+    try {
+      ep = await socket(localPort);
+    } catch (e) {
+      result.portPreservation.push({ localPort, detail: `local port ${localPort} not usable (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+      return;
+    }
+    const r = await bindingTransaction(ctx, ep, primary, [], `Binding from local port ${localPort} (port preservation)`);
+    const entry: PortPreservation = r?.xorMapped
+      ? { localPort, mappedPort: r.xorMapped.port, preserved: r.xorMapped.port === localPort, detail: `local port ${localPort} appears as public port ${r.xorMapped.port}` }
+      : { localPort, detail: 'no STUN answer' };
+    result.portPreservation.push(entry);
+  }
+
+  async function lifetimeTest(): Promise<void> {
+    // §4.6: hold bindings idle for different times, then have the server answer to each old
+    // mapping (RESPONSE-PORT from another socket); the answer only arrives if the binding survived.
+    const steps = LIFETIME_STEPS_S.filter((s) => s <= Math.min(o.bindingLifetimeS, MAX_BINDING_LIFETIME_S));
+    const lifetime: BindingLifetime = { aliveAfter: [], expiredAfter: [], detail: '' };
+    result.bindingLifetime = lifetime;
+    await Promise.all(steps.map(async (s) => {
+      const idle = await socket();
+      const m = await bindingTransaction(ctx, idle, primary, [], `Binding (lifetime ${s} s: open)`);
+      if (!m?.xorMapped) return;
+      let heard = false;
+      idle.onMessage(() => (heard = true));
+      await sleep(deps.clock, s * 1000, signal);
+      const asker = await socket();
+      const portAttr = new Uint8Array(4);
+      new DataView(portAttr.buffer).setUint16(0, m.xorMapped.port);
+      const r = await bindingTransaction(ctx, asker, primary, [{ type: ATTR.RESPONSE_PORT, value: portAttr }], `Binding with RESPONSE-PORT ${m.xorMapped.port} (lifetime ${s} s: check)`);
+      if (r?.error) {
+        lifetime.detail = `server rejected RESPONSE-PORT (${r.error.code} ${r.error.reason}): binding lifetime cannot be measured with it`;
+        return;
+      }
+      await sleep(deps.clock, 300, signal).catch(() => undefined);
+      (heard ? lifetime.aliveAfter : lifetime.expiredAfter).push(s);
+    })).catch(() => undefined);
+    lifetime.aliveAfter.sort((x, y) => x - y);
+    lifetime.expiredAfter.sort((x, y) => x - y);
+    lifetime.recommendation = keepAliveRecommendation(lifetime.aliveAfter, lifetime.expiredAfter) ?? undefined;
+    if (!lifetime.detail) {
+      lifetime.detail = lifetime.expiredAfter.length
+        ? `UDP binding expired after ${Math.min(...lifetime.expiredAfter)} s idle` + (lifetime.aliveAfter.length ? ` (survived ${Math.max(...lifetime.aliveAfter)} s)` : '')
+        : lifetime.aliveAfter.length ? `UDP binding survived ${Math.max(...lifetime.aliveAfter)} s idle` : 'no answers: lifetime unknown';
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// Results of the network path probes (schema shares RESULTS_SCHEMA_VERSION with results.ts).
+import type { FilteringBehaviour, MappingBehaviour } from '../stun/nat-behaviour.js';
+import type { Endpoint } from './trace.js';
+
+export interface PortPreservation {
+  localPort: number;
+  mappedPort?: number;
+  preserved?: boolean;
+  detail: string;
+}
+
+export interface BindingLifetime {
+  /** Idle times tested, in seconds, and which of them the binding survived. */
+  aliveAfter: number[];
+  expiredAfter: number[];
+  recommendation?: { seconds: number; bound: 'measured' | 'at-least' | 'below' };
+  detail: string;
+}
+
+export interface StunNatResult {
+  server: Endpoint & { host: string };
+  outcome: 'ok' | 'no-response' | 'error' | 'aborted';
+  detail: string;
+  local?: Endpoint;
+  /** XOR-MAPPED-ADDRESS of the first Binding: our public address as the server saw it. */
+  mapped?: Endpoint;
+  /** MAPPED-ADDRESS, when the server also sent it; differing from `mapped` means a middlebox rewrote it. */
+  mappedPlain?: Endpoint;
+  mappedRewritten?: boolean;
+  otherAddress?: Endpoint;
+  mapping?: MappingBehaviour;
+  filtering?: FilteringBehaviour;
+  hairpinning?: boolean;
+  classic?: string;
+  portPreservation: PortPreservation[];
+  bindingLifetime?: BindingLifetime;
+  /** Tests that could not run, each with the reason. */
+  skipped: string[];
+  durationMs: number;
+  traceSeqs: number[];
+}
