@@ -3,24 +3,21 @@
 import { answerChallenge, pickChallenge, type DigestChallenge } from '../../shared/sip/digest.js';
 import { idSource } from '../../shared/sip/ids.js';
 import type { SipResponse } from '../../shared/sip/message.js';
-import { parseMessage } from '../../shared/sip/parse.js';
 import { buildRegister } from '../../shared/sip/register-request.js';
 import { serialize } from '../../shared/sip/serialize.js';
-import { T1_MS, T2_MS, TIMER_F_MS } from '../../shared/sip/timers.js';
+import { TIMER_F_MS } from '../../shared/sip/timers.js';
 import type { AttemptOutcome, AttemptResult, SourcePortMode } from '../../shared/model/results.js';
-import type { Endpoint, Transport } from '../../shared/model/trace.js';
-import { interruptibleWait, type EngineDeps } from './deps.js';
+import type { Transport } from '../../shared/model/trace.js';
+import type { EngineDeps } from './deps.js';
 import type { Target } from './dns.js';
 import type { AuthGate, RateLimiter } from './safety.js';
-import type { ChannelFailure, SipChannel } from './transports/channel.js';
+import { SipFlow, type TxOutcome } from './sip-flow.js';
 import type { TraceRecorder } from './trace-recorder.js';
 
 /** Wait for a final response to one REGISTER; covers Timer E sends at 0, 0.5, 1.5 s (and 3.5 s when the deadline allows). */
 export const REGISTER_DEADLINE_MS = 3500;
 /** Wait for the response to the de-registration. */
 export const UNREGISTER_DEADLINE_MS = 1500;
-/** TCP/TLS/WS connection set-up. */
-export const CONNECT_DEADLINE_MS = 2500;
 /** Short-lived bindings: if the removal is lost, the server drops the binding soon anyway. */
 export const REGISTER_EXPIRES_S = 60;
 
@@ -50,10 +47,13 @@ export interface AttemptContext {
   onStep?: (attempt: number, text: string) => void;
 }
 
-type TxOutcome =
-  | { kind: 'response'; msg: SipResponse; from: Endpoint }
-  | { kind: 'timeout'; sends: number; waitedMs: number; cappedByRun: boolean }
-  | { kind: 'failure'; outcome: ChannelFailure; detail: string };
+/** What the server reported about our top Via (RFC 3581 §4 received/rport). */
+function viaReport(res: SipResponse, rportRequested: boolean): AttemptResult['via'] {
+  const v = res.via[0];
+  if (!v) return undefined;
+  const rport = v.params.rport;
+  return { sentBy: `${v.host}${v.port !== undefined ? ':' + v.port : ''}`, rportRequested, received: v.params.received ?? undefined, rport: rport ? Number(rport) : undefined };
+}
 
 /** Runs one attempt; always resolves, never throws. */
 export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptResult> {
@@ -61,10 +61,6 @@ export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptRe
   const startedAt = trace.elapsed();
   const t0 = deps.clock.now();
   const traceSeqs: number[] = [];
-  const note = (kind: 'socket' | 'timer' | 'tls', text: string, extra: Partial<Parameters<TraceRecorder['add']>[0]> = {}): void => {
-    const seq = trace.add({ attempt: plan.id, kind, transport: plan.transport, note: text, ...extra });
-    if (seq > 0) traceSeqs.push(seq);
-  };
   const result: AttemptResult = {
     id: plan.id, label: plan.label, transport: plan.transport, target: { ...plan.target }, sourcePortMode: plan.sourcePortMode,
     rport: plan.rport, outcome: 'no-response', detail: '', durationMs: 0, startedAt, requestsSent: 0, retransmissions: 0,
@@ -82,122 +78,32 @@ export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptRe
     return result;
   };
 
-  // Messages and failures are queued; the transaction loop below consumes them.
-  const inbox: Array<{ bytes: Uint8Array; from: Endpoint } | { failure: ChannelFailure; detail: string }> = [];
-  let wake: (() => void) | null = null;
-  const push = (item: (typeof inbox)[number]): void => {
-    inbox.push(item);
-    wake?.();
-  };
   const remote = { address: plan.target.address, port: plan.target.port };
   ctx.onStep?.(plan.id, `connecting to ${plan.target.host} (${remote.address}:${remote.port}) over ${plan.transport.toUpperCase()}`);
-  note('socket', `open ${plan.transport} to ${remote.address}:${remote.port}${plan.localPort !== undefined ? ` from local port ${plan.localPort}` : ''}`, { remote });
-  const opened = await deps.openChannel({
-    transport: plan.transport, host: plan.target.host, remote, localPort: plan.localPort, tlsVerify: ctx.tlsVerify, caPem: ctx.caPem,
-    wsPath: ctx.wsPath, connectTimeoutMs: Math.max(1, Math.min(CONNECT_DEADLINE_MS, ctx.deadlineAt - deps.clock.now())), signal: ctx.signal,
-    handlers: {
-      message: (bytes, from) => push({ bytes, from }),
-      other: (bytes, text) => note('socket', text, { bytes, remote }),
-      failure: (failure, detail) => push({ failure, detail }),
-    },
+  const opened = await SipFlow.open({
+    attempt: plan.id, transport: plan.transport, host: plan.target.host, remote, localPort: plan.localPort, tlsVerify: ctx.tlsVerify,
+    caPem: ctx.caPem, wsPath: ctx.wsPath, deps, trace, rate: ctx.rate, signal: ctx.signal, deadlineAt: ctx.deadlineAt, traceSeqs,
   });
-  if (opened.tls) {
-    result.tls = opened.tls;
-    const c = opened.tls.certificate;
-    note('tls', `TLS ${opened.tls.protocol ?? ''} ${opened.tls.cipher ?? ''}; certificate ${opened.tls.verified ? 'verified' : `NOT verified: ${opened.tls.verifyError}`}${c ? `; subject ${c.subject}; issuer ${c.issuer}; valid ${c.validFrom} to ${c.validTo}` : ''}`.replace(/\s+/g, ' '), { remote });
-  }
+  if (opened.tls) result.tls = opened.tls;
   if (!opened.ok) {
     result.localPort = opened.localPort;
-    note('socket', `open failed: ${opened.detail}`, { remote });
     return end(opened.outcome, opened.detail);
   }
-  const channel: SipChannel = opened.channel;
+  const flow = opened.flow;
+  const channel = flow.channel;
   result.localPort = channel.local.port;
   result.localAddress = channel.local.address;
-  note('socket', `connected: local ${channel.local.address}:${channel.local.port}${opened.note ? `; ${opened.note}` : ''}`, { local: channel.local, remote });
+  const syncStats = (): void => {
+    result.requestsSent = flow.stats.requestsSent;
+    result.retransmissions = flow.stats.retransmissions;
+    result.responsesFromElsewhere = flow.stats.responsesFromElsewhere;
+  };
 
   const ids = idSource(deps.random);
   const wsHost = `${ids.tag()}.invalid`;
   const callId = ids.callId();
   const fromTag = ids.tag();
   let cseq = 0;
-
-  /** Sends one request and waits for its final response (RFC 3261 §17.1.2 non-INVITE client transaction). */
-  const transaction = async (bytes: Uint8Array, branch: string, waitMs: number, what: string, signal: AbortSignal): Promise<TxOutcome> => {
-    const started = deps.clock.now();
-    // Removing a binding is allowed past the check deadline (bounded by its own deadline): never leave one behind.
-    const deadline = signal === ctx.signal ? Math.min(started + waitMs, ctx.deadlineAt) : started + waitMs;
-    const cappedByRun = deadline < started + waitMs;
-    let sends = 0;
-    let nextSend = started;
-    let interval = T1_MS;
-    const reliable = plan.transport !== 'udp';
-    for (;;) {
-      if (signal.aborted) return { kind: 'failure', outcome: 'aborted', detail: 'cancelled' };
-      const now = deps.clock.now();
-      if (now >= nextSend && (sends === 0 || !reliable)) {
-        await ctx.rate.take(remote.address, signal).catch(() => undefined);
-        if (signal.aborted) continue;
-        channel.send(bytes);
-        const seq = trace.add({ attempt: plan.id, kind: 'sent', transport: plan.transport, local: channel.local, remote, bytes, note: sends === 0 ? what : `${what} (retransmission ${sends})` });
-        if (seq > 0) traceSeqs.push(seq);
-        result.requestsSent++;
-        if (sends > 0) result.retransmissions++;
-        sends++;
-        // Timer E (§17.1.2.2): retransmit at T1, 2*T1, ... capped at T2; reliable transports never retransmit.
-        nextSend = reliable ? Infinity : deps.clock.now() + interval;
-        interval = Math.min(interval * 2, T2_MS);
-      }
-      while (inbox.length > 0) {
-        const item = inbox.shift()!;
-        if ('failure' in item) {
-          note('socket', `${item.failure}: ${item.detail}`, { remote });
-          return { kind: 'failure', outcome: item.failure, detail: item.detail };
-        }
-        const seq = trace.add({ attempt: plan.id, kind: 'received', transport: plan.transport, local: channel.local, remote: item.from, bytes: item.bytes });
-        if (seq > 0) traceSeqs.push(seq);
-        const parsed = parseMessage(item.bytes);
-        if (!parsed.ok) {
-          note('socket', `unparseable message ignored: ${parsed.error.reason} at byte ${parsed.error.offset}`);
-          if (reliable) return { kind: 'failure', outcome: 'protocol-error', detail: `server sent invalid SIP: ${parsed.error.reason} at byte ${parsed.error.offset}` };
-          continue;
-        }
-        const msg = parsed.message;
-        // Matching rule of RFC 3261 §17.1.3: top Via branch and CSeq method; Call-ID checked too.
-        const mismatch = msg.kind !== 'response' ? 'a request, not a response'
-          : msg.via[0]?.params.branch !== branch ? `branch ${msg.via[0]?.params.branch ?? '(none)'} is not ours`
-            : msg.cseq?.method !== 'REGISTER' ? 'CSeq method is not REGISTER'
-              : msg.callId !== callId ? `Call-ID ${msg.callId ?? '(none)'} is not ours` : '';
-        if (mismatch) {
-          note('socket', `message ignored: ${mismatch}`);
-          continue;
-        }
-        const res = msg as SipResponse;
-        if (item.from.address !== remote.address || item.from.port !== remote.port) {
-          result.responsesFromElsewhere.push(item.from);
-          note('socket', `response came from ${item.from.address}:${item.from.port}, not from ${remote.address}:${remote.port} where the request went`);
-        }
-        if (!result.via) {
-          const v = res.via[0]!;
-          const rport = v.params.rport;
-          result.via = {
-            sentBy: `${v.host}${v.port !== undefined ? ':' + v.port : ''}`, rportRequested: plan.rport,
-            received: v.params.received ?? undefined, rport: rport ? Number(rport) : undefined,
-          };
-        }
-        if (res.status >= 200) return { kind: 'response', msg: res, from: item.from };
-        // Provisional: stop fast retransmission and continue at T2 (§17.1.2.2 Proceeding state).
-        interval = T2_MS;
-        nextSend = reliable ? Infinity : Math.max(nextSend, deps.clock.now() + T2_MS);
-      }
-      const now2 = deps.clock.now();
-      if (now2 >= deadline) return { kind: 'timeout', sends, waitedMs: Math.round(now2 - started), cappedByRun };
-      const w = interruptibleWait(deps.clock, Math.min(deadline, nextSend) - now2, signal);
-      wake = w.wake;
-      await w.done;
-      wake = null;
-    }
-  };
 
   const register = (expires: number, extra: Array<readonly [string, string]>, what: string, signal = ctx.signal): Promise<TxOutcome> => {
     const branch = ids.branch();
@@ -208,7 +114,11 @@ export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptRe
     }, wsHost);
     const waitMs = expires === 0 ? UNREGISTER_DEADLINE_MS : REGISTER_DEADLINE_MS;
     ctx.onStep?.(plan.id, what);
-    return transaction(serialize(built.message), branch, waitMs, what, signal);
+    return flow.transaction(serialize(built.message), { branch, callId, method: 'REGISTER' }, waitMs, what, signal).then((tx) => {
+      syncStats();
+      if (tx.kind === 'response' && !result.via) result.via = viaReport(tx.msg, plan.rport);
+      return tx;
+    });
   };
   const requestUri = `sip:${ctx.account.domain.includes(':') && !ctx.account.domain.startsWith('[') ? `[${ctx.account.domain}]` : ctx.account.domain}`;
   let nc = 0;
@@ -292,8 +202,7 @@ export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptRe
   } catch (e) {
     return end('protocol-error', `internal error: ${(e as Error).message}`);
   } finally {
-    channel.close();
-    note('socket', 'closed');
+    flow.close();
   }
 
   /** Removes exactly the binding we created: same Contact, Expires 0 (never "Contact: *"). */
