@@ -20,6 +20,7 @@ export const CHECK_USAGE = `Usage: sipladder check --server HOST --user USER [op
   --ca-file FILE         extra CA certificate (PEM) to trust for TLS
   --insecure             continue when the TLS certificate does not verify (to isolate network problems)
   --stun HOST[:PORT]     STUN server for the NAT behaviour probe (RFC 5780; default port 3478)
+  --reflector HOST[:PORT]  a SIP Ladder reflector next to the server (default port 5099)
   --binding-lifetime S   also measure how long the NAT keeps an idle UDP binding, up to S seconds (max 300)
   --skip-path-probes     only the registration matrix
   --json                 print the full results as JSON (schema in README)
@@ -45,7 +46,7 @@ export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck }
         port: { type: 'string' }, 'tls-port': { type: 'string' }, 'ws-port': { type: 'string' }, 'wss-port': { type: 'string' },
         'ws-path': { type: 'string' }, 'source-port': { type: 'string' }, 'fixed-port': { type: 'string' },
         'ca-file': { type: 'string' }, insecure: { type: 'boolean' }, json: { type: 'boolean' },
-        stun: { type: 'string' }, 'binding-lifetime': { type: 'string' }, 'skip-path-probes': { type: 'boolean' },
+        stun: { type: 'string' }, reflector: { type: 'string' }, 'binding-lifetime': { type: 'string' }, 'skip-path-probes': { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -72,15 +73,18 @@ export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck }
   for (const k of Object.keys(ports) as Transport[]) if (ports[k] === undefined) delete ports[k];
   if (values['password-env'] && values['password-stdin']) errors.push('use either --password-env or --password-stdin, not both');
   const transports = String(values.transports ?? 'udp,tcp,tls').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
-  let stun: { host: string; port?: number } | undefined;
-  if (values.stun !== undefined) {
-    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(String(values.stun));
-    if (!m) errors.push(`--stun must be HOST or HOST:PORT, got "${values.stun}"`);
-    else stun = { host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2] !== undefined ? Number(m[2]) : undefined };
-  }
+  const hostPort = (flag: 'stun' | 'reflector'): { host: string; port?: number } | undefined => {
+    if (values[flag] === undefined) return undefined;
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(String(values[flag]));
+    if (!m) errors.push(`--${flag} must be HOST or HOST:PORT, got "${values[flag]}"`);
+    else return { host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2] !== undefined ? Number(m[2]) : undefined };
+    return undefined;
+  };
+  const stun = hostPort('stun');
+  const reflector = hostPort('reflector');
   const lifetime = values['binding-lifetime'] === undefined ? undefined : Number(values['binding-lifetime']);
   const v = validateCheckOptions({
-    stun, bindingLifetimeS: lifetime, skipPathProbes: values['skip-path-probes'] ? true : undefined,
+    stun, reflector, bindingLifetimeS: lifetime, skipPathProbes: values['skip-path-probes'] ? true : undefined,
     server: values.server, user: values.user, domain: values.domain, authUser: values['auth-user'], transports, ports,
     sourcePort: num('source-port'), fixedSourcePort: num('fixed-port'), tlsVerify: !values.insecure, wsPath: values['ws-path'],
   });

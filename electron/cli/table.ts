@@ -34,6 +34,15 @@ export function attemptTable(r: CheckResult): string {
     if (stun.bindingLifetime) out.push(`  binding lifetime: ${stun.bindingLifetime.detail}${stun.bindingLifetime.recommendation ? `; keep-alive every ${stun.bindingLifetime.recommendation.seconds} s` : ''}`);
     for (const s of stun.skipped) out.push(`  not tested: ${s}`);
   }
+  const frag = r.pathProbes?.fragmentation;
+  if (frag) {
+    out.push('', `Message size (fragmentation) against ${frag.target.host}:${frag.target.port}: ${frag.outcome}${frag.detail ? ` — ${frag.detail}` : ''}`);
+    for (const s of frag.series) {
+      const pts = s.points.filter((p) => p.sends > 0).map((p) => `${p.size}:${p.delivered ? `${Math.round(p.rttMs!)}ms` : 'lost'}`).join(' ');
+      out.push(`  ${s.transport.toUpperCase()} ${s.mode.padEnd(10)} largest delivered ${s.largestDelivered ?? 'none'}${s.smallestLost ? `, lost from ${s.smallestLost}` : ''}  [${pts}]`);
+    }
+    for (const s of frag.skipped) out.push(`  not tested: ${s}`);
+  }
   if (r.authFailures > 0) out.push(`Credentials were rejected ${r.authFailures} time(s); no further attempts were made with them.`);
   out.push(`Checked in ${(r.durationMs / 1000).toFixed(2)} s.`);
   return out.join('\n');

@@ -11,11 +11,18 @@ import { TraceRecorder } from './trace-recorder.js';
 import { TOOL_VERSION } from './version.js';
 import { isIP } from 'node:net';
 import { DEFAULT_STUN_PORT, probeStunNat } from './probes/stun-nat.js';
+import { probeFragmentation } from './probes/fragmentation.js';
+import type { Target } from './dns.js';
 
-/** Every attempt ends by this time after the start, whatever the network does; removing a binding may add UNREGISTER_DEADLINE_MS. */
+/**
+ * Every registration attempt ends by this time after the start, whatever the network does; removing
+ * a binding may add UNREGISTER_DEADLINE_MS. Path probes run afterwards, each with its own bound.
+ */
 export const CHECK_DEADLINE_MS = 8000;
 /** The classic SIP port whose inbound UDP some ISPs filter (seed story 000). */
 export const SIP_PORT = 5060;
+/** Default port of the SIP Ladder reflector (`sipladder reflector`). */
+export const REFLECTOR_PORT = 5099;
 
 export type ProgressEvent =
   | { type: 'dns'; text: string }
@@ -54,24 +61,49 @@ export function planAttempts(transports: Transport[], targets: Partial<Record<Tr
 }
 
 /** Path probes after the registration matrix; each is bounded on its own (README "Time bounds"). */
-async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: TraceRecorder, attemptId: number, hooks: CheckHooks): Promise<CheckResult['pathProbes']> {
-  if (!o.stun) return undefined;
+async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: TraceRecorder, rate: RateLimiter, firstId: number,
+  targets: Partial<Record<Transport, Target[]>>, answered: Set<Transport>, hooks: CheckHooks): Promise<NonNullable<CheckResult['pathProbes']>> {
   const signal = hooks.signal ?? new AbortController().signal;
-  hooks.onProgress?.({ type: 'probe-started', probe: `STUN NAT behaviour (${o.stun.host})` });
-  let address = o.stun.host;
-  if (!isIP(address)) {
-    const found = await deps.resolver.addresses(address).catch(() => [] as string[]);
-    if (!found[0]) {
-      return { stun: { server: { host: o.stun.host, address: '', port: o.stun.port ?? DEFAULT_STUN_PORT }, outcome: 'error', detail: `cannot resolve STUN server ${o.stun.host}`, portPreservation: [], skipped: [], durationMs: 0, traceSeqs: [] } };
-    }
-    address = found[0];
+  const timed = async <T extends { outcome: string; durationMs: number }>(probe: string, run: () => Promise<T>): Promise<T> => {
+    hooks.onProgress?.({ type: 'probe-started', probe });
+    const r = await run();
+    hooks.onProgress?.({ type: 'probe-finished', probe, outcome: r.outcome, durationMs: r.durationMs });
+    return r;
+  };
+  const out: NonNullable<CheckResult['pathProbes']> = {};
+  const tasks: Array<Promise<void>> = [];
+  if (o.stun) {
+    const stun = o.stun;
+    tasks.push(timed(`STUN NAT behaviour (${stun.host})`, async () => {
+      const port = stun.port ?? DEFAULT_STUN_PORT;
+      const address = isIP(stun.host) ? stun.host : (await deps.resolver.addresses(stun.host).catch(() => [] as string[]))[0];
+      if (!address) {
+        return { server: { host: stun.host, address: '', port }, outcome: 'error' as const, detail: `cannot resolve STUN server ${stun.host}`, portPreservation: [], skipped: [], durationMs: 0, traceSeqs: [] };
+      }
+      return probeStunNat({ host: stun.host, address, port, preservePorts: [o.fixedSourcePort ?? SIP_PORT], bindingLifetimeS: o.bindingLifetimeS ?? 0 }, deps, trace, firstId, signal);
+    }).then((r) => void (out.stun = r)));
   }
-  const stun = await probeStunNat({
-    host: o.stun.host, address, port: o.stun.port ?? DEFAULT_STUN_PORT,
-    preservePorts: [o.fixedSourcePort ?? SIP_PORT], bindingLifetimeS: o.bindingLifetimeS ?? 0,
-  }, deps, trace, attemptId, signal);
-  hooks.onProgress?.({ type: 'probe-finished', probe: 'STUN NAT behaviour', outcome: stun.outcome, durationMs: stun.durationMs });
-  return { stun };
+  // Fragmentation goes to the reflector when there is one (it can size its responses), else to the registrar.
+  const target = o.reflector
+    ? { host: o.reflector.host, address: isIP(o.reflector.host) ? o.reflector.host : '', port: o.reflector.port ?? REFLECTOR_PORT }
+    : (targets.udp ?? targets.tcp)?.[0];
+  if (target) {
+    tasks.push(timed(`fragmentation (${target.host})`, async () => {
+      const address = target.address || (await deps.resolver.addresses(target.host).catch(() => [] as string[]))[0];
+      // Against the registrar, only where it answered at all: silence is already known and costs seconds per size.
+      const transports = (['udp', 'tcp'] as const).filter((t) => o.reflector || answered.has(t));
+      if (transports.length === 0) {
+        return { target: { ...target, address: address ?? '' }, outcome: 'no-response' as const, detail: 'not run: the registrar answered neither UDP nor TCP', series: [], skipped: [], durationMs: 0, traceSeqs: [] };
+      }
+      if (!address) {
+        return { target: { ...target }, outcome: 'error' as const, detail: `cannot resolve ${target.host}`, series: [], skipped: [], durationMs: 0, traceSeqs: [] };
+      }
+      return probeFragmentation({ target: { ...target, address }, domain: o.domain ?? o.server, user: o.user, transports, reflector: !!o.reflector, caPem: o.caPem },
+        deps, trace, rate, firstId + 1, signal);
+    }).then((r) => void (out.fragmentation = r)));
+  }
+  await Promise.all(tasks);
+  return out;
 }
 
 export async function check(o: CheckOptions, deps: EngineDeps, hooks: CheckHooks = {}): Promise<CheckResult> {
@@ -95,6 +127,7 @@ export async function check(o: CheckOptions, deps: EngineDeps, hooks: CheckHooks
     const rate = new RateLimiter(deps.clock);
     const auth = new AuthGate();
     const deadlineAt = t0 + CHECK_DEADLINE_MS;
+    const dnsFailureCount = o.transports.filter((t) => resolution.errors[t]).length;
     const dnsFailures: AttemptResult[] = o.transports.filter((t) => resolution.errors[t]).map((t, i) => ({
       id: plans.length + i + 1, label: t.toUpperCase(), transport: t, target: { host: o.server, address: '', port: o.ports?.[t] ?? 0 },
       sourcePortMode: 'ephemeral', rport: true, outcome: 'dns-failure', detail: resolution.errors[t]!, durationMs: 0, startedAt: 0,
@@ -113,7 +146,8 @@ export async function check(o: CheckOptions, deps: EngineDeps, hooks: CheckHooks
         return r;
       });
     }));
-    const pathProbes = o.skipPathProbes ? undefined : await runPathProbes(o, deps, trace, plans.length + 1, hooks);
+    const answered = new Set(attempts.filter((a) => a.status !== undefined).map((a) => a.transport));
+    const pathProbes = o.skipPathProbes ? undefined : await runPathProbes(o, deps, trace, rate, plans.length + dnsFailureCount + 1, resolution.targets, answered, hooks);
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       tool: { name: 'sipladder', version: TOOL_VERSION },
@@ -125,7 +159,7 @@ export async function check(o: CheckOptions, deps: EngineDeps, hooks: CheckHooks
       },
       dns: resolution.steps,
       attempts: [...attempts, ...dnsFailures],
-      ...(pathProbes ? { pathProbes } : {}),
+      ...(pathProbes && Object.keys(pathProbes).length ? { pathProbes } : {}),
       authFailures: auth.failureCount,
       trace: trace.events,
     };

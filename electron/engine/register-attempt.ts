@@ -3,7 +3,7 @@
 import { answerChallenge, pickChallenge, type DigestChallenge } from '../../shared/sip/digest.js';
 import { idSource } from '../../shared/sip/ids.js';
 import type { SipResponse } from '../../shared/sip/message.js';
-import { buildRegister } from '../../shared/sip/register-request.js';
+import { buildRegister } from '../../shared/sip/requests.js';
 import { serialize } from '../../shared/sip/serialize.js';
 import { TIMER_F_MS } from '../../shared/sip/timers.js';
 import type { AttemptOutcome, AttemptResult, SourcePortMode } from '../../shared/model/results.js';

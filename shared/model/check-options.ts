@@ -23,6 +23,8 @@ export interface CheckOptions {
   wsPath?: string;
   /** STUN server for the NAT behaviour probe (RFC 5780); never a default public server. */
   stun?: { host: string; port?: number };
+  /** A SIP Ladder reflector next to the server (fragmentation with sized responses, ALG mirror). */
+  reflector?: { host: string; port?: number };
   /** Seconds the UDP binding-lifetime test may take (0 = skip). */
   bindingLifetimeS?: number;
   /** Only the registration matrix. */
@@ -103,13 +105,16 @@ export function validateCheckOptions(input: unknown): Validation {
   const caPem = str('caPem', false, 200_000);
   const wsPath = str('wsPath', false, 512);
   if (wsPath !== undefined && !wsPath.startsWith('/')) errors.push('wsPath must start with "/"');
-  let stun: CheckOptions['stun'];
-  if (o.stun !== undefined) {
-    const st = o.stun as Record<string, unknown> | null;
-    if (typeof st !== 'object' || st === null || typeof st.host !== 'string' || !isValidHost(st.host)) errors.push('stun.host must be a valid host name or IP address');
-    else if (st.port !== undefined && !validPort(st.port)) errors.push('stun.port must be a port number from 1 to 65535');
-    else stun = { host: st.host, port: st.port as number | undefined };
-  }
+  const hostPort = (key: 'stun' | 'reflector'): { host: string; port?: number } | undefined => {
+    if (o[key] === undefined) return undefined;
+    const v = o[key] as Record<string, unknown> | null;
+    if (typeof v !== 'object' || v === null || typeof v.host !== 'string' || !isValidHost(v.host)) errors.push(`${key}.host must be a valid host name or IP address`);
+    else if (v.port !== undefined && !validPort(v.port)) errors.push(`${key}.port must be a port number from 1 to 65535`);
+    else return { host: v.host, port: v.port as number | undefined };
+    return undefined;
+  };
+  const stun = hostPort('stun');
+  const reflector = hostPort('reflector');
   if (o.bindingLifetimeS !== undefined && !(Number.isInteger(o.bindingLifetimeS) && (o.bindingLifetimeS as number) >= 0 && (o.bindingLifetimeS as number) <= 300)) {
     errors.push('bindingLifetimeS must be a whole number of seconds from 0 to 300');
   }
@@ -120,7 +125,7 @@ export function validateCheckOptions(input: unknown): Validation {
     value: {
       server: server!, domain, user: user!, authUser, password, transports, ports,
       sourcePort: o.sourcePort as number | undefined, fixedSourcePort: o.fixedSourcePort as number | undefined,
-      tlsVerify: o.tlsVerify as boolean | undefined, caPem, wsPath, stun,
+      tlsVerify: o.tlsVerify as boolean | undefined, caPem, wsPath, stun, reflector,
       bindingLifetimeS: o.bindingLifetimeS as number | undefined, skipPathProbes: o.skipPathProbes as boolean | undefined,
     },
   };

@@ -39,3 +39,37 @@ export interface StunNatResult {
   durationMs: number;
   traceSeqs: number[];
 }
+
+/** One request size in a fragmentation series. */
+export interface SizePoint {
+  /** Bytes of the request (upstream/echo) or of the requested response (downstream). */
+  size: number;
+  delivered: boolean;
+  /** First send to final response, ms. */
+  rttMs?: number;
+  sends: number;
+  status?: number;
+  responseSize?: number;
+  /** Why it was not tried or what happened. */
+  detail?: string;
+  /** Found by bisection between ladder sizes. */
+  bisection?: boolean;
+}
+
+export interface FragmentationSeries {
+  transport: 'udp' | 'tcp';
+  mode: 'upstream' | 'echo' | 'downstream';
+  points: SizePoint[];
+  largestDelivered?: number;
+  smallestLost?: number;
+}
+
+export interface FragmentationResult {
+  target: Endpoint & { host: string };
+  outcome: 'ok' | 'no-response' | 'error' | 'aborted';
+  detail: string;
+  series: FragmentationSeries[];
+  skipped: string[];
+  durationMs: number;
+  traceSeqs: number[];
+}

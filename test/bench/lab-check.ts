@@ -19,7 +19,7 @@ export async function benchLabChecks(runs = 3): Promise<LabFigure[] | string> {
       for (let i = 0; i < runs; i++) {
         clearFaults();
         if (fault) applyFault(fault);
-        const r = await checkFromClient();
+        const r = await checkFromClient(['--skip-path-probes']);
         checkMs.push(r.result.durationMs);
         wallMs.push(r.wallMs);
         outcomes = r.result.attempts.map((a) => `${a.label}=${a.outcome}`).join(', ');

@@ -24,6 +24,7 @@ export async function checkFixture(fx: Fixture, over: Partial<CheckOptions> = {}
   for (const t of transports) ports[t] = fx.ports[t as keyof Fixture['ports']];
   return check({
     server: '127.0.0.1', user: 'alice', password: 'secret', transports, ports, fixedSourcePort: await freeUdpPort(), caPem: CA_PEM,
+    skipPathProbes: true,
     ...over,
   }, defaultDeps());
 }
