@@ -139,7 +139,31 @@ export class Coturn {
   }
 }
 
+/** Rate of the slow lane fragments are put in: a 1500-byte fragment waits ~250 ms, 8 KB ~1.3 s. */
+export const FRAGMENT_LANE_KBIT = 48;
+
+/**
+ * Seed 001 on the router: IP fragments (MF set, or a non-zero offset) go to a slow htb class, or to
+ * one whose qdisc is a blackhole (tc actions are not available here), on both egress interfaces.
+ * u32 cannot say "offset ≠ 0", so one filter per bit of the offset.
+ */
+export function applyFragmentFault(kind: 'delay' | 'drop'): void {
+  for (const dev of ['sllab-n0', 'sllab-n1']) {
+    const tc = (...args: string[]): string => inNs(NS.nat, 'tc', ...args);
+    tc('qdisc', 'add', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', '10');
+    tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '1gbit');
+    tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:20', 'htb', 'rate', `${FRAGMENT_LANE_KBIT}kbit`, 'ceil', `${FRAGMENT_LANE_KBIT}kbit`);
+    if (kind === 'drop') tc('qdisc', 'add', 'dev', dev, 'parent', '1:20', 'handle', '20:', 'blackhole');
+    const masks = [0x2000, ...Array.from({ length: 13 }, (_, b) => 1 << b)];
+    for (const m of masks) {
+      const hex = `0x${m.toString(16)}`;
+      tc('filter', 'add', 'dev', dev, 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'u16', hex, hex, 'at', '6', 'flowid', '1:20');
+    }
+  }
+}
+
 export function clearFaults(): void {
+  for (const dev of ['sllab-n0', 'sllab-n1']) sh('ip', ['netns', 'exec', NS.nat, 'tc', 'qdisc', 'del', 'dev', dev, 'root'], true);
   inNs(NS.nat, 'iptables', '-t', 'raw', '-F');
   inNs(NS.nat, 'iptables', '-F', 'FORWARD');
   // Forget NAT mappings so each scenario starts fresh (port preservation depends on it).
