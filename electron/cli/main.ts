@@ -5,6 +5,7 @@ import { check } from '../engine/check.js';
 import { defaultDeps } from '../engine/deps.js';
 import { TOOL_VERSION } from '../engine/version.js';
 import { CHECK_USAGE, parseCheckArgs } from './args.js';
+import { reflectorCommand } from './reflector-command.js';
 import { attemptTable } from './table.js';
 
 export interface CliIo {
@@ -17,9 +18,10 @@ export interface CliIo {
 const USAGE = `sipladder ${TOOL_VERSION}: why won't my SIP phone register?
 
 Commands:
-  check    probe a SIP account over UDP/TCP/TLS/WS from different source ports
-  start    open the desktop app
-  help     this text
+  check      probe a SIP account over UDP/TCP/TLS/WS from different source ports
+  reflector  run the companion server a provider can put next to its SIP server
+  start      open the desktop app
+  help       this text
 
 ${CHECK_USAGE}`;
 
@@ -51,6 +53,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     say('The SIP Ladder desktop app (ladder diagram, findings) is not built yet; the probe engine is.\n' +
       'Check an account from the terminal meanwhile:\n\n  npx sipladder check --server sip.example.com --user alice --password-stdin\n\n' + CHECK_USAGE);
     return 0;
+  }
+  if (command === 'reflector') {
+    const stop = new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    return reflectorCommand(rest, io, stop);
   }
   if (command !== 'check') {
     complain(`sipladder: unknown command "${command}"\n\n${USAGE}`);

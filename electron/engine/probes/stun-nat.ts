@@ -1,5 +1,6 @@
 // NAT behaviour discovery with STUN (RFC 5780 §4): mapping, filtering, hairpinning, port
 // preservation and binding lifetime. Reports observations; shared/diagnosis judges them.
+import { toHex } from '../../../shared/hash/utf8.js';
 import { changeRequest } from '../../../shared/stun/attributes.js';
 import { ATTR } from '../../../shared/stun/message.js';
 import { classicName, classifyFiltering, classifyMapping, keepAliveRecommendation } from '../../../shared/stun/nat-behaviour.js';
@@ -11,6 +12,8 @@ import { familyOf, type UdpEndpoint } from '../transports/udp-endpoint.js';
 import { bindingTransaction, type StunContext } from './stun-client.js';
 
 export const DEFAULT_STUN_PORT = 3478;
+/** How long the hairpinned datagram may take to come back. */
+export const HAIRPIN_WAIT_MS = 1000;
 /** Idle times tried by the binding-lifetime test, up to the user's limit (seconds). */
 export const LIFETIME_STEPS_S = [5, 10, 20, 30, 45, 60, 90, 120, 180, 300];
 /** Longest binding-lifetime test a user may ask for. */
@@ -116,11 +119,12 @@ export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: T
     const hm = await bindingTransaction(ctx, h, primary, [], 'Binding (hairpin test: learn mapping)');
     if (!hm?.xorMapped) return void result.skipped.push('hairpinning: no answer to the initial Binding');
     const sender = await socket();
+    // A random token tells our datagram apart from anything else arriving on `h`.
+    const probe = new TextEncoder().encode(`sipladder hairpin ${toHex(deps.random(8))}`);
     const arrived = new Promise<boolean>((resolve) => {
-      h.onMessage((_b, from) => from.address !== primary.address && resolve(true));
-      void sleep(deps.clock, 1000, signal).then(() => resolve(false), () => resolve(false));
+      h.onMessage((b) => b.length === probe.length && b.every((v, i) => v === probe[i]) && resolve(true));
+      void sleep(deps.clock, HAIRPIN_WAIT_MS, signal).then(() => resolve(false), () => resolve(false));
     });
-    const probe = new TextEncoder().encode('sipladder hairpin probe');
     sender.send(probe, hm.xorMapped);
     const seq = trace.add({ attempt, kind: 'stun', transport: 'udp', local: sender.local, remote: hm.xorMapped, bytes: probe, note: 'hairpin: datagram to our own public address' });
     if (seq > 0) result.traceSeqs.push(seq);

@@ -1,0 +1,83 @@
+// The reflector on loopback: SIP mirror, sized responses for the downstream test, and the RFC 5780
+// STUN responder on two loopback addresses (127.0.0.1 and 127.0.0.2), probed by our own clients.
+import { PassThrough, Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reflectorCommand } from '../../electron/cli/reflector-command.js';
+import { defaultDeps } from '../../electron/engine/deps.js';
+import { probeFragmentation } from '../../electron/engine/probes/fragmentation.js';
+import { probeStunNat } from '../../electron/engine/probes/stun-nat.js';
+import { RateLimiter } from '../../electron/engine/safety.js';
+import { TraceRecorder } from '../../electron/engine/trace-recorder.js';
+import { startReflector, type Reflector } from '../../electron/reflector/server.js';
+import { fromBase64 } from '../../shared/hash/utf8.js';
+import { freeUdpPort } from './helpers.js';
+
+let reflector: Reflector;
+let stunPort: number;
+const log: string[] = [];
+beforeAll(async () => {
+  stunPort = 40000 + Math.floor(Math.random() * 20000);
+  reflector = await startReflector({ listen: '127.0.0.1', sipPorts: [0], stun: { primary: '127.0.0.1', alternate: '127.0.0.2', port: stunPort } }, (l) => log.push(l));
+});
+afterAll(() => reflector.close());
+
+const deps = defaultDeps();
+const signal = new AbortController().signal;
+
+describe('reflector', () => {
+  it('mirrors the request exactly and sizes responses: every direction of the fragmentation probe works', async () => {
+    const trace = new TraceRecorder(deps.clock);
+    const r = await probeFragmentation({ target: { host: '127.0.0.1', address: '127.0.0.1', port: reflector.sipPorts[0]! }, domain: 'example.test', user: 'alice', transports: ['udp', 'tcp'], reflector: true },
+      deps, trace, new RateLimiter(deps.clock, 200, 50), 1, signal);
+    expect(r.series.map((s) => `${s.transport}/${s.mode}=${s.largestDelivered}`).sort()).toEqual([
+      'tcp/downstream=8000', 'tcp/echo=8000', 'tcp/upstream=8000', 'udp/downstream=8000', 'udp/echo=8000', 'udp/upstream=8000']);
+    const down = r.series.find((s) => s.transport === 'udp' && s.mode === 'downstream')!;
+    expect(down.points.find((p) => p.size === 3000)!.responseSize).toBe(3000);
+    // The mirror body of a 200 is the request as the reflector received it.
+    const sent = trace.events.find((e) => e.kind === 'sent' && e.note === 'OPTIONS upstream 500 bytes')!;
+    const got = trace.events.find((e) => e.kind === 'received' && e.seq > sent.seq)!;
+    const body = Buffer.from(got.bytes!, 'base64').toString().split('\r\n\r\n')[1]!;
+    expect(Buffer.from(fromBase64(body)).toString('base64')).toBe(sent.bytes);
+  }, 60_000);
+
+  it('answers STUN with RFC 5780 attributes: loopback is "no NAT", unfiltered, hairpinning', async () => {
+    const r = await probeStunNat({ host: '127.0.0.1', address: '127.0.0.1', port: stunPort, preservePorts: [await freeUdpPort()], bindingLifetimeS: 0 },
+      deps, new TraceRecorder(deps.clock), 1, signal);
+    expect(r).toMatchObject({ outcome: 'ok', mapping: 'no-nat', filtering: 'endpoint-independent', classic: 'Open Internet (no NAT)', hairpinning: true,
+      otherAddress: { address: '127.0.0.2', port: stunPort + 1 }, mappedRewritten: false });
+    expect(r.portPreservation[0]!.preserved).toBe(true);
+    expect(log.some((l) => /change=6/.test(l))).toBe(true);
+  });
+
+  it('measures a binding lifetime through RESPONSE-PORT', async () => {
+    const r = await probeStunNat({ host: '127.0.0.1', address: '127.0.0.1', port: stunPort, preservePorts: [], bindingLifetimeS: 5 }, deps, new TraceRecorder(deps.clock), 1, signal);
+    expect(r.bindingLifetime).toMatchObject({ aliveAfter: [5], expiredAfter: [], recommendation: { seconds: 4, bound: 'at-least' } });
+  }, 20_000);
+});
+
+describe('sipladder reflector command', () => {
+  const run = async (argv: string[]) => {
+    const err = new PassThrough();
+    let stderr = '';
+    err.on('data', (d) => (stderr += d));
+    const code = await reflectorCommand(argv, { stdin: Readable.from(['']), stdout: new PassThrough(), stderr: err, env: {} }, Promise.resolve());
+    return { code, stderr };
+  };
+  it.each([
+    [['--sip-ports', '5060,abc'], /--sip-ports must list port numbers/],
+    [['--tls-port', '5061'], /go together/],
+    [['--listen', 'example.com'], /must be an IP address/],
+    [['--stun-primary', 'not-an-ip'], /must be IP addresses/],
+    [['--config', '/nonexistent.json'], /cannot read --config/],
+    [['--bogus'], /Unknown option/],
+  ])('rejects %j', async (argv, message) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('starts, serves until told to stop, and exits 0', async () => {
+    const r = await run(['--listen', '127.0.0.1', '--sip-ports', String(await freeUdpPort())]);
+    expect(r).toEqual({ code: 0, stderr: '' });
+  });
+});
