@@ -43,6 +43,14 @@ export function attemptTable(r: CheckResult): string {
     }
     for (const s of frag.skipped) out.push(`  not tested: ${s}`);
   }
+  const alg = r.pathProbes?.alg;
+  if (alg) {
+    out.push('', `SIP ALG check via the reflector ${alg.target.host}: ${alg.outcome}`);
+    for (const c of alg.checks) {
+      out.push(`  ${c.transport.toUpperCase()} ${c.port}: ${c.outcome} — ${c.detail}`);
+      for (const d of c.differences) out.push(`    ${d.direction} ${d.what}: sent "${d.sent ?? ''}", seen "${d.seen ?? ''}"`);
+    }
+  }
   if (r.authFailures > 0) out.push(`Credentials were rejected ${r.authFailures} time(s); no further attempts were made with them.`);
   out.push(`Checked in ${(r.durationMs / 1000).toFixed(2)} s.`);
   return out.join('\n');

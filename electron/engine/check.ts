@@ -12,6 +12,7 @@ import { TOOL_VERSION } from './version.js';
 import { isIP } from 'node:net';
 import { DEFAULT_STUN_PORT, probeStunNat } from './probes/stun-nat.js';
 import { probeFragmentation } from './probes/fragmentation.js';
+import { probeAlg } from './probes/alg.js';
 import type { Target } from './dns.js';
 
 /**
@@ -101,6 +102,15 @@ async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: TraceReco
       return probeFragmentation({ target: { ...target, address }, domain: o.domain ?? o.server, user: o.user, transports, reflector: !!o.reflector, caPem: o.caPem },
         deps, trace, rate, firstId + 1, signal);
     }).then((r) => void (out.fragmentation = r)));
+  }
+  if (o.reflector) {
+    const reflector = o.reflector;
+    tasks.push(timed(`SIP ALG (${reflector.host})`, async () => {
+      const address = isIP(reflector.host) ? reflector.host : (await deps.resolver.addresses(reflector.host).catch(() => [] as string[]))[0] ?? '';
+      const ports = [...new Set([SIP_PORT, reflector.port ?? REFLECTOR_PORT])];
+      if (!address) return { target: { host: reflector.host, address, port: ports[0]! }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
+      return probeAlg({ host: reflector.host, address, ports, user: o.user, domain: o.domain ?? o.server }, deps, trace, rate, firstId + 2, signal);
+    }).then((r) => void (out.alg = r)));
   }
   await Promise.all(tasks);
   return out;

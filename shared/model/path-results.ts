@@ -73,3 +73,29 @@ export interface FragmentationResult {
   durationMs: number;
   traceSeqs: number[];
 }
+
+/** One difference between what we sent and what the reflector received (or what came back). */
+export interface AlgDifference {
+  /** e.g. "Via sent-by", "Contact", "SDP c=", "Content-Length", "header added: X-Foo". */
+  what: string;
+  sent?: string;
+  seen?: string;
+  direction: 'request' | 'response';
+}
+
+export interface AlgCheck {
+  transport: 'udp' | 'tcp';
+  port: number;
+  outcome: 'clean' | 'rewritten' | 'no-response' | 'error';
+  differences: AlgDifference[];
+  detail: string;
+}
+
+export interface AlgResult {
+  target: Endpoint & { host: string };
+  /** clean: every path delivered the request unchanged; incomplete: some paths gave no answer. */
+  outcome: 'clean' | 'rewritten' | 'incomplete' | 'error';
+  checks: AlgCheck[];
+  durationMs: number;
+  traceSeqs: number[];
+}

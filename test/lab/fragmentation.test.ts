@@ -43,13 +43,13 @@ describe.skipIf(unavailable !== null)('lab: large UDP messages through a router 
     }
   }, 120_000);
 
-  it('fragments delayed: large UDP messages arrive, seconds late', async () => {
+  it('fragments delayed: large UDP messages arrive, late', async () => {
     applyFragmentFault('delay');
     const r = await fragmentation();
     expect(series(r, 'udp', 'upstream').largestDelivered).toBe(8000);
     expect(rtt(r, 'upstream', 1400)).toBeLessThan(200);
-    expect(rtt(r, 'upstream', 8000) - rtt(r, 'upstream', 1400)).toBeGreaterThan(800);
-    // Echo mode is fragmented both ways, so it waits about twice as long.
-    expect(rtt(r, 'echo', 4000)).toBeGreaterThan(rtt(r, 'upstream', 4000));
+    expect(rtt(r, 'upstream', 8000) - rtt(r, 'upstream', 1400)).toBeGreaterThan(500);
+    // Echo mode: the request and the response are both fragmented, both delayed.
+    expect(rtt(r, 'echo', 8000) - rtt(r, 'echo', 1400)).toBeGreaterThan(500);
   }, 120_000);
 });

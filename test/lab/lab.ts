@@ -106,23 +106,23 @@ export function natDiscovery(): { mapping?: string; filtering?: string } {
   return { mapping: term('Mapping'), filtering: term('Filtering') };
 }
 
-export class Coturn {
+/** A process in a lab namespace: started, waited for (bounded), and stopped with its children. */
+export class NsProcess {
   private proc: ChildProcess | null = null;
   log = '';
 
+  constructor(private readonly ns: string, private readonly argv: string[], private readonly ready: () => boolean, private readonly name: string) {}
+
   async start(): Promise<void> {
-    // -n: no configuration file (Debian's sets no-rfc5780); two listening IPs enable RFC 5780.
-    this.proc = spawn('ip', ['netns', 'exec', NS.server, 'turnserver', '-n', '--stun-only', '--no-cli', `--listening-ip=${SERVER_IP}`,
-      `--listening-ip=${SERVER_IP2}`, '--listening-port=3478', '--log-file=stdout', '--simple-log'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    this.proc = spawn('ip', ['netns', 'exec', this.ns, ...this.argv], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.proc.stdout!.on('data', (d) => (this.log += d));
     this.proc.stderr!.on('data', (d) => (this.log += d));
     for (let i = 0; i < 100; i++) {
-      const ss = inNs(NS.server, 'ss', '-lnu');
-      if (ss.includes(`${SERVER_IP2}:3479`) && ss.includes(`${SERVER_IP}:3478`)) return;
+      if (this.ready()) return;
       if (this.proc.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`coturn did not start:\n${this.log.slice(-2000)}`);
+    throw new Error(`${this.name} did not start:\n${this.log.slice(-3000)}`);
   }
 
   async stop(): Promise<void> {
@@ -139,8 +139,39 @@ export class Coturn {
   }
 }
 
-/** Rate of the slow lane fragments are put in: a 1500-byte fragment waits ~250 ms, 8 KB ~1.3 s. */
-export const FRAGMENT_LANE_KBIT = 48;
+const listening = (ns: string, proto: '-lnu' | '-lntu', ...needles: string[]): (() => boolean) => () => {
+  const ss = inNs(ns, 'ss', proto);
+  return needles.every((n) => ss.includes(n));
+};
+
+/** coturn as an independent STUN server: -n (no config file; Debian's sets no-rfc5780), two IPs enable RFC 5780. */
+export function coturn(): NsProcess {
+  return new NsProcess(NS.server, ['turnserver', '-n', '--stun-only', '--no-cli', `--listening-ip=${SERVER_IP}`, `--listening-ip=${SERVER_IP2}`,
+    '--listening-port=3478', '--log-file=stdout', '--simple-log'], listening(NS.server, '-lnu', `${SERVER_IP2}:3479`, `${SERVER_IP}:3478`), 'coturn');
+}
+
+const TSX_NODE = [process.execPath, '--import', 'tsx'];
+
+/** `sipladder reflector` on the server: SIP mirror on 5060 and 5099. */
+export function reflector(): NsProcess {
+  return new NsProcess(NS.server, [process.execPath, CLI, 'reflector', '--listen', SERVER_IP, '--sip-ports', '5060,5099'],
+    listening(NS.server, '-lntu', `${SERVER_IP}:5060`, `${SERVER_IP}:5099`), 'reflector');
+}
+
+/** Port on the router where redirected SIP goes through the bad ALG. */
+const ALG_PORT = 15060;
+
+/** The lab's bad SIP ALG on the router (test/lab/sip-alg.ts), with the REDIRECT that feeds it. */
+export function sipAlg(): NsProcess & { enable(): void } {
+  const p = new NsProcess(NS.nat, [...TSX_NODE, fileURLToPath(new URL('./sip-alg.ts', import.meta.url)), String(ALG_PORT), '192.168.77.2', NAT_PUBLIC_IP, `${SERVER_IP}:5060`],
+    listening(NS.nat, '-lnu', `:${ALG_PORT}`), 'sip-alg');
+  return Object.assign(p, {
+    enable: () => void inNs(NS.nat, 'iptables', '-t', 'nat', '-I', 'PREROUTING', '-i', 'sllab-n0', '-p', 'udp', '--dport', '5060', '-j', 'REDIRECT', '--to-ports', String(ALG_PORT)),
+  });
+}
+
+/** Rate of the slow lane fragments are put in: a 1500-byte fragment waits ~125 ms, 8 KB ~0.7 s (plus queueing). */
+export const FRAGMENT_LANE_KBIT = 96;
 
 /**
  * Seed 001 on the router: IP fragments (MF set, or a non-zero offset) go to a slow htb class, or to
@@ -154,8 +185,7 @@ export function applyFragmentFault(kind: 'delay' | 'drop'): void {
     tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '1gbit');
     tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:20', 'htb', 'rate', `${FRAGMENT_LANE_KBIT}kbit`, 'ceil', `${FRAGMENT_LANE_KBIT}kbit`);
     if (kind === 'drop') tc('qdisc', 'add', 'dev', dev, 'parent', '1:20', 'handle', '20:', 'blackhole');
-    const masks = [0x2000, ...Array.from({ length: 13 }, (_, b) => 1 << b)];
-    for (const m of masks) {
+    for (const m of [0x2000, ...Array.from({ length: 13 }, (_, b) => 1 << b)]) {
       const hex = `0x${m.toString(16)}`;
       tc('filter', 'add', 'dev', dev, 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'u16', hex, hex, 'at', '6', 'flowid', '1:20');
     }
@@ -163,6 +193,7 @@ export function applyFragmentFault(kind: 'delay' | 'drop'): void {
 }
 
 export function clearFaults(): void {
+  inNs(NS.nat, 'iptables', '-t', 'nat', '-F', 'PREROUTING');
   for (const dev of ['sllab-n0', 'sllab-n1']) sh('ip', ['netns', 'exec', NS.nat, 'tc', 'qdisc', 'del', 'dev', dev, 'root'], true);
   inNs(NS.nat, 'iptables', '-t', 'raw', '-F');
   inNs(NS.nat, 'iptables', '-F', 'FORWARD');
@@ -243,36 +274,23 @@ export function checkFromClient(extra: string[] = [], password = LAB_PASSWORD, t
 }
 
 export class Kamailio {
-  private proc: ChildProcess | null = null;
   private readonly dir = mkdtempSync(join(tmpdir(), 'sllab-kam-'));
-  log = '';
+  private proc: NsProcess | null = null;
+
+  get log(): string {
+    return this.proc?.log ?? '';
+  }
 
   async start(): Promise<void> {
     const cfg = kamailioConfig(this.dir);
-    this.proc = spawn('ip', ['netns', 'exec', NS.server, 'kamailio', '-f', cfg, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    this.proc.stdout!.on('data', (d) => (this.log += d));
-    this.proc.stderr!.on('data', (d) => (this.log += d));
-    // Ready when all three listeners are bound (bounded wait).
-    for (let i = 0; i < 100; i++) {
-      const ss = inNs(NS.server, 'ss', '-lntu');
-      if (ss.includes(`${SERVER_IP}:5060`) && ss.includes(`${SERVER_IP}:5061`) && /udp.*203\.0\.113\.10:5060/.test(ss)) return;
-      if (this.proc.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`kamailio did not start:\n${this.log.slice(-3000)}`);
+    this.proc = new NsProcess(NS.server, ['kamailio', '-f', cfg, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir],
+      () => /udp.*203\.0\.113\.10:5060/.test(inNs(NS.server, 'ss', '-lntu')) && listening(NS.server, '-lntu', `${SERVER_IP}:5061`)(), 'kamailio');
+    await this.proc.start();
   }
 
   async stop(): Promise<void> {
-    const p = this.proc;
+    await this.proc?.stop();
     this.proc = null;
-    if (!p || p.exitCode !== null) return;
-    const exited = new Promise<void>((r) => p.once('exit', () => r()));
-    try {
-      process.kill(-p.pid!, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
     sh('ip', ['netns', 'pids', NS.server], true).split(/\s+/).filter(Boolean).forEach((pid) => sh('kill', ['-9', pid], true));
   }
 

@@ -2,7 +2,7 @@
 // in its two behaviours; the verdicts must match the topology and coturn's own natdiscovery tool.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StunNatResult } from '../../shared/model/path-results.js';
-import { checkFromClient, Coturn, labDown, labUnavailableReason, labUp, NAT_PUBLIC_IP, natDiscovery, SERVER_IP, setNatMode, setUdpMappingTimeout } from './lab.js';
+import { checkFromClient, coturn as coturnProcess, labDown, labUnavailableReason, labUp, NAT_PUBLIC_IP, natDiscovery, SERVER_IP, setNatMode, setUdpMappingTimeout } from './lab.js';
 
 const unavailable = labUnavailableReason();
 
@@ -12,7 +12,7 @@ async function stunFromClient(extra: string[] = []): Promise<StunNatResult> {
 }
 
 describe.skipIf(unavailable !== null)('lab: STUN NAT behaviour against coturn', () => {
-  const coturn = new Coturn();
+  const coturn = coturnProcess();
   beforeAll(async () => {
     labUp();
     await coturn.start();

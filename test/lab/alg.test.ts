@@ -1,0 +1,47 @@
+// Lab: a router with a bad SIP ALG on UDP 5060; the reflector's mirror must expose the rewriting
+// there, and only there, and a clean router must show no ALG.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AlgResult } from '../../shared/model/path-results.js';
+import { checkFromClient, clearFaults, labDown, labUnavailableReason, labUp, NAT_PUBLIC_IP, reflector, SERVER_IP, sipAlg } from './lab.js';
+
+const unavailable = labUnavailableReason();
+
+async function algCheck(): Promise<AlgResult> {
+  const { result } = await checkFromClient(['--transports', 'udp', '--reflector', SERVER_IP]);
+  return result.pathProbes!.alg!;
+}
+const check = (r: AlgResult, transport: string, port: number) => r.checks.find((c) => c.transport === transport && c.port === port)!;
+
+describe.skipIf(unavailable !== null)('lab: SIP ALG detection through the reflector', () => {
+  const mirror = reflector();
+  const alg = sipAlg();
+  beforeAll(async () => {
+    labUp();
+    await mirror.start();
+  }, 60_000);
+  afterAll(async () => {
+    await alg.stop();
+    await mirror.stop();
+    labDown();
+  });
+  beforeEach(() => clearFaults());
+
+  it('clean router: every path delivers the request unchanged', async () => {
+    const r = await algCheck();
+    expect(r.outcome).toBe('clean');
+    expect(r.checks.map((c) => `${c.transport}/${c.port}=${c.outcome}`).sort()).toEqual(['tcp/5060=clean', 'udp/5060=clean', 'udp/5099=clean']);
+  });
+
+  it('an ALG on UDP 5060 rewrites Via, Contact and SDP; port 5099 and TCP are untouched', async () => {
+    await alg.start();
+    alg.enable();
+    const r = await algCheck();
+    expect(r.outcome).toBe('rewritten');
+    const u = check(r, 'udp', 5060);
+    expect(u.outcome).toBe('rewritten');
+    expect(u.differences.map((d) => d.what)).toEqual(expect.arrayContaining(['Via sent-by', 'Contact', 'SDP c=', 'SDP o=']));
+    expect(u.differences.find((d) => d.what === 'Contact')!.seen).toContain(NAT_PUBLIC_IP);
+    expect(check(r, 'udp', 5099).outcome).toBe('clean');
+    expect(check(r, 'tcp', 5060).outcome).toBe('clean');
+  });
+});
