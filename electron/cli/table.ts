@@ -1,5 +1,7 @@
 // Plain-text views of a CheckResult for the terminal.
 import type { CheckResult } from '../../shared/model/results.js';
+import { CLIENT_PROFILES } from '../../shared/profiles/clients.js';
+import { predictProfiles } from '../../shared/profiles/predict.js';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -50,6 +52,11 @@ export function attemptTable(r: CheckResult): string {
       out.push(`  ${c.transport.toUpperCase()} ${c.port}: ${c.outcome} — ${c.detail}`);
       for (const d of c.differences) out.push(`    ${d.direction} ${d.what}: sent "${d.sent ?? ''}", seen "${d.seen ?? ''}"`);
     }
+  }
+  out.push('', 'Would these clients register here?');
+  for (const p of predictProfiles(r, CLIENT_PROFILES)) {
+    out.push(`  ${p.name}: ${p.verdict} — ${p.because}${p.fix ? `\n    fix: ${p.fix}` : ''}`);
+    for (const w of p.warnings) out.push(`    warning: ${w}`);
   }
   if (r.authFailures > 0) out.push(`Credentials were rejected ${r.authFailures} time(s); no further attempts were made with them.`);
   out.push(`Checked in ${(r.durationMs / 1000).toFixed(2)} s.`);
