@@ -5,10 +5,10 @@ import type { SipResponse } from '../../shared/sip/message.js';
 import { parseMessage } from '../../shared/sip/parse.js';
 import { T1_MS, T2_MS } from '../../shared/sip/timers.js';
 import type { TlsInfo } from '../../shared/model/results.js';
-import type { Endpoint, Transport } from '../../shared/model/trace.js';
+import type { Endpoint } from '../../shared/model/trace.js';
 import { interruptibleWait, type EngineDeps } from './deps.js';
 import type { RateLimiter } from './safety.js';
-import type { ChannelFailure, SipChannel } from './transports/channel.js';
+import type { ChannelFailure, OpenOptions, SipChannel } from './transports/channel.js';
 import type { NewTraceEvent, TraceRecorder } from './trace-recorder.js';
 
 /** TCP/TLS/WS connection set-up. */
@@ -19,16 +19,8 @@ export type TxOutcome =
   | { kind: 'timeout'; sends: number; waitedMs: number; cappedByRun: boolean }
   | { kind: 'failure'; outcome: ChannelFailure; detail: string };
 
-export interface FlowOptions {
+export interface FlowOptions extends Pick<OpenOptions, 'transport' | 'host' | 'remote' | 'localPort' | 'tlsVerify' | 'caPem' | 'wsPath'> {
   attempt: number;
-  transport: Transport;
-  /** Server name (SNI, certificate check, WS Host) and resolved address. */
-  host: string;
-  remote: Endpoint;
-  localPort?: number;
-  tlsVerify: boolean;
-  caPem?: string;
-  wsPath: string;
   deps: EngineDeps;
   trace: TraceRecorder;
   rate: RateLimiter;

@@ -1,9 +1,10 @@
 // Wall time of a full check against the lab (real Kamailio behind NAT).
-import { applyFault, checkFromClient, clearFaults, Kamailio, labDown, labUnavailableReason, labUp, type Fault } from '../lab/lab.js';
+import { applyFault, applyFragmentFault, checkFromClient, clearFaults, Kamailio, labDown, labUnavailableReason, labUp, type Fault } from '../lab/lab.js';
 
 export interface LabFigure { scenario: string; checkMs: number; wallMs: number; outcomes: string }
+export interface FragmentFigure { scenario: string; probeMs: number; series: string[] }
 
-export async function benchLabChecks(runs = 3): Promise<LabFigure[] | string> {
+export async function benchLabChecks(runs = 3): Promise<{ checks: LabFigure[]; fragments: FragmentFigure[] } | string> {
   const why = labUnavailableReason();
   if (why) return why;
   labUp();
@@ -27,7 +28,20 @@ export async function benchLabChecks(runs = 3): Promise<LabFigure[] | string> {
       const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       out.push({ scenario: name, checkMs: median(checkMs), wallMs: median(wallMs), outcomes });
     }
-    return out;
+    // Seed 001: the fragmentation probe on a clean router, one that delays fragments, one that drops them.
+    const fragments: FragmentFigure[] = [];
+    for (const [name, fault] of [['clean', null], ['fragments delayed', 'delay'], ['fragments dropped', 'drop']] as const) {
+      clearFaults();
+      if (fault) applyFragmentFault(fault);
+      const r = await checkFromClient(['--transports', 'udp,tcp'], undefined, 90_000);
+      const f = r.result.pathProbes!.fragmentation!;
+      fragments.push({
+        scenario: name, probeMs: f.durationMs,
+        series: f.series.map((s) => `${s.transport}/${s.mode}: ${s.points.filter((p) => p.sends > 0).map((p) => `${p.size}=${p.delivered ? `${Math.round(p.rttMs!)}ms` : 'lost'}`).join(' ')}`),
+      });
+    }
+    clearFaults();
+    return { checks: out, fragments };
   } finally {
     await kamailio.stop();
     kamailio.dispose();

@@ -16,4 +16,8 @@ for (const corpus of [...new Set(figures.map((f) => f.corpus))]) {
 console.log('\nFull check against the lab (median of 3; check = engine time, wall = incl. CLI start-up):');
 const lab = await benchLabChecks();
 if (typeof lab === 'string') console.log(`  skipped: ${lab}`);
-else for (const f of lab) console.log(`  ${f.scenario.padEnd(36)} check ${(f.checkMs / 1000).toFixed(2)} s   wall ${(f.wallMs / 1000).toFixed(2)} s\n    ${f.outcomes}`);
+else {
+  for (const f of lab.checks) console.log(`  ${f.scenario.padEnd(36)} check ${(f.checkMs / 1000).toFixed(2)} s   wall ${(f.wallMs / 1000).toFixed(2)} s\n    ${f.outcomes}`);
+  console.log('\nFragmentation probe against the lab (size in bytes = round-trip time):');
+  for (const f of lab.fragments) console.log(`  ${f.scenario} (probe ${(f.probeMs / 1000).toFixed(1)} s)\n${f.series.map((s) => `    ${s}`).join('\n')}`);
+}

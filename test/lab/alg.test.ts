@@ -1,8 +1,9 @@
 // Lab: a router with a bad SIP ALG on UDP 5060; the reflector's mirror must expose the rewriting
 // there, and only there, and a clean router must show no ALG.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlgResult } from '../../shared/model/path-results.js';
-import { checkFromClient, clearFaults, labDown, labUnavailableReason, labUp, NAT_PUBLIC_IP, reflector, SERVER_IP, sipAlg } from './lab.js';
+import { checkFromClient, labUnavailableReason, NAT_PUBLIC_IP, reflector, SERVER_IP, sipAlg } from './lab.js';
+import { useLab } from './use-lab.js';
 
 const unavailable = labUnavailableReason();
 
@@ -13,18 +14,8 @@ async function algCheck(): Promise<AlgResult> {
 const check = (r: AlgResult, transport: string, port: number) => r.checks.find((c) => c.transport === transport && c.port === port)!;
 
 describe.skipIf(unavailable !== null)('lab: SIP ALG detection through the reflector', () => {
-  const mirror = reflector();
   const alg = sipAlg();
-  beforeAll(async () => {
-    labUp();
-    await mirror.start();
-  }, 60_000);
-  afterAll(async () => {
-    await alg.stop();
-    await mirror.stop();
-    labDown();
-  });
-  beforeEach(() => clearFaults());
+  useLab({ processes: [reflector(), alg] });
 
   it('clean router: every path delivers the request unchanged', async () => {
     const r = await algCheck();
@@ -33,7 +24,6 @@ describe.skipIf(unavailable !== null)('lab: SIP ALG detection through the reflec
   });
 
   it('an ALG on UDP 5060 rewrites Via, Contact and SDP; port 5099 and TCP are untouched', async () => {
-    await alg.start();
     alg.enable();
     const r = await algCheck();
     expect(r.outcome).toBe('rewritten');

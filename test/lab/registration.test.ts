@@ -1,7 +1,8 @@
 // Lab: real Kamailio behind a NAT router in network namespaces, with the faults of the field stories.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../shared/model/results.js';
-import { applyFault, checkFromClient as checkWithPathProbes, clearFaults, Kamailio, labDown, labUnavailableReason, labUp, NAT_PUBLIC_IP } from './lab.js';
+import { applyFault, checkFromClient as checkWithPathProbes, labUnavailableReason, NAT_PUBLIC_IP } from './lab.js';
+import { useLab } from './use-lab.js';
 
 const unavailable = labUnavailableReason();
 if (unavailable) console.warn(`lab tests skipped: ${unavailable}`);
@@ -12,17 +13,7 @@ const checkFromClient = (extra: string[] = [], password?: string) => checkWithPa
 const outcomeOf = (r: CheckResult, label: string): string => r.attempts.find((a) => a.label.startsWith(label))?.outcome ?? 'missing';
 
 describe.skipIf(unavailable !== null)('lab: Kamailio behind NAT', () => {
-  const kamailio = new Kamailio();
-  beforeAll(async () => {
-    labUp();
-    await kamailio.start();
-  }, 60_000);
-  afterAll(async () => {
-    await kamailio.stop();
-    kamailio.dispose();
-    labDown();
-  });
-  beforeEach(() => clearFaults());
+  const { kamailio } = useLab({ kamailio: true });
 
   it('healthy path: registers everywhere, sees the NAT public address, removes every binding', async () => {
     const { code, result } = await checkFromClient();

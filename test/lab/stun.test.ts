@@ -1,8 +1,9 @@
 // Lab: the STUN NAT behaviour probe against coturn (two addresses, RFC 5780) behind Linux NAT
 // in its two behaviours; the verdicts must match the topology and coturn's own natdiscovery tool.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StunNatResult } from '../../shared/model/path-results.js';
-import { checkFromClient, coturn as coturnProcess, labDown, labUnavailableReason, labUp, NAT_PUBLIC_IP, natDiscovery, SERVER_IP, setNatMode, setUdpMappingTimeout } from './lab.js';
+import { checkFromClient, coturn as coturnProcess, labUnavailableReason, NAT_PUBLIC_IP, natDiscovery, SERVER_IP, setNatMode, setUdpMappingTimeout } from './lab.js';
+import { useLab } from './use-lab.js';
 
 const unavailable = labUnavailableReason();
 
@@ -12,16 +13,7 @@ async function stunFromClient(extra: string[] = []): Promise<StunNatResult> {
 }
 
 describe.skipIf(unavailable !== null)('lab: STUN NAT behaviour against coturn', () => {
-  const coturn = coturnProcess();
-  beforeAll(async () => {
-    labUp();
-    await coturn.start();
-  }, 60_000);
-  afterAll(async () => {
-    await coturn.stop();
-    labDown();
-  });
-  beforeEach(() => setNatMode('masquerade'));
+  useLab({ processes: [coturnProcess()] }, () => setNatMode('masquerade'));
 
   it('MASQUERADE: endpoint-independent mapping, port-dependent filtering, port 5060 preserved, no hairpinning', async () => {
     const stun = await stunFromClient();
