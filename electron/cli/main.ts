@@ -6,7 +6,8 @@ import { defaultDeps } from '../engine/deps.js';
 import { TOOL_VERSION } from '../engine/version.js';
 import { CHECK_USAGE, parseCheckArgs } from './args.js';
 import { reflectorCommand } from './reflector-command.js';
-import { attemptTable } from './table.js';
+import { diagnose } from '../../shared/diagnosis/diagnose.js';
+import { attemptTable, findingsText } from './table.js';
 
 export interface CliIo {
   stdin: Readable;
@@ -102,7 +103,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         if (e.type === 'probe-finished') complain(`  ${e.probe}: ${e.outcome} (${(e.durationMs / 1000).toFixed(2)} s)`);
       },
     });
-    say(json ? JSON.stringify(result, null, 2) : attemptTable(result));
+    const diagnosis = diagnose(result);
+    say(json ? JSON.stringify({ ...result, diagnosis }, null, 2) : `${findingsText(diagnosis)}\n\n${attemptTable(result)}`);
     return result.attempts.some((a) => a.outcome === 'registered') ? 0 : 1;
   } finally {
     process.removeListener('SIGINT', onSigint);

@@ -1,10 +1,20 @@
 // Plain-text views of a CheckResult for the terminal.
+import type { Diagnosis } from '../../shared/diagnosis/types.js';
 import type { CheckResult } from '../../shared/model/results.js';
 import { CLIENT_PROFILES } from '../../shared/profiles/clients.js';
 import { predictProfiles } from '../../shared/profiles/predict.js';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+export function findingsText(d: Diagnosis): string {
+  const out = [d.verdict];
+  for (const f of d.findings) {
+    out.push('', `[${f.severity}] ${f.title}`, `  ${f.explanation}`, `  technical: ${f.technical}`, `  evidence: trace #${f.evidence.slice(0, 12).join(', #')}${f.evidence.length > 12 ? ' …' : ''}`);
+    for (const step of f.fix) out.push(`  fix: ${step}`);
+  }
+  return out.join('\n');
 }
 
 export function attemptTable(r: CheckResult): string {

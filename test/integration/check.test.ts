@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRegistrar, type Fixture, type FixtureOptions } from '../fixtures/registrar.js';
 import { byLabel, checkFixture, outcomes } from './helpers.js';
+import { diagnose } from '../../shared/diagnosis/diagnose.js';
 
 let fx: Fixture | undefined;
 const start = async (o: FixtureOptions = {}): Promise<Fixture> => (fx = await startRegistrar(o));
@@ -24,6 +25,7 @@ describe('check against a healthy registrar', () => {
     // Never the wildcard that would remove every device's binding.
     expect(f.received.some((q) => /^Contact:\s*\*/im.test(q.text))).toBe(false);
     expect(r.authFailures).toBe(0);
+    expect(diagnose(r).findings).toEqual([]); // no false alarms on a healthy path
   });
 
   it('reports what the server saw: received/rport only when rport was asked for', async () => {

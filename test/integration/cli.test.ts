@@ -53,6 +53,7 @@ describe('sipladder check', () => {
     const r = await run([...(await base()), '--password-env', 'SIP_PW'], { env: { SIP_PW: 'wrong' } });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/auth-failed 401/);
+    expect(r.stdout).toMatch(/^Registration fails everywhere: the server rejects the user name or password\.$/m);
     expect(r.stdout).toMatch(/rejected 2 time/);
   });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../shared/model/results.js';
 import { applyFault, checkFromClient as checkWithPathProbes, labUnavailableReason, NAT_PUBLIC_IP } from './lab.js';
 import { useLab } from './use-lab.js';
+import { diagnose } from '../../shared/diagnosis/diagnose.js';
 
 const unavailable = labUnavailableReason();
 if (unavailable) console.warn(`lab tests skipped: ${unavailable}`);
@@ -27,6 +28,7 @@ describe.skipIf(unavailable !== null)('lab: Kamailio behind NAT', () => {
     // Kamailio reports the NAT's address; MASQUERADE preserved port 5060.
     expect(fixed.via).toMatchObject({ received: NAT_PUBLIC_IP, rport: 5060 });
     expect(result.attempts.find((a) => a.transport === 'tls')!.tls).toMatchObject({ verified: true });
+    expect(diagnose(result).findings).toEqual([]);
   });
 
   it('seed 000: the ISP drops inbound UDP to port 5060 — only the port-5060 client fails', async () => {
@@ -40,6 +42,9 @@ describe.skipIf(unavailable !== null)('lab: Kamailio behind NAT', () => {
     const fixed = result.attempts[0]!;
     expect(fixed.retransmissions).toBeGreaterThanOrEqual(2);
     expect(result.durationMs).toBeLessThan(10_000);
+    const d = diagnose(result);
+    expect(d.findings.map((f) => f.id)).toEqual(['inbound-udp-5060-dropped']);
+    expect(d.verdict).toMatch(/^Registration works over UDP \(from an ephemeral port, from an ephemeral port, no rport\) and TCP and TLS; your internet provider or router blocks incoming SIP on port 5060\.$/);
   });
 
   it('TCP to port 5060 blocked: TCP times out, UDP and TLS (5061) work', async () => {
