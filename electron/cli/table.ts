@@ -63,6 +63,11 @@ export function attemptTable(r: CheckResult): string {
       for (const d of c.differences) out.push(`    ${d.direction} ${d.what}: sent "${d.sent ?? ''}", seen "${d.seen ?? ''}"`);
     }
   }
+  const inbound = r.pathProbes?.inbound;
+  if (inbound) {
+    out.push('', `Inbound reachability via the reflector ${inbound.target.host}:${inbound.target.port}: ${inbound.outcome}`);
+    for (const c of inbound.checks) out.push(`  from local port ${c.localPort}: ${c.detail}`);
+  }
   out.push('', 'Would these clients register here?');
   for (const p of predictProfiles(r, CLIENT_PROFILES)) {
     out.push(`  ${p.name}: ${p.verdict} — ${p.because}${p.fix ? `\n    fix: ${p.fix}` : ''}`);

@@ -13,6 +13,7 @@ import { isIP } from 'node:net';
 import { DEFAULT_STUN_PORT, probeStunNat } from './probes/stun-nat.js';
 import { probeFragmentation } from './probes/fragmentation.js';
 import { probeAlg } from './probes/alg.js';
+import { probeInbound } from './probes/inbound.js';
 import type { Target } from './dns.js';
 
 /**
@@ -111,6 +112,13 @@ async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: TraceReco
       if (!address) return { target: { host: reflector.host, address, port: ports[0]! }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
       return probeAlg({ host: reflector.host, address, ports, user: o.user, domain: o.domain ?? o.server }, deps, trace, rate, firstId + 2, signal);
     }).then((r) => void (out.alg = r)));
+    tasks.push(timed(`inbound reachability (${reflector.host})`, async () => {
+      const address = isIP(reflector.host) ? reflector.host : (await deps.resolver.addresses(reflector.host).catch(() => [] as string[]))[0] ?? '';
+      const port = reflector.port ?? REFLECTOR_PORT;
+      if (!address) return { target: { host: reflector.host, address, port }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
+      return probeInbound({ host: reflector.host, address, port, localPorts: [o.fixedSourcePort ?? SIP_PORT, undefined], user: o.user, domain: o.domain ?? o.server },
+        deps, trace, rate, firstId + 3, signal);
+    }).then((r) => void (out.inbound = r)));
   }
   await Promise.all(tasks);
   return out;

@@ -8,7 +8,7 @@ import tls from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { StreamFramer } from '../../shared/sip/framer.js';
 import { SourceBudget } from './budget.js';
-import { mirrorResponse } from './sip-mirror.js';
+import { knockFor, mirrorResponse } from './sip-mirror.js';
 import { startStunServer, type StunServerConfig } from './stun-server.js';
 
 export interface ReflectorConfig {
@@ -61,6 +61,11 @@ export async function startReflector(c: ReflectorConfig, log: (line: string) => 
       resolve();
     });
   });
+  // Knocks leave from a port no client ever sends to, so a NAT sees a truly unsolicited packet.
+  const knocker = dgram.createSocket(c.listen.includes(':') ? 'udp6' : 'udp4');
+  await new Promise<void>((resolve) => knocker.bind(0, c.listen, () => resolve()));
+  knocker.on('error', () => undefined);
+  closers.push(() => knocker.close());
   for (const port of c.sipPorts) {
     const udp = dgram.createSocket(c.listen.includes(':') ? 'udp6' : 'udp4');
     await new Promise<void>((resolve, reject) => {
@@ -73,6 +78,12 @@ export async function startReflector(c: ReflectorConfig, log: (line: string) => 
     udp.on('message', (msg, r) => {
       const out = answer(new Uint8Array(msg), { address: r.address, port: r.port }, 'udp');
       if (out) udp.send(out, r.port, r.address);
+      // Inbound reachability: the same source address and port, from a port it never talked to.
+      const knock = out && knockFor(new Uint8Array(msg));
+      if (knock && budget.allow(r.address, knock.length)) {
+        knocker.send(knock, r.port, r.address);
+        log(`knock ${r.address}:${r.port} from port ${knocker.address().port}`);
+      }
     });
     closers.push(() => udp.close());
     log(`sip udp listening on ${c.listen}:${actual}`);

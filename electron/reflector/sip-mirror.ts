@@ -3,11 +3,19 @@
 import { toBase64 } from '../../shared/hash/utf8.js';
 import type { SipRequest } from '../../shared/sip/message.js';
 import { parseMessage } from '../../shared/sip/parse.js';
-import { RESPONSE_SIZE_HEADER } from '../../shared/sip/requests.js';
+import { KNOCK_HEADER, KNOCK_PREFIX, RESPONSE_SIZE_HEADER } from '../../shared/sip/requests.js';
 import { serialize } from '../../shared/sip/serialize.js';
 import type { Endpoint } from '../../shared/model/trace.js';
 
 export const MIRROR_CONTENT_TYPE = 'application/x-sipladder-mirror';
+
+/** The knock payload a request asks for, or null (UDP only; only ever to the request's own source). */
+export function knockFor(raw: Uint8Array): Uint8Array | null {
+  const parsed = parseMessage(raw);
+  if (!parsed.ok || parsed.message.kind !== 'request') return null;
+  const wants = parsed.message.headers.some((h) => h.key === KNOCK_HEADER.toLowerCase() && h.value.trim() === 'source');
+  return wants && parsed.message.callId ? new TextEncoder().encode(KNOCK_PREFIX + parsed.message.callId) : null;
+}
 /** Largest response the reflector sends when asked for a size (the fragmentation ladder's top). */
 export const MAX_SIZED_RESPONSE = 8192;
 

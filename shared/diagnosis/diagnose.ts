@@ -25,7 +25,9 @@ function works(attempts: AttemptResult[]): string[] {
 export function diagnose(result: CheckResult): Diagnosis {
   const ctx = diagnosisContext(result);
   // A finding without evidence is not a finding.
-  const findings: Finding[] = RULES.flatMap((rule) => rule(ctx)).filter((f) => f.evidence.length > 0)
+  // Two probes may find the same thing (the matrix and the reflector both see seed 000): keep the first.
+  const seen = new Set<string>();
+  const findings: Finding[] = RULES.flatMap((rule) => rule(ctx)).filter((f) => f.evidence.length > 0 && !seen.has(f.id) && seen.add(f.id))
     .sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
   const ok = works(result.attempts);
   const top = findings.find((f) => f.severity === 'error');

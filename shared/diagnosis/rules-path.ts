@@ -78,6 +78,19 @@ export const pathRules: Rule = (ctx) => {
       });
     }
   }
+  const inbound = p?.inbound;
+  const fixed = inbound?.checks[0];
+  const others = inbound?.checks.slice(1) ?? [];
+  if (inbound && fixed && !fixed.responseReceived && others.some((c) => c.responseReceived)) {
+    out.push({
+      id: 'inbound-udp-5060-dropped', severity: 'error', confidence: 'high',
+      title: 'Your internet provider or router blocks incoming SIP on port 5060',
+      explanation: `The reflector's answers reach this computer on other local ports but not on local port ${fixed.localPort}. Something on the way drops incoming UDP to that port.`,
+      technical: `Reflector ${inbound.target.address}:${inbound.target.port}: from local port ${fixed.localPort}: ${fixed.detail}; ${others.map((c) => `from ${c.localPort}: ${c.detail}`).join('; ')}.`,
+      evidence: inbound.traceSeqs, attempts: [],
+      fix: ['Set the phone\'s local SIP port to another number (e.g. 5062) or to random', 'Or use TCP or TLS'],
+    });
+  }
   const alg = p?.alg;
   if (alg?.outcome === 'rewritten') {
     const hit = alg.checks.filter((c) => c.outcome === 'rewritten');

@@ -99,3 +99,22 @@ export interface AlgResult {
   durationMs: number;
   traceSeqs: number[];
 }
+
+/** Inbound reachability through the reflector, from one local port. */
+export interface InboundCheck {
+  localPort: number;
+  /** The reflector's answer to our request (same remote port: passes any NAT filter). */
+  responseReceived: boolean;
+  /** The reflector's knock from a port we never sent to (passes only endpoint-independent or address-dependent filtering). */
+  knockReceived: boolean;
+  detail: string;
+}
+
+export interface InboundResult {
+  target: Endpoint & { host: string };
+  /** ok: every local port got the answer; lost: some did not. */
+  outcome: 'ok' | 'lost' | 'error';
+  checks: InboundCheck[];
+  durationMs: number;
+  traceSeqs: number[];
+}

@@ -1,5 +1,5 @@
 // Versioned, serialisable results of `check` (documented in README "JSON results").
-import type { AlgResult, FragmentationResult, StunNatResult } from './path-results.js';
+import type { AlgResult, FragmentationResult, InboundResult, StunNatResult } from './path-results.js';
 import type { Endpoint, TraceEvent, Transport } from './trace.js';
 
 /** Bumped on any incompatible change; readers refuse newer majors with a clear message. */
@@ -108,7 +108,7 @@ export interface CheckResult {
   dns: DnsStep[];
   attempts: AttemptResult[];
   /** Network path probes run after the registration matrix (absent when skipped or not configured). */
-  pathProbes?: { stun?: StunNatResult; fragmentation?: FragmentationResult; alg?: AlgResult };
+  pathProbes?: { stun?: StunNatResult; fragmentation?: FragmentationResult; alg?: AlgResult; inbound?: InboundResult };
   /** Failed authentications across the whole run (never more than the safety budget). */
   authFailures: number;
   trace: TraceEvent[];

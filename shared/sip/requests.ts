@@ -72,6 +72,11 @@ export function buildRegister(p: RegisterParams, wsHost: string): { message: Out
  */
 export type PaddingMode = 'upstream' | 'echo' | 'downstream';
 
+/** Request header asking the reflector for a knock: a datagram from a port of its that the client never contacted, to the request's source. */
+export const KNOCK_HEADER = 'X-SipLadder-Knock';
+/** Payload of a knock, followed by the request's Call-ID so the client can match it. */
+export const KNOCK_PREFIX = 'SIPLADDER-KNOCK ';
+
 /** Header the reflector reads to size its response. */
 export const RESPONSE_SIZE_HEADER = 'X-SipLadder-Response-Size';
 const PADDING_HEADER = 'X-SipLadder-Padding';

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reflectorCommand } from '../../electron/cli/reflector-command.js';
 import { defaultDeps } from '../../electron/engine/deps.js';
 import { probeFragmentation } from '../../electron/engine/probes/fragmentation.js';
+import { probeInbound } from '../../electron/engine/probes/inbound.js';
 import { probeStunNat } from '../../electron/engine/probes/stun-nat.js';
 import { RateLimiter } from '../../electron/engine/safety.js';
 import { TraceRecorder } from '../../electron/engine/trace-recorder.js';
@@ -53,6 +54,20 @@ describe('reflector', () => {
     const r = await probeStunNat({ host: '127.0.0.1', address: '127.0.0.1', port: stunPort, preservePorts: [], bindingLifetimeS: 5 }, deps, new TraceRecorder(deps.clock), 1, signal);
     expect(r.bindingLifetime).toMatchObject({ aliveAfter: [5], expiredAfter: [], recommendation: { seconds: 4, bound: 'at-least' } });
   }, 20_000);
+});
+
+describe('reflector knock (inbound reachability)', () => {
+  it('on loopback both the answer and the knock from the other port arrive, on every local port', async () => {
+    const second = await startReflector({ listen: '127.0.0.1', sipPorts: [0] }, () => undefined);
+    try {
+      const r = await probeInbound({ host: '127.0.0.1', address: '127.0.0.1', port: second.sipPorts[0]!, localPorts: [await freeUdpPort(), undefined], user: 'alice', domain: 'example.test' },
+        deps, new TraceRecorder(deps.clock), new RateLimiter(deps.clock), 1, signal);
+      expect(r.outcome).toBe('ok');
+      expect(r.checks.map((c) => [c.responseReceived, c.knockReceived])).toEqual([[true, true], [true, true]]);
+    } finally {
+      await second.close();
+    }
+  });
 });
 
 describe('sipladder reflector command', () => {

@@ -1,0 +1,71 @@
+// Inbound reachability through the reflector: from local port 5060 and from an ephemeral port, an
+// OPTIONS asks for the usual answer plus a "knock" from a reflector port it never contacted. The answer
+// reaching 5060 or not is field story 000 directly; the knock tells how the NAT filters.
+import { idSource } from '../../../shared/sip/ids.js';
+import { buildSizedOptions, KNOCK_HEADER, KNOCK_PREFIX } from '../../../shared/sip/requests.js';
+import type { InboundCheck, InboundResult } from '../../../shared/model/path-results.js';
+import { sleep, type EngineDeps } from '../deps.js';
+import type { RateLimiter } from '../safety.js';
+import type { TraceRecorder } from '../trace-recorder.js';
+import { familyOf } from '../transports/udp-endpoint.js';
+
+/** Wait for the answer and the knock after the last send. */
+export const INBOUND_WAIT_MS = 2500;
+/** Sends of the request (answers and knocks may be lost once). */
+const SENDS = 3;
+
+export interface InboundOptions {
+  host: string;
+  address: string;
+  port: number;
+  localPorts: Array<number | undefined>;
+  user: string;
+  domain: string;
+}
+
+export async function probeInbound(o: InboundOptions, deps: EngineDeps, trace: TraceRecorder, rate: RateLimiter, attempt: number, signal: AbortSignal): Promise<InboundResult> {
+  const t0 = deps.clock.now();
+  const result: InboundResult = { target: { host: o.host, address: o.address, port: o.port }, outcome: 'error', checks: [], durationMs: 0, traceSeqs: [] };
+  const record = (e: Parameters<TraceRecorder['add']>[0]): void => {
+    const seq = trace.add(e);
+    if (seq > 0) result.traceSeqs.push(seq);
+  };
+  const ids = idSource(deps.random);
+  const remote = { address: o.address, port: o.port };
+  result.checks = await Promise.all(o.localPorts.map(async (localPort): Promise<InboundCheck> => {
+    let ep;
+    try {
+      ep = await deps.openUdpEndpoint({ family: familyOf(o.address), localPort, toward: remote });
+    } catch (e) {
+      return { localPort: localPort ?? 0, responseReceived: false, knockReceived: false, detail: `local port not usable (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+    }
+    try {
+      const callId = ids.callId();
+      const req = buildSizedOptions({ transport: 'udp', domain: o.domain, user: o.user, local: ep.local, rport: true, branch: ids.branch(), callId, fromTag: ids.tag(), cseq: 1,
+        extra: [[KNOCK_HEADER, 'source']] }, '', 'upstream', 0);
+      const knock = new TextEncoder().encode(KNOCK_PREFIX + callId);
+      let responseReceived = false;
+      let knockReceived = false;
+      ep.onMessage((b, from) => {
+        const isKnock = b.length === knock.length && b.every((v, i) => v === knock[i]);
+        if (isKnock) knockReceived = true;
+        else if (from.address === remote.address && from.port === remote.port && new TextDecoder().decode(b.subarray(0, 8)) === 'SIP/2.0 ') responseReceived = true;
+        else return;
+        record({ attempt, kind: 'received', transport: 'udp', local: ep.local, remote: from, bytes: b, note: isKnock ? 'knock from a fresh reflector port' : 'answer' });
+      });
+      for (let i = 0; i < SENDS && !signal.aborted && !(responseReceived && knockReceived); i++) {
+        await rate.take(remote.address, signal).catch(() => undefined);
+        ep.send(req.bytes, remote);
+        record({ attempt, kind: 'sent', transport: 'udp', local: ep.local, remote, bytes: req.bytes, note: i ? `OPTIONS asking for a knock (retransmission ${i})` : 'OPTIONS asking for a knock' });
+        await sleep(deps.clock, i === SENDS - 1 ? INBOUND_WAIT_MS : 500, signal).catch(() => undefined);
+      }
+      const detail = `${responseReceived ? 'answer arrived' : 'answer lost'}; ${knockReceived ? 'knock from a fresh port arrived' : 'knock from a fresh port did not arrive'}`;
+      return { localPort: ep.local.port, responseReceived, knockReceived, detail };
+    } finally {
+      ep.close();
+    }
+  }));
+  result.durationMs = Math.round(deps.clock.now() - t0);
+  result.outcome = result.checks.every((c) => c.responseReceived) ? 'ok' : result.checks.some((c) => c.responseReceived) ? 'lost' : 'error';
+  return result;
+}
