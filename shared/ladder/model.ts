@@ -1,0 +1,82 @@
+// The registration ladder (message sequence chart) as data: lanes This computer / Your router
+// (public address) / Server, one row per message of an attempt, plus the answers that never came.
+// Built from results + trace only, so a ladder from a bundle is the same as a live one.
+import { fromBase64 } from '../hash/utf8.js';
+import type { AttemptResult, CheckResult } from '../model/results.js';
+import { parseMessage } from '../sip/parse.js';
+
+export type Lane = 'computer' | 'router' | 'server';
+
+export interface LadderArrow {
+  /** Trace seq of the message (negative for a missing answer, which has no trace event). */
+  seq: number;
+  from: Lane;
+  to: Lane;
+  /** Method for requests ("REGISTER"), status for responses ("401 Unauthorized"). */
+  label: string;
+  /** Run time in ms, and time since the previous arrow of this attempt. */
+  t: number;
+  delta: number;
+  retransmission: boolean;
+  /** A response we expected and never saw: drawn ending in a cross before it reaches us. */
+  lost: boolean;
+  /** Findings that cite this message. */
+  annotations: string[];
+}
+
+export interface LadderColumn {
+  attempt: number;
+  title: string;
+  outcome: AttemptResult['outcome'];
+  lanes: Record<Lane, string>;
+  arrows: LadderArrow[];
+}
+
+export function ladderColumn(result: CheckResult, attempt: AttemptResult, annotations: Map<number, string[]> = new Map()): LadderColumn {
+  const seqs = new Set(attempt.traceSeqs);
+  const events = result.trace.filter((e) => seqs.has(e.seq) && (e.kind === 'sent' || e.kind === 'received') && e.bytes);
+  const publicAddress = attempt.via?.received ? `${attempt.via.received}:${attempt.via.rport ?? '?'}` : 'public address unknown';
+  const column: LadderColumn = {
+    attempt: attempt.id, title: attempt.label, outcome: attempt.outcome,
+    lanes: {
+      computer: `This computer${attempt.localAddress ? ` ${attempt.localAddress}:${attempt.localPort}` : ''}`,
+      router: `Your router (${publicAddress})`,
+      server: `Server ${attempt.target.address}:${attempt.target.port}`,
+    },
+    arrows: [],
+  };
+  const answered = new Set<string>();
+  const lastSendOf = new Map<string, { t: number; label: string }>();
+  let prev: number | null = null;
+  for (const e of events) {
+    const parsed = parseMessage(fromBase64(e.bytes!));
+    if (!parsed.ok) continue;
+    const m = parsed.message;
+    const key = `${m.via[0]?.params.branch ?? ''}|${m.cseq?.method ?? ''}`;
+    const label = m.kind === 'request' ? m.method : `${m.status} ${m.reason}`;
+    if (e.kind === 'sent' && m.kind === 'request') lastSendOf.set(key, { t: e.t, label });
+    if (e.kind === 'received' && m.kind === 'response' && m.status >= 200) answered.add(key);
+    column.arrows.push({
+      seq: e.seq, from: e.kind === 'sent' ? 'computer' : 'server', to: e.kind === 'sent' ? 'server' : 'computer', label, t: e.t,
+      delta: prev === null ? 0 : Math.round((e.t - prev) * 10) / 10, retransmission: /retransmission/.test(e.note ?? ''), lost: false,
+      annotations: annotations.get(e.seq) ?? [],
+    });
+    prev = e.t;
+  }
+  // Each request that never got a final answer: the answer the server would have sent, lost.
+  let missing = -1;
+  for (const [key, send] of lastSendOf) {
+    if (answered.has(key)) continue;
+    column.arrows.push({ seq: missing--, from: 'server', to: 'computer', label: `no answer to ${send.label}`, t: send.t, delta: 0, retransmission: false, lost: true, annotations: [] });
+  }
+  column.arrows.sort((a, b) => a.t - b.t || (a.lost ? 1 : 0) - (b.lost ? 1 : 0));
+  return column;
+}
+
+/** A column per attempt; findings annotate the arrows they cite. */
+export function ladderModel(result: CheckResult, findings: Array<{ title: string; evidence: number[] }> = [], attempts?: number[]): LadderColumn[] {
+  const notes = new Map<number, string[]>();
+  for (const f of findings) for (const s of f.evidence) notes.set(s, [...(notes.get(s) ?? []), f.title]);
+  return result.attempts.filter((a) => !attempts || attempts.includes(a.id)).map((a) => ladderColumn(result, a, notes));
+}
+
