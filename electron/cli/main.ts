@@ -6,6 +6,7 @@ import { defaultDeps } from '../engine/deps.js';
 import { TOOL_VERSION } from '../engine/version.js';
 import { CHECK_USAGE, parseCheckArgs } from './args.js';
 import { reflectorCommand } from './reflector-command.js';
+import { startCommand } from './start-command.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { attemptTable, findingsText } from './table.js';
 
@@ -21,7 +22,7 @@ const USAGE = `sipladder ${TOOL_VERSION}: why won't my SIP phone register?
 Commands:
   check      probe a SIP account over UDP/TCP/TLS/WS from different source ports
   reflector  run the companion server a provider can put next to its SIP server
-  start      open the desktop app
+  start      open the app (Electron; browser mode where Electron is not installed, or with --browser)
   help       this text
 
 ${CHECK_USAGE}`;
@@ -50,18 +51,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     say(TOOL_VERSION);
     return 0;
   }
-  if (command === 'start') {
-    say('The SIP Ladder desktop app (ladder diagram, findings) is not built yet; the probe engine is.\n' +
-      'Check an account from the terminal meanwhile:\n\n  npx sipladder check --server sip.example.com --user alice --password-stdin\n\n' + CHECK_USAGE);
-    return 0;
-  }
-  if (command === 'reflector') {
-    const stop = new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
-    return reflectorCommand(rest, io, stop);
-  }
+  const untilInterrupted = (): Promise<void> => new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  if (command === 'start') return startCommand(rest, io, untilInterrupted());
+  if (command === 'reflector') return reflectorCommand(rest, io, untilInterrupted());
   if (command !== 'check') {
     complain(`sipladder: unknown command "${command}"\n\n${USAGE}`);
     return 2;

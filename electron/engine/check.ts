@@ -3,6 +3,7 @@
 import { RESULTS_SCHEMA_VERSION, type AttemptResult, type CheckResult } from '../../shared/model/results.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
 import type { Transport } from '../../shared/model/trace.js';
+import type { ProgressEvent } from '../../shared/model/progress.js';
 import type { EngineDeps } from './deps.js';
 import { resolveTargets } from './dns.js';
 import { runRegisterAttempt, type AttemptPlan } from './register-attempt.js';
@@ -26,13 +27,7 @@ export const SIP_PORT = 5060;
 /** Default port of the SIP Ladder reflector (`sipladder reflector`). */
 export const REFLECTOR_PORT = 5099;
 
-export type ProgressEvent =
-  | { type: 'dns'; text: string }
-  | { type: 'attempt-started'; attempt: number; label: string }
-  | { type: 'attempt-step'; attempt: number; text: string }
-  | { type: 'attempt-finished'; attempt: number; outcome: AttemptResult['outcome']; durationMs: number }
-  | { type: 'probe-started'; probe: string }
-  | { type: 'probe-finished'; probe: string; outcome: string; durationMs: number };
+export type { ProgressEvent };
 
 export interface CheckHooks {
   signal?: AbortSignal;

@@ -1,6 +1,6 @@
 // The engine against a fixture registrar on 127.0.0.1 that behaves, and that misbehaves.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRegistrar, type Fixture, type FixtureOptions } from '../fixtures/registrar.js';
+import { startRegistrar, type Fixture, type FixtureOptions } from '../../electron/demo/registrar.js';
 import { byLabel, checkFixture, outcomes } from './helpers.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../electron/cli/main.js';
 import { RESULTS_SCHEMA_VERSION, type CheckResult } from '../../shared/model/results.js';
-import { startRegistrar, type Fixture } from '../fixtures/registrar.js';
+import { startRegistrar, type Fixture } from '../../electron/demo/registrar.js';
 import { freeUdpPort } from './helpers.js';
 
 async function run(argv: string[], opts: { env?: Record<string, string>; stdin?: string } = {}) {

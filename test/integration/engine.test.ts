@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { check } from '../../electron/engine/check.js';
 import { defaultDeps, type EngineDeps } from '../../electron/engine/deps.js';
 import type { Resolver } from '../../electron/engine/dns.js';
-import { startRegistrar, type Fixture } from '../fixtures/registrar.js';
+import { startRegistrar, type Fixture } from '../../electron/demo/registrar.js';
 import { freeUdpPort } from './helpers.js';
 
 let fx: Fixture | undefined;

@@ -5,7 +5,7 @@ import { FRAGMENTATION_SIZES, probeFragmentation } from '../../electron/engine/p
 import { RateLimiter } from '../../electron/engine/safety.js';
 import { TraceRecorder } from '../../electron/engine/trace-recorder.js';
 import type { FragmentationResult } from '../../shared/model/path-results.js';
-import { startRegistrar, type Fixture, type FixtureOptions } from '../fixtures/registrar.js';
+import { startRegistrar, type Fixture, type FixtureOptions } from '../../electron/demo/registrar.js';
 
 let fx: Fixture | undefined;
 afterEach(async () => {

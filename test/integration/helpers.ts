@@ -5,9 +5,9 @@ import { defaultDeps } from '../../electron/engine/deps.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
 import type { AttemptResult, CheckResult } from '../../shared/model/results.js';
 import type { Transport } from '../../shared/model/trace.js';
-import type { Fixture } from '../fixtures/registrar.js';
+import type { Fixture } from '../../electron/demo/registrar.js';
 
-export const CA_PEM = readFileSync(new URL('../fixtures/certs/ca.pem', import.meta.url), 'utf8');
+export const CA_PEM = readFileSync(new URL('../../electron/demo/certs/ca.pem', import.meta.url), 'utf8');
 
 /** A UDP port that is free right now (stands in for 5060, which tests cannot rely on). */
 export async function freeUdpPort(): Promise<number> {

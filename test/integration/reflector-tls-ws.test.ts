@@ -11,7 +11,7 @@ import { idSource } from '../../shared/sip/ids.js';
 import { buildSizedOptions } from '../../shared/sip/requests.js';
 import { CA_PEM } from './helpers.js';
 
-const certs = (f: string) => fileURLToPath(new URL(`../fixtures/certs/${f}`, import.meta.url));
+const certs = (f: string) => fileURLToPath(new URL(`../../electron/demo/certs/${f}`, import.meta.url));
 const base = 30000 + Math.floor(Math.random() * 20000);
 let reflector: Reflector;
 beforeAll(async () => {

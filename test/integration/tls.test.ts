@@ -1,7 +1,7 @@
 // TLS: certificate verification failures are results with the exact reason, and can be bypassed
 // on request to separate certificate problems from network problems.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRegistrar, type Fixture } from '../fixtures/registrar.js';
+import { startRegistrar, type Fixture } from '../../electron/demo/registrar.js';
 import { byLabel, checkFixture } from './helpers.js';
 
 let fx: Fixture | undefined;

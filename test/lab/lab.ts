@@ -14,7 +14,7 @@ export const SERVER_IP2 = '203.0.113.11';
 export const NAT_PUBLIC_IP = '203.0.113.1';
 export const LAB_USER = 'alice';
 export const LAB_PASSWORD = 'lab-secret-5060';
-const CERTS = fileURLToPath(new URL('../fixtures/certs/', import.meta.url));
+const CERTS = fileURLToPath(new URL('../../electron/demo/certs/', import.meta.url));
 const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
 
 export type Fault = 'drop-inbound-udp-5060' | 'block-tcp-5060' | 'block-all-udp';

@@ -1,0 +1,54 @@
+// `sipladder start` (npm start): the Electron app when its binary is installed, otherwise the same
+// UI in the browser mode, served on 127.0.0.1 with a per-run token.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { createBackend } from '../app/backend.js';
+import { startWebServer } from '../web/server.js';
+import type { CliIo } from './main.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const RENDERER_DIST = `${ROOT}dist/renderer`;
+
+/** Path of the Electron binary, or null when the optional dependency could not be installed. */
+export function electronBinary(): string | null {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Builds the renderer with Vite when dist/ is missing or older than its sources. */
+export async function ensureRendererBuilt(io: CliIo): Promise<void> {
+  const index = `${RENDERER_DIST}/index.html`;
+  const newest = (dir: string): number => {
+    let t = 0;
+    for (const e of readdirSync(dir, { withFileTypes: true })) t = Math.max(t, e.isDirectory() ? newest(`${dir}/${e.name}`) : statSync(`${dir}/${e.name}`).mtimeMs);
+    return t;
+  };
+  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(newest(`${ROOT}renderer`), newest(`${ROOT}shared`))) return;
+  io.stderr.write('Building the user interface (once)…\n');
+  const { build } = await import('vite');
+  await build({ configFile: `${ROOT}renderer/vite.config.ts`, logLevel: 'warn' });
+}
+
+export async function startCommand(argv: string[], io: CliIo, stop: Promise<void>): Promise<number> {
+  const forceBrowser = argv.includes('--browser');
+  const electron = forceBrowser ? null : electronBinary();
+  await ensureRendererBuilt(io);
+  if (electron) {
+    const child = spawn(electron, [`${ROOT}electron/main/main.cjs`], { stdio: 'inherit' });
+    return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+  }
+  const backend = createBackend();
+  const web = await startWebServer(backend, RENDERER_DIST);
+  io.stdout.write(`${forceBrowser ? '' : 'Electron is not installed here (its binary is downloaded from the internet at install time), so SIP Ladder runs in browser mode.\n'}` +
+    `Open this address in your browser (it carries a one-time access token):\n\n  ${web.url}\n\nPress Ctrl+C to stop.\n`);
+  await stop;
+  await web.close();
+  await backend.close();
+  return 0;
+}

@@ -1,0 +1,39 @@
+// Runs of `check` started from the UI: ids, cancellation, events, a bound on concurrent runs.
+import { randomBytes } from 'node:crypto';
+import { diagnose } from '../../shared/diagnosis/diagnose.js';
+import type { RunEvent } from '../../shared/ipc/contract.js';
+import type { CheckOptions } from '../../shared/model/check-options.js';
+import { check } from './check.js';
+import type { EngineDeps } from './deps.js';
+
+/** More would multiply the traffic to servers (and the auth-failure budget is per run). */
+export const MAX_CONCURRENT_RUNS = 2;
+
+export class RunManager {
+  private readonly runs = new Map<string, AbortController>();
+
+  constructor(private readonly deps: () => EngineDeps, private readonly emit: (e: RunEvent) => void) {}
+
+  /** Starts a run; throws when too many are running. Options must already be validated. */
+  start(options: CheckOptions): string {
+    if (this.runs.size >= MAX_CONCURRENT_RUNS) throw new Error(`at most ${MAX_CONCURRENT_RUNS} checks at a time`);
+    const runId = randomBytes(8).toString('hex');
+    const abort = new AbortController();
+    this.runs.set(runId, abort);
+    check(options, this.deps(), { signal: abort.signal, onProgress: (event) => this.emit({ runId, type: 'progress', event }) })
+      .then((result) => this.emit({ runId, type: 'done', result, diagnosis: diagnose(result) }))
+      .catch((e: unknown) => this.emit({ runId, type: 'failed', message: (e as Error).message }))
+      .finally(() => this.runs.delete(runId));
+    return runId;
+  }
+
+  cancel(runId: string): boolean {
+    const run = this.runs.get(runId);
+    run?.abort(new Error('cancelled by the user'));
+    return !!run;
+  }
+
+  cancelAll(): void {
+    for (const id of [...this.runs.keys()]) this.cancel(id);
+  }
+}

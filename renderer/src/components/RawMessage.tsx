@@ -1,0 +1,25 @@
+import type { JSX } from 'react';
+// The raw message behind a selected arrow, with the headers that matter highlighted.
+import { fromBase64, fromUtf8 } from '../../../shared/hash/utf8.js';
+import { useApp } from '../store.js';
+
+const IMPORTANT = /^(via|v|contact|m|www-authenticate|proxy-authenticate|authorization)\s*:/i;
+const MARKS = /(received=[^;\s,]+|rport(=\d+)?)/g;
+
+export function RawMessage(): JSX.Element | null {
+  const { result, selectedSeq } = useApp();
+  const event = result?.trace.find((e) => e.seq === selectedSeq);
+  if (!event) return <p className="muted">Select an arrow (click, or Tab then Enter) to see the message.</p>;
+  const text = event.bytes ? fromUtf8(fromBase64(event.bytes)) : event.note ?? '';
+  return (
+    <section className="raw" data-testid="raw-message" aria-label={`Message #${event.seq}`}>
+      <h3>#{event.seq} {event.kind} at {Math.round(event.t)} ms {event.remote ? `${event.kind === 'sent' ? 'to' : 'from'} ${event.remote.address}:${event.remote.port}` : ''}</h3>
+      {event.note && <p className="muted">{event.note}</p>}
+      <pre>{text.split(/\r?\n/).map((line, i) => (
+        <div key={i} className={IMPORTANT.test(line) ? 'hl' : undefined}>
+          {line.split(MARKS).filter((x) => x !== undefined).map((part, j) => (MARKS.test(part) ? <mark key={j}>{part}</mark> : <span key={j}>{part}</span>))}
+        </div>
+      ))}</pre>
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+import type { JSX } from 'react';
+// Step 3: verdict and findings, attempts, the ladder (side by side), raw messages, charts, texts.
+import { useState } from 'react';
+import { reportText } from '../../../shared/diagnosis/report.js';
+import { asciiLadder } from '../../../shared/ladder/ascii.js';
+import { ladderModel } from '../../../shared/ladder/model.js';
+import type { AttemptResult } from '../../../shared/model/results.js';
+import { useApp } from '../store.js';
+import { Charts } from './Charts.js';
+import { Findings } from './Findings.js';
+import { LadderView } from './LadderView.js';
+import { RawMessage } from './RawMessage.js';
+
+/** Default comparison: UDP from 5060 next to UDP from an ephemeral port (field story 000), else the first two. */
+function defaultPair(attempts: AttemptResult[]): number[] {
+  const fixed = attempts.find((a) => a.sourcePortMode === 'fixed-5060');
+  const eph = attempts.find((a) => a.transport === 'udp' && a.sourcePortMode === 'ephemeral');
+  return fixed && eph ? [fixed.id, eph.id] : attempts.slice(0, 2).map((a) => a.id);
+}
+
+export function Results(): JSX.Element | null {
+  const { result, diagnosis, set } = useApp();
+  const [shown, setShown] = useState<number[] | null>(null);
+  const [audience, setAudience] = useState<'provider' | 'customer'>('provider');
+  if (!result || !diagnosis) return null;
+  const ids = shown ?? defaultPair(result.attempts);
+  const toggle = (id: number): void => setShown(ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]);
+  const text = reportText(result, diagnosis, audience);
+  return (
+    <>
+      <Findings />
+      <section className="card">
+        <h2>Attempts</h2>
+        <table data-testid="attempts">
+          <thead><tr><th>Show</th><th>Attempt</th><th>Local port</th><th>Outcome</th><th>Time</th><th>Seen by the server as</th></tr></thead>
+          <tbody>{result.attempts.map((a) => (
+            <tr key={a.id} className={a.outcome === 'registered' ? 'ok' : 'bad'}>
+              <td><input type="checkbox" aria-label={`Show ${a.label} in the ladder`} checked={ids.includes(a.id)} onChange={() => toggle(a.id)} /></td>
+              <td>{a.label}</td><td>{a.localPort ?? '–'}</td>
+              <td>{a.outcome === 'registered' ? '✔ ' : '✖ '}{a.outcome}{a.status ? ` ${a.status}` : ''}</td>
+              <td>{(a.durationMs / 1000).toFixed(2)} s</td>
+              <td>{a.via?.received ? `${a.via.received}:${a.via.rport ?? '?'}` : '–'}</td>
+            </tr>
+          ))}</tbody>
+        </table>
+      </section>
+      <section className="card">
+        <h2>Registration ladder</h2>
+        <LadderView attempts={ids} />
+        <RawMessage />
+        <details>
+          <summary>Text version of the ladder</summary>
+          <pre data-testid="ascii-ladder">{ladderModel(result, diagnosis.findings, ids).map(asciiLadder).join('\n\n')}</pre>
+        </details>
+      </section>
+      <Charts />
+      <section className="card">
+        <h2>Copy and send</h2>
+        <div role="tablist">
+          <button type="button" role="tab" aria-selected={audience === 'provider'} onClick={() => setAudience('provider')}>What to tell your provider</button>
+          <button type="button" role="tab" aria-selected={audience === 'customer'} onClick={() => setAudience('customer')}>What to tell your customer</button>
+        </div>
+        <textarea readOnly data-testid="report-text" value={text} rows={10} />
+        <button type="button" onClick={() => void navigator.clipboard?.writeText(text)}>Copy</button>
+      </section>
+      <button type="button" className="primary" data-testid="check-again" onClick={() => set({ step: 'account' })}>Check again</button>
+    </>
+  );
+}
