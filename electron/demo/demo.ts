@@ -21,11 +21,21 @@ export class Demo {
   async start(scenario: DemoScenario): Promise<DemoInfo> {
     await this.stop();
     const blockedSourcePort = await freeUdpPort();
-    this.running = await startRegistrar({
-      transports: ['udp', 'tcp'], users: { [DEMO_USER]: DEMO_PASSWORD },
-      ...(scenario === 'blocked-5060' ? { udpSilentToPort: blockedSourcePort } : {}),
-    });
-    return { server: '127.0.0.1', ports: { udp: this.running.ports.udp, tcp: this.running.ports.tcp }, user: DEMO_USER, password: DEMO_PASSWORD, blockedSourcePort };
+    // One port number for UDP and TCP, like a real registrar; retried if TCP happens to be taken.
+    for (let tries = 0; ; tries++) {
+      const port = await freeUdpPort();
+      try {
+        this.running = await startRegistrar({
+          transports: ['udp', 'tcp'], users: { [DEMO_USER]: DEMO_PASSWORD }, listenPorts: { udp: port, tcp: port },
+          ...(scenario === 'blocked-5060' ? { udpSilentToPort: blockedSourcePort } : {}),
+        });
+        break;
+      } catch (e) {
+        if (tries >= 4) throw e;
+      }
+    }
+    const running = this.running!;
+    return { server: '127.0.0.1', ports: { udp: running.ports.udp, tcp: running.ports.tcp }, user: DEMO_USER, password: DEMO_PASSWORD, blockedSourcePort };
   }
 
   async stop(): Promise<void> {

@@ -57,7 +57,7 @@ export const reachabilityRules: Rule = (ctx) => {
       id: 'inbound-udp-5060-dropped', severity: 'error', confidence: 'high',
       title: 'Your internet provider or router blocks incoming SIP on port 5060',
       explanation: 'Registration works from other local ports, but answers to a phone that uses local port 5060 never arrive. Something between you and the server (often the provider\'s equipment or router) drops incoming UDP to port 5060.',
-      technical: `${listLabels(fixed)}: ${fixed[0]!.retransmissions + 1} REGISTERs sent from local port 5060, no response; ${listLabels(ephemeralOk)} answered from the same network. The server answers to the source port (RFC 3261 §18.2.2, RFC 3581), so the loss is on the inbound path to port 5060.`,
+      technical: `${listLabels(fixed)}: ${fixed[0]!.retransmissions + 1} REGISTERs sent from local port ${fixed[0]!.localPort ?? 5060}, no response; ${listLabels(ephemeralOk)} answered from the same network. The server answers to the source port (RFC 3261 §18.2.2, RFC 3581), so the loss is on the inbound path to port 5060.`,
       evidence: [...fixed, ...ephemeralOk].flatMap((a) => evidenceOf(ctx, a)), attempts: [...fixed, ...ephemeralOk].map((a) => a.id),
       fix: ['Set the phone\'s local SIP port to another number (e.g. 5062) or to random', 'Or use TCP or TLS', 'Or ask the internet provider to stop filtering port 5060'],
     });

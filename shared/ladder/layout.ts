@@ -6,14 +6,14 @@ export interface LayoutOptions {
   /** Distance between neighbouring lanes. */
   laneGap: number;
   rowHeight: number;
-  /** Space between attempt columns. */
+  /** Space between attempt columns; also holds the time labels right of the server lane. */
   columnGap: number;
   headerHeight: number;
   /** Labels longer than this many characters are cut with an ellipsis (the full text is kept). */
   maxLabelChars: number;
 }
 
-export const DEFAULT_LAYOUT: LayoutOptions = { laneGap: 150, rowHeight: 34, columnGap: 60, headerHeight: 64, maxLabelChars: 28 };
+export const DEFAULT_LAYOUT: LayoutOptions = { laneGap: 170, rowHeight: 34, columnGap: 120, headerHeight: 64, maxLabelChars: 24 };
 
 export interface LaidOutArrow {
   seq: number;
@@ -60,7 +60,8 @@ export function layoutLadder(columns: LadderColumn[], o: LayoutOptions = DEFAULT
   const out: LadderLayout = { width: 0, height: 0, columns: [], arrows: [] };
   let rows = 0;
   columns.forEach((c, i) => {
-    const x = i * (columnWidth + o.columnGap) + o.columnGap / 2;
+    // Half a lane gap on the left keeps the first lane's centred title inside the picture.
+    const x = i * (columnWidth + o.columnGap) + o.laneGap / 2;
     const laneX = (lane: Lane): number => x + LANES.indexOf(lane) * o.laneGap;
     out.columns.push({
       attempt: c.attempt, title: c.title, outcome: c.outcome, x, width: columnWidth,
@@ -79,7 +80,7 @@ export function layoutLadder(columns: LadderColumn[], o: LayoutOptions = DEFAULT
     });
     rows = Math.max(rows, c.arrows.length);
   });
-  out.width = columns.length ? columns.length * (columnWidth + o.columnGap) : 0;
+  out.width = columns.length ? columns.length * (columnWidth + o.columnGap) + o.laneGap / 2 : 0;
   out.height = o.headerHeight + rows * o.rowHeight + o.rowHeight / 2;
   return out;
 }
