@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createBackend } from '../app/backend.js';
+import { buildShell } from '../shell/build-shell.js';
 import { startWebServer } from '../web/server.js';
 import type { CliIo } from './main.js';
 
@@ -32,7 +33,7 @@ export async function ensureRendererBuilt(io: CliIo): Promise<void> {
   if (existsSync(index) && statSync(index).mtimeMs >= Math.max(newest(`${ROOT}renderer`), newest(`${ROOT}shared`))) return;
   io.stderr.write('Building the user interface (once)…\n');
   const { build } = await import('vite');
-  await build({ configFile: `${ROOT}renderer/vite.config.ts`, logLevel: 'warn' });
+  await build({ configFile: `${ROOT}build/vite.renderer.config.ts`, logLevel: 'warn' });
 }
 
 export async function startCommand(argv: string[], io: CliIo, stop: Promise<void>): Promise<number> {
@@ -40,7 +41,8 @@ export async function startCommand(argv: string[], io: CliIo, stop: Promise<void
   const electron = forceBrowser ? null : electronBinary();
   await ensureRendererBuilt(io);
   if (electron) {
-    const child = spawn(electron, [`${ROOT}electron/main/main.cjs`], { stdio: 'inherit' });
+    const main = await buildShell(`${RENDERER_DIST}/index.html`);
+    const child = spawn(electron, [main], { stdio: 'inherit' });
     return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
   }
   const backend = createBackend();

@@ -1,0 +1,39 @@
+// The slice of Electron's API the shell uses. The shell receives the real module at run time
+// (electron/shell/entry.cjs) and fakes in tests, so it type-checks and is tested without the
+// Electron binary, which cannot be downloaded on every machine.
+
+export interface WebContentsLike {
+  setWindowOpenHandler(handler: (d: { url: string }) => { action: 'deny' | 'allow' }): void;
+  on(event: 'will-navigate', listener: (e: { preventDefault(): void }, url: string) => void): void;
+  send(channel: string, ...args: unknown[]): void;
+  session: { webRequest: { onHeadersReceived(listener: (d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void): void } };
+}
+
+export interface BrowserWindowLike {
+  webContents: WebContentsLike;
+  loadFile(path: string): Promise<void>;
+}
+
+export interface WebPreferencesLike {
+  contextIsolation: boolean;
+  sandbox: boolean;
+  nodeIntegration: boolean;
+  webSecurity: boolean;
+  preload: string;
+}
+
+export interface MainElectronLike {
+  app: { whenReady(): Promise<void>; on(event: 'window-all-closed', l: () => void): void; quit(): void };
+  BrowserWindow: new (o: { width: number; height: number; title: string; webPreferences: WebPreferencesLike }) => BrowserWindowLike;
+  ipcMain: { handle(channel: string, handler: (event: { sender: WebContentsLike }, ...args: unknown[]) => unknown): void };
+  shell: { openExternal(url: string): Promise<void> };
+}
+
+export interface PreloadElectronLike {
+  contextBridge: { exposeInMainWorld(key: string, api: unknown): void };
+  ipcRenderer: {
+    invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+    on(channel: string, listener: (e: unknown, payload: unknown) => void): void;
+    removeListener(channel: string, listener: (e: unknown, payload: unknown) => void): void;
+  };
+}

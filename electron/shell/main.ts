@@ -1,0 +1,66 @@
+// The Electron main process: one window with Electron's security defaults (contextIsolation,
+// sandbox, no nodeIntegration), a strict CSP, no new windows or navigation, https links only
+// opened outside; IPC handlers that validate every argument from the renderer.
+import { CHANNELS, checkDemoScenario, checkRunId, checkStartCheck } from '../../shared/ipc/contract.js';
+import type { WebBackend } from '../web/server.js';
+import { CSP } from '../web/server.js';
+import type { MainElectronLike, WebContentsLike } from './electron-like.js';
+
+export interface ShellPaths {
+  preload: string;
+  indexHtml: string;
+}
+
+export const WINDOW_PREFERENCES = { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true } as const;
+
+/** Only https links leave the app, and only to the system browser. */
+export function externalUrlAllowed(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+export function registerIpc(electron: MainElectronLike, backend: WebBackend): void {
+  const watchers = new Set<WebContentsLike>();
+  backend.subscribe((e) => watchers.forEach((w) => w.send(CHANNELS.runEvent, e)));
+  const refuse = (error: string): never => {
+    throw new Error(`invalid argument: ${error}`);
+  };
+  electron.ipcMain.handle(CHANNELS.startCheck, (event, arg) => {
+    const v = checkStartCheck(arg);
+    if (!v.ok) return refuse(v.error);
+    watchers.add(event.sender);
+    return { runId: backend.startCheck(v.value) };
+  });
+  electron.ipcMain.handle(CHANNELS.cancelCheck, (_event, arg) => {
+    const v = checkRunId(arg);
+    if (!v.ok) return refuse(v.error);
+    backend.cancelCheck(v.value);
+    return undefined;
+  });
+  electron.ipcMain.handle(CHANNELS.startDemo, (event, arg) => {
+    const v = checkDemoScenario(arg);
+    if (!v.ok) return refuse(v.error);
+    watchers.add(event.sender);
+    return backend.startDemo(v.value);
+  });
+}
+
+export async function startShell(electron: MainElectronLike, backend: WebBackend & { close(): Promise<void> }, paths: ShellPaths): Promise<void> {
+  await electron.app.whenReady();
+  registerIpc(electron, backend);
+  const win = new electron.BrowserWindow({ width: 1280, height: 900, title: 'SIP Ladder', webPreferences: { ...WINDOW_PREFERENCES, preload: paths.preload } });
+  const wc = win.webContents;
+  wc.session.webRequest.onHeadersReceived((d, cb) => cb({ responseHeaders: { ...(d.responseHeaders ?? {}), 'Content-Security-Policy': [CSP] } }));
+  wc.setWindowOpenHandler(({ url }) => {
+    if (externalUrlAllowed(url)) void electron.shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  wc.on('will-navigate', (e) => e.preventDefault());
+  electron.app.on('window-all-closed', () => {
+    void backend.close().finally(() => electron.app.quit());
+  });
+  await win.loadFile(paths.indexHtml);
+}

@@ -1,0 +1,22 @@
+// The preload: exposes exactly the SipLadderApi of the shared contract on window.sipladder, never
+// ipcRenderer itself. Bundled to CommonJS because sandboxed preloads cannot load ES modules.
+import { CHANNELS, type DemoScenario, type RunEvent, type SipLadderApi } from '../../shared/ipc/contract.js';
+import type { CheckOptions } from '../../shared/model/check-options.js';
+import type { PreloadElectronLike } from './electron-like.js';
+
+export function preloadApi(ipc: PreloadElectronLike['ipcRenderer']): SipLadderApi {
+  return {
+    startCheck: (options: CheckOptions) => ipc.invoke(CHANNELS.startCheck, options) as Promise<{ runId: string }>,
+    cancelCheck: async (runId: string) => void (await ipc.invoke(CHANNELS.cancelCheck, runId)),
+    startDemo: (scenario: DemoScenario) => ipc.invoke(CHANNELS.startDemo, scenario) as ReturnType<SipLadderApi['startDemo']>,
+    onRunEvent: (listener) => {
+      const handler = (_e: unknown, payload: unknown): void => listener(payload as RunEvent);
+      ipc.on(CHANNELS.runEvent, handler);
+      return () => ipc.removeListener(CHANNELS.runEvent, handler);
+    },
+  };
+}
+
+export function exposeApi(electron: PreloadElectronLike): void {
+  electron.contextBridge.exposeInMainWorld('sipladder', preloadApi(electron.ipcRenderer));
+}

@@ -1,0 +1,115 @@
+// The Electron shell against fake Electron modules: security defaults, CSP, navigation and window
+// denial, https-only external links, IPC argument validation, and a narrow preload API.
+import { describe, expect, it } from 'vitest';
+import { CHANNELS, type RunEvent } from '../../shared/ipc/contract.js';
+import type { MainElectronLike, PreloadElectronLike, WebContentsLike, WebPreferencesLike } from '../../electron/shell/electron-like.js';
+import { externalUrlAllowed, startShell } from '../../electron/shell/main.js';
+import { exposeApi } from '../../electron/shell/preload.js';
+import type { WebBackend } from '../../electron/web/server.js';
+
+function fakeElectron() {
+  const handlers = new Map<string, (event: { sender: WebContentsLike }, ...args: unknown[]) => unknown>();
+  const opened: string[] = [];
+  const sent: unknown[] = [];
+  let prefs: WebPreferencesLike | undefined;
+  let openHandler: ((d: { url: string }) => { action: string }) | undefined;
+  let navigate: ((e: { preventDefault(): void }, url: string) => void) | undefined;
+  let headers: ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
+  const webContents: WebContentsLike = {
+    setWindowOpenHandler: (h) => void (openHandler = h),
+    on: (_e, l) => void (navigate = l),
+    send: (_c, ...args) => void sent.push(args[0]),
+    session: { webRequest: { onHeadersReceived: (l) => void (headers = l) } },
+  };
+  const electron: MainElectronLike = {
+    app: { whenReady: async () => undefined, on: () => undefined, quit: () => undefined },
+    BrowserWindow: class {
+      webContents = webContents;
+      constructor(o: { webPreferences: WebPreferencesLike }) {
+        prefs = o.webPreferences;
+      }
+      async loadFile(): Promise<void> {}
+    },
+    ipcMain: { handle: (c, h) => void handlers.set(c, h) },
+    shell: { openExternal: async (u) => void opened.push(u) },
+  };
+  return { electron, handlers, opened, sent, webContents, get prefs() { return prefs; }, get openHandler() { return openHandler!; }, get navigate() { return navigate!; }, get headers() { return headers!; } };
+}
+
+function fakeBackend(): WebBackend & { close(): Promise<void>; emit(e: RunEvent): void; started: unknown[] } {
+  const listeners = new Set<(e: RunEvent) => void>();
+  const started: unknown[] = [];
+  return {
+    started,
+    startCheck: (o) => (started.push(o), '0123456789abcdef'),
+    cancelCheck: () => true,
+    startDemo: async () => ({ server: '127.0.0.1', ports: { udp: 1, tcp: 1 }, user: 'u', password: 'p', blockedSourcePort: 2 }),
+    subscribe: (l) => (listeners.add(l), () => void listeners.delete(l)),
+    emit: (e) => listeners.forEach((l) => l(e)),
+    close: async () => undefined,
+  };
+}
+
+describe('Electron main', () => {
+  it('opens the window with contextIsolation, sandbox, no nodeIntegration, and a strict CSP', async () => {
+    const f = fakeElectron();
+    await startShell(f.electron, fakeBackend(), { preload: '/p.cjs', indexHtml: '/i.html' });
+    expect(f.prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: '/p.cjs' });
+    let out: Record<string, string[]> = {};
+    f.headers({ responseHeaders: {} }, (r) => (out = r.responseHeaders));
+    expect(out['Content-Security-Policy']![0]).toMatch(/^default-src 'none'; script-src 'self'/);
+  });
+
+  it('denies new windows and navigation, and opens only https links outside', async () => {
+    const f = fakeElectron();
+    await startShell(f.electron, fakeBackend(), { preload: '/p.cjs', indexHtml: '/i.html' });
+    expect(f.openHandler({ url: 'https://example.com/help' })).toEqual({ action: 'deny' });
+    expect(f.openHandler({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(f.openHandler({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    expect(f.opened).toEqual(['https://example.com/help']);
+    let prevented = false;
+    f.navigate({ preventDefault: () => (prevented = true) }, 'https://evil.example');
+    expect(prevented).toBe(true);
+    expect(['http://x', 'ftp://x', 'not a url'].map(externalUrlAllowed)).toEqual([false, false, false]);
+  });
+
+  it('validates every IPC argument before the engine sees it, and forwards run events', async () => {
+    const f = fakeElectron();
+    const backend = fakeBackend();
+    await startShell(f.electron, backend, { preload: '/p.cjs', indexHtml: '/i.html' });
+    const call = (c: string, arg: unknown) => Promise.resolve().then(() => f.handlers.get(c)!({ sender: f.webContents }, arg));
+    await expect(call(CHANNELS.startCheck, { server: 'bad host', user: 'a', transports: ['udp'] })).rejects.toThrow(/invalid argument: .*not a valid host/);
+    await expect(call(CHANNELS.startCheck, '{"server":"x"}')).rejects.toThrow(/must be an object/);
+    await expect(call(CHANNELS.cancelCheck, { $gt: '' })).rejects.toThrow(/runId/);
+    await expect(call(CHANNELS.startDemo, '../../x')).rejects.toThrow(/scenario/);
+    expect(backend.started).toEqual([]);
+    expect(await call(CHANNELS.startCheck, { server: 'sip.example.com', user: 'alice', transports: ['udp'] })).toEqual({ runId: '0123456789abcdef' });
+    backend.emit({ runId: '0123456789abcdef', type: 'failed', message: 'x' });
+    expect(f.sent).toEqual([{ runId: '0123456789abcdef', type: 'failed', message: 'x' }]);
+  });
+});
+
+describe('preload', () => {
+  it('exposes only the contract API, never ipcRenderer', async () => {
+    const exposed: Record<string, unknown> = {};
+    const invoked: Array<[string, unknown]> = [];
+    const listeners = new Map<string, (e: unknown, p: unknown) => void>();
+    const electron: PreloadElectronLike = {
+      contextBridge: { exposeInMainWorld: (k, api) => void (exposed[k] = api) },
+      ipcRenderer: { invoke: async (c, a) => (invoked.push([c, a]), { runId: 'r' }), on: (c, l) => void listeners.set(c, l), removeListener: (c) => void listeners.delete(c) },
+    };
+    exposeApi(electron);
+    const api = exposed.sipladder as Record<string, unknown>;
+    expect(Object.keys(exposed)).toEqual(['sipladder']);
+    expect(Object.keys(api).sort()).toEqual(['cancelCheck', 'onRunEvent', 'startCheck', 'startDemo']);
+    expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
+    await (api.startCheck as (o: unknown) => Promise<unknown>)({ server: 's' });
+    expect(invoked).toEqual([[CHANNELS.startCheck, { server: 's' }]]);
+    const got: unknown[] = [];
+    const off = (api.onRunEvent as (l: (e: unknown) => void) => () => void)((e) => got.push(e));
+    listeners.get(CHANNELS.runEvent)!({}, { runId: 'r', type: 'failed', message: 'm' });
+    off();
+    expect(got).toHaveLength(1);
+    expect(listeners.has(CHANNELS.runEvent)).toBe(false);
+  });
+});
