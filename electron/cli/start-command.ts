@@ -41,7 +41,7 @@ export async function startCommand(argv: string[], io: CliIo, stop: Promise<void
   const electron = forceBrowser ? null : electronBinary();
   await ensureRendererBuilt(io);
   if (electron) {
-    const main = await buildShell(`${RENDERER_DIST}/index.html`);
+    const main = await buildShell();
     const child = spawn(electron, [main], { stdio: 'inherit' });
     return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
   }

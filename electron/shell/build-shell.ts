@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SHELL_DIST = `${ROOT}dist/shell`;
 
-export async function buildShell(rendererIndex: string): Promise<string> {
+export async function buildShell(): Promise<string> {
   await build({
     entryPoints: [`${ROOT}electron/shell/entry-main.ts`], bundle: true, platform: 'node', format: 'esm', outfile: `${SHELL_DIST}/main.mjs`,
-    external: ['electron', 'vite', 'esbuild', 'tsx'], define: { __SHELL_DIR__: JSON.stringify(SHELL_DIST), __RENDERER_INDEX__: JSON.stringify(rendererIndex) }, logLevel: 'warning',
+    external: ['electron', 'vite', 'esbuild', 'tsx'], logLevel: 'warning',
   });
   await build({ entryPoints: [`${ROOT}electron/shell/entry-preload.ts`], bundle: true, platform: 'browser', format: 'cjs', outfile: `${SHELL_DIST}/preload.cjs`, external: ['electron'], logLevel: 'warning' });
   return `${SHELL_DIST}/main.mjs`;

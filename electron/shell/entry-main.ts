@@ -1,10 +1,13 @@
 // Bundle entry of the Electron main process (see build-shell.ts): hands the real electron module to the shell.
+// Paths are found next to the bundle (dist/shell), so the same file works from the source tree
+// and inside a package built by electron-builder.
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createBackend } from '../app/backend.js';
 import type { MainElectronLike } from './electron-like.js';
 import { startShell } from './main.js';
 
-declare const __SHELL_DIR__: string;
-declare const __RENDERER_INDEX__: string;
-const electron = createRequire(__SHELL_DIR__ + '/')('electron') as MainElectronLike;
-void startShell(electron, createBackend(), { preload: `${__SHELL_DIR__}/preload.cjs`, indexHtml: __RENDERER_INDEX__ });
+const here = dirname(fileURLToPath(import.meta.url));
+const electron = createRequire(import.meta.url)('electron') as MainElectronLike;
+void startShell(electron, createBackend(), { preload: join(here, 'preload.cjs'), indexHtml: join(here, '..', 'renderer', 'index.html') });

@@ -1,6 +1,8 @@
 // `npm run bench`: prints figures (no pass/fail): parser throughput and lab check wall times.
 import { benchLabChecks } from './lab-check.js';
 import { benchParsers } from './parser.js';
+import { benchLadder } from './ladder-render.js';
+import { benchUi } from './ui-timing.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -12,6 +14,12 @@ for (const corpus of [...new Set(figures.map((f) => f.corpus))]) {
     console.log(`    ${f.parser.padEnd(10)} ${fmt(f.msgPerSec).padStart(10)} msg/s  ${f.mbPerSec.toFixed(1).padStart(7)} MB/s  ${f.xJsSip.toFixed(1)}x JsSIP`);
   }
 }
+
+const ladder = benchLadder(1000);
+console.log(`\nLadder with 1,000 messages (${ladder.arrows} arrows): model + layout ${ladder.modelLayoutMs.toFixed(1)} ms, React render of the SVG ${ladder.renderMs.toFixed(1)} ms (median of 5)`);
+
+const ui = await benchUi();
+console.log(typeof ui === 'string' ? `\nClick Run → verdict: skipped (${ui})` : `\nClick Run → verdict on screen (headless Chromium, demo registrar on this machine, path probes included, median of 3): healthy ${(ui.healthy / 1000).toFixed(2)} s, port 5060 blocked ${(ui.blocked / 1000).toFixed(2)} s`);
 
 console.log('\nFull check against the lab (median of 3; check = engine time, wall = incl. CLI start-up):');
 const lab = await benchLabChecks();

@@ -1,53 +1,20 @@
 // End to end in headless Chromium against the browser mode, driving the real engine and the demo
 // registrar: account → run → verdict, findings and ladder. Waits are on elements, never sleeps.
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend } from '../../electron/app/backend.js';
-import { ensureRendererBuilt, RENDERER_DIST } from '../../electron/cli/start-command.js';
-import { startWebServer, type WebServer } from '../../electron/web/server.js';
-import { PassThrough, Readable } from 'node:stream';
-import { existsSync } from 'node:fs';
+import { chromiumMissing, runDemo, startHarness, type Harness } from './harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const unavailable = existsSync(CHROMIUM) ? null : 'Debian chromium is not installed (apt-get install chromium)';
-if (unavailable) console.warn(`e2e tests skipped: ${unavailable}`);
+if (chromiumMissing) console.warn(`e2e tests skipped: ${chromiumMissing}`);
 const DOCS = new URL('../../docs/', import.meta.url).pathname;
+let app: Harness;
 
-let browser: Browser;
-let web: WebServer;
-const backend = createBackend();
-
-async function openApp(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(web.url);
-  return page;
-}
-
-async function runDemo(page: Page, scenario: 'healthy' | 'blocked'): Promise<void> {
-  await page.getByTestId(`demo-${scenario}`).click();
-  await expect.poll(() => page.getByTestId('account-server').inputValue()).toBe('127.0.0.1');
-  await page.getByTestId('run-button').click();
-  await page.getByTestId('progress').waitFor();
-  await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
-}
-
-describe.skipIf(unavailable !== null)('the app in headless Chromium', () => {
+describe.skipIf(chromiumMissing !== null)('the app in headless Chromium', () => {
   beforeAll(async () => {
-    await ensureRendererBuilt({ stdin: Readable.from(['']), stdout: new PassThrough(), stderr: new PassThrough(), env: {} });
-    web = await startWebServer(backend, RENDERER_DIST);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    app = await startHarness();
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await backend.close();
-  });
+  afterAll(() => app?.close());
 
   it('validates the account as it is typed', async () => {
-    const page = await openApp();
+    const page = await app.open();
     await page.getByTestId('account-server').fill('bad host');
     await page.getByTestId('account-server').blur();
     await expect.poll(() => page.locator('#server-hint').textContent()).toMatch(/not a valid host name/);
@@ -56,7 +23,7 @@ describe.skipIf(unavailable !== null)('the app in headless Chromium', () => {
   });
 
   it('healthy demo: verdict, no false alarms, a ladder whose arrows open the raw message', async () => {
-    const page = await openApp();
+    const page = await app.open();
     await runDemo(page, 'healthy');
     expect(await page.getByTestId('verdict').textContent()).toBe('Registration works over UDP and TCP.');
     await page.getByTestId('no-findings').waitFor();
@@ -71,7 +38,7 @@ describe.skipIf(unavailable !== null)('the app in headless Chromium', () => {
   }, 90_000);
 
   it('seed 000 demo: the ISP drops port 5060 — named, explained, and visible on the ladder', async () => {
-    const page = await openApp();
+    const page = await app.open();
     await runDemo(page, 'blocked');
     expect(await page.getByTestId('verdict').textContent()).toMatch(/^Registration works over UDP \(from an ephemeral port, from an ephemeral port, no rport\) and TCP; your internet provider or router blocks incoming SIP on port 5060\.$/);
     const finding = page.getByTestId('finding-inbound-udp-5060-dropped');

@@ -2,14 +2,18 @@ import type { JSX } from 'react';
 // The registration ladder: the pure layout drawn as SVG. Arrows are keyboard-focusable; Enter or a
 // click shows the raw message. Lost answers end in a cross; retransmissions are dashed.
 import { useMemo } from 'react';
-import { layoutLadder } from '../../../shared/ladder/layout.js';
+import { layoutLadder, type LadderLayout } from '../../../shared/ladder/layout.js';
 import { ladderModel } from '../../../shared/ladder/model.js';
 import { useApp } from '../store.js';
 
 export function LadderView({ attempts }: { attempts: number[] }): JSX.Element | null {
   const { result, diagnosis, selectedSeq, set } = useApp();
   const layout = useMemo(() => (result ? layoutLadder(ladderModel(result, diagnosis?.findings ?? [], attempts)) : null), [result, diagnosis, attempts]);
-  if (!layout) return null;
+  return layout ? <LadderSvg layout={layout} selectedSeq={selectedSeq} onSelect={(seq) => set({ selectedSeq: seq })} /> : null;
+}
+
+/** The drawing itself, from props only. */
+export function LadderSvg({ layout, selectedSeq, onSelect }: { layout: LadderLayout; selectedSeq: number | null; onSelect(seq: number): void }): JSX.Element {
   return (
     <div className="ladder-scroll">
       <svg data-testid="ladder" width={layout.width} height={layout.height} role="group" aria-label="Registration ladder">
@@ -30,7 +34,7 @@ export function LadderView({ attempts }: { attempts: number[] }): JSX.Element | 
         {layout.arrows.map((a) => {
           const selected = a.seq === selectedSeq;
           const cls = `arrow${a.lost ? ' lost' : ''}${a.retransmission ? ' retransmission' : ''}${selected ? ' selected' : ''}${a.annotations.length ? ' annotated' : ''}`;
-          const select = (): void => { if (a.seq > 0) set({ selectedSeq: a.seq }); };
+          const select = (): void => { if (a.seq > 0) onSelect(a.seq); };
           return (
             <g key={`${a.attempt}-${a.seq}`} className={cls} data-testid={`ladder-arrow-${a.seq}`} tabIndex={a.seq > 0 ? 0 : -1} role={a.seq > 0 ? 'button' : 'img'}
               aria-label={`${a.fullLabel}${a.lost ? ' (never arrived)' : ''}${a.retransmission ? ' (retransmission)' : ''}, ${a.timeLabel}${a.annotations.length ? `; ${a.annotations.join('; ')}` : ''}`}

@@ -1,0 +1,49 @@
+// Headless Chromium (Debian's, driven by playwright-core) against the browser mode with the real
+// engine and the demo registrar; shared by the e2e tests and the UI timing bench.
+import { existsSync } from 'node:fs';
+import { PassThrough, Readable } from 'node:stream';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createBackend } from '../../electron/app/backend.js';
+import { ensureRendererBuilt, RENDERER_DIST } from '../../electron/cli/start-command.js';
+import { startWebServer, type WebServer } from '../../electron/web/server.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const chromiumMissing = existsSync(CHROMIUM) ? null : 'Debian chromium is not installed (apt-get install chromium)';
+
+export interface Harness {
+  open(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  await ensureRendererBuilt({ stdin: Readable.from(['']), stdout: new PassThrough(), stderr: new PassThrough(), env: {} });
+  const backend = createBackend();
+  const web: WebServer = await startWebServer(backend, RENDERER_DIST);
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // Without the background-networking flags Chromium keeps dialling out, which this machine refuses.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    open: async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(web.url);
+      return page;
+    },
+    close: async () => {
+      await browser.close();
+      await web.close();
+      await backend.close();
+    },
+  };
+}
+
+/** Fills the form from a demo scenario, clicks Run, and resolves when the verdict is shown. */
+export async function runDemo(page: Page, scenario: 'healthy' | 'blocked'): Promise<number> {
+  await page.getByTestId(`demo-${scenario}`).click();
+  await page.waitForFunction(() => (document.querySelector('[data-testid="account-server"]') as HTMLInputElement | null)?.value === '127.0.0.1');
+  const t0 = performance.now();
+  await page.getByTestId('run-button').click();
+  await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
+  return performance.now() - t0;
+}
