@@ -1,12 +1,21 @@
 // What both shells serve (Electron IPC and browser-mode HTTP): runs, cancellation, the demo
 // registrar, and a fan-out of run events to every listening window.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { RunEvent } from '../../shared/ipc/contract.js';
+import { AccountStore, type SecretBox } from './accounts.js';
 import { Demo } from '../demo/demo.js';
 import { defaultDeps } from '../engine/deps.js';
 import { RunManager } from '../engine/runs.js';
 import type { WebBackend } from '../web/server.js';
 
-export function createBackend(): WebBackend & { close(): Promise<void> } {
+/** Where browser mode keeps saved accounts (never with passwords: it has no keychain). */
+export function defaultAccountsFile(): string {
+  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'sipladder', 'accounts.json');
+}
+
+export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox | null } = {}): WebBackend & { close(): Promise<void> } {
+  const accounts = new AccountStore(o.accountsFile ?? defaultAccountsFile(), o.secretBox ?? null);
   const listeners = new Set<(e: RunEvent) => void>();
   const runs = new RunManager(defaultDeps, (e) => listeners.forEach((l) => l(e)));
   const demo = new Demo();
@@ -14,6 +23,10 @@ export function createBackend(): WebBackend & { close(): Promise<void> } {
     startCheck: (options) => runs.start(options),
     cancelCheck: (runId) => runs.cancel(runId),
     startDemo: (scenario) => demo.start(scenario),
+    listAccounts: async () => ({ accounts: await accounts.list(), canStorePasswords: accounts.canStorePasswords }),
+    saveAccount: (a) => accounts.save(a),
+    deleteAccount: (id) => accounts.remove(id),
+    accountPassword: (id) => accounts.password(id),
     subscribe: (listener) => {
       listeners.add(listener);
       return () => void listeners.delete(listener);

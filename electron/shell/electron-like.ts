@@ -23,10 +23,11 @@ export interface WebPreferencesLike {
 }
 
 export interface MainElectronLike {
-  app: { whenReady(): Promise<void>; on(event: 'window-all-closed', l: () => void): void; quit(): void };
+  app: { whenReady(): Promise<void>; on(event: 'window-all-closed', l: () => void): void; quit(): void; getPath(name: 'userData'): string };
   BrowserWindow: new (o: { width: number; height: number; title: string; webPreferences: WebPreferencesLike }) => BrowserWindowLike;
   ipcMain: { handle(channel: string, handler: (event: { sender: WebContentsLike }, ...args: unknown[]) => unknown): void };
   shell: { openExternal(url: string): Promise<void> };
+  safeStorage: { isEncryptionAvailable(): boolean; encryptString(plain: string): Buffer; decryptString(encrypted: Buffer): string };
 }
 
 export interface PreloadElectronLike {

@@ -10,4 +10,6 @@ import { startShell } from './main.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const electron = createRequire(import.meta.url)('electron') as MainElectronLike;
-void startShell(electron, createBackend(), { preload: join(here, 'preload.cjs'), indexHtml: join(here, '..', 'renderer', 'index.html') });
+void electron.app.whenReady().then(() => startShell(electron,
+  createBackend({ accountsFile: join(electron.app.getPath('userData'), 'accounts.json'), secretBox: electron.safeStorage }),
+  { preload: join(here, 'preload.cjs'), indexHtml: join(here, '..', 'renderer', 'index.html') }));

@@ -9,6 +9,10 @@ export function preloadApi(ipc: PreloadElectronLike['ipcRenderer']): SipLadderAp
     startCheck: (options: CheckOptions) => ipc.invoke(CHANNELS.startCheck, options) as Promise<{ runId: string }>,
     cancelCheck: async (runId: string) => void (await ipc.invoke(CHANNELS.cancelCheck, runId)),
     startDemo: (scenario: DemoScenario) => ipc.invoke(CHANNELS.startDemo, scenario) as ReturnType<SipLadderApi['startDemo']>,
+    listAccounts: () => ipc.invoke(CHANNELS.listAccounts) as ReturnType<SipLadderApi['listAccounts']>,
+    saveAccount: (a) => ipc.invoke(CHANNELS.saveAccount, a) as ReturnType<SipLadderApi['saveAccount']>,
+    deleteAccount: async (id) => void (await ipc.invoke(CHANNELS.deleteAccount, id)),
+    accountPassword: (id) => ipc.invoke(CHANNELS.accountPassword, id) as ReturnType<SipLadderApi['accountPassword']>,
     onRunEvent: (listener) => {
       const handler = (_e: unknown, payload: unknown): void => listener(payload as RunEvent);
       ipc.on(CHANNELS.runEvent, handler);

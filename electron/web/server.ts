@@ -4,7 +4,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import { checkDemoScenario, checkRunId, checkStartCheck, type DemoInfo, type DemoScenario, type RunEvent } from '../../shared/ipc/contract.js';
+import {
+  checkAccountId, checkAccountInput, checkDemoScenario, checkRunId, checkStartCheck, type AccountInput, type DemoInfo, type DemoScenario, type RunEvent, type SavedAccount,
+} from '../../shared/ipc/contract.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
 
 export const TOKEN_HEADER = 'x-sipladder-token';
@@ -16,6 +18,10 @@ export interface WebBackend {
   startCheck(options: CheckOptions): string;
   cancelCheck(runId: string): boolean;
   startDemo(scenario: DemoScenario): Promise<DemoInfo>;
+  listAccounts(): Promise<{ accounts: SavedAccount[]; canStorePasswords: boolean }>;
+  saveAccount(a: AccountInput): Promise<SavedAccount>;
+  deleteAccount(id: string): Promise<void>;
+  accountPassword(id: string): Promise<string | null>;
   /** Subscribes to run events; returns the unsubscribe function. */
   subscribe(listener: (e: RunEvent) => void): () => void;
 }
@@ -107,6 +113,17 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
       const v = checkDemoScenario((body as { scenario?: unknown } | null)?.scenario);
       if (!v.ok) return send(res, 400, { error: v.error });
       return send(res, 200, await backend.startDemo(v.value));
+    }
+    if (path === '/api/accounts/list') return send(res, 200, await backend.listAccounts());
+    if (path === '/api/accounts/save') {
+      const v = checkAccountInput(body);
+      return v.ok ? send(res, 200, await backend.saveAccount(v.value)) : send(res, 400, { error: v.error });
+    }
+    if (path === '/api/accounts/delete' || path === '/api/accounts/password') {
+      const v = checkAccountId((body as { id?: unknown } | null)?.id);
+      if (!v.ok) return send(res, 400, { error: v.error });
+      if (path === '/api/accounts/delete') return send(res, 200, { deleted: (await backend.deleteAccount(v.value), true) });
+      return send(res, 200, { password: await backend.accountPassword(v.value) });
     }
     return send(res, 404, { error: 'no such API' });
   }

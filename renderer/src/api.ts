@@ -45,6 +45,10 @@ function httpApi(): SipLadderApi {
     startCheck: (options: CheckOptions) => post<{ runId: string }>('/api/check', options),
     cancelCheck: async (runId: string) => void (await post('/api/cancel', { runId })),
     startDemo: (scenario: DemoScenario) => post<DemoInfo>('/api/demo', { scenario }),
+    listAccounts: () => post('/api/accounts/list', {}),
+    saveAccount: (a) => post('/api/accounts/save', a),
+    deleteAccount: async (id) => void (await post('/api/accounts/delete', { id })),
+    accountPassword: async (id) => (await post<{ password: string | null }>('/api/accounts/password', { id })).password,
     onRunEvent: (listener) => {
       listeners.add(listener);
       if (!streaming) void stream();

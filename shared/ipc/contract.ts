@@ -5,13 +5,35 @@ import { validateCheckOptions, type CheckOptions } from '../model/check-options.
 import type { ProgressEvent } from '../model/progress.js';
 import type { CheckResult } from '../model/results.js';
 import type { Diagnosis } from '../diagnosis/types.js';
+import { isValidHost } from '../model/check-options.js';
+import { TRANSPORTS, type Transport } from '../model/trace.js';
 
 export const CHANNELS = {
   startCheck: 'sipladder:start-check',
   cancelCheck: 'sipladder:cancel-check',
   startDemo: 'sipladder:start-demo',
   runEvent: 'sipladder:run-event',
+  listAccounts: 'sipladder:list-accounts',
+  saveAccount: 'sipladder:save-account',
+  deleteAccount: 'sipladder:delete-account',
+  accountPassword: 'sipladder:account-password',
 } as const;
+
+/** A saved account: everything but the password, which only the OS keychain may hold. */
+export interface SavedAccount {
+  id: string;
+  name: string;
+  server: string;
+  port?: number;
+  user: string;
+  authUser?: string;
+  domain?: string;
+  transports: Transport[];
+  /** Whether an encrypted password is stored (Electron safeStorage only). */
+  hasPassword: boolean;
+}
+
+export type AccountInput = Omit<SavedAccount, 'id' | 'hasPassword'> & { id?: string; password?: string };
 
 export type RunEvent =
   | { runId: string; type: 'progress'; event: ProgressEvent }
@@ -34,6 +56,11 @@ export interface SipLadderApi {
   cancelCheck(runId: string): Promise<void>;
   startDemo(scenario: DemoScenario): Promise<DemoInfo>;
   onRunEvent(listener: (e: RunEvent) => void): () => void;
+  listAccounts(): Promise<{ accounts: SavedAccount[]; canStorePasswords: boolean }>;
+  saveAccount(account: AccountInput): Promise<SavedAccount>;
+  deleteAccount(id: string): Promise<void>;
+  /** The decrypted password of a saved account, to fill the form; null when none is stored. */
+  accountPassword(id: string): Promise<string | null>;
 }
 
 export type DemoScenario = 'healthy' | 'blocked-5060';
@@ -51,4 +78,31 @@ export function checkRunId(arg: unknown): Checked<string> {
 
 export function checkDemoScenario(arg: unknown): Checked<DemoScenario> {
   return arg === 'healthy' || arg === 'blocked-5060' ? { ok: true, value: arg } : { ok: false, error: 'scenario must be "healthy" or "blocked-5060"' };
+}
+
+export function checkAccountId(arg: unknown): Checked<string> {
+  return typeof arg === 'string' && /^[0-9a-f]{12}$/.test(arg) ? { ok: true, value: arg } : { ok: false, error: 'account id must be 12 hex digits' };
+}
+
+const text = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max && !/[\u0000-\u001f\u007f]/.test(v);
+
+export function checkAccountInput(arg: unknown): Checked<AccountInput> {
+  if (typeof arg !== 'object' || arg === null) return { ok: false, error: 'account must be an object' };
+  const a = arg as Record<string, unknown>;
+  if (!text(a.name, 80) || !a.name.trim()) return { ok: false, error: 'name is required (at most 80 characters)' };
+  if (!text(a.server, 253) || !isValidHost(a.server)) return { ok: false, error: 'server must be a valid host name or IP address' };
+  if (!text(a.user, 128) || !a.user) return { ok: false, error: 'user is required' };
+  for (const k of ['authUser', 'domain'] as const) if (a[k] !== undefined && !text(a[k], 253)) return { ok: false, error: `${k} must be text` };
+  if (a.port !== undefined && !(Number.isInteger(a.port) && (a.port as number) >= 1 && (a.port as number) <= 65535)) return { ok: false, error: 'port must be 1-65535' };
+  if (!Array.isArray(a.transports) || !a.transports.length || !a.transports.every((t) => TRANSPORTS.includes(t as Transport))) return { ok: false, error: 'transports must list udp, tcp, tls, ws or wss' };
+  if (a.password !== undefined && !(typeof a.password === 'string' && a.password.length <= 1024)) return { ok: false, error: 'password must be text' };
+  if (a.id !== undefined && !checkAccountId(a.id).ok) return { ok: false, error: 'account id must be 12 hex digits' };
+  return {
+    ok: true,
+    value: {
+      id: a.id as string | undefined, name: a.name.trim(), server: a.server, port: a.port as number | undefined, user: a.user,
+      authUser: (a.authUser as string | undefined) || undefined, domain: (a.domain as string | undefined) || undefined,
+      transports: a.transports as Transport[], password: a.password as string | undefined,
+    },
+  };
 }

@@ -22,6 +22,17 @@ describe.skipIf(chromiumMissing !== null)('the app in headless Chromium', () => 
     await page.close();
   });
 
+  it('saves an account without its password in browser mode, and says why', async () => {
+    const page = await app.open();
+    await page.getByTestId('account-server').fill('sip.example.com');
+    await page.getByTestId('account-user').fill('alice');
+    await page.getByTestId('account-password').fill('not-stored-here');
+    await page.getByTestId('save-account').click();
+    await page.getByText('Saved without the password').waitFor();
+    await page.getByRole('button', { name: 'sip.example.com', exact: true }).waitFor();
+    await page.close();
+  });
+
   it('healthy demo: verdict, no false alarms, a ladder whose arrows open the raw message', async () => {
     const page = await app.open();
     await runDemo(page, 'healthy');

@@ -1,6 +1,8 @@
 // Headless Chromium (Debian's, driven by playwright-core) against the browser mode with the real
 // engine and the demo registrar; shared by the e2e tests and the UI timing bench.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createBackend } from '../../electron/app/backend.js';
@@ -17,7 +19,7 @@ export interface Harness {
 
 export async function startHarness(): Promise<Harness> {
   await ensureRendererBuilt({ stdin: Readable.from(['']), stdout: new PassThrough(), stderr: new PassThrough(), env: {} });
-  const backend = createBackend();
+  const backend = createBackend({ accountsFile: join(mkdtempSync(join(tmpdir(), 'sl-e2e-')), 'accounts.json') });
   const web: WebServer = await startWebServer(backend, RENDERER_DIST);
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -9,7 +9,7 @@ import { MAX_BODY_BYTES, startWebServer, type WebServer } from '../../electron/w
 import type { RunEvent } from '../../shared/ipc/contract.js';
 
 let web: WebServer;
-const backend = createBackend();
+const backend = createBackend({ accountsFile: join(mkdtempSync(join(tmpdir(), 'sl-acc-')), 'accounts.json') });
 const base = () => `http://127.0.0.1:${web.port}`;
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sl-web-'));

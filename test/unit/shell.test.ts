@@ -22,7 +22,7 @@ function fakeElectron() {
     session: { webRequest: { onHeadersReceived: (l) => void (headers = l) } },
   };
   const electron: MainElectronLike = {
-    app: { whenReady: async () => undefined, on: () => undefined, quit: () => undefined },
+    app: { whenReady: async () => undefined, on: () => undefined, quit: () => undefined, getPath: () => '/tmp' },
     BrowserWindow: class {
       webContents = webContents;
       constructor(o: { webPreferences: WebPreferencesLike }) {
@@ -32,6 +32,7 @@ function fakeElectron() {
     },
     ipcMain: { handle: (c, h) => void handlers.set(c, h) },
     shell: { openExternal: async (u) => void opened.push(u) },
+    safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
   };
   return { electron, handlers, opened, sent, webContents, get prefs() { return prefs; }, get openHandler() { return openHandler!; }, get navigate() { return navigate!; }, get headers() { return headers!; } };
 }
@@ -47,6 +48,10 @@ function fakeBackend(): WebBackend & { close(): Promise<void>; emit(e: RunEvent)
     subscribe: (l) => (listeners.add(l), () => void listeners.delete(l)),
     emit: (e) => listeners.forEach((l) => l(e)),
     close: async () => undefined,
+    listAccounts: async () => ({ accounts: [], canStorePasswords: false }),
+    saveAccount: async (a) => ({ ...a, id: 'abcdefabcdef', hasPassword: false }),
+    deleteAccount: async () => undefined,
+    accountPassword: async () => null,
   };
 }
 
@@ -82,6 +87,8 @@ describe('Electron main', () => {
     await expect(call(CHANNELS.startCheck, '{"server":"x"}')).rejects.toThrow(/must be an object/);
     await expect(call(CHANNELS.cancelCheck, { $gt: '' })).rejects.toThrow(/runId/);
     await expect(call(CHANNELS.startDemo, '../../x')).rejects.toThrow(/scenario/);
+    await expect(call(CHANNELS.saveAccount, { name: 'x', server: 'bad host', user: 'u', transports: ['udp'] })).rejects.toThrow(/server/);
+    await expect(call(CHANNELS.accountPassword, '../secrets')).rejects.toThrow(/account id/);
     expect(backend.started).toEqual([]);
     expect(await call(CHANNELS.startCheck, { server: 'sip.example.com', user: 'alice', transports: ['udp'] })).toEqual({ runId: '0123456789abcdef' });
     backend.emit({ runId: '0123456789abcdef', type: 'failed', message: 'x' });
@@ -101,7 +108,7 @@ describe('preload', () => {
     exposeApi(electron);
     const api = exposed.sipladder as Record<string, unknown>;
     expect(Object.keys(exposed)).toEqual(['sipladder']);
-    expect(Object.keys(api).sort()).toEqual(['cancelCheck', 'onRunEvent', 'startCheck', 'startDemo']);
+    expect(Object.keys(api).sort()).toEqual(['accountPassword', 'cancelCheck', 'deleteAccount', 'listAccounts', 'onRunEvent', 'saveAccount', 'startCheck', 'startDemo']);
     expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
     await (api.startCheck as (o: unknown) => Promise<unknown>)({ server: 's' });
     expect(invoked).toEqual([[CHANNELS.startCheck, { server: 's' }]]);

@@ -6,6 +6,7 @@ import { TRANSPORTS, type Transport } from '../../../shared/model/trace.js';
 import { api } from '../api.js';
 import { validateForm } from '../form.js';
 import { useApp, type AccountForm } from '../store.js';
+import { SavedAccounts } from './SavedAccounts.js';
 
 const FIELDS: Array<{ key: keyof AccountForm; label: string; hint: string; type?: string }> = [
   { key: 'server', label: 'Server', hint: 'host name or IP, e.g. sip.example.com' },
@@ -64,6 +65,7 @@ export function AccountStep(): JSX.Element {
         ))}
         {errors.transports && <small className="error">⚠ {errors.transports}</small>}
       </fieldset>
+      <SavedAccounts />
       {error && <p className="error" role="alert" data-testid="run-error">⚠ {error}</p>}
       <button type="submit" className="primary" data-testid="run-button" disabled={!options}>Check registration</button>
     </form>

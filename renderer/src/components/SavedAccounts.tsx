@@ -1,0 +1,52 @@
+import type { JSX } from 'react';
+// Saved accounts: pick one to fill the form, or save the current one. Passwords are kept only in
+// the OS keychain (desktop app); the browser mode never stores them, and says so.
+import { useEffect, useState } from 'react';
+import type { SavedAccount } from '../../../shared/ipc/contract.js';
+import { api } from '../api.js';
+import { useApp } from '../store.js';
+
+export function SavedAccounts(): JSX.Element {
+  const { form, setForm } = useApp();
+  const [accounts, setAccounts] = useState<SavedAccount[]>([]);
+  const [canStore, setCanStore] = useState(false);
+  const [name, setName] = useState('');
+  const [message, setMessage] = useState('');
+  const refresh = async (): Promise<void> => {
+    const r = await api.listAccounts();
+    setAccounts(r.accounts);
+    setCanStore(r.canStorePasswords);
+  };
+  useEffect(() => void refresh().catch(() => undefined), []);
+
+  const use = async (a: SavedAccount): Promise<void> => {
+    const password = a.hasPassword ? (await api.accountPassword(a.id)) ?? '' : '';
+    setForm({ server: a.server, port: a.port ? String(a.port) : '', user: a.user, authUser: a.authUser ?? '', domain: a.domain ?? '', transports: a.transports, password });
+  };
+  const save = async (): Promise<void> => {
+    try {
+      const port = form.port.trim() ? Number(form.port) : undefined;
+      await api.saveAccount({ name: name || form.server, server: form.server, port, user: form.user, authUser: form.authUser || undefined, domain: form.domain || undefined,
+        transports: form.transports, password: canStore ? form.password : undefined });
+      setMessage(canStore ? 'Saved; the password is in the system keychain.' : 'Saved without the password (only the desktop app can keep it, in the system keychain).');
+      await refresh();
+    } catch (e) {
+      setMessage(`Not saved: ${(e as Error).message}`);
+    }
+  };
+  return (
+    <fieldset className="saved" data-testid="saved-accounts">
+      <legend>Saved accounts</legend>
+      {accounts.length === 0 && <span className="muted">None yet. </span>}
+      {accounts.map((a) => (
+        <span key={a.id} className="saved-item">
+          <button type="button" onClick={() => void use(a)}>{a.name}{a.hasPassword ? ' 🔑' : ''}</button>
+          <button type="button" className="link" aria-label={`Delete ${a.name}`} onClick={() => void api.deleteAccount(a.id).then(refresh)}>delete</button>
+        </span>
+      ))}
+      <label className="inline">Name <input type="text" value={name} onChange={(e) => setName(e.target.value)} placeholder={form.server || 'account name'} /></label>
+      <button type="button" data-testid="save-account" onClick={() => void save()} disabled={!form.server || !form.user}>Save this account</button>
+      {message && <p className="muted" role="status">{message}</p>}
+    </fieldset>
+  );
+}
