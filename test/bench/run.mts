@@ -3,6 +3,7 @@ import { benchLabChecks } from './lab-check.js';
 import { benchParsers } from './parser.js';
 import { benchLadder } from './ladder-render.js';
 import { benchUi } from './ui-timing.js';
+import { benchLabUi } from './lab-ui.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -20,6 +21,10 @@ console.log(`\nLadder with 1,000 messages (${ladder.arrows} arrows): model + lay
 
 const ui = await benchUi();
 console.log(typeof ui === 'string' ? `\nClick Run → verdict: skipped (${ui})` : `\nClick Run → verdict on screen (headless Chromium, demo registrar on this machine, path probes included, median of 3): healthy ${(ui.healthy / 1000).toFixed(2)} s, port 5060 blocked ${(ui.blocked / 1000).toFixed(2)} s`);
+
+const labUi = await benchLabUi();
+if (typeof labUi === 'string') console.log(`Click Run → verdict in the lab: skipped (${labUi})`);
+else for (const [k, v] of Object.entries(labUi)) console.log(`Click Run → verdict in the lab (Chromium and app in the client namespace), ${k}: ${(v.ms / 1000).toFixed(2)} s — "${v.verdict}"`);
 
 console.log('\nFull check against the lab (median of 3; check = engine time, wall = incl. CLI start-up):');
 const lab = await benchLabChecks();

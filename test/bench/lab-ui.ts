@@ -1,0 +1,66 @@
+// Click Run → verdict on screen, in the lab: the browser-mode server and Chromium both run in the
+// client namespace (behind the NAT), the account is typed into the form like a user would.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { applyFault, clearFaults, Kamailio, LAB_PASSWORD, LAB_USER, labDown, labUnavailableReason, labUp, NS, SERVER_IP } from '../lab/lab.js';
+import { CHROMIUM, chromiumMissing } from '../e2e/harness.js';
+
+const CLI = fileURLToPath(new URL('../../electron/cli/bin.mjs', import.meta.url));
+
+export async function benchLabUi(): Promise<Record<'healthy' | 'seed000', { ms: number; verdict: string }> | string> {
+  const why = labUnavailableReason() ?? chromiumMissing;
+  if (why) return why;
+  labUp();
+  const kamailio = new Kamailio();
+  const server = spawn('ip', ['netns', 'exec', NS.client, process.execPath, CLI, 'start', '--browser'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  try {
+    await kamailio.start();
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server.stdout!.on('data', (d) => {
+        out += d;
+        const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(out);
+        if (m) resolve(m[0]);
+      });
+      server.once('exit', () => reject(new Error(`browser mode did not start: ${out}`)));
+    });
+    const wrapper = join(mkdtempSync(join(tmpdir(), 'sl-ui-')), 'chromium-in-lab.sh');
+    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${NS.client} ${CHROMIUM} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const browser = await chromium.launch({ executablePath: wrapper, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const out: Record<string, { ms: number; verdict: string }> = {};
+    try {
+      for (const [name, fault] of [['healthy', null], ['seed000', 'drop-inbound-udp-5060']] as const) {
+        clearFaults();
+        if (fault) applyFault(fault);
+        const page = await browser.newPage();
+        await page.goto(url);
+        await page.getByTestId('account-server').fill(SERVER_IP);
+        await page.getByTestId('account-user').fill(LAB_USER);
+        await page.getByTestId('account-password').fill(LAB_PASSWORD);
+        await page.getByTestId('transport-tls').uncheck(); // the lab CA is private; TLS is covered by the lab tests
+        const t0 = performance.now();
+        await page.getByTestId('run-button').click();
+        await page.getByTestId('verdict').waitFor({ timeout: 90_000 });
+        out[name] = { ms: performance.now() - t0, verdict: (await page.getByTestId('verdict').textContent()) ?? '' };
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+    return out as Record<'healthy' | 'seed000', { ms: number; verdict: string }>;
+  } finally {
+    try {
+      process.kill(-server.pid!, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+    await kamailio.stop();
+    kamailio.dispose();
+    labDown();
+  }
+}
