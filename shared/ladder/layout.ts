@@ -13,7 +13,7 @@ export interface LayoutOptions {
   maxLabelChars: number;
 }
 
-export const DEFAULT_LAYOUT: LayoutOptions = { laneGap: 170, rowHeight: 34, columnGap: 120, headerHeight: 64, maxLabelChars: 24 };
+export const DEFAULT_LAYOUT: LayoutOptions = { laneGap: 170, rowHeight: 34, columnGap: 160, headerHeight: 64, maxLabelChars: 24 };
 
 export interface LaidOutArrow {
   seq: number;

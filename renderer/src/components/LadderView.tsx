@@ -18,7 +18,7 @@ export function LadderSvg({ layout, selectedSeq, onSelect }: { layout: LadderLay
     <div className="ladder-scroll">
       <svg data-testid="ladder" width={layout.width} height={layout.height} role="group" aria-label="Registration ladder">
         <defs>
-          <marker id="arrowhead" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" className="head" /></marker>
+          <marker id="arrowhead" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto" markerUnits="userSpaceOnUse"><path d="M0,0 L8,4 L0,8 z" className="head" /></marker>
         </defs>
         {layout.columns.map((c) => (
           <g key={c.attempt}>
