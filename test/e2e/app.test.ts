@@ -58,6 +58,7 @@ describe.skipIf(chromiumMissing !== null)('the app in headless Chromium', () => 
     expect(await page.locator('.arrow.lost').count()).toBeGreaterThan(0);
     expect(await page.locator('.arrow.annotated').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('report-text').inputValue()).toMatch(/blocks incoming SIP on port 5060/);
+    expect(await page.getByTestId('profiles').textContent()).toMatch(/✖ fails — Jitsi \(desktop\).*"SIP client port" to another port/);
     await page.screenshot({ path: `${DOCS}screenshot-seed-000.png`, fullPage: true });
     await page.close();
   }, 90_000);

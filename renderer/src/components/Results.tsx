@@ -2,6 +2,8 @@ import type { JSX } from 'react';
 // Step 3: verdict and findings, attempts, the ladder (side by side), raw messages, charts, texts.
 import { useState } from 'react';
 import { reportText } from '../../../shared/diagnosis/report.js';
+import { CLIENT_PROFILES } from '../../../shared/profiles/clients.js';
+import { predictProfiles } from '../../../shared/profiles/predict.js';
 import { asciiLadder } from '../../../shared/ladder/ascii.js';
 import { ladderModel } from '../../../shared/ladder/model.js';
 import type { AttemptResult } from '../../../shared/model/results.js';
@@ -52,6 +54,16 @@ export function Results(): JSX.Element | null {
           <summary>Text version of the ladder</summary>
           <pre data-testid="ascii-ladder">{ladderModel(result, diagnosis.findings, ids).map(asciiLadder).join('\n\n')}</pre>
         </details>
+      </section>
+      <section className="card" data-testid="profiles">
+        <h2>Would these phones register here?</h2>
+        <ul>{predictProfiles(result, CLIENT_PROFILES).map((p) => (
+          <li key={p.profile}>
+            <strong>{p.verdict === 'works' ? '✔ works' : p.verdict === 'fails' ? '✖ fails' : '? unknown'}</strong> — {p.name}: {p.because}
+            {p.fix && <div>What to change: {p.fix}</div>}
+            {p.warnings.map((w) => <div key={w}>⚠ {w}</div>)}
+          </li>
+        ))}</ul>
       </section>
       <Charts />
       <section className="card">
