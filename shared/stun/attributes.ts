@@ -1,6 +1,7 @@
 // Attribute values: (XOR-)MAPPED-ADDRESS family encodings (RFC 8489 §14.1-14.2), CHANGE-REQUEST
 // (RFC 5780 §7.2), ERROR-CODE (§14.8), text attributes.
 import { fromUtf8, utf8 } from '../hash/utf8.js';
+import { ipv4Bytes, ipv6Bytes } from '../net/ip.js';
 import { ATTR, MAGIC_COOKIE, type StunMessage, type TransportAddress } from './message.js';
 
 function ipv6Text(bytes: Uint8Array): string {
@@ -16,19 +17,6 @@ function ipv6Text(bytes: Uint8Array): string {
   }
   if (best < 0) return groups.join(':');
   return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
-}
-
-function ipv6Bytes(text: string): Uint8Array | null {
-  const halves = text.split('::');
-  if (halves.length > 2) return null;
-  const parse = (s: string): number[] => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
-  const head = parse(halves[0]!);
-  const tail = halves.length === 2 ? parse(halves[1]!) : [];
-  const groups = halves.length === 2 ? [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail] : head;
-  if (groups.length !== 8 || groups.some((g) => !(g >= 0 && g <= 0xffff))) return null;
-  const out = new Uint8Array(16);
-  groups.forEach((g, i) => { out[i * 2] = g >> 8; out[i * 2 + 1] = g & 0xff; });
-  return out;
 }
 
 /** Decodes MAPPED-ADDRESS-style values; with `xorWith` the transaction id, XOR-MAPPED-ADDRESS. */
@@ -54,8 +42,8 @@ export function decodeAddress(value: Uint8Array, xorWith?: Uint8Array): Transpor
 
 export function encodeAddress(addr: { address: string; port: number }, xorWith?: Uint8Array): Uint8Array {
   const v6 = addr.address.includes(':');
-  const raw = v6 ? ipv6Bytes(addr.address) : Uint8Array.from(addr.address.split('.').map(Number));
-  if (!raw || (!v6 && raw.length !== 4)) throw new Error(`not an IP address: ${addr.address}`);
+  const raw = v6 ? ipv6Bytes(addr.address) : ipv4Bytes(addr.address);
+  if (!raw) throw new Error(`not an IP address: ${addr.address}`);
   const out = new Uint8Array(4 + raw.length);
   const view = new DataView(out.buffer);
   out[1] = v6 ? 0x02 : 0x01;

@@ -51,7 +51,7 @@ export async function bindingTransaction(ctx: StunContext, ep: UdpEndpoint, to: 
     const d = decodeStun(b);
     if (!d.ok || d.message.transactionId.some((v, i) => v !== transactionId[i])) return;
     if (d.message.cls !== 'success' && d.message.cls !== 'error') return;
-    record({ attempt: ctx.attempt, kind: 'stun', transport: 'udp', local: ep.local, remote: from, bytes: b, note: `${what}: ${d.message.cls} response` });
+    record({ attempt: ctx.attempt, kind: 'received', transport: 'udp', local: ep.local, remote: from, bytes: b, note: `STUN ${what}: ${d.message.cls} response` });
     const a = bindingAddresses(d.message);
     reply = { from, message: d.message, xorMapped: toEndpoint(a.xorMapped), mapped: toEndpoint(a.mapped), other: toEndpoint(a.other), error: errorCode(d.message) };
     wake?.();
@@ -62,7 +62,7 @@ export async function bindingTransaction(ctx: StunContext, ep: UdpEndpoint, to: 
     const left = started + deadlineMs - ctx.deps.clock.now();
     if (left <= 0) break;
     ep.send(bytes, to);
-    record({ attempt: ctx.attempt, kind: 'stun', transport: 'udp', local: ep.local, remote: to, bytes, note: sends === 0 ? what : `${what} (retransmission ${sends})` });
+    record({ attempt: ctx.attempt, kind: 'sent', transport: 'udp', local: ep.local, remote: to, bytes, note: `STUN ${sends === 0 ? what : `${what} (retransmission ${sends})`}` });
     const w = interruptibleWait(ctx.deps.clock, Math.min(rto, left), ctx.signal);
     rto *= 2;
     wake = w.wake;

@@ -126,7 +126,7 @@ export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: T
       void sleep(deps.clock, HAIRPIN_WAIT_MS, signal).then(() => resolve(false), () => resolve(false));
     });
     sender.send(probe, hm.xorMapped);
-    const seq = trace.add({ attempt, kind: 'stun', transport: 'udp', local: sender.local, remote: hm.xorMapped, bytes: probe, note: 'hairpin: datagram to our own public address' });
+    const seq = trace.add({ attempt, kind: 'sent', transport: 'udp', local: sender.local, remote: hm.xorMapped, bytes: probe, note: 'hairpin: datagram to our own public address' });
     if (seq > 0) result.traceSeqs.push(seq);
     result.hairpinning = await arrived;
   }
