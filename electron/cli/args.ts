@@ -23,6 +23,8 @@ export const CHECK_USAGE = `Usage: sipladder check --server HOST --user USER [op
   --reflector HOST[:PORT]  a SIP Ladder reflector next to the server (default port 5099)
   --binding-lifetime S   also measure how long the NAT keeps an idle UDP binding, up to S seconds (max 300)
   --skip-path-probes     only the registration matrix
+  --bundle FILE          also write a diagnostic bundle (.sipladder) for a support ticket
+  --pseudonymise         in the bundle, replace user names, phone numbers, domains and IP addresses
   --json                 print the full results as JSON (schema in README)
 
 Exit codes: 0 registered over at least one attempt, 1 registration failed everywhere, 2 usage error.`;
@@ -30,6 +32,7 @@ Exit codes: 0 registered over at least one attempt, 1 registration failed everyw
 export interface ParsedCheck {
   options: CheckOptions;
   json: boolean;
+  bundle?: { file: string; pseudonymise: boolean };
   passwordFrom?: { env: string } | { stdin: true };
   caFile?: string;
 }
@@ -46,7 +49,7 @@ export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck }
         port: { type: 'string' }, 'tls-port': { type: 'string' }, 'ws-port': { type: 'string' }, 'wss-port': { type: 'string' },
         'ws-path': { type: 'string' }, 'source-port': { type: 'string' }, 'fixed-port': { type: 'string' },
         'ca-file': { type: 'string' }, insecure: { type: 'boolean' }, json: { type: 'boolean' },
-        stun: { type: 'string' }, reflector: { type: 'string' }, 'binding-lifetime': { type: 'string' }, 'skip-path-probes': { type: 'boolean' },
+        stun: { type: 'string' }, reflector: { type: 'string' }, bundle: { type: 'string' }, pseudonymise: { type: 'boolean' }, 'binding-lifetime': { type: 'string' }, 'skip-path-probes': { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -71,6 +74,7 @@ export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck }
   ports.ws = num('ws-port') ?? ports.ws;
   ports.wss = num('wss-port') ?? ports.wss;
   for (const k of Object.keys(ports) as Transport[]) if (ports[k] === undefined) delete ports[k];
+  if (values.pseudonymise && !values.bundle) errors.push('--pseudonymise goes with --bundle FILE');
   if (values['password-env'] && values['password-stdin']) errors.push('use either --password-env or --password-stdin, not both');
   const transports = String(values.transports ?? 'udp,tcp,tls').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
   const hostPort = (flag: 'stun' | 'reflector'): { host: string; port?: number } | undefined => {
@@ -95,6 +99,7 @@ export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck }
     value: {
       options: v.value,
       json: Boolean(values.json),
+      bundle: values.bundle ? { file: String(values.bundle), pseudonymise: Boolean(values.pseudonymise) } : undefined,
       passwordFrom: values['password-env'] ? { env: String(values['password-env']) } : values['password-stdin'] ? { stdin: true } : undefined,
       caFile: values['ca-file'] as string | undefined,
     },

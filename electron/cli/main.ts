@@ -1,5 +1,6 @@
 // `sipladder` command line: check an account from a terminal or a script.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { exportBundle, openBundle } from '../bundle/bundle.js';
 import type { Readable, Writable } from 'node:stream';
 import { check } from '../engine/check.js';
 import { defaultDeps } from '../engine/deps.js';
@@ -21,6 +22,7 @@ const USAGE = `sipladder ${TOOL_VERSION}: why won't my SIP phone register?
 
 Commands:
   check      probe a SIP account over UDP/TCP/TLS/WS from different source ports
+  open FILE  show a diagnostic bundle (.sipladder) a customer sent
   reflector  run the companion server a provider can put next to its SIP server
   start      open the app (Electron; browser mode where Electron is not installed, or with --browser)
   help       this text
@@ -57,6 +59,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   });
   if (command === 'start') return startCommand(rest, io, untilInterrupted());
   if (command === 'reflector') return reflectorCommand(rest, io, untilInterrupted());
+  if (command === 'open') return openCommand(rest, io);
   if (command !== 'check') {
     complain(`sipladder: unknown command "${command}"\n\n${USAGE}`);
     return 2;
@@ -66,7 +69,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     complain(parsed.errors.map((e) => `sipladder check: ${e}`).join('\n') + `\n\n${CHECK_USAGE}`);
     return 2;
   }
-  const { options, json, passwordFrom, caFile } = parsed.value;
+  const { options, json, passwordFrom, caFile, bundle } = parsed.value;
   if (passwordFrom && 'env' in passwordFrom) {
     const pw = io.env[passwordFrom.env];
     if (pw === undefined) {
@@ -100,8 +103,32 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     });
     const diagnosis = diagnose(result);
     say(json ? JSON.stringify({ ...result, diagnosis }, null, 2) : `${findingsText(diagnosis)}\n\n${attemptTable(result)}`);
+    if (bundle) {
+      const all = { users: true, domains: true, addresses: true };
+      const { bytes, replacements } = exportBundle(result, { pseudonymise: bundle.pseudonymise ? all : undefined });
+      await writeFile(bundle.file, bytes);
+      complain(`Bundle written: ${bundle.file} (${bytes.length} bytes)${replacements.length ? `; pseudonymised: ${replacements.map((r) => `${r.kind} ${r.original} → ${r.pseudonym}`).join(', ')}` : ''}`);
+    }
     return result.attempts.some((a) => a.outcome === 'registered') ? 0 : 1;
   } finally {
     process.removeListener('SIGINT', onSigint);
+  }
+}
+
+/** `sipladder open FILE`: a bundle's verdict, findings and attempts, re-diagnosed with this version's rules. */
+async function openCommand(argv: string[], io: CliIo): Promise<number> {
+  const file = argv[0];
+  if (!file || argv.length > 1) {
+    io.stderr.write('Usage: sipladder open FILE.sipladder\n');
+    return 2;
+  }
+  try {
+    const b = openBundle(new Uint8Array(await readFile(file)));
+    io.stdout.write(`Bundle from SIP Ladder ${b.manifest.app.version}, ${b.manifest.createdAt}${b.manifest.pseudonymised ? ' (pseudonymised)' : ''}\n\n` +
+      `${findingsText(b.diagnosis)}\n\n${attemptTable(b.result)}\n`);
+    return 0;
+  } catch (e) {
+    io.stderr.write(`sipladder open: ${(e as Error).message}\n`);
+    return 1;
   }
 }

@@ -1,5 +1,8 @@
 // `sipladder check` as a user runs it: flags, exit codes, table and JSON output.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +73,23 @@ describe('sipladder check', () => {
     const r = await run(argv);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('writes a pseudonymised bundle with --bundle and reads it back with `open`', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-cli-'));
+    const file = join(dir, 'ticket.sipladder');
+    const r = await run([...(await base()), '--password-env', 'SIP_PW', '--bundle', file, '--pseudonymise'], { env: { SIP_PW: 'pw-in-env-123' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/Bundle written: .*ticket\.sipladder .*pseudonymised: user alice → user1/);
+    const opened = await run(['open', file]);
+    expect(opened.code).toBe(0);
+    expect(opened.stdout).toMatch(/^Bundle from SIP Ladder \d+\.\d+\.\d+, .* \(pseudonymised\)$/m);
+    expect(opened.stdout).toMatch(/^Registration works over UDP\.$/m);
+    expect(opened.stdout).not.toContain('alice');
+    writeFileSync(join(dir, 'bad.sipladder'), 'garbage');
+    const bad = await run(['open', join(dir, 'bad.sipladder')]);
+    expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('not a SIP Ladder bundle') });
+    expect((await run(['check', '--server', 'h', '--user', 'a', '--pseudonymise'])).stderr).toMatch(/--pseudonymise goes with --bundle/);
   });
 
   it('runs as an installed binary', async () => {

@@ -1,0 +1,79 @@
+// Diagnostic bundles: export → open gives the same findings; secrets and pseudonymised identifiers
+// appear in no artefact; hostile bundles give clear errors.
+import { deflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportBundle, openBundle } from '../../electron/bundle/bundle.js';
+import { BundleError, readZip, writeZip } from '../../electron/bundle/zip.js';
+import { startRegistrar, type Fixture } from '../../electron/demo/registrar.js';
+import { BUNDLE_FILES } from '../../shared/bundle/schema.js';
+import { diagnose } from '../../shared/diagnosis/diagnose.js';
+import { fromBase64 } from '../../shared/hash/utf8.js';
+import { parseMessage } from '../../shared/sip/parse.js';
+import type { CheckResult } from '../../shared/model/results.js';
+import { checkFixture } from './helpers.js';
+
+const PASSWORD = 'Sup3r-Secret-Passw0rd';
+let fx: Fixture;
+let result: CheckResult;
+beforeAll(async () => {
+  fx = await startRegistrar({ transports: ['udp', 'tcp'], users: { 'alice.smith': PASSWORD }, udpSilentToPort: undefined });
+  result = await checkFixture(fx, { user: 'alice.smith', password: PASSWORD, domain: 'voip.customer-example.com' });
+});
+afterAll(() => fx.close());
+
+const te = new TextEncoder();
+const everything = (bytes: Uint8Array): string => readZip(bytes).map((e) => Buffer.from(e.data).toString('latin1')).join('\n');
+
+describe('diagnostic bundles', () => {
+  it('round trip: open gives the same results and the same findings', () => {
+    const { bytes } = exportBundle(result);
+    const opened = openBundle(bytes);
+    expect(opened.result).toEqual(JSON.parse(JSON.stringify(result)));
+    expect(opened.diagnosis).toEqual(diagnose(result));
+    expect(opened.storedDiagnosis).toEqual(opened.diagnosis);
+    expect(readZip(bytes).map((e) => e.name)).toEqual(Object.values(BUNDLE_FILES));
+    expect(opened.manifest.summary.attempts).toHaveLength(result.attempts.length);
+  });
+
+  it('never contains the password or a digest response, in any artefact', () => {
+    const all = everything(exportBundle(result).bytes);
+    expect(all).not.toContain(PASSWORD);
+    expect(all).toMatch(/response="\*{32}"/);
+    expect(all).not.toMatch(/response="[0-9a-f]{32}"/);
+  });
+
+  it('pseudonymises users, domains and addresses consistently, keeping messages parseable', () => {
+    const { bytes, replacements } = exportBundle(result, { pseudonymise: { users: true, domains: true, addresses: true } });
+    expect(replacements.map((r) => r.kind)).toEqual(expect.arrayContaining(['user', 'domain']));
+    const all = everything(bytes);
+    expect(all).not.toContain('alice.smith');
+    expect(all).not.toContain('customer-example');
+    const opened = openBundle(bytes);
+    const user = replacements.find((r) => r.original === 'alice.smith')!.pseudonym;
+    expect(user).toHaveLength('alice.smith'.length);
+    expect(opened.result.account.user).toBe(user);
+    // Every traced SIP message still parses (same-length stand-ins keep Content-Length right).
+    for (const e of opened.result.trace.filter((x) => x.bytes)) expect(parseMessage(fromBase64(e.bytes!)).ok).toBe(true);
+    expect(opened.diagnosis.verdict).toBe(diagnose(result).verdict);
+  });
+
+  it.each([
+    ['wrong magic', te.encode('hello, this is not a zip file at all.....'), /no zip signature/],
+    ['truncated', () => exportBundle(result).bytes.subarray(0, 200), /truncated|damaged|missing/],
+    ['path traversal', () => writeZip([{ name: '../../etc/cron.d/x', data: te.encode('x') }]), /unsafe entry name/],
+    ['too many entries', () => writeZip(Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, data: te.encode('x') }))), /entries/],
+    ['newer version', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":99,"app":{"version":"9.0.0"}}') }, { name: 'results.json', data: te.encode('{}') }]), /made by SIP Ladder 9\.0\.0.*update/],
+    ['not JSON', () => writeZip([{ name: 'manifest.json', data: te.encode('{oops') }]), /not valid JSON/],
+    ['malformed results', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') }, { name: 'results.json', data: te.encode('{"result":{"attempts":"x"},"diagnosis":{}}') }]), /incomplete/],
+  ])('refuses a hostile bundle: %s', (_name, input, message) => {
+    const bytes = typeof input === 'function' ? input() : input;
+    expect(() => openBundle(bytes)).toThrow(BundleError);
+    expect(() => openBundle(bytes)).toThrow(message);
+  });
+
+  it('refuses a zip bomb before inflating it', () => {
+    const bomb = writeZip([{ name: 'results.json', data: new Uint8Array(10_000_000) }]);
+    expect(deflateRawSync(new Uint8Array(10_000_000)).length).toBeLessThan(20_000);
+    expect(() => openBundle(bomb)).toThrow(/expands \d+× \(zip bomb\?\)/);
+  });
+});
