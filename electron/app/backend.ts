@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent } from '../../shared/ipc/contract.js';
 import { AccountStore, type SecretBox } from './accounts.js';
+import { exportBundle, openBundle } from '../bundle/bundle.js';
 import { Demo } from '../demo/demo.js';
 import { defaultDeps } from '../engine/deps.js';
 import { RunManager } from '../engine/runs.js';
@@ -27,6 +28,17 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
     saveAccount: (a) => accounts.save(a),
     deleteAccount: (id) => accounts.remove(id),
     accountPassword: (id) => accounts.password(id),
+    exportBundle: async (runId, pseudo) => {
+      const result = runs.result(runId);
+      if (!result) throw new Error('that check is no longer available; run it again');
+      const { bytes, replacements } = exportBundle(result, { pseudonymise: pseudo ?? undefined });
+      const stamp = result.startedAt.replace(/[:.]/g, '-').slice(0, 19);
+      return { fileName: `sipladder-${stamp}.sipladder`, base64: Buffer.from(bytes).toString('base64'), replacements };
+    },
+    openBundle: async (base64) => {
+      const b = openBundle(new Uint8Array(Buffer.from(base64, 'base64')));
+      return { createdAt: b.manifest.createdAt, appVersion: b.manifest.app.version, pseudonymised: b.manifest.pseudonymised, result: b.result, diagnosis: b.diagnosis };
+    },
     subscribe: (listener) => {
       listeners.add(listener);
       return () => void listeners.delete(listener);

@@ -3,14 +3,24 @@ import { randomBytes } from 'node:crypto';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import type { RunEvent } from '../../shared/ipc/contract.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
+import type { CheckResult } from '../../shared/model/results.js';
 import { check } from './check.js';
 import type { EngineDeps } from './deps.js';
 
 /** More would multiply the traffic to servers (and the auth-failure budget is per run). */
 export const MAX_CONCURRENT_RUNS = 2;
 
+/** Finished results kept for export (the newest ones). */
+export const KEPT_RESULTS = 10;
+
 export class RunManager {
   private readonly runs = new Map<string, AbortController>();
+  private readonly finished = new Map<string, CheckResult>();
+
+  /** The result of a finished run, for exporting it. */
+  result(runId: string): CheckResult | undefined {
+    return this.finished.get(runId);
+  }
 
   constructor(private readonly deps: () => EngineDeps, private readonly emit: (e: RunEvent) => void) {}
 
@@ -21,7 +31,11 @@ export class RunManager {
     const abort = new AbortController();
     this.runs.set(runId, abort);
     check(options, this.deps(), { signal: abort.signal, onProgress: (event) => this.emit({ runId, type: 'progress', event }) })
-      .then((result) => this.emit({ runId, type: 'done', result, diagnosis: diagnose(result) }))
+      .then((result) => {
+        this.finished.set(runId, result);
+        if (this.finished.size > KEPT_RESULTS) this.finished.delete(this.finished.keys().next().value!);
+        this.emit({ runId, type: 'done', result, diagnosis: diagnose(result) });
+      })
       .catch((e: unknown) => this.emit({ runId, type: 'failed', message: (e as Error).message }))
       .finally(() => this.runs.delete(runId));
     return runId;

@@ -1,7 +1,7 @@
 // The Electron main process: one window with Electron's security defaults (contextIsolation,
 // sandbox, no nodeIntegration), a strict CSP, no new windows or navigation, https links only
 // opened outside; IPC handlers that validate every argument from the renderer.
-import { CHANNELS, checkAccountId, checkAccountInput, checkDemoScenario, checkRunId, checkStartCheck } from '../../shared/ipc/contract.js';
+import { CHANNELS, checkAccountId, checkAccountInput, checkBundleBase64, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck } from '../../shared/ipc/contract.js';
 import type { WebBackend } from '../web/server.js';
 import { CSP } from '../web/server.js';
 import type { MainElectronLike, WebContentsLike } from './electron-like.js';
@@ -45,6 +45,14 @@ export function registerIpc(electron: MainElectronLike, backend: WebBackend): vo
     if (!v.ok) return refuse(v.error);
     watchers.add(event.sender);
     return backend.startDemo(v.value);
+  });
+  electron.ipcMain.handle(CHANNELS.exportBundle, (_e, arg) => {
+    const v = checkExportRequest(arg);
+    return v.ok ? backend.exportBundle(v.value.runId, v.value.pseudonymise) : refuse(v.error);
+  });
+  electron.ipcMain.handle(CHANNELS.openBundle, (_e, arg) => {
+    const v = checkBundleBase64(arg);
+    return v.ok ? backend.openBundle(v.value) : refuse(v.error);
   });
   electron.ipcMain.handle(CHANNELS.listAccounts, () => backend.listAccounts());
   electron.ipcMain.handle(CHANNELS.saveAccount, (_e, arg) => {

@@ -13,6 +13,8 @@ export function preloadApi(ipc: PreloadElectronLike['ipcRenderer']): SipLadderAp
     saveAccount: (a) => ipc.invoke(CHANNELS.saveAccount, a) as ReturnType<SipLadderApi['saveAccount']>,
     deleteAccount: async (id) => void (await ipc.invoke(CHANNELS.deleteAccount, id)),
     accountPassword: (id) => ipc.invoke(CHANNELS.accountPassword, id) as ReturnType<SipLadderApi['accountPassword']>,
+    exportBundle: (runId, pseudonymise) => ipc.invoke(CHANNELS.exportBundle, { runId, pseudonymise }) as ReturnType<SipLadderApi['exportBundle']>,
+    openBundle: (base64) => ipc.invoke(CHANNELS.openBundle, base64) as ReturnType<SipLadderApi['openBundle']>,
     onRunEvent: (listener) => {
       const handler = (_e: unknown, payload: unknown): void => listener(payload as RunEvent);
       ipc.on(CHANNELS.runEvent, handler);

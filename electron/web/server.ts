@@ -5,8 +5,10 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import {
-  checkAccountId, checkAccountInput, checkDemoScenario, checkRunId, checkStartCheck, type AccountInput, type DemoInfo, type DemoScenario, type RunEvent, type SavedAccount,
+  checkAccountId, checkAccountInput, checkBundleBase64, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck, MAX_BUNDLE_BASE64,
+  type AccountInput, type DemoInfo, type DemoScenario, type ExportedBundle, type OpenedBundleView, type RunEvent, type SavedAccount,
 } from '../../shared/ipc/contract.js';
+import type { PseudonymOptions } from '../../shared/bundle/redact.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
 
 export const TOKEN_HEADER = 'x-sipladder-token';
@@ -22,6 +24,8 @@ export interface WebBackend {
   saveAccount(a: AccountInput): Promise<SavedAccount>;
   deleteAccount(id: string): Promise<void>;
   accountPassword(id: string): Promise<string | null>;
+  exportBundle(runId: string, pseudonymise: PseudonymOptions | null): Promise<ExportedBundle>;
+  openBundle(base64: string): Promise<OpenedBundleView>;
   /** Subscribes to run events; returns the unsubscribe function. */
   subscribe(listener: (e: RunEvent) => void): () => void;
 }
@@ -47,12 +51,12 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
     res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
     res.end(text);
   };
-  const readJson = (req: http.IncomingMessage): Promise<unknown> => new Promise((resolve, reject) => {
+  const readJson = (req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> => new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) reject(Object.assign(new Error(`request body over ${MAX_BODY_BYTES} bytes`), { status: 413 }));
+      if (size > limit) reject(Object.assign(new Error(`request body over ${limit} bytes`), { status: 413 }));
       else chunks.push(c);
     });
     req.on('end', () => {
@@ -94,7 +98,8 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
       return;
     }
     if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
-    const body = await readJson(req);
+    // Only opening a bundle may send a large body.
+    const body = await readJson(req, path === '/api/bundle/open' ? MAX_BUNDLE_BASE64 + 1024 : MAX_BODY_BYTES);
     if (path === '/api/check') {
       const v = checkStartCheck(body);
       if (!v.ok) return send(res, 400, { error: v.error });
@@ -124,6 +129,20 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
       if (!v.ok) return send(res, 400, { error: v.error });
       if (path === '/api/accounts/delete') return send(res, 200, { deleted: (await backend.deleteAccount(v.value), true) });
       return send(res, 200, { password: await backend.accountPassword(v.value) });
+    }
+    if (path === '/api/bundle/export') {
+      const v = checkExportRequest(body);
+      if (!v.ok) return send(res, 400, { error: v.error });
+      return send(res, 200, await backend.exportBundle(v.value.runId, v.value.pseudonymise));
+    }
+    if (path === '/api/bundle/open') {
+      const v = checkBundleBase64((body as { base64?: unknown } | null)?.base64);
+      if (!v.ok) return send(res, 400, { error: v.error });
+      try {
+        return send(res, 200, await backend.openBundle(v.value));
+      } catch (e) {
+        return send(res, 422, { error: (e as Error).message });
+      }
     }
     return send(res, 404, { error: 'no such API' });
   }

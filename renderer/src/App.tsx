@@ -1,5 +1,6 @@
 import type { JSX } from 'react';
 import { AccountStep } from './components/AccountStep.js';
+import { BundleOpen } from './components/BundleOpen.js';
 import { Results } from './components/Results.js';
 import { RunStep } from './components/RunStep.js';
 import { useApp } from './store.js';
@@ -14,7 +15,7 @@ export function App(): JSX.Element {
       <nav aria-label="Steps" className="steps">
         {(['account', 'run', 'results'] as const).map((s, i) => <span key={s} aria-current={s === step ? 'step' : undefined}>{i + 1}. {s === 'account' ? 'Account' : s === 'run' ? 'Checking' : 'Results'}</span>)}
       </nav>
-      {step === 'account' && <AccountStep />}
+      {step === 'account' && <><AccountStep /><BundleOpen /></>}
       {step === 'run' && <RunStep />}
       {step === 'results' && <Results />}
     </main>

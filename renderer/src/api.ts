@@ -48,6 +48,8 @@ function httpApi(): SipLadderApi {
     listAccounts: () => post('/api/accounts/list', {}),
     saveAccount: (a) => post('/api/accounts/save', a),
     deleteAccount: async (id) => void (await post('/api/accounts/delete', { id })),
+    exportBundle: (runId, pseudonymise) => post('/api/bundle/export', { runId, pseudonymise }),
+    openBundle: (base64) => post('/api/bundle/open', { base64 }),
     accountPassword: async (id) => (await post<{ password: string | null }>('/api/accounts/password', { id })).password,
     onRunEvent: (listener) => {
       listeners.add(listener);

@@ -24,6 +24,10 @@ export interface AppState {
   form: AccountForm;
   demo: DemoInfo | null;
   runId: string | null;
+  /** The finished run shown in the results (for exporting a bundle); null for an opened bundle. */
+  lastRunId: string | null;
+  /** Set when the results come from a bundle file. */
+  opened: { createdAt: string; appVersion: string; pseudonymised: boolean } | null;
   startedAt: number;
   progress: ProgressEvent[];
   result: CheckResult | null;
@@ -37,7 +41,7 @@ export interface AppState {
 export const EMPTY_FORM: AccountForm = { server: '', port: '', user: '', authUser: '', domain: '', password: '', transports: ['udp', 'tcp', 'tls'], stun: '', fixedPort: '' };
 
 export const useApp = create<AppState>((set) => ({
-  step: 'account', form: EMPTY_FORM, demo: null, runId: null, startedAt: 0, progress: [], result: null, diagnosis: null, error: null, selectedSeq: null,
+  step: 'account', form: EMPTY_FORM, demo: null, runId: null, lastRunId: null, opened: null, startedAt: 0, progress: [], result: null, diagnosis: null, error: null, selectedSeq: null,
   setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
   set: (patch) => set(patch),
 }));

@@ -8,7 +8,7 @@ export function useRunBridge(): void {
     const s = useApp.getState();
     if (e.runId !== s.runId) return;
     if (e.type === 'progress') s.set({ progress: [...s.progress, e.event] });
-    else if (e.type === 'done') s.set({ step: 'results', result: e.result, diagnosis: e.diagnosis, runId: null });
+    else if (e.type === 'done') s.set({ step: 'results', result: e.result, diagnosis: e.diagnosis, runId: null, lastRunId: e.runId, opened: null });
     else s.set({ step: 'account', error: e.message, runId: null });
   }), []);
 }

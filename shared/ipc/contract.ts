@@ -5,6 +5,7 @@ import { validateCheckOptions, type CheckOptions } from '../model/check-options.
 import type { ProgressEvent } from '../model/progress.js';
 import type { CheckResult } from '../model/results.js';
 import type { Diagnosis } from '../diagnosis/types.js';
+import type { PseudonymOptions, Replacement } from '../bundle/redact.js';
 import { isValidHost } from '../model/check-options.js';
 import { TRANSPORTS, type Transport } from '../model/trace.js';
 
@@ -17,7 +18,28 @@ export const CHANNELS = {
   saveAccount: 'sipladder:save-account',
   deleteAccount: 'sipladder:delete-account',
   accountPassword: 'sipladder:account-password',
+  exportBundle: 'sipladder:export-bundle',
+  openBundle: 'sipladder:open-bundle',
 } as const;
+
+export interface ExportedBundle {
+  fileName: string;
+  /** The .sipladder file, base64. */
+  base64: string;
+  /** What pseudonymisation replaced: the preview shown before saving. */
+  replacements: Replacement[];
+}
+
+export interface OpenedBundleView {
+  createdAt: string;
+  appVersion: string;
+  pseudonymised: boolean;
+  result: CheckResult;
+  diagnosis: Diagnosis;
+}
+
+/** Largest bundle the app opens (base64 text is 4/3 of it). */
+export const MAX_BUNDLE_BASE64 = Math.ceil((64 * 1024 * 1024 * 4) / 3);
 
 /** A saved account: everything but the password, which only the OS keychain may hold. */
 export interface SavedAccount {
@@ -61,6 +83,8 @@ export interface SipLadderApi {
   deleteAccount(id: string): Promise<void>;
   /** The decrypted password of a saved account, to fill the form; null when none is stored. */
   accountPassword(id: string): Promise<string | null>;
+  exportBundle(runId: string, pseudonymise: PseudonymOptions | null): Promise<ExportedBundle>;
+  openBundle(base64: string): Promise<OpenedBundleView>;
 }
 
 export type DemoScenario = 'healthy' | 'blocked-5060';
@@ -105,4 +129,19 @@ export function checkAccountInput(arg: unknown): Checked<AccountInput> {
       transports: a.transports as Transport[], password: a.password as string | undefined,
     },
   };
+}
+
+export function checkExportRequest(arg: unknown): Checked<{ runId: string; pseudonymise: PseudonymOptions | null }> {
+  const a = arg as { runId?: unknown; pseudonymise?: unknown } | null;
+  const id = checkRunId(a?.runId);
+  if (!id.ok) return id;
+  const p = a?.pseudonymise as Record<string, unknown> | null | undefined;
+  if (p === null || p === undefined) return { ok: true, value: { runId: id.value, pseudonymise: null } };
+  if (typeof p !== 'object' || !['users', 'domains', 'addresses'].every((k) => typeof p[k] === 'boolean')) return { ok: false, error: 'pseudonymise must be {users, domains, addresses} booleans' };
+  return { ok: true, value: { runId: id.value, pseudonymise: { users: p.users as boolean, domains: p.domains as boolean, addresses: p.addresses as boolean } } };
+}
+
+export function checkBundleBase64(arg: unknown): Checked<string> {
+  if (typeof arg !== 'string' || arg.length > MAX_BUNDLE_BASE64 || !/^[A-Za-z0-9+/]*={0,2}$/.test(arg)) return { ok: false, error: 'bundle must be base64 text of at most 64 MB' };
+  return { ok: true, value: arg };
 }

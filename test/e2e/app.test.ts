@@ -1,6 +1,9 @@
 // End to end in headless Chromium against the browser mode, driving the real engine and the demo
 // registrar: account → run → verdict, findings and ladder. Waits are on elements, never sleeps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromiumMissing, runDemo, startHarness, type Harness } from './harness.js';
 
 if (chromiumMissing) console.warn(`e2e tests skipped: ${chromiumMissing}`);
@@ -60,6 +63,31 @@ describe.skipIf(chromiumMissing !== null)('the app in headless Chromium', () => 
     expect(await page.getByTestId('report-text').inputValue()).toMatch(/blocks incoming SIP on port 5060/);
     expect(await page.getByTestId('profiles').textContent()).toMatch(/✖ fails — Jitsi \(desktop\).*"SIP client port" to another port/);
     await page.screenshot({ path: `${DOCS}screenshot-seed-000.png`, fullPage: true });
+
+    // Export a pseudonymised bundle, see the preview, save it, and open it as support staff would.
+    await page.getByTestId('pseudonymise-users').check();
+    await page.getByTestId('bundle-prepare').click();
+    expect(await page.getByTestId('bundle-preview').textContent()).toMatch(/useruser1alice/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('bundle-save').click()]);
+    const file = join(mkdtempSync(join(tmpdir(), 'sl-dl-')), download.suggestedFilename());
+    await download.saveAs(file);
+    expect(file).toMatch(/\.sipladder$/);
+    const support = await app.open();
+    await support.getByTestId('open-bundle-input').setInputFiles(file);
+    await support.getByTestId('verdict').waitFor();
+    expect(await support.getByTestId('verdict').textContent()).toMatch(/blocks incoming SIP on port 5060/);
+    expect(await support.getByTestId('bundle-export').textContent()).toMatch(/opened from a bundle .*\(pseudonymised\)/);
+    expect(await support.getByTestId('attempts').textContent()).not.toContain('alice');
+    await support.close();
     await page.close();
   }, 90_000);
+
+  it('says clearly when a file is not a bundle', async () => {
+    const page = await app.open();
+    const file = join(mkdtempSync(join(tmpdir(), 'sl-bad-')), 'holiday.sipladder');
+    writeFileSync(file, 'not a bundle');
+    await page.getByTestId('open-bundle-input').setInputFiles(file);
+    expect(await page.getByTestId('open-bundle-error').textContent()).toMatch(/not a SIP Ladder bundle/);
+    await page.close();
+  });
 });

@@ -52,6 +52,8 @@ function fakeBackend(): WebBackend & { close(): Promise<void>; emit(e: RunEvent)
     saveAccount: async (a) => ({ ...a, id: 'abcdefabcdef', hasPassword: false }),
     deleteAccount: async () => undefined,
     accountPassword: async () => null,
+    exportBundle: async () => ({ fileName: 'b.sipladder', base64: '', replacements: [] }),
+    openBundle: async () => { throw new Error('not in this test'); },
   };
 }
 
@@ -89,6 +91,9 @@ describe('Electron main', () => {
     await expect(call(CHANNELS.startDemo, '../../x')).rejects.toThrow(/scenario/);
     await expect(call(CHANNELS.saveAccount, { name: 'x', server: 'bad host', user: 'u', transports: ['udp'] })).rejects.toThrow(/server/);
     await expect(call(CHANNELS.accountPassword, '../secrets')).rejects.toThrow(/account id/);
+    await expect(call(CHANNELS.exportBundle, { runId: 'x', pseudonymise: null })).rejects.toThrow(/runId/);
+    await expect(call(CHANNELS.exportBundle, { runId: '0123456789abcdef', pseudonymise: { users: 'yes' } })).rejects.toThrow(/pseudonymise/);
+    await expect(call(CHANNELS.openBundle, 'not base64 !!')).rejects.toThrow(/base64/);
     expect(backend.started).toEqual([]);
     expect(await call(CHANNELS.startCheck, { server: 'sip.example.com', user: 'alice', transports: ['udp'] })).toEqual({ runId: '0123456789abcdef' });
     backend.emit({ runId: '0123456789abcdef', type: 'failed', message: 'x' });
@@ -108,7 +113,7 @@ describe('preload', () => {
     exposeApi(electron);
     const api = exposed.sipladder as Record<string, unknown>;
     expect(Object.keys(exposed)).toEqual(['sipladder']);
-    expect(Object.keys(api).sort()).toEqual(['accountPassword', 'cancelCheck', 'deleteAccount', 'listAccounts', 'onRunEvent', 'saveAccount', 'startCheck', 'startDemo']);
+    expect(Object.keys(api).sort()).toEqual(['accountPassword', 'cancelCheck', 'deleteAccount', 'exportBundle', 'listAccounts', 'onRunEvent', 'openBundle', 'saveAccount', 'startCheck', 'startDemo']);
     expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
     await (api.startCheck as (o: unknown) => Promise<unknown>)({ server: 's' });
     expect(invoked).toEqual([[CHANNELS.startCheck, { server: 's' }]]);

@@ -8,6 +8,7 @@ import { asciiLadder } from '../../../shared/ladder/ascii.js';
 import { ladderModel } from '../../../shared/ladder/model.js';
 import type { AttemptResult } from '../../../shared/model/results.js';
 import { useApp } from '../store.js';
+import { BundleExport } from './BundleExport.js';
 import { Charts } from './Charts.js';
 import { Findings } from './Findings.js';
 import { LadderView } from './LadderView.js';
@@ -75,6 +76,7 @@ export function Results(): JSX.Element | null {
         <textarea readOnly data-testid="report-text" value={text} rows={10} />
         <button type="button" onClick={() => void navigator.clipboard?.writeText(text)}>Copy</button>
       </section>
+      <BundleExport />
       <button type="button" className="primary" data-testid="check-again" onClick={() => set({ step: 'account' })}>Check again</button>
     </>
   );

@@ -1,0 +1,56 @@
+import type { JSX } from 'react';
+// Export a diagnostic bundle: choose what to pseudonymise, see exactly what gets replaced, save.
+import { useState } from 'react';
+import type { ExportedBundle } from '../../../shared/ipc/contract.js';
+import { api } from '../api.js';
+import { useApp } from '../store.js';
+
+function download(b: ExportedBundle): void {
+  const bytes = Uint8Array.from(atob(b.base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/zip' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = b.fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function BundleExport(): JSX.Element {
+  const { lastRunId, opened } = useApp();
+  const [options, setOptions] = useState({ users: false, domains: false, addresses: false });
+  const [prepared, setPrepared] = useState<ExportedBundle | null>(null);
+  const [error, setError] = useState('');
+  if (opened || !lastRunId) return <section className="card" data-testid="bundle-export"><h2>Diagnostic bundle</h2><p className="muted">These results were opened from a bundle{opened ? ` made by SIP Ladder ${opened.appVersion} on ${opened.createdAt}${opened.pseudonymised ? ' (pseudonymised)' : ''}` : ''}.</p></section>;
+  const prepare = async (): Promise<void> => {
+    setError('');
+    try {
+      const any = options.users || options.domains || options.addresses;
+      setPrepared(await api.exportBundle(lastRunId, any ? options : null));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <section className="card" data-testid="bundle-export">
+      <h2>Diagnostic bundle for a support ticket</h2>
+      <p className="muted">One file with the results, the findings, the capture (pcapng for Wireshark), the ladder and a report. Passwords are never in it; digest responses are masked.</p>
+      <fieldset>
+        <legend>Replace, consistently everywhere</legend>
+        {(['users', 'domains', 'addresses'] as const).map((k) => (
+          <label key={k} className="inline"><input type="checkbox" data-testid={`pseudonymise-${k}`} checked={options[k]} onChange={() => { setOptions({ ...options, [k]: !options[k] }); setPrepared(null); }} /> {k === 'users' ? 'user names and phone numbers' : k === 'domains' ? 'domains' : 'IP addresses'}</label>
+        ))}
+      </fieldset>
+      <button type="button" data-testid="bundle-prepare" onClick={() => void prepare()}>Prepare bundle</button>
+      {error && <p className="error" role="alert">⚠ {error}</p>}
+      {prepared && (
+        <div data-testid="bundle-preview">
+          {prepared.replacements.length === 0 ? <p>Nothing is replaced: the bundle shows names and addresses as they are.</p> : (
+            <table><thead><tr><th>Kind</th><th>In the bundle</th><th>Instead of</th></tr></thead>
+              <tbody>{prepared.replacements.map((r) => <tr key={r.original}><td>{r.kind}</td><td>{r.pseudonym}</td><td>{r.original}</td></tr>)}</tbody></table>
+          )}
+          <button type="button" className="primary" data-testid="bundle-save" onClick={() => download(prepared)}>Save {prepared.fileName}</button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+import type { JSX } from 'react';
+// Open a bundle a customer sent: pick the file or drop it here. The file is untrusted: the engine
+// side checks it (size, entries, names, schema, version) before anything is shown.
+import { useState } from 'react';
+import { api } from '../api.js';
+import { useApp } from '../store.js';
+
+function toBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+    r.onerror = () => reject(r.error ?? new Error('cannot read the file'));
+    r.readAsDataURL(file);
+  });
+}
+
+export function BundleOpen(): JSX.Element {
+  const set = useApp((s) => s.set);
+  const [error, setError] = useState('');
+  const [over, setOver] = useState(false);
+  const open = async (file: File | undefined): Promise<void> => {
+    if (!file) return;
+    setError('');
+    try {
+      const b = await api.openBundle(await toBase64(file));
+      set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: null, opened: { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <section className={`card drop${over ? ' over' : ''}`} data-testid="bundle-open"
+      onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)}
+      onDrop={(e) => { e.preventDefault(); setOver(false); void open(e.dataTransfer.files[0]); }}>
+      <h2>Open a diagnostic bundle</h2>
+      <label>Drop a .sipladder file here, or choose one: <input type="file" accept=".sipladder" data-testid="open-bundle-input" onChange={(e) => void open(e.target.files?.[0])} /></label>
+      {error && <p className="error" role="alert" data-testid="open-bundle-error">⚠ {error}</p>}
+    </section>
+  );
+}
