@@ -2,7 +2,7 @@
 // registrar, and a fan-out of run events to every listening window.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { RunEvent } from '../../shared/ipc/contract.js';
+import type { OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
 import { AccountStore, type SecretBox } from './accounts.js';
 import { exportBundle, openBundle } from '../bundle/bundle.js';
 import { Demo } from '../demo/demo.js';
@@ -15,11 +15,22 @@ export function defaultAccountsFile(): string {
   return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'sipladder', 'accounts.json');
 }
 
-export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox | null } = {}): WebBackend & { close(): Promise<void> } {
+export interface Backend extends WebBackend {
+  /** Opens a bundle file for every window, now and when one connects later. */
+  presentBundle(base64: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox | null } = {}): Backend {
+  let presented: RunEvent | null = null;
   const accounts = new AccountStore(o.accountsFile ?? defaultAccountsFile(), o.secretBox ?? null);
   const listeners = new Set<(e: RunEvent) => void>();
   const runs = new RunManager(defaultDeps, (e) => listeners.forEach((l) => l(e)));
   const demo = new Demo();
+  const view = (base64: string): OpenedBundleView => {
+    const b = openBundle(new Uint8Array(Buffer.from(base64, 'base64')));
+    return { createdAt: b.manifest.createdAt, appVersion: b.manifest.app.version, pseudonymised: b.manifest.pseudonymised, result: b.result, diagnosis: b.diagnosis };
+  };
   return {
     startCheck: (options) => runs.start(options),
     cancelCheck: (runId) => runs.cancel(runId),
@@ -35,12 +46,14 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
       const stamp = result.startedAt.replace(/[:.]/g, '-').slice(0, 19);
       return { fileName: `sipladder-${stamp}.sipladder`, base64: Buffer.from(bytes).toString('base64'), replacements };
     },
-    openBundle: async (base64) => {
-      const b = openBundle(new Uint8Array(Buffer.from(base64, 'base64')));
-      return { createdAt: b.manifest.createdAt, appVersion: b.manifest.app.version, pseudonymised: b.manifest.pseudonymised, result: b.result, diagnosis: b.diagnosis };
+    openBundle: async (base64) => view(base64),
+    presentBundle: async (base64) => {
+      presented = { runId: '', type: 'bundle-opened', bundle: view(base64) };
+      listeners.forEach((l) => l(presented!));
     },
     subscribe: (listener) => {
       listeners.add(listener);
+      if (presented) listener(presented);
       return () => void listeners.delete(listener);
     },
     close: async () => {

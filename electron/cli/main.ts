@@ -22,7 +22,7 @@ const USAGE = `sipladder ${TOOL_VERSION}: why won't my SIP phone register?
 
 Commands:
   check      probe a SIP account over UDP/TCP/TLS/WS from different source ports
-  open FILE  show a diagnostic bundle (.sipladder) a customer sent
+  open FILE  show a diagnostic bundle (.sipladder) a customer sent (--browser: in the app's browser mode)
   reflector  run the companion server a provider can put next to its SIP server
   start      open the app (Electron; browser mode where Electron is not installed, or with --browser)
   help       this text
@@ -59,6 +59,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   });
   if (command === 'start') return startCommand(rest, io, untilInterrupted());
   if (command === 'reflector') return reflectorCommand(rest, io, untilInterrupted());
+  if (command === 'open' && rest.includes('--browser')) return startCommand(rest, io, untilInterrupted());
   if (command === 'open') return openCommand(rest, io);
   if (command !== 'check') {
     complain(`sipladder: unknown command "${command}"\n\n${USAGE}`);

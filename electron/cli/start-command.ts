@@ -2,6 +2,7 @@
 // UI in the browser mode, served on 127.0.0.1 with a per-run token.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createBackend } from '../app/backend.js';
@@ -42,10 +43,20 @@ export async function startCommand(argv: string[], io: CliIo, stop: Promise<void
   await ensureRendererBuilt(io);
   if (electron) {
     const main = await buildShell();
-    const child = spawn(electron, [main], { stdio: 'inherit' });
+    const child = spawn(electron, [main, ...argv.filter((a) => a.toLowerCase().endsWith('.sipladder'))], { stdio: 'inherit' });
     return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
   }
   const backend = createBackend();
+  const bundle = argv.find((a) => a.toLowerCase().endsWith('.sipladder'));
+  if (bundle) {
+    try {
+      await backend.presentBundle((await readFile(bundle)).toString('base64'));
+    } catch (e) {
+      io.stderr.write(`sipladder: cannot open ${bundle}: ${(e as Error).message}\n`);
+      await backend.close();
+      return 1;
+    }
+  }
   const web = await startWebServer(backend, RENDERER_DIST);
   io.stdout.write(`${forceBrowser ? '' : 'Electron is not installed here (its binary is downloaded from the internet at install time), so SIP Ladder runs in browser mode.\n'}` +
     `Open this address in your browser (it carries a one-time access token):\n\n  ${web.url}\n\nPress Ctrl+C to stop.\n`);

@@ -23,7 +23,13 @@ export interface WebPreferencesLike {
 }
 
 export interface MainElectronLike {
-  app: { whenReady(): Promise<void>; on(event: 'window-all-closed', l: () => void): void; quit(): void; getPath(name: 'userData'): string };
+  app: {
+    whenReady(): Promise<void>;
+    on(event: 'window-all-closed', l: () => void): void;
+    on(event: 'open-file', l: (e: { preventDefault(): void }, path: string) => void): void;
+    quit(): void;
+    getPath(name: 'userData'): string;
+  };
   BrowserWindow: new (o: { width: number; height: number; title: string; webPreferences: WebPreferencesLike }) => BrowserWindowLike;
   ipcMain: { handle(channel: string, handler: (event: { sender: WebContentsLike }, ...args: unknown[]) => unknown): void };
   shell: { openExternal(url: string): Promise<void> };

@@ -1,6 +1,7 @@
 // Bundle entry of the Electron main process (see build-shell.ts): hands the real electron module to the shell.
 // Paths are found next to the bundle (dist/shell), so the same file works from the source tree
 // and inside a package built by electron-builder.
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,4 +13,4 @@ const here = dirname(fileURLToPath(import.meta.url));
 const electron = createRequire(import.meta.url)('electron') as MainElectronLike;
 void electron.app.whenReady().then(() => startShell(electron,
   createBackend({ accountsFile: join(electron.app.getPath('userData'), 'accounts.json'), secretBox: electron.safeStorage }),
-  { preload: join(here, 'preload.cjs'), indexHtml: join(here, '..', 'renderer', 'index.html') }));
+  { preload: join(here, 'preload.cjs'), indexHtml: join(here, '..', 'renderer', 'index.html'), readFile: async (f) => new Uint8Array(await readFile(f)), argv: process.argv }));

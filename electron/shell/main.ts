@@ -2,6 +2,7 @@
 // sandbox, no nodeIntegration), a strict CSP, no new windows or navigation, https links only
 // opened outside; IPC handlers that validate every argument from the renderer.
 import { CHANNELS, checkAccountId, checkAccountInput, checkBundleBase64, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck } from '../../shared/ipc/contract.js';
+import type { Backend } from '../app/backend.js';
 import type { WebBackend } from '../web/server.js';
 import { CSP } from '../web/server.js';
 import type { MainElectronLike, WebContentsLike } from './electron-like.js';
@@ -69,7 +70,20 @@ export function registerIpc(electron: MainElectronLike, backend: WebBackend): vo
   });
 }
 
-export async function startShell(electron: MainElectronLike, backend: WebBackend & { close(): Promise<void> }, paths: ShellPaths): Promise<void> {
+/** A .sipladder file among the process arguments (file association on Linux and Windows). */
+export function bundleArgument(argv: string[]): string | undefined {
+  return argv.slice(1).find((a) => a.toLowerCase().endsWith('.sipladder') && !a.startsWith('-'));
+}
+
+export async function startShell(electron: MainElectronLike, backend: Backend, paths: ShellPaths & { readFile(path: string): Promise<Uint8Array>; argv: string[] }): Promise<void> {
+  const present = (file: string): void => {
+    void paths.readFile(file).then((bytes) => backend.presentBundle(Buffer.from(bytes).toString('base64'))).catch(() => undefined);
+  };
+  // macOS delivers files opened from Finder as events, possibly before the app is ready.
+  electron.app.on('open-file', (e, file) => {
+    e.preventDefault();
+    present(file);
+  });
   await electron.app.whenReady();
   registerIpc(electron, backend);
   const win = new electron.BrowserWindow({ width: 1280, height: 900, title: 'SIP Ladder', webPreferences: { ...WINDOW_PREFERENCES, preload: paths.preload } });
@@ -84,4 +98,6 @@ export async function startShell(electron: MainElectronLike, backend: WebBackend
     void backend.close().finally(() => electron.app.quit());
   });
   await win.loadFile(paths.indexHtml);
+  const file = bundleArgument(paths.argv);
+  if (file) present(file);
 }

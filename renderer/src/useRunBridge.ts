@@ -6,6 +6,11 @@ import { useApp } from './store.js';
 export function useRunBridge(): void {
   useEffect(() => api.onRunEvent((e) => {
     const s = useApp.getState();
+    if (e.type === 'bundle-opened') {
+      const b = e.bundle;
+      s.set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: null, opened: { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null });
+      return;
+    }
     if (e.runId !== s.runId) return;
     if (e.type === 'progress') s.set({ progress: [...s.progress, e.event] });
     else if (e.type === 'done') s.set({ step: 'results', result: e.result, diagnosis: e.diagnosis, runId: null, lastRunId: e.runId, opened: null });

@@ -60,7 +60,9 @@ export type AccountInput = Omit<SavedAccount, 'id' | 'hasPassword'> & { id?: str
 export type RunEvent =
   | { runId: string; type: 'progress'; event: ProgressEvent }
   | { runId: string; type: 'done'; result: CheckResult; diagnosis: Diagnosis }
-  | { runId: string; type: 'failed'; message: string };
+  | { runId: string; type: 'failed'; message: string }
+  /** A bundle opened outside the page (file association, `sipladder open FILE --browser`). */
+  | { runId: ''; type: 'bundle-opened'; bundle: OpenedBundleView };
 
 /** What the demo mode starts: a local registrar the UI can check. */
 export interface DemoInfo {

@@ -5,7 +5,7 @@ import { CHANNELS, type RunEvent } from '../../shared/ipc/contract.js';
 import type { MainElectronLike, PreloadElectronLike, WebContentsLike, WebPreferencesLike } from '../../electron/shell/electron-like.js';
 import { externalUrlAllowed, startShell } from '../../electron/shell/main.js';
 import { exposeApi } from '../../electron/shell/preload.js';
-import type { WebBackend } from '../../electron/web/server.js';
+import type { Backend } from '../../electron/app/backend.js';
 
 function fakeElectron() {
   const handlers = new Map<string, (event: { sender: WebContentsLike }, ...args: unknown[]) => unknown>();
@@ -14,6 +14,7 @@ function fakeElectron() {
   let prefs: WebPreferencesLike | undefined;
   let openHandler: ((d: { url: string }) => { action: string }) | undefined;
   let navigate: ((e: { preventDefault(): void }, url: string) => void) | undefined;
+  let openFile: ((e: { preventDefault(): void }, path: string) => void) | undefined;
   let headers: ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
   const webContents: WebContentsLike = {
     setWindowOpenHandler: (h) => void (openHandler = h),
@@ -22,7 +23,7 @@ function fakeElectron() {
     session: { webRequest: { onHeadersReceived: (l) => void (headers = l) } },
   };
   const electron: MainElectronLike = {
-    app: { whenReady: async () => undefined, on: () => undefined, quit: () => undefined, getPath: () => '/tmp' },
+    app: { whenReady: async () => undefined, on: (e: string, l: unknown) => void (e === 'open-file' && (openFile = l as typeof openFile)), quit: () => undefined, getPath: () => '/tmp' },
     BrowserWindow: class {
       webContents = webContents;
       constructor(o: { webPreferences: WebPreferencesLike }) {
@@ -34,14 +35,17 @@ function fakeElectron() {
     shell: { openExternal: async (u) => void opened.push(u) },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
   };
-  return { electron, handlers, opened, sent, webContents, get prefs() { return prefs; }, get openHandler() { return openHandler!; }, get navigate() { return navigate!; }, get headers() { return headers!; } };
+  return { electron, handlers, opened, sent, webContents, get prefs() { return prefs; }, get openHandler() { return openHandler!; }, get navigate() { return navigate!; }, get headers() { return headers!; }, get openFile() { return openFile!; } };
 }
 
-function fakeBackend(): WebBackend & { close(): Promise<void>; emit(e: RunEvent): void; started: unknown[] } {
+function fakeBackend(): Backend & { emit(e: RunEvent): void; started: unknown[]; presented: string[] } {
+  const presented: string[] = [];
   const listeners = new Set<(e: RunEvent) => void>();
   const started: unknown[] = [];
   return {
     started,
+    presented,
+    presentBundle: async (b) => void presented.push(b),
     startCheck: (o) => (started.push(o), '0123456789abcdef'),
     cancelCheck: () => true,
     startDemo: async () => ({ server: '127.0.0.1', ports: { udp: 1, tcp: 1 }, user: 'u', password: 'p', blockedSourcePort: 2 }),
@@ -57,10 +61,23 @@ function fakeBackend(): WebBackend & { close(): Promise<void>; emit(e: RunEvent)
   };
 }
 
+const PATHS = { preload: '/p.cjs', indexHtml: '/i.html', readFile: async (f: string) => new TextEncoder().encode(`bundle bytes of ${f}`), argv: ['electron', 'main.mjs'] };
+
 describe('Electron main', () => {
+  it('presents a bundle given on the command line (file association) or by the OS open-file event', async () => {
+    const f = fakeElectron();
+    const backend = fakeBackend();
+    await startShell(f.electron, backend, { ...PATHS, argv: ['electron', 'main.mjs', '--flag', '/home/u/ticket.sipladder'] });
+    let prevented = false;
+    f.openFile({ preventDefault: () => (prevented = true) }, '/Users/u/other.sipladder');
+    await new Promise((r) => setImmediate(r));
+    expect(prevented).toBe(true);
+    expect(backend.presented.map((b) => Buffer.from(b, 'base64').toString())).toEqual(['bundle bytes of /home/u/ticket.sipladder', 'bundle bytes of /Users/u/other.sipladder']);
+  });
+
   it('opens the window with contextIsolation, sandbox, no nodeIntegration, and a strict CSP', async () => {
     const f = fakeElectron();
-    await startShell(f.electron, fakeBackend(), { preload: '/p.cjs', indexHtml: '/i.html' });
+    await startShell(f.electron, fakeBackend(), PATHS);
     expect(f.prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: '/p.cjs' });
     let out: Record<string, string[]> = {};
     f.headers({ responseHeaders: {} }, (r) => (out = r.responseHeaders));
@@ -69,7 +86,7 @@ describe('Electron main', () => {
 
   it('denies new windows and navigation, and opens only https links outside', async () => {
     const f = fakeElectron();
-    await startShell(f.electron, fakeBackend(), { preload: '/p.cjs', indexHtml: '/i.html' });
+    await startShell(f.electron, fakeBackend(), PATHS);
     expect(f.openHandler({ url: 'https://example.com/help' })).toEqual({ action: 'deny' });
     expect(f.openHandler({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     expect(f.openHandler({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
@@ -83,7 +100,7 @@ describe('Electron main', () => {
   it('validates every IPC argument before the engine sees it, and forwards run events', async () => {
     const f = fakeElectron();
     const backend = fakeBackend();
-    await startShell(f.electron, backend, { preload: '/p.cjs', indexHtml: '/i.html' });
+    await startShell(f.electron, backend, PATHS);
     const call = (c: string, arg: unknown) => Promise.resolve().then(() => f.handlers.get(c)!({ sender: f.webContents }, arg));
     await expect(call(CHANNELS.startCheck, { server: 'bad host', user: 'a', transports: ['udp'] })).rejects.toThrow(/invalid argument: .*not a valid host/);
     await expect(call(CHANNELS.startCheck, '{"server":"x"}')).rejects.toThrow(/must be an object/);
