@@ -6,6 +6,7 @@ import { check } from '../engine/check.js';
 import { defaultDeps } from '../engine/deps.js';
 import { TOOL_VERSION } from '../engine/version.js';
 import { CHECK_USAGE, parseCheckArgs } from './args.js';
+import { importCommand } from './import-command.js';
 import { reflectorCommand } from './reflector-command.js';
 import { startCommand } from './start-command.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
@@ -22,6 +23,7 @@ const USAGE = `sipladder ${TOOL_VERSION}: why won't my SIP phone register?
 
 Commands:
   check      probe a SIP account over UDP/TCP/TLS/WS from different source ports
+  import F   read a capture (pcap, pcapng, ngrep -W byline text): exchanges, findings, ladders
   open FILE  show a diagnostic bundle (.sipladder) a customer sent (--browser: in the app's browser mode)
   reflector  run the companion server a provider can put next to its SIP server
   start      open the app (Electron; browser mode where Electron is not installed, or with --browser)
@@ -59,6 +61,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   });
   if (command === 'start') return startCommand(rest, io, untilInterrupted());
   if (command === 'reflector') return reflectorCommand(rest, io, untilInterrupted());
+  if (command === 'import') return importCommand(rest, io);
   if (command === 'open' && rest.includes('--browser')) return startCommand(rest, io, untilInterrupted());
   if (command === 'open') return openCommand(rest, io);
   if (command !== 'check') {

@@ -2,6 +2,7 @@
 // CLI, the app and when support staff open a customer's bundle.
 import type { AttemptResult, CheckResult } from '../model/results.js';
 import { diagnosisContext } from './context.js';
+import { captureRules } from './rules-capture.js';
 import { credentialRules } from './rules-credentials.js';
 import { pathRules } from './rules-path.js';
 import { reachabilityRules } from './rules-reachability.js';
@@ -9,6 +10,8 @@ import { serverRules } from './rules-server.js';
 import type { Diagnosis, Finding, Rule } from './types.js';
 
 export const RULES: readonly Rule[] = [reachabilityRules, credentialRules, serverRules, pathRules];
+/** An imported capture was not probed by us: only what a capture can show. */
+export const CAPTURE_RULES: readonly Rule[] = [captureRules, credentialRules];
 const ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 function works(attempts: AttemptResult[]): string[] {
@@ -27,7 +30,7 @@ export function diagnose(result: CheckResult): Diagnosis {
   // A finding without evidence is not a finding.
   // Two probes may find the same thing (the matrix and the reflector both see seed 000): keep the first.
   const seen = new Set<string>();
-  const findings: Finding[] = RULES.flatMap((rule) => rule(ctx)).filter((f) => f.evidence.length > 0 && !seen.has(f.id) && seen.add(f.id))
+  const findings: Finding[] = (result.origin === 'capture' ? CAPTURE_RULES : RULES).flatMap((rule) => rule(ctx)).filter((f) => f.evidence.length > 0 && !seen.has(f.id) && seen.add(f.id))
     .sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
   const ok = works(result.attempts);
   const top = findings.find((f) => f.severity === 'error');

@@ -102,6 +102,8 @@ export interface CheckAccountSummary {
 export interface CheckResult {
   schemaVersion: number;
   tool: { name: 'sipladder'; version: string };
+  /** 'capture' when built from an imported capture (not probed by us); absent for a check. */
+  origin?: 'check' | 'capture';
   startedAt: string; // ISO wall-clock time, for the report only
   durationMs: number;
   account: CheckAccountSummary;

@@ -92,6 +92,30 @@ describe('sipladder check', () => {
     expect((await run(['check', '--server', 'h', '--user', 'a', '--pseudonymise'])).stderr).toMatch(/--pseudonymise goes with --bundle/);
   });
 
+  it('imports a capture and names the server-side view of field story 000', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-imp-'));
+    const m = (lines: string[]) => lines.map((l) => `${l}.`).join('\n') + '\n.';
+    const text = [
+      'U 2013/07/19 22:17:34.920749 203.0.113.50:5060 -> 66.151.32.200:5060',
+      m(['REGISTER sip:ostel.co SIP/2.0', 'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj', 'Call-ID: j', 'CSeq: 1 REGISTER', 'Content-Length: 0']), '#',
+      'U 2013/07/19 22:17:34.921155 66.151.32.200:5060 -> 203.0.113.50:5060',
+      m(['SIP/2.0 401 Unauthorized', 'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj;rport=5060', 'Call-ID: j', 'CSeq: 1 REGISTER', 'WWW-Authenticate: Digest realm="o", nonce="n"', 'Content-Length: 0']), '#',
+      'U 2013/07/19 22:33:18.372770 203.0.113.50:42680 -> 66.151.32.200:5060',
+      m(['REGISTER sip:ostel.co SIP/2.0', 'Via: SIP/2.0/UDP 0.0.0.0:49153;branch=z9hG4bKl;rport', 'Call-ID: l', 'CSeq: 3 REGISTER', 'Content-Length: 0']), '#',
+      'U 2013/07/19 22:33:18.373112 66.151.32.200:5060 -> 203.0.113.50:42680',
+      m(['SIP/2.0 200 OK', 'Via: SIP/2.0/UDP 0.0.0.0:49153;branch=z9hG4bKl;rport=42680', 'Call-ID: l', 'CSeq: 3 REGISTER', 'Content-Length: 0']),
+    ].join('\n');
+    writeFileSync(join(dir, 'ostel.txt'), text);
+    const r = await run(['import', join(dir, 'ostel.txt'), '--bundle', join(dir, 'ostel.sipladder')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/4 SIP messages in 2 exchanges/);
+    expect(r.stdout).toMatch(/\[error\] Clients on port 5060 never answer the challenge/);
+    expect(r.stderr).toMatch(/Bundle written/);
+    expect((await run(['open', join(dir, 'ostel.sipladder')])).stdout).toMatch(/inbound UDP 5060 is likely filtered/);
+    writeFileSync(join(dir, 'x.bin'), new Uint8Array([0xff, 0xfe, 0, 1]));
+    expect(await run(['import', join(dir, 'x.bin')])).toMatchObject({ code: 1, stderr: expect.stringMatching(/not a pcap or pcapng file/) });
+  });
+
   it('runs as an installed binary', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [new URL('../../electron/cli/bin.mjs', import.meta.url).pathname, '--version']);
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);

@@ -1,0 +1,57 @@
+// `sipladder import FILE`: a capture (pcap, pcapng, or ngrep -W byline text) → exchanges, findings,
+// ladders; optionally saved as a bundle so it opens in the app.
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { captureAsResult } from '../../shared/capture/as-result.js';
+import { parseNgrep, SipExtractor } from '../../shared/capture/sip-messages.js';
+import { diagnose } from '../../shared/diagnosis/diagnose.js';
+import { asciiLadder } from '../../shared/ladder/ascii.js';
+import { ladderModel } from '../../shared/ladder/model.js';
+import { fromUtf8Strict } from '../../shared/hash/utf8.js';
+import { exportBundle } from '../bundle/bundle.js';
+import type { CliIo } from './main.js';
+import { attemptTable, findingsText } from './table.js';
+
+/** Largest capture read (the reader holds it in memory). */
+export const MAX_CAPTURE_BYTES = 2 * 1024 * 1024 * 1024 - 1;
+const LADDERS_SHOWN = 3;
+const TABLE_ROWS = 50;
+
+export async function importCommand(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { bundle: { type: 'string' } } });
+  } catch (e) {
+    io.stderr.write(`sipladder import: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const file = parsed.positionals[0];
+  if (!file || parsed.positionals.length > 1) {
+    io.stderr.write('Usage: sipladder import FILE.pcap|.pcapng|ngrep.txt [--bundle OUT.sipladder]\n');
+    return 2;
+  }
+  try {
+    const bytes = new Uint8Array(await readFile(file));
+    const magic = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true) : 0;
+    const isCapture = [0x0a0d0d0a, 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(magic);
+    const text = isCapture ? null : fromUtf8Strict(bytes);
+    const summary = isCapture ? SipExtractor.fromFile(bytes) : { messages: parseNgrep(text ?? ''), packets: 0, skipped: 0 };
+    if (!isCapture && (text === null || summary.messages.length === 0)) throw new Error('not a pcap or pcapng file, and no ngrep "-W byline" SIP packets found in it');
+    const result = captureAsResult(summary.messages, file);
+    const d = diagnose(result);
+    io.stdout.write(`${file}: ${isCapture ? `${summary.packets} packets, ` : ''}${summary.messages.length} SIP messages in ${result.attempts.length} exchanges\n\n`);
+    const rows = result.attempts.length > TABLE_ROWS ? { ...result, attempts: result.attempts.slice(0, TABLE_ROWS) } : result;
+    io.stdout.write(`${findingsText(d)}\n\n${attemptTable(rows)}\n${rows === result ? '' : `… and ${result.attempts.length - TABLE_ROWS} more exchanges (all are in the bundle)\n`}`);
+    const cited = new Set(d.findings.flatMap((f) => f.attempts));
+    const shown = result.attempts.filter((a) => cited.has(a.id)).slice(0, LADDERS_SHOWN).map((a) => a.id);
+    for (const c of ladderModel(result, d.findings, shown.length ? shown : result.attempts.slice(0, 1).map((a) => a.id))) io.stdout.write(`\n${asciiLadder(c)}\n`);
+    if (parsed.values.bundle) {
+      await writeFile(parsed.values.bundle, exportBundle(result).bytes);
+      io.stderr.write(`Bundle written: ${parsed.values.bundle}\n`);
+    }
+    return 0;
+  } catch (e) {
+    io.stderr.write(`sipladder import: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
