@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import type { OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
 import { AccountStore, type SecretBox } from './accounts.js';
 import { exportBundle, openBundle } from '../bundle/bundle.js';
+import { captureAsResult } from '../../shared/capture/as-result.js';
+import { parseNgrep, SipExtractor } from '../../shared/capture/sip-messages.js';
+import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { Demo } from '../demo/demo.js';
 import { defaultDeps } from '../engine/deps.js';
 import { RunManager } from '../engine/runs.js';
@@ -47,6 +50,13 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
       return { fileName: `sipladder-${stamp}.sipladder`, base64: Buffer.from(bytes).toString('base64'), replacements };
     },
     openBundle: async (base64) => view(base64),
+    importCapture: async (base64, name) => {
+      const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+      const text = bytes[0] === 0x0a || bytes[0] === 0xa1 || bytes[0] === 0xd4 || bytes[0] === 0x4d ? null : new TextDecoder().decode(bytes);
+      const messages = text !== null && /^[UT] \d{4}\//m.test(text) ? parseNgrep(text) : SipExtractor.fromFile(bytes).messages;
+      const result = captureAsResult(messages, name);
+      return { createdAt: result.startedAt, appVersion: 'capture import', pseudonymised: false, result, diagnosis: diagnose(result) };
+    },
     presentBundle: async (base64) => {
       presented = { runId: '', type: 'bundle-opened', bundle: view(base64) };
       listeners.forEach((l) => l(presented!));

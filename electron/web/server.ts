@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import {
-  checkAccountId, checkAccountInput, checkBundleBase64, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck, MAX_BUNDLE_BASE64,
+  checkAccountId, checkAccountInput, checkBundleBase64, checkCaptureName, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck, MAX_BUNDLE_BASE64,
   type AccountInput, type DemoInfo, type DemoScenario, type ExportedBundle, type OpenedBundleView, type RunEvent, type SavedAccount,
 } from '../../shared/ipc/contract.js';
 import type { PseudonymOptions } from '../../shared/bundle/redact.js';
@@ -26,6 +26,7 @@ export interface WebBackend {
   accountPassword(id: string): Promise<string | null>;
   exportBundle(runId: string, pseudonymise: PseudonymOptions | null): Promise<ExportedBundle>;
   openBundle(base64: string): Promise<OpenedBundleView>;
+  importCapture(base64: string, name: string): Promise<OpenedBundleView>;
   /** Subscribes to run events; returns the unsubscribe function. */
   subscribe(listener: (e: RunEvent) => void): () => void;
 }
@@ -99,7 +100,7 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
     }
     if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
     // Only opening a bundle may send a large body.
-    const body = await readJson(req, path === '/api/bundle/open' ? MAX_BUNDLE_BASE64 + 1024 : MAX_BODY_BYTES);
+    const body = await readJson(req, path === '/api/bundle/open' || path === '/api/capture/import' ? MAX_BUNDLE_BASE64 + 1024 : MAX_BODY_BYTES);
     if (path === '/api/check') {
       const v = checkStartCheck(body);
       if (!v.ok) return send(res, 400, { error: v.error });
@@ -134,6 +135,17 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
       const v = checkExportRequest(body);
       if (!v.ok) return send(res, 400, { error: v.error });
       return send(res, 200, await backend.exportBundle(v.value.runId, v.value.pseudonymise));
+    }
+    if (path === '/api/capture/import') {
+      const b = body as { base64?: unknown; name?: unknown } | null;
+      const v = checkBundleBase64(b?.base64);
+      const n = checkCaptureName(b?.name);
+      if (!v.ok || !n.ok) return send(res, 400, { error: !v.ok ? v.error : (n as { error: string }).error });
+      try {
+        return send(res, 200, await backend.importCapture(v.value, n.value));
+      } catch (e) {
+        return send(res, 422, { error: (e as Error).message });
+      }
     }
     if (path === '/api/bundle/open') {
       const v = checkBundleBase64((body as { base64?: unknown } | null)?.base64);

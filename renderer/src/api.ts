@@ -50,6 +50,7 @@ function httpApi(): SipLadderApi {
     deleteAccount: async (id) => void (await post('/api/accounts/delete', { id })),
     exportBundle: (runId, pseudonymise) => post('/api/bundle/export', { runId, pseudonymise }),
     openBundle: (base64) => post('/api/bundle/open', { base64 }),
+    importCapture: (base64, name) => post('/api/capture/import', { base64, name }),
     accountPassword: async (id) => (await post<{ password: string | null }>('/api/accounts/password', { id })).password,
     onRunEvent: (listener) => {
       listeners.add(listener);

@@ -20,6 +20,7 @@ export const CHANNELS = {
   accountPassword: 'sipladder:account-password',
   exportBundle: 'sipladder:export-bundle',
   openBundle: 'sipladder:open-bundle',
+  importCapture: 'sipladder:import-capture',
 } as const;
 
 export interface ExportedBundle {
@@ -87,6 +88,8 @@ export interface SipLadderApi {
   accountPassword(id: string): Promise<string | null>;
   exportBundle(runId: string, pseudonymise: PseudonymOptions | null): Promise<ExportedBundle>;
   openBundle(base64: string): Promise<OpenedBundleView>;
+  /** A pcap, pcapng or ngrep text capture, shown like a bundle. */
+  importCapture(base64: string, name: string): Promise<OpenedBundleView>;
 }
 
 export type DemoScenario = 'healthy' | 'blocked-5060';
@@ -146,4 +149,8 @@ export function checkExportRequest(arg: unknown): Checked<{ runId: string; pseud
 export function checkBundleBase64(arg: unknown): Checked<string> {
   if (typeof arg !== 'string' || arg.length > MAX_BUNDLE_BASE64 || !/^[A-Za-z0-9+/]*={0,2}$/.test(arg)) return { ok: false, error: 'bundle must be base64 text of at most 64 MB' };
   return { ok: true, value: arg };
+}
+
+export function checkCaptureName(arg: unknown): Checked<string> {
+  return typeof arg === 'string' && arg.length <= 255 && !/[\u0000-\u001f/\\]/.test(arg) ? { ok: true, value: arg } : { ok: false, error: 'name must be a file name' };
 }

@@ -82,6 +82,24 @@ describe.skipIf(chromiumMissing !== null)('the app in headless Chromium', () => 
     await page.close();
   }, 90_000);
 
+  it('imports a capture (ngrep text) and shows the exchanges and the server-side finding', async () => {
+    const page = await app.open();
+    const m = (lines: string[]) => lines.map((l) => `${l}.`).join('\n') + '\n.';
+    const text = [
+      'U 2013/07/19 22:17:34.920749 203.0.113.50:5060 -> 66.151.32.200:5060', m(['REGISTER sip:ostel.co SIP/2.0', 'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj', 'Call-ID: j', 'CSeq: 1 REGISTER', 'Content-Length: 0']), '#',
+      'U 2013/07/19 22:17:34.921155 66.151.32.200:5060 -> 203.0.113.50:5060', m(['SIP/2.0 401 Unauthorized', 'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj;rport=5060', 'Call-ID: j', 'CSeq: 1 REGISTER', 'WWW-Authenticate: Digest realm="o", nonce="n"', 'Content-Length: 0']), '#',
+      'U 2013/07/19 22:33:18.372770 203.0.113.50:42680 -> 66.151.32.200:5060', m(['REGISTER sip:ostel.co SIP/2.0', 'Via: SIP/2.0/UDP 0.0.0.0:49153;branch=z9hG4bKl;rport', 'Call-ID: l', 'CSeq: 3 REGISTER', 'Content-Length: 0']), '#',
+      'U 2013/07/19 22:33:18.373112 66.151.32.200:5060 -> 203.0.113.50:42680', m(['SIP/2.0 200 OK', 'Via: SIP/2.0/UDP 0.0.0.0:49153;branch=z9hG4bKl;rport=42680', 'Call-ID: l', 'CSeq: 3 REGISTER', 'Content-Length: 0']),
+    ].join('\n');
+    const file = join(mkdtempSync(join(tmpdir(), 'sl-ngrep-')), 'ostel.txt');
+    writeFileSync(file, text);
+    await page.getByTestId('open-bundle-input').setInputFiles(file);
+    await page.getByTestId('verdict').waitFor();
+    await page.getByTestId('finding-capture-inbound-5060-filtered').waitFor();
+    expect(await page.getByTestId('attempts').textContent()).toMatch(/REGISTER from 203\.0\.113\.50:5060/);
+    await page.close();
+  });
+
   it('says clearly when a file is not a bundle', async () => {
     const page = await app.open();
     const file = join(mkdtempSync(join(tmpdir(), 'sl-bad-')), 'holiday.sipladder');

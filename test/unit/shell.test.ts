@@ -58,6 +58,7 @@ function fakeBackend(): Backend & { emit(e: RunEvent): void; started: unknown[];
     accountPassword: async () => null,
     exportBundle: async () => ({ fileName: 'b.sipladder', base64: '', replacements: [] }),
     openBundle: async () => { throw new Error('not in this test'); },
+    importCapture: async () => { throw new Error('not in this test'); },
   };
 }
 
@@ -130,7 +131,7 @@ describe('preload', () => {
     exposeApi(electron);
     const api = exposed.sipladder as Record<string, unknown>;
     expect(Object.keys(exposed)).toEqual(['sipladder']);
-    expect(Object.keys(api).sort()).toEqual(['accountPassword', 'cancelCheck', 'deleteAccount', 'exportBundle', 'listAccounts', 'onRunEvent', 'openBundle', 'saveAccount', 'startCheck', 'startDemo']);
+    expect(Object.keys(api).sort()).toEqual(['accountPassword', 'cancelCheck', 'deleteAccount', 'exportBundle', 'importCapture', 'listAccounts', 'onRunEvent', 'openBundle', 'saveAccount', 'startCheck', 'startDemo']);
     expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
     await (api.startCheck as (o: unknown) => Promise<unknown>)({ server: 's' });
     expect(invoked).toEqual([[CHANNELS.startCheck, { server: 's' }]]);

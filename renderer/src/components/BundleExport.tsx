@@ -20,7 +20,7 @@ export function BundleExport(): JSX.Element {
   const [options, setOptions] = useState({ users: false, domains: false, addresses: false });
   const [prepared, setPrepared] = useState<ExportedBundle | null>(null);
   const [error, setError] = useState('');
-  if (opened || !lastRunId) return <section className="card" data-testid="bundle-export"><h2>Diagnostic bundle</h2><p className="muted">These results were opened from a bundle{opened ? ` made by SIP Ladder ${opened.appVersion} on ${opened.createdAt}${opened.pseudonymised ? ' (pseudonymised)' : ''}` : ''}.</p></section>;
+  if (opened || !lastRunId) return <section className="card" data-testid="bundle-export"><h2>Diagnostic bundle</h2><p className="muted">{opened?.appVersion === 'capture import' ? `These results were imported from a capture (${opened.createdAt}); \`sipladder import FILE --bundle OUT\` saves one as a bundle.` : `These results were opened from a bundle${opened ? ` made by SIP Ladder ${opened.appVersion} on ${opened.createdAt}${opened.pseudonymised ? ' (pseudonymised)' : ''}` : ''}.`}</p></section>;
   const prepare = async (): Promise<void> => {
     setError('');
     try {

@@ -22,7 +22,8 @@ export function BundleOpen(): JSX.Element {
     if (!file) return;
     setError('');
     try {
-      const b = await api.openBundle(await toBase64(file));
+      const data = await toBase64(file);
+      const b = /\.sipladder$/i.test(file.name) ? await api.openBundle(data) : await api.importCapture(data, file.name);
       set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: null, opened: { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null });
     } catch (e) {
       setError((e as Error).message);
@@ -32,8 +33,8 @@ export function BundleOpen(): JSX.Element {
     <section className={`card drop${over ? ' over' : ''}`} data-testid="bundle-open"
       onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)}
       onDrop={(e) => { e.preventDefault(); setOver(false); void open(e.dataTransfer.files[0]); }}>
-      <h2>Open a diagnostic bundle</h2>
-      <label>Drop a .sipladder file here, or choose one: <input type="file" accept=".sipladder" data-testid="open-bundle-input" onChange={(e) => void open(e.target.files?.[0])} /></label>
+      <h2>Open a diagnostic bundle or a capture</h2>
+      <label>Drop a .sipladder bundle, a pcap/pcapng capture or ngrep text here, or choose one: <input type="file" accept=".sipladder,.pcap,.pcapng,.cap,.txt" data-testid="open-bundle-input" onChange={(e) => void open(e.target.files?.[0])} /></label>
       {error && <p className="error" role="alert" data-testid="open-bundle-error">⚠ {error}</p>}
     </section>
   );

@@ -1,21 +1,34 @@
 import type { JSX } from 'react';
 // The registration ladder: the pure layout drawn as SVG. Arrows are keyboard-focusable; Enter or a
 // click shows the raw message. Lost answers end in a cross; retransmissions are dashed.
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { layoutLadder, type LadderLayout } from '../../../shared/ladder/layout.js';
 import { ladderModel } from '../../../shared/ladder/model.js';
 import { useApp } from '../store.js';
 
+/** Height of the scrolling ladder viewport; rows outside it (plus a margin) are not rendered. */
+const VIEWPORT_PX = 640;
+const OVERSCAN_PX = 400;
+
 export function LadderView({ attempts }: { attempts: number[] }): JSX.Element | null {
   const { result, diagnosis, selectedSeq, set } = useApp();
   const layout = useMemo(() => (result ? layoutLadder(ladderModel(result, diagnosis?.findings ?? [], attempts)) : null), [result, diagnosis, attempts]);
-  return layout ? <LadderSvg layout={layout} selectedSeq={selectedSeq} onSelect={(seq) => set({ selectedSeq: seq })} /> : null;
+  const [scrollTop, setScrollTop] = useState(0);
+  if (!layout) return null;
+  // Virtualised: only the arrows near the visible window become DOM (100,000-message captures).
+  const visible = { from: scrollTop - OVERSCAN_PX, to: scrollTop + VIEWPORT_PX + OVERSCAN_PX };
+  return (
+    <div className="ladder-scroll" style={{ maxHeight: VIEWPORT_PX }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="ladder-viewport">
+      <LadderSvg layout={layout} selectedSeq={selectedSeq} onSelect={(seq) => set({ selectedSeq: seq })} visible={visible} />
+    </div>
+  );
 }
 
-/** The drawing itself, from props only. */
-export function LadderSvg({ layout, selectedSeq, onSelect }: { layout: LadderLayout; selectedSeq: number | null; onSelect(seq: number): void }): JSX.Element {
+/** The drawing itself, from props only; `visible` limits the rows rendered (by y). */
+export function LadderSvg({ layout, selectedSeq, onSelect, visible }: { layout: LadderLayout; selectedSeq: number | null; onSelect(seq: number): void; visible?: { from: number; to: number } }): JSX.Element {
+  const arrows = visible ? layout.arrows.filter((a) => a.y >= visible.from && a.y <= visible.to) : layout.arrows;
   return (
-    <div className="ladder-scroll">
+    <>
       <svg data-testid="ladder" width={layout.width} height={layout.height} role="group" aria-label="Registration ladder">
         <defs>
           <marker id="arrowhead" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto" markerUnits="userSpaceOnUse"><path d="M0,0 L8,4 L0,8 z" className="head" /></marker>
@@ -31,7 +44,7 @@ export function LadderSvg({ layout, selectedSeq, onSelect }: { layout: LadderLay
             ))}
           </g>
         ))}
-        {layout.arrows.map((a) => {
+        {arrows.map((a) => {
           const selected = a.seq === selectedSeq;
           const cls = `arrow${a.lost ? ' lost' : ''}${a.retransmission ? ' retransmission' : ''}${selected ? ' selected' : ''}${a.annotations.length ? ' annotated' : ''}`;
           const select = (): void => { if (a.seq > 0) onSelect(a.seq); };
@@ -47,6 +60,6 @@ export function LadderSvg({ layout, selectedSeq, onSelect }: { layout: LadderLay
           );
         })}
       </svg>
-    </div>
+    </>
   );
 }
