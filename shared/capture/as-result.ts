@@ -3,20 +3,73 @@
 import { toBase64 } from '../hash/utf8.js';
 import type { AttemptOutcome, AttemptResult, CheckResult } from '../model/results.js';
 import type { TraceEvent, Transport } from '../model/trace.js';
-import { parseMessage } from '../sip/parse.js';
-import type { SipMessage } from '../sip/message.js';
+import { parseVia } from '../sip/header-values.js';
 import type { CapturedMessage } from './sip-messages.js';
 
-/** Exchanges shown at most (the biggest captures keep every message in the trace regardless). */
-export const MAX_GROUPS = 5000;
+/** What grouping needs of a message; whole parsed messages of a 100,000-message capture would not fit. */
+interface Brief {
+  callId?: string;
+  request: boolean;
+  method: string;
+  status: number;
+  reason: string;
+  credentials: boolean;
+  via?: { host: string; port?: number; rport?: string | null; received?: string | null };
+}
+
+const decoder = new TextDecoder('utf-8');
+/** Header names grouping reads (lower-case), compact forms included. */
+const WANTED = new Set(['call-id', 'i', 'via', 'v', 'authorization', 'proxy-authorization']);
+
+/**
+ * The few fields grouping needs, by a line scan of the head (the full parser runs when a message
+ * is shown). Returns null when the start line is not SIP.
+ */
+function brief(bytes: Uint8Array): Brief | null {
+  let headEnd = bytes.length;
+  for (let i = bytes.indexOf(10); i >= 0 && i + 2 < bytes.length; i = bytes.indexOf(10, i + 1)) {
+    if (bytes[i + 1] === 13 || bytes[i + 1] === 10) {
+      headEnd = i;
+      break;
+    }
+  }
+  const head = decoder.decode(bytes.subarray(0, Math.min(headEnd, 16_384)));
+  let nl = head.indexOf('\n');
+  if (nl < 0) nl = head.length;
+  const start = head.charCodeAt(nl - 1) === 13 ? head.slice(0, nl - 1) : head.slice(0, nl);
+  const response = /^SIP\/2\.0 (\d{3}) ?(.*)$/.exec(start);
+  const request = response ? null : /^([A-Z][A-Z0-9_-]*) \S+ SIP\/2\.0$/.exec(start);
+  if (!response && !request) return null;
+  const b: Brief = { request: !!request, method: request?.[1] ?? '', status: response ? Number(response[1]) : 0, reason: response?.[2] ?? '', credentials: false };
+  for (let pos = nl + 1; pos < head.length;) {
+    let end = head.indexOf('\n', pos);
+    if (end < 0) end = head.length;
+    const colon = head.indexOf(':', pos);
+    if (colon > pos && colon < end) {
+      const name = head.slice(pos, colon).trim().toLowerCase();
+      if (WANTED.has(name)) {
+        const value = head.slice(colon + 1, head.charCodeAt(end - 1) === 13 ? end - 1 : end).trim();
+        if (name === 'call-id' || name === 'i') b.callId ??= value;
+        else if (name === 'via' || name === 'v') {
+          if (!b.via) {
+            const v = parseVia(value.split(',')[0]!);
+            if (v.ok) b.via = { host: v.value.host, port: v.value.port, rport: v.value.params.rport, received: v.value.params.received };
+          }
+        } else b.credentials = true;
+      }
+    }
+    pos = end + 1;
+  }
+  return b;
+}
 
 const key = (e: { address: string; port: number }): string => `${e.address}:${e.port}`;
 
-function outcomeOf(msgs: SipMessage[]): { outcome: AttemptOutcome; status?: number; reason?: string; detail: string } {
-  const requests = msgs.filter((m) => m.kind === 'request');
-  const finals = msgs.filter((m): m is Extract<SipMessage, { kind: 'response' }> => m.kind === 'response' && m.status >= 200);
+function outcomeOf(msgs: Brief[]): { outcome: AttemptOutcome; status?: number; reason?: string; detail: string } {
+  const requests = msgs.filter((m) => m.request);
+  const finals = msgs.filter((m) => !m.request && m.status >= 200);
   const last = finals[finals.length - 1];
-  const authed = requests.some((r) => r.credentials.length > 0);
+  const authed = requests.some((r) => r.credentials);
   if (!last) return { outcome: 'no-response', detail: `${requests.length} request(s), no final response in the capture` };
   const lastIsFinal = msgs[msgs.length - 1] === last;
   if (last.status >= 200 && last.status < 300) return { outcome: 'registered', status: last.status, reason: last.reason, detail: `${last.status} ${last.reason}` };
@@ -28,21 +81,23 @@ function outcomeOf(msgs: SipMessage[]): { outcome: AttemptOutcome; status?: numb
 }
 
 export function captureAsResult(messages: CapturedMessage[], source: string): CheckResult {
-  const sorted = [...messages].sort((a, b) => a.ts - b.ts);
+  // Captures are nearly always in time order already; sort only when they are not.
+  const sorted = messages.every((m, i) => i === 0 || messages[i - 1]!.ts <= m.ts) ? messages : [...messages].sort((a, b) => a.ts - b.ts);
   const t0 = sorted[0]?.ts ?? 0;
-  const groups = new Map<string, Array<{ m: CapturedMessage; parsed: SipMessage }>>();
+  const groups = new Map<string, Array<{ m: CapturedMessage; parsed: Brief }>>();
   for (const m of sorted) {
-    const p = parseMessage(m.bytes);
-    if (!p.ok) continue;
-    const id = p.message.callId ?? `no-call-id-${key(m.src)}`;
-    if (!groups.has(id) && groups.size >= MAX_GROUPS) continue;
-    groups.set(id, [...(groups.get(id) ?? []), { m, parsed: p.message }]);
+    const b = brief(m.bytes);
+    if (!b) continue;
+    const id = b.callId ?? `no-call-id-${key(m.src)}`;
+    const list = groups.get(id);
+    if (list) list.push({ m, parsed: b });
+    else groups.set(id, [{ m, parsed: b }]);
   }
   const trace: TraceEvent[] = [];
   const attempts: AttemptResult[] = [];
   let id = 0;
   for (const [callId, list] of groups) {
-    const first = list.find((x) => x.parsed.kind === 'request') ?? list[0]!;
+    const first = list.find((x) => x.parsed.request) ?? list[0]!;
     const client = key(first.m.src);
     const attempt = ++id;
     const seqs: number[] = [];
@@ -55,15 +110,15 @@ export function captureAsResult(messages: CapturedMessage[], source: string): Ch
       trace.push(e);
       seqs.push(e.seq);
     }
-    const method = first.parsed.kind === 'request' ? first.parsed.method : 'exchange';
+    const method = first.parsed.request ? first.parsed.method : 'exchange';
     const o = outcomeOf(list.map((x) => x.parsed));
-    const via = list.find((x) => x.parsed.kind === 'response')?.parsed.via[0];
+    const via = list.find((x) => !x.parsed.request)?.parsed.via;
     attempts.push({
       id: attempt, label: `${method} from ${client} (Call-ID ${callId.slice(0, 16)})`, transport: first.m.transport, target: { host: first.m.dst.address, ...first.m.dst },
-      sourcePortMode: first.m.src.port === 5060 ? 'fixed-5060' : 'ephemeral', rport: via?.params.rport !== undefined, localPort: first.m.src.port, localAddress: first.m.src.address,
-      ...o, durationMs: Math.round((list[list.length - 1]!.m.ts - first.m.ts) / 1000), startedAt: Math.round((first.m.ts - t0) / 1000), requestsSent: list.filter((x) => x.parsed.kind === 'request').length,
+      sourcePortMode: first.m.src.port === 5060 ? 'fixed-5060' : 'ephemeral', rport: via?.rport !== undefined, localPort: first.m.src.port, localAddress: first.m.src.address,
+      ...o, durationMs: Math.round((list[list.length - 1]!.m.ts - first.m.ts) / 1000), startedAt: Math.round((first.m.ts - t0) / 1000), requestsSent: list.filter((x) => x.parsed.request).length,
       retransmissions: 0, responsesFromElsewhere: [], traceSeqs: seqs,
-      via: via ? { sentBy: `${via.host}${via.port ? ':' + via.port : ''}`, rportRequested: via.params.rport !== undefined, received: via.params.received ?? undefined, rport: via.params.rport ? Number(via.params.rport) : undefined } : undefined,
+      via: via ? { sentBy: `${via.host}${via.port ? ':' + via.port : ''}`, rportRequested: via.rport !== undefined, received: via.received ?? undefined, rport: via.rport ? Number(via.rport) : undefined } : undefined,
     });
   }
   return {

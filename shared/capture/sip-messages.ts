@@ -25,13 +25,19 @@ export const MAX_TCP_BUFFERED = 1 << 20;
 
 const SIP_START = /^(?:SIP\/2\.0 \d{3}(?: [^\r\n]*)?|[A-Z][A-Z0-9_-]* [^ \r\n]+ SIP\/2\.0)\r?$/;
 
+const SIP_VERSION = [83, 73, 80, 47, 50, 46, 48]; // "SIP/2.0"
+const hasVersionAt = (b: Uint8Array, at: number): boolean => at >= 0 && SIP_VERSION.every((c, i) => b[at + i] === c);
+
+/** Whether the payload starts with a SIP start line (checked on bytes: this runs for every packet). */
 export function looksLikeSip(b: Uint8Array): boolean {
-  let end = b.indexOf(10);
-  if (end < 0) end = Math.min(b.length, 200);
-  if (end > 300) return false;
-  let line = '';
-  for (let i = 0; i < end; i++) line += String.fromCharCode(b[i]!);
-  return SIP_START.test(line);
+  if (b.length < 12) return false;
+  if (hasVersionAt(b, 0)) return b[7] === 32 && b[8]! >= 49 && b[8]! <= 54; // "SIP/2.0 1xx".."6xx"
+  const c = b[0]!;
+  if (c < 65 || c > 90) return false; // methods are upper-case tokens
+  let end = b.indexOf(10, 0);
+  if (end < 0 || end > 2048) return false;
+  if (b[end - 1] === 13) end--;
+  return b[end - 8] === 32 && hasVersionAt(b, end - 7) && SIP_START.test(String.fromCharCode(...b.subarray(0, Math.min(end, 64))) + (end > 64 ? ' SIP/2.0' : ''));
 }
 
 interface Flow { next: number | null; ooo: Map<number, Uint8Array>; buffered: number; framer: StreamFramer; sip: boolean | null }
@@ -44,7 +50,8 @@ export class SipExtractor {
 
   push(seg: Segment): void {
     if (seg.proto === 'udp') {
-      if (looksLikeSip(seg.payload)) this.messages.push({ ts: seg.ts, transport: 'udp', src: seg.src, dst: seg.dst, bytes: seg.payload.slice() });
+      // A view into the capture's buffer, not a copy: the file stays in memory while it is imported anyway.
+      if (looksLikeSip(seg.payload)) this.messages.push({ ts: seg.ts, transport: 'udp', src: seg.src, dst: seg.dst, bytes: seg.payload });
       return;
     }
     const key = `${seg.src.address}|${seg.src.port}|${seg.dst.address}|${seg.dst.port}`;

@@ -4,6 +4,8 @@ import { benchParsers } from './parser.js';
 import { benchLadder } from './ladder-render.js';
 import { benchUi } from './ui-timing.js';
 import { benchLabUi } from './lab-ui.js';
+import { benchCaptureImport } from './capture-import.js';
+import { benchUiCapture } from './ui-capture.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -25,6 +27,13 @@ console.log(typeof ui === 'string' ? `\nClick Run → verdict: skipped (${ui})` 
 const labUi = await benchLabUi();
 if (typeof labUi === 'string') console.log(`Click Run → verdict in the lab: skipped (${labUi})`);
 else for (const [k, v] of Object.entries(labUi)) console.log(`Click Run → verdict in the lab (Chromium and app in the client namespace), ${k}: ${(v.ms / 1000).toFixed(2)} s — "${v.verdict}"`);
+
+const cap = benchCaptureImport(100_000);
+console.log(`\nImport of a ${(cap.bytes / 1e6).toFixed(1)} MB capture with ${cap.ours.messages.toLocaleString('en-US')} SIP messages (${cap.ours.exchanges.toLocaleString('en-US')} exchanges):`);
+console.log(`  sipladder import   ${(cap.ours.totalMs / 1000).toFixed(2)} s (packets → messages ${(cap.ours.extractMs / 1000).toFixed(2)} s), peak ${Math.round(cap.ours.maxRssMb)} MB`);
+console.log(typeof cap.tshark === 'string' ? `  tshark: ${cap.tshark}` : `  tshark -Y sip      ${(cap.tshark.ms / 1000).toFixed(2)} s, peak ${cap.tshark.maxRssMb ? Math.round(cap.tshark.maxRssMb) : '?'} MB (${cap.tshark.messages.toLocaleString('en-US')} lines)`);
+const uiCap = await benchUiCapture(100_000);
+console.log(typeof uiCap === 'string' ? `  app first paint: skipped (${uiCap})` : `  app: choose the file → results and ladder on screen ${(uiCap.firstPaintMs / 1000).toFixed(2)} s (${uiCap.arrowsInDom} ladder arrows and ${uiCap.rowsInDom} table rows in the DOM)`);
 
 console.log('\nFull check against the lab (median of 3; check = engine time, wall = incl. CLI start-up):');
 const lab = await benchLabChecks();

@@ -14,6 +14,9 @@ import { Findings } from './Findings.js';
 import { LadderView } from './LadderView.js';
 import { RawMessage } from './RawMessage.js';
 
+/** Rows of the attempts table (an imported capture can hold tens of thousands of exchanges). */
+const TABLE_ROWS = 200;
+
 /** Default comparison: UDP from 5060 next to UDP from an ephemeral port (field story 000), else the first two. */
 function defaultPair(attempts: AttemptResult[]): number[] {
   const fixed = attempts.find((a) => a.sourcePortMode === 'fixed-5060');
@@ -36,7 +39,7 @@ export function Results(): JSX.Element | null {
         <h2>Attempts</h2>
         <table data-testid="attempts">
           <thead><tr><th>Show</th><th>Attempt</th><th>Local port</th><th>Outcome</th><th>Time</th><th>Seen by the server as</th></tr></thead>
-          <tbody>{result.attempts.map((a) => (
+          <tbody>{result.attempts.slice(0, TABLE_ROWS).map((a) => (
             <tr key={a.id} className={a.outcome === 'registered' ? 'ok' : 'bad'}>
               <td><input type="checkbox" aria-label={`Show ${a.label} in the ladder`} checked={ids.includes(a.id)} onChange={() => toggle(a.id)} /></td>
               <td>{a.label}</td><td>{a.localPort ?? '–'}</td>
@@ -46,6 +49,7 @@ export function Results(): JSX.Element | null {
             </tr>
           ))}</tbody>
         </table>
+        {result.attempts.length > TABLE_ROWS && <p className="muted">Showing the first {TABLE_ROWS} of {result.attempts.length} exchanges; the findings cover all of them.</p>}
       </section>
       <section className="card">
         <h2>Registration ladder</h2>
