@@ -2,6 +2,7 @@
 // Reading treats the file as hostile: bounded entry count and sizes, compression ratio, safe names.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { crc32 } from '../../shared/hash/crc32.js';
+import { concatBytes } from '../../shared/hash/utf8.js';
 
 export const MAX_ENTRIES = 32;
 export const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
@@ -68,14 +69,7 @@ export function writeZip(entries: ZipEntry[], date = new Date()): Uint8Array {
   ev.setUint16(10, entries.length, true);
   ev.setUint32(12, centralSize, true);
   ev.setUint32(16, offset, true);
-  const parts = [...locals, ...centrals, end];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
+  return concatBytes([...locals, ...centrals, end]);
 }
 
 /** A name we would write ourselves: relative, no "..", no backslashes or drive letters. */

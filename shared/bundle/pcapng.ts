@@ -1,7 +1,7 @@
 // The trace as pcapng (draft-ietf-opsawg-pcapng) that Wireshark/tshark open: one packet per sent
 // or received message, with synthesised IPv4/IPv6 and UDP/TCP headers (checksums included, TCP
 // sequence numbers per flow). TLS and WebSocket payloads are the SIP plaintext, marked in a comment.
-import { fromBase64, utf8 } from '../hash/utf8.js';
+import { concatBytes, fromBase64, utf8 } from '../hash/utf8.js';
 import type { CheckResult } from '../model/results.js';
 import type { Endpoint } from '../model/trace.js';
 import { ipv4Bytes, ipv6Bytes } from '../net/ip.js';
@@ -110,16 +110,6 @@ function options(list: Array<[number, Uint8Array]>): Uint8Array {
   return out; // the trailing 4 zero bytes are opt_endofopt
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}
-
 /** Builds the capture from a check's trace. */
 export function tracePcapng(result: CheckResult, appName = 'SIP Ladder'): Uint8Array {
   const shbBody = new Uint8Array(16);
@@ -128,7 +118,7 @@ export function tracePcapng(result: CheckResult, appName = 'SIP Ladder'): Uint8A
   sv.setUint16(4, 1, true);
   sv.setUint16(6, 0, true);
   sv.setBigInt64(8, -1n, true); // section length unknown
-  const shb = block(0x0a0d0d0a, concat([shbBody, options([[4, utf8(appName)]])]));
+  const shb = block(0x0a0d0d0a, concatBytes([shbBody, options([[4, utf8(appName)]])]));
   const idbBody = new Uint8Array(8);
   const dv = new DataView(idbBody.buffer);
   dv.setUint16(0, LINKTYPE_RAW, true);
@@ -168,8 +158,8 @@ export function tracePcapng(result: CheckResult, appName = 'SIP Ladder'): Uint8A
     epb.set(packet, 20);
     const comment = [transport === 'tls' || transport === 'wss' ? `SIP over ${transport.toUpperCase()}, shown decrypted` : '',
       transport === 'ws' || transport === 'wss' ? 'WebSocket framing removed' : '', `trace #${e.seq}`, e.note ?? ''].filter(Boolean).join('; ');
-    packets.push(block(0x00000006, concat([epb, options([[1, utf8(comment)]])])));
+    packets.push(block(0x00000006, concatBytes([epb, options([[1, utf8(comment)]])])));
   }
-  return concat([shb, idb, ...packets]);
+  return concatBytes([shb, idb, ...packets]);
 }
 
