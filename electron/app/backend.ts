@@ -19,8 +19,8 @@ export function defaultAccountsFile(): string {
 }
 
 export interface Backend extends WebBackend {
-  /** Opens a bundle file for every window, now and when one connects later. */
-  presentBundle(base64: string): Promise<void>;
+  /** Shows a bundle (.sipladder) or a capture in every window, now and when one connects later. */
+  presentFile(base64: string, name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,6 +30,13 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
   const listeners = new Set<(e: RunEvent) => void>();
   const runs = new RunManager(defaultDeps, (e) => listeners.forEach((l) => l(e)));
   const demo = new Demo();
+  const imported = (base64: string, name: string): OpenedBundleView => {
+    const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+    const text = bytes[0] === 0x0a || bytes[0] === 0xa1 || bytes[0] === 0xd4 || bytes[0] === 0x4d ? null : new TextDecoder().decode(bytes);
+    const messages = text !== null && /^[UT] \d{4}\//m.test(text) ? parseNgrep(text) : SipExtractor.fromFile(bytes).messages;
+    const result = captureAsResult(messages, name);
+    return { createdAt: result.startedAt, appVersion: 'capture import', pseudonymised: false, result, diagnosis: diagnose(result) };
+  };
   const view = (base64: string): OpenedBundleView => {
     const b = openBundle(new Uint8Array(Buffer.from(base64, 'base64')));
     return { createdAt: b.manifest.createdAt, appVersion: b.manifest.app.version, pseudonymised: b.manifest.pseudonymised, result: b.result, diagnosis: b.diagnosis };
@@ -50,15 +57,9 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
       return { fileName: `sipladder-${stamp}.sipladder`, base64: Buffer.from(bytes).toString('base64'), replacements };
     },
     openBundle: async (base64) => view(base64),
-    importCapture: async (base64, name) => {
-      const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
-      const text = bytes[0] === 0x0a || bytes[0] === 0xa1 || bytes[0] === 0xd4 || bytes[0] === 0x4d ? null : new TextDecoder().decode(bytes);
-      const messages = text !== null && /^[UT] \d{4}\//m.test(text) ? parseNgrep(text) : SipExtractor.fromFile(bytes).messages;
-      const result = captureAsResult(messages, name);
-      return { createdAt: result.startedAt, appVersion: 'capture import', pseudonymised: false, result, diagnosis: diagnose(result) };
-    },
-    presentBundle: async (base64) => {
-      presented = { runId: '', type: 'bundle-opened', bundle: view(base64) };
+    importCapture: async (base64, name) => imported(base64, name),
+    presentFile: async (base64, name) => {
+      presented = { runId: '', type: 'bundle-opened', bundle: /\.sipladder$/i.test(name) ? view(base64) : imported(base64, name) };
       listeners.forEach((l) => l(presented!));
     },
     subscribe: (listener) => {

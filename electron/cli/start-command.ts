@@ -50,7 +50,7 @@ export async function startCommand(argv: string[], io: CliIo, stop: Promise<void
   const bundle = argv.find((a) => a.toLowerCase().endsWith('.sipladder'));
   if (bundle) {
     try {
-      await backend.presentBundle((await readFile(bundle)).toString('base64'));
+      await backend.presentFile((await readFile(bundle)).toString('base64'), bundle);
     } catch (e) {
       io.stderr.write(`sipladder: cannot open ${bundle}: ${(e as Error).message}\n`);
       await backend.close();

@@ -22,6 +22,14 @@ export interface WebPreferencesLike {
   preload: string;
 }
 
+export interface MenuItemLike {
+  label?: string;
+  role?: 'quit' | 'copy' | 'paste' | 'selectAll' | 'reload' | 'toggleDevTools';
+  accelerator?: string;
+  click?: () => void;
+  submenu?: MenuItemLike[];
+}
+
 export interface MainElectronLike {
   app: {
     whenReady(): Promise<void>;
@@ -33,6 +41,8 @@ export interface MainElectronLike {
   BrowserWindow: new (o: { width: number; height: number; title: string; webPreferences: WebPreferencesLike }) => BrowserWindowLike;
   ipcMain: { handle(channel: string, handler: (event: { sender: WebContentsLike }, ...args: unknown[]) => unknown): void };
   shell: { openExternal(url: string): Promise<void> };
+  Menu: { buildFromTemplate(t: MenuItemLike[]): unknown; setApplicationMenu(menu: unknown): void };
+  dialog: { showOpenDialog(win: BrowserWindowLike, o: { properties: ['openFile']; filters: Array<{ name: string; extensions: string[] }> }): Promise<{ canceled: boolean; filePaths: string[] }> };
   safeStorage: { isEncryptionAvailable(): boolean; encryptString(plain: string): Buffer; decryptString(encrypted: Buffer): string };
 }
 

@@ -80,9 +80,11 @@ export function bundleArgument(argv: string[]): string | undefined {
   return argv.slice(1).find((a) => a.toLowerCase().endsWith('.sipladder') && !a.startsWith('-'));
 }
 
+export const OPEN_FILTERS = [{ name: 'Bundles and captures', extensions: ['sipladder', 'pcap', 'pcapng', 'cap', 'txt'] }];
+
 export async function startShell(electron: MainElectronLike, backend: Backend, paths: ShellPaths & { readFile(path: string): Promise<Uint8Array>; argv: string[] }): Promise<void> {
   const present = (file: string): void => {
-    void paths.readFile(file).then((bytes) => backend.presentBundle(Buffer.from(bytes).toString('base64'))).catch(() => undefined);
+    void paths.readFile(file).then((bytes) => backend.presentFile(Buffer.from(bytes).toString('base64'), file)).catch(() => undefined);
   };
   // macOS delivers files opened from Finder as events, possibly before the app is ready.
   electron.app.on('open-file', (e, file) => {
@@ -99,6 +101,14 @@ export async function startShell(electron: MainElectronLike, backend: Backend, p
     return { action: 'deny' };
   });
   wc.on('will-navigate', (e) => e.preventDefault());
+  electron.Menu.setApplicationMenu(electron.Menu.buildFromTemplate([
+    { label: 'File', submenu: [
+      { label: 'Open Bundle or Capture…', accelerator: 'CmdOrCtrl+O', click: () => void electron.dialog.showOpenDialog(win, { properties: ['openFile'], filters: OPEN_FILTERS })
+        .then((r) => !r.canceled && r.filePaths[0] && present(r.filePaths[0])) },
+      { role: 'quit' },
+    ] },
+    { label: 'Edit', submenu: [{ role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
+  ]));
   electron.app.on('window-all-closed', () => {
     void backend.close().finally(() => electron.app.quit());
   });

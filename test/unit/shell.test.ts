@@ -2,7 +2,7 @@
 // denial, https-only external links, IPC argument validation, and a narrow preload API.
 import { describe, expect, it } from 'vitest';
 import { CHANNELS, type RunEvent } from '../../shared/ipc/contract.js';
-import type { MainElectronLike, PreloadElectronLike, WebContentsLike, WebPreferencesLike } from '../../electron/shell/electron-like.js';
+import type { MainElectronLike, MenuItemLike, PreloadElectronLike, WebContentsLike, WebPreferencesLike } from '../../electron/shell/electron-like.js';
 import { externalUrlAllowed, startShell } from '../../electron/shell/main.js';
 import { exposeApi } from '../../electron/shell/preload.js';
 import type { Backend } from '../../electron/app/backend.js';
@@ -15,6 +15,7 @@ function fakeElectron() {
   let openHandler: ((d: { url: string }) => { action: string }) | undefined;
   let navigate: ((e: { preventDefault(): void }, url: string) => void) | undefined;
   let openFile: ((e: { preventDefault(): void }, path: string) => void) | undefined;
+  let menu: MenuItemLike[] = [];
   let headers: ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
   const webContents: WebContentsLike = {
     setWindowOpenHandler: (h) => void (openHandler = h),
@@ -34,8 +35,10 @@ function fakeElectron() {
     ipcMain: { handle: (c, h) => void handlers.set(c, h) },
     shell: { openExternal: async (u) => void opened.push(u) },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
+    Menu: { buildFromTemplate: (t) => t, setApplicationMenu: (m) => void (menu = m as MenuItemLike[]) },
+    dialog: { showOpenDialog: async () => ({ canceled: false, filePaths: ['/picked/capture.pcap'] }) },
   };
-  return { electron, handlers, opened, sent, webContents, get prefs() { return prefs; }, get openHandler() { return openHandler!; }, get navigate() { return navigate!; }, get headers() { return headers!; }, get openFile() { return openFile!; } };
+  return { electron, handlers, opened, sent, webContents, get prefs() { return prefs; }, get openHandler() { return openHandler!; }, get navigate() { return navigate!; }, get headers() { return headers!; }, get openFile() { return openFile!; }, get menu() { return menu; } };
 }
 
 function fakeBackend(): Backend & { emit(e: RunEvent): void; started: unknown[]; presented: string[] } {
@@ -45,7 +48,7 @@ function fakeBackend(): Backend & { emit(e: RunEvent): void; started: unknown[];
   return {
     started,
     presented,
-    presentBundle: async (b) => void presented.push(b),
+    presentFile: async (b) => void presented.push(b),
     startCheck: (o) => (started.push(o), '0123456789abcdef'),
     cancelCheck: () => true,
     startDemo: async () => ({ server: '127.0.0.1', ports: { udp: 1, tcp: 1 }, user: 'u', password: 'p', blockedSourcePort: 2 }),
@@ -74,6 +77,11 @@ describe('Electron main', () => {
     await new Promise((r) => setImmediate(r));
     expect(prevented).toBe(true);
     expect(backend.presented.map((b) => Buffer.from(b, 'base64').toString())).toEqual(['bundle bytes of /home/u/ticket.sipladder', 'bundle bytes of /Users/u/other.sipladder']);
+    // File → Open… picks a file and presents it too.
+    const open = f.menu[0]!.submenu!.find((i) => i.accelerator === 'CmdOrCtrl+O')!;
+    open.click!();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(Buffer.from(backend.presented[2]!, 'base64').toString()).toBe('bundle bytes of /picked/capture.pcap');
   });
 
   it('opens the window with contextIsolation, sandbox, no nodeIntegration, and a strict CSP', async () => {
