@@ -11,7 +11,7 @@ import { captureAsResult } from '../../shared/capture/as-result.js';
 import { CaptureError } from '../../shared/capture/file.js';
 import { parseNgrep, SipExtractor } from '../../shared/capture/sip-messages.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
-import { fragmentIpv4, frame, ipPacket, pcapFile, type Link } from '../fixtures/pcap-builder.js';
+import { fragmentIpv4, fragmentIpv6, frame, ipPacket, pcapFile, type Link } from '../fixtures/pcap-builder.js';
 import { checkFixture } from './helpers.js';
 
 const te = new TextEncoder();
@@ -36,6 +36,15 @@ describe('capture import', () => {
     const r = SipExtractor.fromFile(file);
     expect(frags).toHaveLength(3);
     expect(r.messages.map((m) => [m.dst.port, m.bytes.length > 3000 || m.src.address])).toEqual([[7777, true], [5060, '2001:db8::1']]);
+  });
+
+  it('reassembles IPv6 fragments (fragment extension header)', () => {
+    const big = ipPacket({ address: '2001:db8::1', port: 5060 }, { address: '2001:db8::2', port: 5060 }, 'udp', sip('REGISTER', 'v6frag', 2500));
+    const frags = fragmentIpv6(big, 1232);
+    const r = SipExtractor.fromFile(pcapFile('raw', [frags[1]!, frags[2]!, frags[0]!].map((data, i) => ({ ts: i, data }))));
+    expect(frags).toHaveLength(3);
+    expect(r.messages).toHaveLength(1);
+    expect(new TextDecoder().decode(r.messages[0]!.bytes)).toContain('Call-ID: v6frag');
   });
 
   it('reassembles TCP streams across segments, reordering and retransmission', () => {
