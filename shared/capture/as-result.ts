@@ -20,6 +20,7 @@ interface Brief {
 const decoder = new TextDecoder('utf-8');
 /** Header names grouping reads (lower-case), compact forms included. */
 const WANTED = new Set(['call-id', 'i', 'via', 'v', 'authorization', 'proxy-authorization']);
+const WANTED_LENGTHS = new Set([...WANTED].map((n) => n.length));
 
 /**
  * The few fields grouping needs, by a line scan of the head (the full parser runs when a message
@@ -45,14 +46,16 @@ function brief(bytes: Uint8Array): Brief | null {
     let end = head.indexOf('\n', pos);
     if (end < 0) end = head.length;
     const colon = head.indexOf(':', pos);
-    if (colon > pos && colon < end) {
-      const name = head.slice(pos, colon).trim().toLowerCase();
+    // Cheap length test first: most header lines are not wanted, and slicing them all is garbage.
+    if (colon > pos && colon < end && WANTED_LENGTHS.has(colon - pos)) {
+      const name = head.slice(pos, colon).toLowerCase();
       if (WANTED.has(name)) {
         const value = head.slice(colon + 1, head.charCodeAt(end - 1) === 13 ? end - 1 : end).trim();
         if (name === 'call-id' || name === 'i') b.callId ??= value;
         else if (name === 'via' || name === 'v') {
           if (!b.via) {
-            const v = parseVia(value.split(',')[0]!);
+            const comma = value.indexOf(',');
+            const v = parseVia(comma < 0 ? value : value.slice(0, comma));
             if (v.ok) b.via = { host: v.value.host, port: v.value.port, rport: v.value.params.rport, received: v.value.params.received };
           }
         } else b.credentials = true;
@@ -64,6 +67,15 @@ function brief(bytes: Uint8Array): Brief | null {
 }
 
 const key = (e: { address: string; port: number }): string => `${e.address}:${e.port}`;
+
+/**
+ * A trace event whose base64 `bytes` are encoded on first read: a 100,000-message capture is
+ * mostly never displayed. The property is enumerable, so JSON and structured clone still carry it.
+ */
+function lazyBytes(e: Omit<TraceEvent, 'bytes'>, raw: Uint8Array): TraceEvent {
+  let encoded: string | undefined;
+  return Object.defineProperty(e, 'bytes', { enumerable: true, configurable: true, get: () => (encoded ??= toBase64(raw)) }) as TraceEvent;
+}
 
 function outcomeOf(msgs: Brief[]): { outcome: AttemptOutcome; status?: number; reason?: string; detail: string } {
   const requests = msgs.filter((m) => m.request);
@@ -103,10 +115,10 @@ export function captureAsResult(messages: CapturedMessage[], source: string): Ch
     const seqs: number[] = [];
     for (const { m } of list) {
       const fromClient = key(m.src) === client;
-      const e: TraceEvent = {
+      const e = lazyBytes({
         seq: trace.length + 1, t: Math.round((m.ts - t0) / 10) / 100, attempt, kind: fromClient ? 'sent' : 'received', transport: m.transport as Transport,
-        local: fromClient ? m.src : m.dst, remote: fromClient ? m.dst : m.src, bytes: toBase64(m.bytes), size: m.bytes.length,
-      };
+        local: fromClient ? m.src : m.dst, remote: fromClient ? m.dst : m.src, size: m.bytes.length,
+      }, m.bytes);
       trace.push(e);
       seqs.push(e.seq);
     }

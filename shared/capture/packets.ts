@@ -47,8 +47,33 @@ function ipOf(p: RawPacket): Uint8Array | null {
 
 interface Pending { parts: Array<{ off: number; data: Uint8Array }>; total: number | null; proto: number; src: string; dst: string }
 
+/** Distinct endpoints remembered for reuse; captures repeat the same few (less garbage per packet). */
+const MAX_INTERNED = 65_536;
+
 export class PacketDecoder {
   private pending = new Map<string, Pending>();
+  private endpoints = new Map<string, { address: string; port: number }>();
+  private v4 = new Map<number, string>();
+
+  private endpoint(address: string, port: number): { address: string; port: number } {
+    const k = `${address}|${port}`;
+    let e = this.endpoints.get(k);
+    if (!e) {
+      e = { address, port };
+      if (this.endpoints.size < MAX_INTERNED) this.endpoints.set(k, e);
+    }
+    return e;
+  }
+
+  private ipv4(b: Uint8Array, at: number): string {
+    const n = ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+    let t = this.v4.get(n);
+    if (t === undefined) {
+      t = ipv4Text(b.subarray(at, at + 4));
+      if (this.v4.size < MAX_INTERNED) this.v4.set(n, t);
+    }
+    return t;
+  }
   /** Frames that were not IP/UDP/TCP, or malformed. */
   skipped = 0;
 
@@ -62,8 +87,8 @@ export class PacketDecoder {
       const total = Math.min((ip[2]! << 8) | ip[3]!, ip.length);
       if (ihl < 20 || total < ihl) return this.skip();
       proto = ip[9]!;
-      src = ipv4Text(ip.subarray(12, 16));
-      dst = ipv4Text(ip.subarray(16, 20));
+      src = this.ipv4(ip, 12);
+      dst = this.ipv4(ip, 16);
       payload = ip.subarray(ihl, total);
       const flags = (ip[6]! << 8) | ip[7]!;
       const more = (flags & 0x2000) !== 0;
@@ -101,13 +126,13 @@ export class PacketDecoder {
       }
     } else return this.skip();
     if (proto === 17 && payload.length >= 8) {
-      return { ts: p.ts, proto: 'udp', src: { address: src, port: (payload[0]! << 8) | payload[1]! }, dst: { address: dst, port: (payload[2]! << 8) | payload[3]! }, payload: payload.subarray(8) };
+      return { ts: p.ts, proto: 'udp', src: this.endpoint(src, (payload[0]! << 8) | payload[1]!), dst: this.endpoint(dst, (payload[2]! << 8) | payload[3]!), payload: payload.subarray(8) };
     }
     if (proto === 6 && payload.length >= 20) {
       const off = (payload[12]! >> 4) * 4;
       if (off < 20 || off > payload.length) return this.skip();
       return {
-        ts: p.ts, proto: 'tcp', src: { address: src, port: (payload[0]! << 8) | payload[1]! }, dst: { address: dst, port: (payload[2]! << 8) | payload[3]! },
+        ts: p.ts, proto: 'tcp', src: this.endpoint(src, (payload[0]! << 8) | payload[1]!), dst: this.endpoint(dst, (payload[2]! << 8) | payload[3]!),
         payload: payload.subarray(off), seq: new DataView(payload.buffer, payload.byteOffset + 4, 4).getUint32(0), syn: (payload[13]! & 0x02) !== 0,
       };
     }
