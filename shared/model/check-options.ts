@@ -46,7 +46,6 @@ export function isValidHost(host: string): boolean {
 
 const validPort = (p: unknown): boolean => typeof p === 'number' && Number.isInteger(p) && p >= 1 && p <= 65535;
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Validates untrusted input (CLI flags, IPC arguments); never throws. */
