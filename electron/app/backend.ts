@@ -6,7 +6,7 @@ import type { OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
 import { AccountStore, type SecretBox } from './accounts.js';
 import { exportBundle, openBundle } from '../bundle/bundle.js';
 import { captureAsResult } from '../../shared/capture/as-result.js';
-import { parseNgrep, SipExtractor } from '../../shared/capture/sip-messages.js';
+import { readCapture } from '../../shared/capture/sip-messages.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { Demo } from '../demo/demo.js';
 import { defaultDeps } from '../engine/deps.js';
@@ -31,10 +31,7 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
   const runs = new RunManager(defaultDeps, (e) => listeners.forEach((l) => l(e)));
   const demo = new Demo();
   const imported = (base64: string, name: string): OpenedBundleView => {
-    const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
-    const text = bytes[0] === 0x0a || bytes[0] === 0xa1 || bytes[0] === 0xd4 || bytes[0] === 0x4d ? null : new TextDecoder().decode(bytes);
-    const messages = text !== null && /^[UT] \d{4}\//m.test(text) ? parseNgrep(text) : SipExtractor.fromFile(bytes).messages;
-    const result = captureAsResult(messages, name);
+    const result = captureAsResult(readCapture(new Uint8Array(Buffer.from(base64, 'base64'))).messages, name);
     return { createdAt: result.startedAt, appVersion: 'capture import', pseudonymised: false, result, diagnosis: diagnose(result) };
   };
   const view = (base64: string): OpenedBundleView => {

@@ -3,11 +3,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { captureAsResult } from '../../shared/capture/as-result.js';
-import { parseNgrep, SipExtractor } from '../../shared/capture/sip-messages.js';
+import { readCapture } from '../../shared/capture/sip-messages.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { asciiLadder } from '../../shared/ladder/ascii.js';
 import { ladderModel } from '../../shared/ladder/model.js';
-import { fromUtf8Strict } from '../../shared/hash/utf8.js';
 import { exportBundle } from '../bundle/bundle.js';
 import type { CliIo } from './main.js';
 import { attemptTable, findingsText } from './table.js';
@@ -32,11 +31,8 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
   }
   try {
     const bytes = new Uint8Array(await readFile(file));
-    const magic = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true) : 0;
-    const isCapture = [0x0a0d0d0a, 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(magic);
-    const text = isCapture ? null : fromUtf8Strict(bytes);
-    const summary = isCapture ? SipExtractor.fromFile(bytes) : { messages: parseNgrep(text ?? ''), packets: 0, skipped: 0 };
-    if (!isCapture && (text === null || summary.messages.length === 0)) throw new Error('not a pcap or pcapng file, and no ngrep "-W byline" SIP packets found in it');
+    const summary = readCapture(bytes);
+    const isCapture = summary.format === 'pcap';
     const result = captureAsResult(summary.messages, file);
     const d = diagnose(result);
     io.stdout.write(`${file}: ${isCapture ? `${summary.packets} packets, ` : ''}${summary.messages.length} SIP messages in ${result.attempts.length} exchanges\n\n`);

@@ -57,6 +57,11 @@ export function planAttempts(transports: Transport[], targets: Partial<Record<Tr
   return plans;
 }
 
+/** The address of a host the user named for a probe ('' when it does not resolve). */
+async function resolveAddress(deps: EngineDeps, host: string): Promise<string> {
+  return isIP(host) ? host : (await deps.resolver.addresses(host).catch(() => [] as string[]))[0] ?? '';
+}
+
 /** Path probes after the registration matrix; each is bounded on its own (README "Time bounds"). */
 async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: TraceRecorder, rate: RateLimiter, firstId: number,
   targets: Partial<Record<Transport, Target[]>>, answered: Set<Transport>, hooks: CheckHooks): Promise<NonNullable<CheckResult['pathProbes']>> {
@@ -73,20 +78,22 @@ async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: TraceReco
     const stun = o.stun;
     tasks.push(timed(`STUN NAT behaviour (${stun.host})`, async () => {
       const port = stun.port ?? DEFAULT_STUN_PORT;
-      const address = isIP(stun.host) ? stun.host : (await deps.resolver.addresses(stun.host).catch(() => [] as string[]))[0];
+      const address = await resolveAddress(deps, stun.host);
       if (!address) {
         return { server: { host: stun.host, address: '', port }, outcome: 'error' as const, detail: `cannot resolve STUN server ${stun.host}`, portPreservation: [], skipped: [], durationMs: 0, traceSeqs: [] };
       }
       return probeStunNat({ host: stun.host, address, port, preservePorts: [o.fixedSourcePort ?? SIP_PORT], bindingLifetimeS: o.bindingLifetimeS ?? 0 }, deps, trace, firstId, signal);
     }).then((r) => void (out.stun = r)));
   }
+  // The reflector's address, looked up once for the three probes that use it.
+  const reflectorAddress = o.reflector ? resolveAddress(deps, o.reflector.host) : Promise.resolve('');
   // Fragmentation goes to the reflector when there is one (it can size its responses), else to the registrar.
   const target = o.reflector
-    ? { host: o.reflector.host, address: isIP(o.reflector.host) ? o.reflector.host : '', port: o.reflector.port ?? REFLECTOR_PORT }
+    ? { host: o.reflector.host, address: '', port: o.reflector.port ?? REFLECTOR_PORT }
     : (targets.udp ?? targets.tcp)?.[0];
   if (target) {
     tasks.push(timed(`fragmentation (${target.host})`, async () => {
-      const address = target.address || (await deps.resolver.addresses(target.host).catch(() => [] as string[]))[0];
+      const address = target.address || (await reflectorAddress);
       // Against the registrar, only where it answered at all: silence is already known and costs seconds per size.
       const transports = (['udp', 'tcp'] as const).filter((t) => o.reflector || answered.has(t));
       if (transports.length === 0) {
@@ -102,13 +109,13 @@ async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: TraceReco
   if (o.reflector) {
     const reflector = o.reflector;
     tasks.push(timed(`SIP ALG (${reflector.host})`, async () => {
-      const address = isIP(reflector.host) ? reflector.host : (await deps.resolver.addresses(reflector.host).catch(() => [] as string[]))[0] ?? '';
+      const address = await reflectorAddress;
       const ports = [...new Set([SIP_PORT, reflector.port ?? REFLECTOR_PORT])];
       if (!address) return { target: { host: reflector.host, address, port: ports[0]! }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
       return probeAlg({ host: reflector.host, address, ports, user: o.user, domain: o.domain ?? o.server }, deps, trace, rate, firstId + 2, signal);
     }).then((r) => void (out.alg = r)));
     tasks.push(timed(`inbound reachability (${reflector.host})`, async () => {
-      const address = isIP(reflector.host) ? reflector.host : (await deps.resolver.addresses(reflector.host).catch(() => [] as string[]))[0] ?? '';
+      const address = await reflectorAddress;
       const port = reflector.port ?? REFLECTOR_PORT;
       if (!address) return { target: { host: reflector.host, address, port }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
       return probeInbound({ host: reflector.host, address, port, localPorts: [o.fixedSourcePort ?? SIP_PORT, undefined], user: o.user, domain: o.domain ?? o.server },

@@ -2,7 +2,8 @@
 // streams reassembled in sequence order and cut by the stream framer (RFC 3261 §18.3).
 import { StreamFramer } from '../sip/framer.js';
 import type { Endpoint } from '../model/trace.js';
-import { readCaptureFile } from './file.js';
+import { fromUtf8Strict } from '../hash/utf8.js';
+import { CaptureError, readCaptureFile } from './file.js';
 import { PacketDecoder, type Segment } from './packets.js';
 
 export interface CapturedMessage {
@@ -129,4 +130,16 @@ export function parseNgrep(text: string): CapturedMessage[] {
     }
   }
   return out;
+}
+
+const CAPTURE_MAGICS = [0x0a0d0d0a, 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1];
+
+/** Any supported capture: pcap/pcapng by magic number, else `ngrep -W byline` text. */
+export function readCapture(bytes: Uint8Array): CaptureSummary & { format: 'pcap' | 'ngrep' } {
+  const magic = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true) : 0;
+  if (CAPTURE_MAGICS.includes(magic)) return { ...SipExtractor.fromFile(bytes), format: 'pcap' };
+  const text = fromUtf8Strict(bytes);
+  const messages = text === null ? [] : parseNgrep(text);
+  if (!messages.length) throw new CaptureError('not a pcap or pcapng file, and no ngrep "-W byline" SIP packets found in it');
+  return { messages, packets: 0, skipped: 0, format: 'ngrep' };
 }
