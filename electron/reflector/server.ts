@@ -11,6 +11,9 @@ import { SourceBudget } from './budget.js';
 import { knockFor, mirrorResponse } from './sip-mirror.js';
 import { startStunServer, type StunServerConfig } from './stun-server.js';
 
+/** Stream connections (TCP, TLS, WebSocket) idle this long are closed: a public server must not hold them forever. */
+export const IDLE_MS = 30_000;
+
 export interface ReflectorConfig {
   listen: string;
   /** UDP and TCP ports for SIP (5060, where ALGs act, and another one). */
@@ -42,7 +45,7 @@ export async function startReflector(c: ReflectorConfig, log: (line: string) => 
   };
   const serveStream = (socket: net.Socket, transport: string): void => {
     const framer = new StreamFramer();
-    socket.setTimeout(30_000, () => socket.destroy());
+    socket.setTimeout(IDLE_MS, () => socket.destroy());
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
       for (const ev of framer.push(new Uint8Array(chunk))) {
@@ -96,10 +99,13 @@ export async function startReflector(c: ReflectorConfig, log: (line: string) => 
   if (c.wsPort !== undefined) {
     const wss = new WebSocketServer({ host: c.listen, port: c.wsPort, maxPayload: 65_535, handleProtocols: (p) => (p.has('sip') ? 'sip' : false) });
     await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
-    wss.on('connection', (ws, req) => ws.on('message', (data: Buffer) => {
-      const out = answer(new Uint8Array(data), { address: req.socket.remoteAddress ?? '', port: req.socket.remotePort ?? 0 }, 'ws');
-      if (out) ws.send(Buffer.from(out).toString('utf8'));
-    }));
+    wss.on('connection', (ws, req) => {
+      req.socket.setTimeout(IDLE_MS, () => ws.terminate());
+      ws.on('message', (data: Buffer) => {
+        const out = answer(new Uint8Array(data), { address: req.socket.remoteAddress ?? '', port: req.socket.remotePort ?? 0 }, 'ws');
+        if (out) ws.send(Buffer.from(out).toString('utf8'));
+      });
+    });
     closers.push(() => wss.close());
     log(`sip ws listening on ${c.listen}:${c.wsPort}`);
   }
