@@ -40,7 +40,12 @@ export async function ensureRendererBuilt(io: CliIo): Promise<void> {
 export async function startCommand(argv: string[], io: CliIo, stop: Promise<void>): Promise<number> {
   const forceBrowser = argv.includes('--browser');
   const electron = forceBrowser ? null : electronBinary();
-  await ensureRendererBuilt(io);
+  try {
+    await ensureRendererBuilt(io);
+  } catch (e) {
+    io.stderr.write(`sipladder: the user interface could not be built (${(e as Error).message.split('\n')[0]}). Run \`npm install\` again, then \`npm start\`.\n`);
+    return 1;
+  }
   if (electron) {
     const main = await buildShell();
     const child = spawn(electron, [main, ...argv.filter((a) => a.toLowerCase().endsWith('.sipladder'))], { stdio: 'inherit' });
