@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckResult } from '../../shared/model/results.js';
 
-export const NS = { client: 'sllab-cli', nat: 'sllab-nat', server: 'sllab-srv' } as const;
+/**
+ * Namespace and interface names. SLLAB_ID (one or two letters) lets several checkouts run the lab at
+ * once on one machine: the addresses live inside the namespaces, so only these names can collide.
+ */
+const LAB_ID = /^[a-z0-9]{0,2}$/.test(process.env.SLLAB_ID ?? '') ? (process.env.SLLAB_ID ?? '') : '';
+const P = `sllab${LAB_ID}`;
+export const NS = { client: `${P}-cli`, nat: `${P}-nat`, server: `${P}-srv` } as const;
+const DEV = { c0: `${P}-c0`, n0: `${P}-n0`, n1: `${P}-n1`, s0: `${P}-s0` } as const;
 export const SERVER_IP = '203.0.113.10';
 /** Second server address: coturn needs two for RFC 5780 (OTHER-ADDRESS). */
 export const SERVER_IP2 = '203.0.113.11';
@@ -47,32 +54,32 @@ export function labDown(): void {
 export function labUp(): void {
   labDown();
   for (const ns of Object.values(NS)) sh('ip', ['netns', 'add', ns]);
-  sh('ip', ['link', 'add', 'sllab-c0', 'type', 'veth', 'peer', 'name', 'sllab-n0']);
-  sh('ip', ['link', 'add', 'sllab-n1', 'type', 'veth', 'peer', 'name', 'sllab-s0']);
-  sh('ip', ['link', 'set', 'sllab-c0', 'netns', NS.client]);
-  sh('ip', ['link', 'set', 'sllab-n0', 'netns', NS.nat]);
-  sh('ip', ['link', 'set', 'sllab-n1', 'netns', NS.nat]);
-  sh('ip', ['link', 'set', 'sllab-s0', 'netns', NS.server]);
+  sh('ip', ['link', 'add', DEV.c0, 'type', 'veth', 'peer', 'name', DEV.n0]);
+  sh('ip', ['link', 'add', DEV.n1, 'type', 'veth', 'peer', 'name', DEV.s0]);
+  sh('ip', ['link', 'set', DEV.c0, 'netns', NS.client]);
+  sh('ip', ['link', 'set', DEV.n0, 'netns', NS.nat]);
+  sh('ip', ['link', 'set', DEV.n1, 'netns', NS.nat]);
+  sh('ip', ['link', 'set', DEV.s0, 'netns', NS.server]);
   for (const ns of Object.values(NS)) inNs(ns, 'ip', 'link', 'set', 'lo', 'up');
-  inNs(NS.client, 'ip', 'addr', 'add', '192.168.77.2/24', 'dev', 'sllab-c0');
-  inNs(NS.client, 'ip', 'link', 'set', 'sllab-c0', 'up');
+  inNs(NS.client, 'ip', 'addr', 'add', '192.168.77.2/24', 'dev', DEV.c0);
+  inNs(NS.client, 'ip', 'link', 'set', DEV.c0, 'up');
   inNs(NS.client, 'ip', 'route', 'add', 'default', 'via', '192.168.77.1');
-  inNs(NS.nat, 'ip', 'addr', 'add', '192.168.77.1/24', 'dev', 'sllab-n0');
-  inNs(NS.nat, 'ip', 'addr', 'add', `${NAT_PUBLIC_IP}/24`, 'dev', 'sllab-n1');
-  inNs(NS.nat, 'ip', 'link', 'set', 'sllab-n0', 'up');
-  inNs(NS.nat, 'ip', 'link', 'set', 'sllab-n1', 'up');
+  inNs(NS.nat, 'ip', 'addr', 'add', '192.168.77.1/24', 'dev', DEV.n0);
+  inNs(NS.nat, 'ip', 'addr', 'add', `${NAT_PUBLIC_IP}/24`, 'dev', DEV.n1);
+  inNs(NS.nat, 'ip', 'link', 'set', DEV.n0, 'up');
+  inNs(NS.nat, 'ip', 'link', 'set', DEV.n1, 'up');
   inNs(NS.nat, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
-  inNs(NS.nat, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-o', 'sllab-n1', '-j', 'MASQUERADE');
-  inNs(NS.server, 'ip', 'addr', 'add', `${SERVER_IP}/24`, 'dev', 'sllab-s0');
-  inNs(NS.server, 'ip', 'addr', 'add', `${SERVER_IP2}/24`, 'dev', 'sllab-s0');
-  inNs(NS.server, 'ip', 'link', 'set', 'sllab-s0', 'up');
+  inNs(NS.nat, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-o', DEV.n1, '-j', 'MASQUERADE');
+  inNs(NS.server, 'ip', 'addr', 'add', `${SERVER_IP}/24`, 'dev', DEV.s0);
+  inNs(NS.server, 'ip', 'addr', 'add', `${SERVER_IP2}/24`, 'dev', DEV.s0);
+  inNs(NS.server, 'ip', 'link', 'set', DEV.s0, 'up');
 }
 
 /** Applies a fault on the NAT router (the "ISP"); clearFaults() removes all of them. */
 export function applyFault(fault: Fault): void {
   if (fault === 'drop-inbound-udp-5060') {
     // Seed 000: the ISP drops UDP arriving for port 5060 of the customer's public address.
-    inNs(NS.nat, 'iptables', '-t', 'raw', '-A', 'PREROUTING', '-i', 'sllab-n1', '-p', 'udp', '--dport', '5060', '-j', 'DROP');
+    inNs(NS.nat, 'iptables', '-t', 'raw', '-A', 'PREROUTING', '-i', DEV.n1, '-p', 'udp', '--dport', '5060', '-j', 'DROP');
   } else if (fault === 'block-tcp-5060') {
     inNs(NS.nat, 'iptables', '-A', 'FORWARD', '-p', 'tcp', '--dport', '5060', '-j', 'DROP');
   } else {
@@ -87,7 +94,7 @@ export function applyFault(fault: Fault): void {
  */
 export function setNatMode(mode: 'masquerade' | 'random-fully'): void {
   inNs(NS.nat, 'iptables', '-t', 'nat', '-F', 'POSTROUTING');
-  inNs(NS.nat, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-o', 'sllab-n1', '-j', 'MASQUERADE', ...(mode === 'random-fully' ? ['--random-fully'] : []));
+  inNs(NS.nat, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-o', DEV.n1, '-j', 'MASQUERADE', ...(mode === 'random-fully' ? ['--random-fully'] : []));
   sh('ip', ['netns', 'exec', NS.nat, 'conntrack', '-F'], true);
 }
 
@@ -166,7 +173,7 @@ export function sipAlg(): NsProcess & { enable(): void } {
   const p = new NsProcess(NS.nat, [...TSX_NODE, fileURLToPath(new URL('./sip-alg.ts', import.meta.url)), String(ALG_PORT), '192.168.77.2', NAT_PUBLIC_IP, `${SERVER_IP}:5060`],
     listening(NS.nat, '-lnu', `:${ALG_PORT}`), 'sip-alg');
   return Object.assign(p, {
-    enable: () => void inNs(NS.nat, 'iptables', '-t', 'nat', '-I', 'PREROUTING', '-i', 'sllab-n0', '-p', 'udp', '--dport', '5060', '-j', 'REDIRECT', '--to-ports', String(ALG_PORT)),
+    enable: () => void inNs(NS.nat, 'iptables', '-t', 'nat', '-I', 'PREROUTING', '-i', DEV.n0, '-p', 'udp', '--dport', '5060', '-j', 'REDIRECT', '--to-ports', String(ALG_PORT)),
   });
 }
 
@@ -179,7 +186,7 @@ export const FRAGMENT_LANE_KBIT = 96;
  * u32 cannot say "offset ≠ 0", so one filter per bit of the offset.
  */
 export function applyFragmentFault(kind: 'delay' | 'drop'): void {
-  for (const dev of ['sllab-n0', 'sllab-n1']) {
+  for (const dev of [DEV.n0, DEV.n1]) {
     const tc = (...args: string[]): string => inNs(NS.nat, 'tc', ...args);
     tc('qdisc', 'add', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', '10');
     tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '1gbit');
@@ -194,7 +201,7 @@ export function applyFragmentFault(kind: 'delay' | 'drop'): void {
 
 export function clearFaults(): void {
   inNs(NS.nat, 'iptables', '-t', 'nat', '-F', 'PREROUTING');
-  for (const dev of ['sllab-n0', 'sllab-n1']) sh('ip', ['netns', 'exec', NS.nat, 'tc', 'qdisc', 'del', 'dev', dev, 'root'], true);
+  for (const dev of [DEV.n0, DEV.n1]) sh('ip', ['netns', 'exec', NS.nat, 'tc', 'qdisc', 'del', 'dev', dev, 'root'], true);
   inNs(NS.nat, 'iptables', '-t', 'raw', '-F');
   inNs(NS.nat, 'iptables', '-F', 'FORWARD');
   // Forget NAT mappings so each scenario starts fresh (port preservation depends on it).
