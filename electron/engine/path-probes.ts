@@ -1,0 +1,90 @@
+// Path probes after the registration matrix (README "Network path probes"): they tell *why* a path
+// fails. Each probe is bounded on its own; this file decides which run, against what, and when.
+import type { CheckResult } from '../../shared/model/results.js';
+import type { CheckOptions } from '../../shared/model/check-options.js';
+import type { Transport } from '../../shared/model/trace.js';
+import type { EngineDeps } from './deps.js';
+import type { Target } from './dns.js';
+import type { RateLimiter } from './safety.js';
+import type { TraceRecorder } from './trace-recorder.js';
+import type { CheckHooks } from './check.js';
+import { isIP } from 'node:net';
+import { DEFAULT_STUN_PORT, probeStunNat } from './probes/stun-nat.js';
+import { probeFragmentation } from './probes/fragmentation.js';
+import { probeAlg } from './probes/alg.js';
+import { probeInbound } from './probes/inbound.js';
+
+/** The classic SIP port whose inbound UDP some ISPs filter (seed story 000). */
+export const SIP_PORT = 5060;
+/** Default port of the SIP Ladder reflector (`sipladder reflector`). */
+export const REFLECTOR_PORT = 5099;
+
+/** The address of a host the user named for a probe ('' when it does not resolve). */
+async function resolveAddress(deps: EngineDeps, host: string): Promise<string> {
+  return isIP(host) ? host : (await deps.resolver.addresses(host).catch(() => [] as string[]))[0] ?? '';
+}
+
+/** Path probes after the registration matrix; each is bounded on its own (README "Time bounds"). */
+export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: TraceRecorder, rate: RateLimiter, firstId: number,
+  targets: Partial<Record<Transport, Target[]>>, answered: Set<Transport>, hooks: CheckHooks): Promise<NonNullable<CheckResult['pathProbes']>> {
+  const signal = hooks.signal ?? new AbortController().signal;
+  const timed = async <T extends { outcome: string; durationMs: number }>(probe: string, run: () => Promise<T>): Promise<T> => {
+    hooks.onProgress?.({ type: 'probe-started', probe });
+    const r = await run();
+    hooks.onProgress?.({ type: 'probe-finished', probe, outcome: r.outcome, durationMs: r.durationMs });
+    return r;
+  };
+  const out: NonNullable<CheckResult['pathProbes']> = {};
+  const tasks: Array<Promise<void>> = [];
+  if (o.stun) {
+    const stun = o.stun;
+    tasks.push(timed(`STUN NAT behaviour (${stun.host})`, async () => {
+      const port = stun.port ?? DEFAULT_STUN_PORT;
+      const address = await resolveAddress(deps, stun.host);
+      if (!address) {
+        return { server: { host: stun.host, address: '', port }, outcome: 'error' as const, detail: `cannot resolve STUN server ${stun.host}`, portPreservation: [], skipped: [], durationMs: 0, traceSeqs: [] };
+      }
+      return probeStunNat({ host: stun.host, address, port, preservePorts: [o.fixedSourcePort ?? SIP_PORT], bindingLifetimeS: o.bindingLifetimeS ?? 0 }, deps, trace, firstId, signal);
+    }).then((r) => void (out.stun = r)));
+  }
+  // The reflector's address, looked up once for the three probes that use it.
+  const reflectorAddress = o.reflector ? resolveAddress(deps, o.reflector.host) : Promise.resolve('');
+  // Fragmentation goes to the reflector when there is one (it can size its responses), else to the registrar.
+  const target = o.reflector
+    ? { host: o.reflector.host, address: '', port: o.reflector.port ?? REFLECTOR_PORT }
+    : (targets.udp ?? targets.tcp)?.[0];
+  if (target) {
+    tasks.push(timed(`fragmentation (${target.host})`, async () => {
+      const address = target.address || (await reflectorAddress);
+      // Against the registrar, only where it answered at all: silence is already known and costs seconds per size.
+      const transports = (['udp', 'tcp'] as const).filter((t) => o.reflector || answered.has(t));
+      if (transports.length === 0) {
+        return { target: { ...target, address: address ?? '' }, outcome: 'no-response' as const, detail: 'not run: the registrar answered neither UDP nor TCP', series: [], skipped: [], durationMs: 0, traceSeqs: [] };
+      }
+      if (!address) {
+        return { target: { ...target }, outcome: 'error' as const, detail: `cannot resolve ${target.host}`, series: [], skipped: [], durationMs: 0, traceSeqs: [] };
+      }
+      return probeFragmentation({ target: { ...target, address }, domain: o.domain ?? o.server, user: o.user, transports, reflector: !!o.reflector, caPem: o.caPem },
+        deps, trace, rate, firstId + 1, signal);
+    }).then((r) => void (out.fragmentation = r)));
+  }
+  if (o.reflector) {
+    const reflector = o.reflector;
+    tasks.push(timed(`SIP ALG (${reflector.host})`, async () => {
+      const address = await reflectorAddress;
+      const ports = [...new Set([SIP_PORT, reflector.port ?? REFLECTOR_PORT])];
+      if (!address) return { target: { host: reflector.host, address, port: ports[0]! }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
+      return probeAlg({ host: reflector.host, address, ports, user: o.user, domain: o.domain ?? o.server }, deps, trace, rate, firstId + 2, signal);
+    }).then((r) => void (out.alg = r)));
+    tasks.push(timed(`inbound reachability (${reflector.host})`, async () => {
+      const address = await reflectorAddress;
+      const port = reflector.port ?? REFLECTOR_PORT;
+      if (!address) return { target: { host: reflector.host, address, port }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
+      return probeInbound({ host: reflector.host, address, port, localPorts: [o.fixedSourcePort ?? SIP_PORT, undefined], user: o.user, domain: o.domain ?? o.server },
+        deps, trace, rate, firstId + 3, signal);
+    }).then((r) => void (out.inbound = r)));
+  }
+  await Promise.all(tasks);
+  return out;
+}
+
