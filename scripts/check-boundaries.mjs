@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Enforces the architecture boundaries (README "Architecture"):
-//   shared/   pure TypeScript: no Node built-ins, no Electron, no DOM, imports only shared/
+//   shared/   pure TypeScript: no Node built-ins, no Electron, no DOM, imports only shared/ and SHARED_PACKAGES
 //   renderer/ browser code: no Node built-ins, no Electron, never electron/
 //   electron/ the Node side: never renderer/
 // shared/tsconfig.json also compiles shared/ without Node or DOM typings; this catches what types cannot.
@@ -11,6 +11,11 @@ import { join, relative, resolve, sep } from 'node:path';
 const root = resolve(new URL('..', import.meta.url).pathname);
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+/**
+ * Packages shared/ may import: pure, DOM- and Node-free, and small enough for the renderer.
+ * valibot: schemas for every boundary (IPC, bundles, options); tree-shakes to a few KB per schema.
+ */
+const SHARED_PACKAGES = new Set(['valibot']);
 const DOM_GLOBALS = /\b(?:window|document|navigator|localStorage|sessionStorage)\s*\./;
 
 function* files(dir) {
@@ -34,7 +39,7 @@ const rules = {
     if (builtins.has(spec) || spec.startsWith('node:')) return `imports Node built-in "${spec}"`;
     if (spec === 'electron' || spec.startsWith('electron/')) return 'imports Electron';
     if (target && !target.startsWith(join(root, 'shared') + sep)) return `imports "${spec}" from outside shared/`;
-    if (!spec.startsWith('.')) return `imports package "${spec}" (shared/ is dependency-free)`;
+    if (!spec.startsWith('.') && !SHARED_PACKAGES.has(spec)) return `imports package "${spec}" (shared/ may import only ${[...SHARED_PACKAGES].join(', ')})`;
     return null;
   },
   renderer: (spec, target) => {
