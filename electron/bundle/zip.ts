@@ -92,6 +92,7 @@ export function readZip(b: Uint8Array): ZipEntry[] {
   if (count > MAX_ENTRIES) throw new BundleError(`bundle has ${count} entries (at most ${MAX_ENTRIES})`);
   let pos = v.getUint32(eocd + 16, true);
   const entries: ZipEntry[] = [];
+  const names = new Set<string>();
   let total = 0;
   for (let i = 0; i < count; i++) {
     if (pos + 46 > b.length || v.getUint32(pos, true) !== 0x02014b50) throw new BundleError('bundle directory is damaged');
@@ -106,6 +107,9 @@ export function readZip(b: Uint8Array): ZipEntry[] {
     const name = new TextDecoder().decode(b.subarray(pos + 46, pos + 46 + nameLen));
     pos += 46 + nameLen + extraLen + commentLen;
     if (!safeEntryName(name)) throw new BundleError(`unsafe entry name in bundle: "${name.slice(0, 60)}"`);
+    // Two entries of one name: which one a reader sees would depend on the reader (a smuggling trick).
+    if (names.has(name.toLowerCase())) throw new BundleError(`bundle has two entries named "${name}"`);
+    names.add(name.toLowerCase());
     if (size > MAX_ENTRY_BYTES || (total += size) > MAX_TOTAL_BYTES) throw new BundleError(`bundle entry "${name}" is too large (${size} bytes)`);
     if (packedSize > 0 && size / packedSize > MAX_RATIO) throw new BundleError(`bundle entry "${name}" expands ${Math.round(size / packedSize)}× (zip bomb?)`);
     if (localAt + 30 > b.length || v.getUint32(localAt, true) !== 0x04034b50) throw new BundleError(`bundle entry "${name}" is missing`);

@@ -61,6 +61,8 @@ describe('diagnostic bundles', () => {
     ['wrong magic', te.encode('hello, this is not a zip file at all.....'), /no zip signature/],
     ['truncated', () => exportBundle(result).bytes.subarray(0, 200), /truncated|damaged|missing/],
     ['path traversal', () => writeZip([{ name: '../../etc/cron.d/x', data: te.encode('x') }]), /unsafe entry name/],
+    ['duplicate entry names', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') }, { name: 'results.json', data: te.encode('{}') }, { name: 'results.json', data: te.encode('{"result":{}}') }]), /two entries named "results\.json"/],
+    ['entry names differing only in case', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') }, { name: 'results.json', data: te.encode('{}') }, { name: 'RESULTS.json', data: te.encode('{}') }]), /two entries named "RESULTS\.json"/],
     ['too many entries', () => writeZip(Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, data: te.encode('x') }))), /entries/],
     ['newer version', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":99,"app":{"version":"9.0.0"}}') }, { name: 'results.json', data: te.encode('{}') }]), /made by SIP Ladder 9\.0\.0.*update/],
     ['not JSON', () => writeZip([{ name: 'manifest.json', data: te.encode('{oops') }]), /not valid JSON/],
