@@ -79,7 +79,13 @@ export const KNOCK_PREFIX = 'SIPLADDER-KNOCK ';
 
 /** Header the reflector reads to size its response. */
 export const RESPONSE_SIZE_HEADER = 'X-SipLadder-Response-Size';
-const PADDING_HEADER = 'X-SipLadder-Padding';
+/**
+ * Return-routability cookie: every UDP answer of the reflector carries the cookie for the request's
+ * source; a request that echoes it proves it receives our packets (sized answers, mirror, knock).
+ */
+export const COOKIE_HEADER = 'X-SipLadder-Cookie';
+/** Header that only makes a request larger (the reflector never echoes it). */
+export const PADDING_HEADER = 'X-SipLadder-Padding';
 
 /** An OPTIONS request of exactly `size` bytes (or the smallest possible, if `size` is below that). */
 export function buildSizedOptions(p: RequestParams, wsHost: string, mode: PaddingMode, size: number): { bytes: Uint8Array; callId: string } {
