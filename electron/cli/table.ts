@@ -73,7 +73,7 @@ export function attemptTable(r: CheckResult): string {
     out.push(`  ${p.name}: ${p.verdict} — ${p.because}${p.fix ? `\n    fix: ${p.fix}` : ''}`);
     for (const w of p.warnings) out.push(`    warning: ${w}`);
   }
-  if (r.authFailures > 0) out.push(`Credentials were rejected ${r.authFailures} time(s); no further attempts were made with them.`);
+  if (r.authFailures > 0) out.push(`Credentials were rejected or went unanswered ${r.authFailures} time(s); no more were sent in this run (ban protection).`);
   out.push(`Checked in ${(r.durationMs / 1000).toFixed(2)} s.`);
   return out.join('\n');
 }

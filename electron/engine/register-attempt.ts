@@ -10,7 +10,7 @@ import type { AttemptOutcome, AttemptResult, SourcePortMode } from '../../shared
 import type { Transport } from '../../shared/model/trace.js';
 import type { EngineDeps } from './deps.js';
 import type { Target } from './dns.js';
-import type { AuthGate, RateLimiter } from './safety.js';
+import type { AuthGate, AuthVerdict, RateLimiter } from './safety.js';
 import { SipFlow, type TxOutcome } from './sip-flow.js';
 import type { TraceRecorder } from './trace-recorder.js';
 
@@ -128,6 +128,20 @@ export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptRe
     const a = answerChallenge({ challenge, username: ctx.account.authUser, password: ctx.account.password, method: 'REGISTER', uri: requestUri, cnonce: ids.cnonce(), nc: ++nc });
     return [[a.headerName, a.headerValue]];
   };
+  /** One credentialed REGISTER under the run's budget (safety.ts); null when the budget is spent. */
+  const withCredentials = async (expires: number, what: string, signal = ctx.signal): Promise<TxOutcome | null> => {
+    if (!(await ctx.auth.acquire(signal).catch(() => false))) return null;
+    const sentBefore = flow.stats.requestsSent;
+    let tx: TxOutcome | undefined;
+    try {
+      tx = await register(expires, credentials(), what, signal);
+      return tx;
+    } finally {
+      ctx.auth.settle(flow.stats.requestsSent === sentBefore ? 'unsent' : credentialVerdict(tx));
+    }
+  };
+  const budgetSpent = (res: SipResponse, why: string): AttemptResult => ctx.signal.aborted ? end('aborted', 'cancelled')
+    : end('auth-skipped', `${why}; credentials not sent because ${ctx.auth.failureCount} credentialed requests of this run were not accepted (ban protection)`, res);
   const silence = (tx: Extract<TxOutcome, { kind: 'timeout' }>, what: string): string =>
     `no response to ${what} within ${(tx.waitedMs / 1000).toFixed(1)} s (${tx.cappedByRun ? 'the check deadline' : 'probe deadline'}; RFC 3261 Timer F would wait ${TIMER_F_MS / 1000} s); sent ${tx.sends} time${tx.sends === 1 ? '' : 's'}`;
 
@@ -138,41 +152,26 @@ export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptRe
     let staleRetried = false;
     let intervalRetried = false;
     for (;;) {
-      if (tx.kind === 'failure') {
-        if (authSent && tx.outcome !== 'aborted') ctx.auth.settle('unknown');
-        return end(tx.outcome, tx.detail);
-      }
+      if (tx.kind === 'failure') return end(tx.outcome, tx.detail);
       if (tx.kind === 'timeout') {
-        if (authSent) {
-          ctx.auth.settle('unknown');
-          return end('challenged-no-answer', `challenged, answered with credentials, then ${silence(tx, 'the authenticated REGISTER')}`);
-        }
-        return end('no-response', silence(tx, 'REGISTER'));
+        return authSent ? end('challenged-no-answer', `challenged, answered with credentials, then ${silence(tx, 'the authenticated REGISTER')}`) : end('no-response', silence(tx, 'REGISTER'));
       }
       const res = tx.msg;
       if (res.status === 401 || res.status === 407) {
         const picked = pickChallenge(res.challenges.filter((c) => c.header === (res.status === 401 ? 'www-authenticate' : 'proxy-authenticate')));
-        if (authSent) {
-          // A fresh nonce with stale=true means only the nonce expired (RFC 7616 §3.3): retry once, no failure.
-          if (picked.ok && picked.challenge.stale && !staleRetried) {
-            staleRetried = true;
-            challenge = picked.challenge;
-            nc = 0;
-            tx = await register(expires, credentials(), 'REGISTER with credentials (fresh nonce after stale=true)');
-            continue;
-          }
-          ctx.auth.settle('rejected');
-          return end('auth-failed', `credentials rejected: ${res.status} ${res.reason} again after authenticating (wrong password or auth user?)`, res);
-        }
+        // A fresh nonce with stale=true means only the nonce expired (RFC 7616 §3.3): retry once. The
+        // server may still count the stale request as a failed login, so the budget counts it too.
+        const staleRetry: boolean = authSent && picked.ok && picked.challenge.stale && !staleRetried;
+        if (authSent && !staleRetry) return end('auth-failed', `credentials rejected: ${res.status} ${res.reason} again after authenticating${staleRetried ? ' (stale=true twice)' : ' (wrong password or auth user?)'}`, res);
         if (!picked.ok) return end('auth-skipped', `challenged (${res.status}) but cannot answer: ${picked.reason}`, res);
         challenge = picked.challenge;
+        nc = 0;
         if (ctx.account.password === undefined) return end('auth-skipped', `challenged (${res.status}); no password was given, so no credentials were sent`, res);
-        if (!(await ctx.auth.acquire(ctx.signal).catch(() => false))) {
-          if (ctx.signal.aborted) return end('aborted', 'cancelled');
-          return end('auth-skipped', `challenged (${res.status}); credentials not sent because they were already rejected ${ctx.auth.failureCount} times in this run (ban protection)`, res);
-        }
+        staleRetried ||= staleRetry;
+        const next = await withCredentials(expires, staleRetry ? 'REGISTER with credentials (fresh nonce after stale=true)' : 'REGISTER with credentials');
+        if (!next) return budgetSpent(res, `challenged (${res.status}${staleRetry ? ', stale=true' : ''})`);
         authSent = true;
-        tx = await register(expires, credentials(), 'REGISTER with credentials');
+        tx = next;
         continue;
       }
       if (res.status === 423 && !intervalRetried) {
@@ -181,11 +180,13 @@ export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptRe
         const min = Number(res.headers.find((h) => h.key === 'min-expires')?.value);
         if (Number.isFinite(min) && min > 0 && min <= 86400) {
           expires = min;
-          tx = await register(expires, credentials(), `REGISTER with Expires ${min} (Min-Expires)`);
+          const what = `REGISTER with Expires ${min} (Min-Expires)`;
+          const next = authSent ? await withCredentials(expires, what) : await register(expires, [], what);
+          if (!next) return budgetSpent(res, 'asked for a longer Expires (423)');
+          tx = next;
           continue;
         }
       }
-      if (authSent) ctx.auth.settle(res.status >= 200 && res.status < 300 ? 'accepted' : res.status === 403 ? 'rejected' : 'unknown');
       if (res.status >= 200 && res.status < 300) {
         end('registered', `registered: ${res.status} ${res.reason}`, res);
         await unregister();
@@ -208,17 +209,23 @@ export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptRe
   /** Removes exactly the binding we created: same Contact, Expires 0 (never "Contact: *"). */
   async function unregister(): Promise<void> {
     const own = new AbortController().signal; // not the run's signal: cancelling must not leave a binding behind
-    let tx = await register(0, credentials(), 'REGISTER Expires 0 (remove our binding)', own);
-    if (tx.kind === 'response' && (tx.msg.status === 401 || tx.msg.status === 407)) {
+    let tx = await withCredentials(0, 'REGISTER Expires 0 (remove our binding)', own);
+    if (tx?.kind === 'response' && (tx.msg.status === 401 || tx.msg.status === 407)) {
       const picked = pickChallenge(tx.msg.challenges);
       if (picked.ok) {
         challenge = picked.challenge;
         nc = 0;
-        tx = await register(0, credentials(), 'REGISTER Expires 0 with fresh credentials', own);
+        tx = await withCredentials(0, 'REGISTER Expires 0 with fresh credentials', own);
       }
     }
-    result.unregistered = tx.kind === 'response' && tx.msg.status >= 200 && tx.msg.status < 300;
-    if (!result.unregistered) result.detail += `; removing the binding failed (${tx.kind === 'response' ? `${tx.msg.status} ${tx.msg.reason}` : tx.kind}), it expires within ${REGISTER_EXPIRES_S} s`;
+    result.unregistered = tx?.kind === 'response' && tx.msg.status >= 200 && tx.msg.status < 300;
+    const why = !tx ? 'not sent: the run\'s budget for unaccepted credentials is spent' : tx.kind === 'response' ? `${tx.msg.status} ${tx.msg.reason}` : tx.kind;
+    if (!result.unregistered) result.detail += `; removing the binding failed (${why}), it expires within ${REGISTER_EXPIRES_S} s`;
   }
 }
 
+/** Whether a credentialed request was accepted; a 423 comes only after authentication passed (RFC 3261 §10.3 steps 3 and 7). */
+function credentialVerdict(tx: TxOutcome | undefined): AuthVerdict {
+  if (tx?.kind !== 'response') return 'unaccepted';
+  return (tx.msg.status >= 200 && tx.msg.status < 300) || tx.msg.status === 423 ? 'accepted' : 'unaccepted';
+}

@@ -2,79 +2,100 @@
 import { sleep, type Clock } from './deps.js';
 
 /**
- * Requests per second per server address, retransmissions included. Kamailio's pike module
- * blocks by default at 30 requests per 2 s from one source; we stay at about half of that.
+ * Requests per server address in any window of RATE_WINDOW_MS, retransmissions included.
+ * Kamailio's pike module blocks by default at 30 requests per 2 s from one source; we stay at
+ * about half of that in every window, not just on average (a token bucket lets a burst plus a
+ * full refill through within one second).
  */
 export const MAX_REQUESTS_PER_SECOND = 8;
-export const REQUEST_BURST = 8;
+export const RATE_WINDOW_MS = 1000;
+/**
+ * Slots are spaced by the window plus this margin: a request leaves the socket a little after its
+ * slot (serialising, tracing), and that delay differs between requests.
+ */
+export const RATE_MARGIN_MS = 20;
+/** Timers may fire a little early (libuv caches its clock); re-waiting that remainder is bounded. */
+const MAX_EARLY_WAKES = 5;
 
-/** Failed authentications allowed per run across all transports (servers ban after ~3). */
+/** Credentialed requests per run that may end unaccepted, across all transports (servers ban after ~3). */
 export const MAX_AUTH_FAILURES_PER_RUN = 2;
 
-/** Token bucket per server address. */
+/**
+ * Sliding-window limiter per server address: the n-th request to an address is sent no earlier
+ * than RATE_WINDOW_MS (+ RATE_MARGIN_MS) after the (n - max)-th. Slots are reserved in call order, so waiting is
+ * first come, first served and needs no polling loop.
+ */
 export class RateLimiter {
-  private buckets = new Map<string, { tokens: number; at: number }>();
+  /** Reserved send times per address, the last `max` only (older ones no longer constrain). */
+  private slots = new Map<string, number[]>();
 
-  constructor(private readonly clock: Clock, private readonly rate = MAX_REQUESTS_PER_SECOND, private readonly burst = REQUEST_BURST) {}
+  constructor(private readonly clock: Clock, private readonly max = MAX_REQUESTS_PER_SECOND, private readonly windowMs = RATE_WINDOW_MS) {}
 
   /** Waits until a request to `server` may be sent. */
   async take(server: string, signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      const now = this.clock.now();
-      const b = this.buckets.get(server) ?? { tokens: this.burst, at: now };
-      b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.rate);
-      b.at = now;
-      this.buckets.set(server, b);
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
-        return;
-      }
-      await sleep(this.clock, ((1 - b.tokens) / this.rate) * 1000, signal);
-    }
+    const now = this.clock.now();
+    const reserved = this.slots.get(server) ?? [];
+    const at = reserved.length < this.max ? now : Math.max(now, reserved[reserved.length - this.max]! + this.windowMs + RATE_MARGIN_MS);
+    reserved.push(at);
+    if (reserved.length > this.max) reserved.splice(0, reserved.length - this.max);
+    this.slots.set(server, reserved);
+    // An aborted waiter keeps its slot: the limiter may be slower than needed, never faster.
+    for (let i = 0, left = at - now; left > 0 && i < MAX_EARLY_WAKES; i++, left = at - this.clock.now()) await sleep(this.clock, Math.max(1, left), signal);
   }
 }
 
-export type AuthVerdict = 'accepted' | 'rejected' | 'unknown';
+/**
+ * How the server took one credentialed request: `accepted` (2xx, or anything that shows the
+ * credentials passed, RFC 3261 §10.3 step 3), `unaccepted` (rejected, stale=true, or no answer:
+ * a server may count each as a failed login), or `unsent` (nothing left the socket).
+ */
+export type AuthVerdict = 'accepted' | 'unaccepted' | 'unsent';
 
 /**
- * Serialises the first authenticated requests of a run: until one set of credentials has been
- * accepted, only one attempt at a time may send them, so a wrong password costs at most
- * MAX_AUTH_FAILURES_PER_RUN failures however many transports are probed.
+ * The run's budget of credentialed requests that the server did not accept. Every credentialed
+ * request holds one unit of the budget while it is in flight, so the budget can never be
+ * exceeded, even by requests that are answered late or never. Until one set of credentials has
+ * been accepted, only one request at a time may carry them.
  */
 export class AuthGate {
-  private failures = 0;
+  private unaccepted = 0;
+  private pending = 0;
   private accepted = false;
-  private inFlight: Promise<void> | null = null;
-  private release: (() => void) | null = null;
+  private waiters: Array<() => void> = [];
 
   constructor(private readonly maxFailures = MAX_AUTH_FAILURES_PER_RUN) {}
 
+  /** Credentialed requests of this run that were not accepted (what results report as authFailures). */
   get failureCount(): number {
-    return this.failures;
+    return this.unaccepted;
   }
 
-  /** True when the caller may send credentials; false when the budget is spent. */
+  /**
+   * True when the caller may send one credentialed request (and must then call settle() once);
+   * false when the budget is spent. Each wait ends at a settle(), and there is one settle() per
+   * granted request, so the loop runs at most once per credentialed request of the run.
+   */
   async acquire(signal?: AbortSignal): Promise<boolean> {
     for (;;) {
       if (signal?.aborted) throw signal.reason;
-      if (this.failures >= this.maxFailures) return false;
-      if (this.accepted) return true;
-      if (!this.inFlight) {
-        this.inFlight = new Promise((r) => (this.release = r));
+      if (this.unaccepted >= this.maxFailures) return false;
+      const concurrent = this.accepted ? this.maxFailures : 1;
+      if (this.pending < concurrent && this.unaccepted + this.pending < this.maxFailures) {
+        this.pending++;
         return true;
       }
-      await raceAbort(this.inFlight, signal);
+      await raceAbort(new Promise<void>((r) => this.waiters.push(r)), signal);
     }
   }
 
-  /** Reports how the server took the credentials sent after acquire() returned true. */
+  /** Reports how the server took the request sent after acquire() returned true. */
   settle(verdict: AuthVerdict): void {
+    this.pending--;
     if (verdict === 'accepted') this.accepted = true;
-    if (verdict === 'rejected') this.failures++;
-    const release = this.release;
-    this.inFlight = null;
-    this.release = null;
-    release?.();
+    if (verdict === 'unaccepted') this.unaccepted++;
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const wake of waiting) wake();
   }
 }
 
