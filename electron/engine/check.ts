@@ -49,11 +49,38 @@ export function planAttempts(transports: Transport[], targets: Partial<Record<Tr
   return plans;
 }
 
+/** The path probes that were still running when the run was cancelled at `cancelledAt` (run ms). */
+function interruptedProbes(probes: NonNullable<CheckResult['pathProbes']>, trace: TraceRecorder, cancelledAt: number): string[] {
+  const startOf = new Map(trace.events.map((e) => [e.seq, e.t]));
+  return Object.entries(probes).filter(([, r]) => {
+    const starts = r.traceSeqs.map((s) => startOf.get(s) ?? Infinity);
+    // A probe that ended before the cancel has all of its run (first event + duration) before it.
+    return starts.length > 0 && Math.min(...starts) + r.durationMs > cancelledAt;
+  }).map(([key]) => key);
+}
+
+/** Marks what a cancelled run did not finish, and leaves out the probes it interrupted (their partial answers mislead). */
+function markCancelled(result: CheckResult, trace: TraceRecorder, cancelledAt: number): void {
+  const probes = result.pathProbes ? interruptedProbes(result.pathProbes, trace, cancelledAt) : [];
+  for (const key of probes) delete result.pathProbes![key as keyof NonNullable<CheckResult['pathProbes']>];
+  if (result.pathProbes && Object.keys(result.pathProbes).length === 0) delete result.pathProbes;
+  const attempts = result.attempts.filter((a) => a.outcome === 'aborted').map((a) => a.label);
+  const unfinished = [...attempts, ...probes.map((k) => PROBE_NAMES[k] ?? k)];
+  result.incomplete = { reason: 'cancelled', detail: `cancelled by the user after ${(cancelledAt / 1000).toFixed(1)} s${unfinished.length ? `; not finished: ${unfinished.join(', ')}` : ''}` };
+}
+
+const PROBE_NAMES: Record<string, string> = { stun: 'STUN NAT behaviour', fragmentation: 'message size / fragmentation', alg: 'SIP ALG', inbound: 'inbound reachability' };
+
 export async function check(o: CheckOptions, deps: EngineDeps, hooks: CheckHooks = {}): Promise<CheckResult> {
   const t0 = deps.clock.now();
+  const startedAt = new Date().toISOString();
   const trace = new TraceRecorder(deps.clock, t0);
   const run = new AbortController();
-  const stopOnUser = (): void => run.abort(hooks.signal?.reason);
+  let cancelledAt: number | null = null;
+  const stopOnUser = (): void => {
+    cancelledAt = trace.elapsed();
+    run.abort(hooks.signal?.reason);
+  };
   hooks.signal?.addEventListener('abort', stopOnUser, { once: true });
   const cancelDeadline = deps.clock.setTimer(() => run.abort(new Error('check deadline')), CHECK_DEADLINE_MS);
   const domain = o.domain ?? o.server;
@@ -89,12 +116,10 @@ export async function check(o: CheckOptions, deps: EngineDeps, hooks: CheckHooks
         return r;
       });
     }));
-    const answered = new Set(attempts.filter((a) => a.status !== undefined).map((a) => a.transport));
-    const pathProbes = o.skipPathProbes ? undefined : await runPathProbes(o, deps, trace, rate, plans.length + dnsFailureCount + 1, resolution.targets, answered, hooks);
-    return {
+    const summary = (): CheckResult => ({
       schemaVersion: RESULTS_SCHEMA_VERSION,
       tool: { name: 'sipladder', version: TOOL_VERSION },
-      startedAt: new Date().toISOString(),
+      startedAt,
       durationMs: Math.round(deps.clock.now() - t0),
       account: {
         server: o.server, domain, user: o.user, authUser: o.authUser ?? o.user, transports: o.transports,
@@ -102,10 +127,17 @@ export async function check(o: CheckOptions, deps: EngineDeps, hooks: CheckHooks
       },
       dns: resolution.steps,
       attempts: [...attempts, ...dnsFailures],
-      ...(pathProbes && Object.keys(pathProbes).length ? { pathProbes } : {}),
       authFailures: auth.failureCount,
-      trace: trace.events,
-    };
+      trace: [...trace.events],
+    });
+    const answered = new Set(attempts.filter((a) => a.status !== undefined).map((a) => a.transport));
+    const probing = !o.skipPathProbes && cancelledAt === null;
+    // The matrix alone usually knows the verdict (≈ 1 s): show it while the path probes run.
+    if (probing) hooks.onProgress?.({ type: 'matrix-finished', result: { ...summary(), incomplete: { reason: 'path-probes-running', detail: 'the network path probes are still running' } } });
+    const pathProbes = probing ? await runPathProbes(o, deps, trace, rate, plans.length + dnsFailureCount + 1, resolution.targets, answered, hooks) : undefined;
+    const result: CheckResult = { ...summary(), ...(pathProbes && Object.keys(pathProbes).length ? { pathProbes } : {}) };
+    if (cancelledAt !== null) markCancelled(result, trace, cancelledAt);
+    return result;
   } finally {
     cancelDeadline();
     hooks.signal?.removeEventListener('abort', stopOnUser);

@@ -4,12 +4,14 @@ import type { AttemptResult, CheckResult } from '../model/results.js';
 import { diagnosisContext } from './context.js';
 import { captureRules } from './rules-capture.js';
 import { credentialRules } from './rules-credentials.js';
+import { passiveAlgRules } from './rules-alg-passive.js';
 import { pathRules } from './rules-path.js';
 import { reachabilityRules } from './rules-reachability.js';
 import { serverRules } from './rules-server.js';
+import { settledResult } from './settled.js';
 import type { Diagnosis, Finding, Rule } from './types.js';
 
-export const RULES: readonly Rule[] = [reachabilityRules, credentialRules, serverRules, pathRules];
+export const RULES: readonly Rule[] = [reachabilityRules, credentialRules, serverRules, pathRules, passiveAlgRules];
 /** An imported capture was not probed by us: only what a capture can show. */
 export const CAPTURE_RULES: readonly Rule[] = [captureRules, credentialRules];
 const ORDER = { error: 0, warning: 1, info: 2 } as const;
@@ -25,19 +27,36 @@ function works(attempts: AttemptResult[]): string[] {
   return out;
 }
 
-export function diagnose(result: CheckResult): Diagnosis {
+/** Lower-cases a title's first letter for use mid-sentence, but not an acronym's ("SIP messages", "UDP from …"). */
+const lowerFirst = (s: string): string => (/^[A-Z]{2}/.test(s) ? s : `${s.charAt(0).toLowerCase()}${s.slice(1)}`);
+
+/** The problem first, naming what fails when the finding is about attempts ("UDP from port 5060 fails: …"). */
+function lead(top: Finding, result: CheckResult): string {
+  const failing = result.attempts.filter((a) => top.attempts.includes(a.id) && a.outcome !== 'registered').map((a) => a.label);
+  return failing.length && failing.length < result.attempts.length ? `${failing.join(', ')} ${failing.length > 1 ? 'fail' : 'fails'}: ${lowerFirst(top.title)}` : top.title;
+}
+
+function verdictOf(result: CheckResult, findings: Finding[]): string {
+  const ok = works(result.attempts);
+  const top = findings.find((f) => f.severity === 'error');
+  if (result.incomplete?.reason === 'cancelled') {
+    const sofar = ok.length ? `so far registration works over ${ok.join(' and ')}` : 'no registration had succeeded yet';
+    return `Check cancelled, results incomplete: ${top ? `${lowerFirst(lead(top, result))}; ` : ''}${sofar}.`;
+  }
+  if (ok.length && top) return `${lead(top, result)}. Registration works over ${ok.join(' and ')}.`;
+  if (ok.length) return `Registration works over ${ok.join(' and ')}.${findings.length ? ` ${findings[0]!.title}.` : ''}`;
+  if (top) return `Registration fails everywhere: ${lowerFirst(top.title)}.`;
+  return 'Registration fails everywhere, for reasons these results do not show.';
+}
+
+export function diagnose(full: CheckResult): Diagnosis {
+  // Rules judge only what finished: a cancelled attempt is not silence, a cut-short probe is not loss.
+  const result = settledResult(full);
   const ctx = diagnosisContext(result);
   // A finding without evidence is not a finding.
   // Two probes may find the same thing (the matrix and the reflector both see seed 000): keep the first.
   const seen = new Set<string>();
   const findings: Finding[] = (result.origin === 'capture' ? CAPTURE_RULES : RULES).flatMap((rule) => rule(ctx)).filter((f) => f.evidence.length > 0 && !seen.has(f.id) && seen.add(f.id))
     .sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
-  const ok = works(result.attempts);
-  const top = findings.find((f) => f.severity === 'error');
-  let verdict: string;
-  if (ok.length && top) verdict = `Registration works over ${ok.join(' and ')}; ${top.title.charAt(0).toLowerCase()}${top.title.slice(1)}.`;
-  else if (ok.length) verdict = `Registration works over ${ok.join(' and ')}.${findings.length ? ` ${findings[0]!.title}.` : ''}`;
-  else if (top) verdict = `Registration fails everywhere: ${top.title.charAt(0).toLowerCase()}${top.title.slice(1)}.`;
-  else verdict = 'Registration fails everywhere, for reasons these results do not show.';
-  return { verdict, findings };
+  return { verdict: verdictOf(result, findings), findings };
 }

@@ -12,3 +12,10 @@ export function evidenceOf(ctx: DiagnosisContext, a: AttemptResult): number[] {
 export const registered = (a: AttemptResult): boolean => a.outcome === 'registered';
 export const silent = (a: AttemptResult): boolean => a.outcome === 'no-response';
 export const listLabels = (as: AttemptResult[]): string => as.map((a) => a.label).join(', ');
+
+/** The first message the server sent back in an attempt (empty when none arrived). */
+export function firstAnswerOf(ctx: DiagnosisContext, a: AttemptResult): number[] {
+  const seqs = new Set(a.traceSeqs);
+  const answer = ctx.result.trace.find((e) => seqs.has(e.seq) && e.kind === 'received');
+  return answer ? [answer.seq] : [];
+}

@@ -1,6 +1,25 @@
 // Credentials: wrong password, unknown user, realm/domain mismatch (RFC 3261 §22.2, §22.4).
-import type { Finding, Rule } from './types.js';
+import { isValidHost } from '../model/check-options.js';
+import type { DiagnosisContext, Finding, Rule } from './types.js';
 import { evidenceOf, listLabels } from './evidence.js';
+
+const isAddress = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(':');
+
+/**
+ * The challenge's realm when it names another domain than the account's. Realms such as "asterisk"
+ * or a company name are normal (RFC 3261 §22.1 only asks for a unique string), and a realm that is
+ * a parent or sub-domain of the account's is the same provider: neither says the domain is wrong.
+ */
+function unrelatedRealm(ctx: DiagnosisContext, attempt: number): string | undefined {
+  const { domain, server } = ctx.result.account;
+  const challenge = ctx.messages(attempt).find((m) => m.message.kind === 'response' && m.message.challenges.length)?.message;
+  const realm = challenge?.challenges[0]?.params.realm?.toLowerCase();
+  const d = domain.toLowerCase();
+  // An IP address as domain is a guess of the user's, not a claim the realm could contradict.
+  if (!realm || !realm.includes('.') || !isValidHost(realm) || isAddress(realm) || isAddress(d)) return undefined;
+  const related = (a: string, b: string): boolean => a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
+  return related(realm, d) || related(realm, server.toLowerCase()) ? undefined : realm;
+}
 
 export const credentialRules: Rule = (ctx) => {
   const out: Finding[] = [];
@@ -15,17 +34,15 @@ export const credentialRules: Rule = (ctx) => {
       evidence: failed.flatMap((a) => evidenceOf(ctx, a)), attempts: failed.map((a) => a.id),
       fix: ['Check the password (copy it again from the provider, watch for spaces)', 'Check the authentication user name: some providers use a number or an "auth ID" that differs from the user part'],
     });
-    // Realm mismatch: challenged with a realm that is neither the domain nor the server name.
-    const challenge = ctx.messages(failed[0]!.id).find((m) => m.message.kind === 'response' && m.message.challenges.length)?.message;
-    const realm = challenge?.challenges[0]?.params.realm;
-    if (realm && realm !== account.domain && realm !== account.server && !account.domain.endsWith(realm)) {
+    const realm = unrelatedRealm(ctx, failed[0]!.id);
+    if (realm) {
       out.push({
-        id: 'realm-domain-mismatch', severity: 'warning', confidence: 'medium',
+        id: 'realm-domain-mismatch', severity: 'info', confidence: 'low',
         title: 'The server expects a different domain',
-        explanation: `The server's login realm is "${realm}" but the account uses the domain "${account.domain}". Some servers only accept the password for their own domain.`,
+        explanation: `The server's login realm is "${realm}" but the account uses the domain "${account.domain}". Most often the password is simply wrong; some servers, though, only accept it for their own domain.`,
         technical: `WWW-Authenticate realm="${realm}" vs To/From domain ${account.domain} (RFC 3261 §22.1: realm identifies the protection domain).`,
         evidence: failed.flatMap((a) => evidenceOf(ctx, a)).slice(0, 4), attempts: failed.map((a) => a.id),
-        fix: [`Try the domain "${realm}" in the account settings`],
+        fix: [`If the password is right, try the domain "${realm}" in the account settings`],
       });
     }
   }

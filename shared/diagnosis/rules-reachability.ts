@@ -1,6 +1,7 @@
 // Reaching the server: DNS, refused/unreachable, silence per transport, the seed-000 port-5060 case.
 import type { AttemptResult } from '../model/results.js';
-import { evidenceOf, listLabels, silent } from './evidence.js';
+import { evidenceOf, firstAnswerOf, listLabels, silent } from './evidence.js';
+import { silentCause } from './silent-cause.js';
 import type { Finding, Rule } from './types.js';
 
 const answered = (a: AttemptResult): boolean => a.status !== undefined;
@@ -58,7 +59,8 @@ export const reachabilityRules: Rule = (ctx) => {
       title: 'Your internet provider or router blocks incoming SIP on port 5060',
       explanation: 'Registration works from other local ports, but answers to a phone that uses local port 5060 never arrive. Something between you and the server (often the provider\'s equipment or router) drops incoming UDP to port 5060.',
       technical: `${listLabels(fixed)}: ${fixed[0]!.retransmissions + 1} REGISTERs sent from local port ${fixed[0]!.localPort ?? 5060}, no response; ${listLabels(ephemeralOk)} answered from the same network. The server answers to the source port (RFC 3261 §18.2.2, RFC 3581), so the loss is on the inbound path to port 5060.`,
-      evidence: [...fixed, ...ephemeralOk].flatMap((a) => evidenceOf(ctx, a)), attempts: [...fixed, ...ephemeralOk].map((a) => a.id),
+      // The silent attempt in full; of the healthy ones only the first answer, the contrast (not every arrow of theirs).
+      evidence: [...fixed.flatMap((a) => evidenceOf(ctx, a)), ...firstAnswerOf(ctx, ephemeralOk[0]!)], attempts: [...fixed, ...ephemeralOk].map((a) => a.id),
       fix: ['Set the phone\'s local SIP port to another number (e.g. 5062) or to random', 'Or use TCP or TLS', 'Or ask the internet provider to stop filtering port 5060'],
     });
   }
@@ -68,13 +70,15 @@ export const reachabilityRules: Rule = (ctx) => {
   for (const t of ['udp', 'tcp', 'tls', 'ws', 'wss'] as const) {
     const ts = by((a) => a.transport === t);
     if (!ts.length || !ts.every(silent) || answeringTransports.size === 0) continue;
+    const cause = silentCause(ctx.result, t, ts);
+    const others = [...answeringTransports].map((x) => x.toUpperCase());
     out.push({
-      id: `silent-${t}`, severity: 'error', confidence: 'high',
+      id: `silent-${t}`, severity: 'error', confidence: cause.confidence,
       title: `The server does not answer over ${t.toUpperCase()}`,
-      explanation: `Over ${[...answeringTransports].map((x) => x.toUpperCase()).join(' and ')} the server answers, but over ${t.toUpperCase()} nothing ever comes back. A firewall on the way, or the server itself, ignores ${t.toUpperCase()}.`,
-      technical: `${listLabels(ts)}: ${ts[0]!.detail}.`,
-      evidence: ts.flatMap((a) => evidenceOf(ctx, a)), attempts: ts.map((a) => a.id),
-      fix: [`Use ${[...answeringTransports].map((x) => x.toUpperCase()).join(' or ')} in the phone`, `If ${t.toUpperCase()} should work: check firewalls on both ends`],
+      explanation: `Over ${others.join(' and ')} the server answers, but over ${t.toUpperCase()} nothing ever comes back. ${cause.explanation}`,
+      technical: `${listLabels(ts)}: ${ts[0]!.detail}. ${cause.technical}`,
+      evidence: [...ts.flatMap((a) => evidenceOf(ctx, a)), ...(t === 'udp' ? ctx.result.pathProbes?.stun?.traceSeqs ?? [] : [])], attempts: ts.map((a) => a.id),
+      fix: [`Use ${others.join(' or ')} in the phone`, ...cause.fix.filter((f) => !/^Use (TCP|UDP)/.test(f))],
     });
   }
   const all = attempts.filter((a) => a.outcome !== 'dns-failure');

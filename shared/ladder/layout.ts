@@ -24,9 +24,10 @@ export interface LaidOutArrow {
   label: string;
   fullLabel: string;
   labelX: number;
-  /** "+500 ms" style time since the previous arrow. */
+  /** "+500 ms" style time since the previous arrow ("never arrived" for a lost answer). */
   timeLabel: string;
   lost: boolean;
+  refused: boolean;
   retransmission: boolean;
   annotations: string[];
 }
@@ -55,6 +56,13 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
 }
 
+/** Run time of the first arrow, then the gap to the previous one; a lost answer has no time at all. */
+function timeLabel(a: LadderColumn['arrows'][number], row: number): string {
+  if (a.lost) return 'never arrived';
+  if (a.refused) return `${Math.round(a.delta)} ms after the request`;
+  return row === 0 ? `${Math.round(a.t)} ms` : `+${Math.round(a.delta)} ms`;
+}
+
 export function layoutLadder(columns: LadderColumn[], o: LayoutOptions = DEFAULT_LAYOUT): LadderLayout {
   const columnWidth = o.laneGap * 2;
   const out: LadderLayout = { width: 0, height: 0, columns: [], arrows: [] };
@@ -74,8 +82,8 @@ export function layoutLadder(columns: LadderColumn[], o: LayoutOptions = DEFAULT
       out.arrows.push({
         seq: a.seq, attempt: c.attempt, x1, x2, y: o.headerHeight + row * o.rowHeight + o.rowHeight / 2,
         label: truncate(a.label, o.maxLabelChars), fullLabel: a.label, labelX: (x1 + x2) / 2,
-        timeLabel: row === 0 ? `${Math.round(a.t)} ms` : `+${Math.round(a.delta)} ms`,
-        lost: a.lost, retransmission: a.retransmission, annotations: a.annotations,
+        timeLabel: timeLabel(a, row),
+        lost: a.lost, refused: a.refused, retransmission: a.retransmission, annotations: a.annotations,
       });
     });
     rows = Math.max(rows, c.arrows.length);

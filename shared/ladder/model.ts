@@ -20,6 +20,8 @@ export interface LadderArrow {
   retransmission: boolean;
   /** A response we expected and never saw: drawn ending in a cross before it reaches us. */
   lost: boolean;
+  /** Instead of an answer, the server's host refused (ICMP port unreachable, TCP RST): it reached us. */
+  refused: boolean;
   /** Findings that cite this message. */
   annotations: string[];
 }
@@ -46,7 +48,7 @@ export function ladderColumn(result: CheckResult, attempt: AttemptResult, annota
     arrows: [],
   };
   const answered = new Set<string>();
-  const lastSendOf = new Map<string, { t: number; label: string }>();
+  const lastSendOf = new Map<string, { t: number; label: string; seq: number }>();
   let prev: number | null = null;
   for (const e of events) {
     const parsed = parseMessage(fromBase64(e.bytes!));
@@ -54,20 +56,29 @@ export function ladderColumn(result: CheckResult, attempt: AttemptResult, annota
     const m = parsed.message;
     const key = `${m.via[0]?.params.branch ?? ''}|${m.cseq?.method ?? ''}`;
     const label = m.kind === 'request' ? m.method : `${m.status} ${m.reason}`;
-    if (e.kind === 'sent' && m.kind === 'request') lastSendOf.set(key, { t: e.t, label });
+    if (e.kind === 'sent' && m.kind === 'request') lastSendOf.set(key, { t: e.t, label, seq: e.seq });
     if (e.kind === 'received' && m.kind === 'response' && m.status >= 200) answered.add(key);
     column.arrows.push({
       seq: e.seq, from: e.kind === 'sent' ? 'computer' : 'server', to: e.kind === 'sent' ? 'server' : 'computer', label, t: e.t,
-      delta: prev === null ? 0 : Math.round((e.t - prev) * 10) / 10, retransmission: /retransmission/.test(e.note ?? ''), lost: false,
+      delta: prev === null ? 0 : Math.round((e.t - prev) * 10) / 10, retransmission: /retransmission/.test(e.note ?? ''), lost: false, refused: false,
       annotations: annotations.get(e.seq) ?? [],
     });
     prev = e.t;
   }
-  // Each request that never got a final answer: the answer the server would have sent, lost.
+  // Each request that never got a final answer: the answer the server would have sent, lost — or
+  // the refusal that came instead. A cancelled attempt simply stopped: nothing was lost.
+  if (attempt.outcome === 'aborted') lastSendOf.clear();
+  const refused = attempt.outcome === 'refused';
   let missing = -1;
   for (const [key, send] of lastSendOf) {
     if (answered.has(key)) continue;
-    column.arrows.push({ seq: missing--, from: 'server', to: 'computer', label: `no answer to ${send.label}`, t: send.t, delta: 0, retransmission: false, lost: true, annotations: [] });
+    const t = refused ? Math.max(send.t, attempt.startedAt + attempt.durationMs) : send.t;
+    column.arrows.push({
+      seq: missing--, from: 'server', to: 'computer', label: refused ? `refused: ${attempt.transport === 'udp' ? 'ICMP port unreachable' : 'connection reset'}` : `no answer to ${send.label}`,
+      t, delta: Math.round((t - send.t) * 10) / 10, retransmission: false, lost: !refused, refused,
+      // A finding that cites the request also speaks of its missing answer.
+      annotations: annotations.get(send.seq) ?? [],
+    });
   }
   column.arrows.sort((a, b) => a.t - b.t || (a.lost ? 1 : 0) - (b.lost ? 1 : 0));
   return column;

@@ -14,8 +14,10 @@ export function ladderSvg(l: LadderLayout): string {
     }
   }
   for (const a of l.arrows) {
-    const colour = a.lost ? '#b91c1c' : '#111827';
-    parts.push(`<g><line x1="${a.x1}" x2="${a.x2}" y1="${a.y}" y2="${a.y}" stroke="${colour}" stroke-width="1.6"${a.lost ? ' stroke-dasharray="2 3"' : a.retransmission ? ' stroke-dasharray="6 3"' : ' marker-end="url(#h)"'}/>`,
+    const colour = a.lost ? '#b91c1c' : a.refused ? '#c2410c' : '#111827';
+    const style = a.lost ? ' stroke-dasharray="2 3"' : a.refused ? ' stroke-dasharray="10 3 2 3"' : a.retransmission ? ' stroke-dasharray="6 3"' : ' marker-end="url(#h)"';
+    parts.push(`<g><line x1="${a.x1}" x2="${a.x2}" y1="${a.y}" y2="${a.y}" stroke="${colour}" stroke-width="1.6"${style}/>`,
+      a.refused ? `<text x="${a.x2 + 8}" y="${a.y + 5}" text-anchor="middle" fill="${colour}">⊘</text>` : '',
       a.lost ? `<text x="${a.x2}" y="${a.y + 5}" text-anchor="middle" fill="${colour}">✕</text>` : '',
       `<text x="${a.labelX}" y="${a.y - 6}" text-anchor="middle" fill="${colour}">${esc(a.label)}${a.retransmission ? ' ↻' : ''}</text>`,
       `<text x="${Math.max(a.x1, a.x2) + 8}" y="${a.y + 4}" font-size="11" fill="#6b7280">${esc(a.timeLabel)}${a.annotations.length ? ` ⚑ ${esc(a.annotations.join('; '))}` : ''}</text></g>`);

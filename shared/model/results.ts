@@ -99,6 +99,12 @@ export interface CheckAccountSummary {
   passwordGiven: boolean;
 }
 
+export interface IncompleteRun {
+  reason: 'cancelled' | 'path-probes-running';
+  /** What is missing, in words ("cancelled after 2.1 s; not finished: TCP, STUN NAT behaviour"). */
+  detail: string;
+}
+
 export interface CheckResult {
   schemaVersion: number;
   tool: { name: 'sipladder'; version: string };
@@ -113,5 +119,10 @@ export interface CheckResult {
   pathProbes?: { stun?: StunNatResult; fragmentation?: FragmentationResult; alg?: AlgResult; inbound?: InboundResult };
   /** Failed authentications across the whole run (never more than the safety budget). */
   authFailures: number;
+  /**
+   * Set when the run did not finish: cancelled by the user, or a snapshot taken while the path
+   * probes still run. Unfinished attempts are 'aborted'; unfinished path probes are left out.
+   */
+  incomplete?: IncompleteRun;
   trace: TraceEvent[];
 }

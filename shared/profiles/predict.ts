@@ -1,6 +1,7 @@
 // Predicts, from one check's results, whether each client profile would register on this network
 // and which setting to change. Pure: reads results, never probes.
 import type { AttemptResult, CheckResult } from '../model/results.js';
+import { settledResult } from '../diagnosis/settled.js';
 import type { ClientProfile } from './clients.js';
 
 export interface ProfilePrediction {
@@ -24,14 +25,20 @@ function attemptFor(p: ClientProfile, attempts: AttemptResult[]): AttemptResult 
   return candidates.find((a) => a.rport === p.rport) ?? candidates[0];
 }
 
-export function predictProfiles(result: CheckResult, profiles: readonly ClientProfile[]): ProfilePrediction[] {
+export function predictProfiles(full: CheckResult, profiles: readonly ClientProfile[]): ProfilePrediction[] {
+  // Only what finished: an attempt cut short by Cancel predicts nothing.
+  const result = settledResult(full);
+  const cancelled = full.attempts.filter((a) => a.outcome === 'aborted');
   const worksOver = (t: string): boolean => result.attempts.some((a) => a.transport === t && a.outcome === 'registered');
   const alternatives = ['tcp', 'tls'].filter(worksOver).map((t) => t.toUpperCase());
   const ephemeralWorks = result.attempts.some((a) => a.transport === 'udp' && a.sourcePortMode === 'ephemeral' && a.outcome === 'registered');
   return profiles.map((p) => {
     const a = attemptFor(p, result.attempts);
     const base = { profile: p.id, name: p.name, warnings: [] as string[] };
-    if (!a) return { ...base, verdict: 'unknown', because: `${p.transport.toUpperCase()}${p.transport === 'udp' ? ` from ${p.localPort === 'fixed-5060' ? 'port 5060' : 'a random port'}` : ''} was not tested` };
+    if (!a) {
+      const what = `${p.transport.toUpperCase()}${p.transport === 'udp' ? ` from ${p.localPort === 'fixed-5060' ? 'port 5060' : 'a random port'}` : ''}`;
+      return { ...base, verdict: 'unknown', because: attemptFor(p, cancelled) ? `the check was cancelled before ${what} finished` : `${what} was not tested` };
+    }
     if (a.outcome === 'auth-failed' || a.outcome === 'auth-skipped') {
       return { ...base, verdict: 'unknown', because: 'the network path works, but the credentials were not accepted: check user, auth user and password' };
     }
@@ -52,8 +59,10 @@ export function predictProfiles(result: CheckResult, profiles: readonly ClientPr
       }
     }
     const udp = result.pathProbes?.fragmentation?.series.filter((s) => s.transport === 'udp') ?? [];
+    // Only series that delivered some size and lost another: without both there is no limit to name.
+    const limited = udp.filter((s) => s.largestDelivered !== undefined && s.points.some((x) => !x.delivered && x.sends > 0));
     if (p.transport === 'udp' && udp.length) {
-      const worst = Math.min(...udp.map((s) => s.largestDelivered ?? 0));
+      const worst = Math.min(...limited.map((s) => s.largestDelivered!));
       if (worst < FRAGMENTED_UDP_SIZE) pred.warnings.push(`UDP messages above ${worst} bytes were lost: large INVITEs may fail; TCP avoids it (RFC 3261 §18.1.1)`);
       const points = udp.flatMap((s) => s.points.filter((x) => x.delivered && x.rttMs !== undefined));
       const small = Math.min(...points.filter((x) => x.size < FRAGMENTED_UDP_SIZE).map((x) => x.rttMs!));

@@ -41,13 +41,18 @@ describe('diagnosis', () => {
   });
 
   it('seed 000: inbound UDP to port 5060 dropped, with evidence and the fix', () => {
-    const r = result([attempt(1, 'UDP from port 5060', { sourcePortMode: 'fixed-5060', outcome: 'no-response', retransmissions: 3 }), attempt(2, 'UDP from an ephemeral port', { status: 200 }),
+    const healthyPort = attempt(2, 'UDP from an ephemeral port', { status: 200 });
+    const answer = ev(2, 'received', 'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.168.1.2:5060;branch=z9hG4bK1\r\nCSeq: 1 REGISTER\r\n\r\n');
+    healthyPort.traceSeqs.push(answer);
+    const r = result([attempt(1, 'UDP from port 5060', { sourcePortMode: 'fixed-5060', outcome: 'no-response', retransmissions: 3 }), healthyPort,
       attempt(3, 'TCP', { transport: 'tcp', status: 200 })]);
     const d = diagnose(r);
     expect(d.findings[0]).toMatchObject({ id: 'inbound-udp-5060-dropped', severity: 'error', attempts: [1, 2] });
-    expect(d.findings[0]!.evidence.length).toBeGreaterThan(1);
+    // The silent attempt's messages, and of the healthy one only its answer (the contrast), so the ladder flags no healthy request.
+    expect(d.findings[0]!.evidence).toEqual([...r.attempts[0]!.traceSeqs, answer]);
     expect(d.findings[0]!.fix.join()).toMatch(/5062/);
-    expect(d.verdict).toBe('Registration works over UDP (from an ephemeral port) and TCP; your internet provider or router blocks incoming SIP on port 5060.');
+    // The problem first, naming what fails; then what works.
+    expect(d.verdict).toBe('UDP from port 5060 fails: your internet provider or router blocks incoming SIP on port 5060. Registration works over UDP (from an ephemeral port) and TCP.');
     // Not a seed-000 case when the ephemeral port is silent too.
     expect(ids(result([attempt(1, 'UDP from port 5060', { sourcePortMode: 'fixed-5060', outcome: 'no-response' }), attempt(2, 'UDP eph', { outcome: 'no-response' }), attempt(3, 'TCP', { transport: 'tcp', status: 200 })]))).toEqual(['silent-udp']);
   });
@@ -86,7 +91,7 @@ describe('diagnosis', () => {
     const withDate = (date: string) => {
       trace.length = 0;
       const a = attempt(1, 'UDP', { status: 200 });
-      a.traceSeqs.push(ev(1, 'received', `SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nDate: ${date}\r\nCSeq: 1 REGISTER\r\n\r\n`, 1000));
+      a.traceSeqs.push(ev(1, 'received', `SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.168.1.2:5060;branch=z9hG4bK1\r\nDate: ${date}\r\nCSeq: 1 REGISTER\r\n\r\n`, 1000));
       return ids(result([a]));
     };
     expect(withDate('Sat, 21 Nov 2026 12:30:00 GMT')).toEqual(['clock-skew']);

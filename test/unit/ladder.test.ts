@@ -50,7 +50,7 @@ describe('ladder layout', () => {
   const column = (n: number, attempt = 1, lost = false): LadderColumn => ({
     attempt, title: `a${attempt}`, outcome: 'registered', lanes: { computer: 'This computer', router: 'Your router (a very long public address label here)', server: 'Server' },
     arrows: Array.from({ length: n }, (_, i) => ({ seq: i + 1, from: i % 2 ? 'server' : 'computer', to: i % 2 ? 'computer' : 'server', label: 'REGISTER', t: i * 10, delta: i ? 10 : 0,
-      retransmission: false, lost: lost && i === n - 1, annotations: [] })),
+      retransmission: false, lost: lost && i === n - 1, refused: false, annotations: [] })),
   });
   const o = DEFAULT_LAYOUT;
 
