@@ -20,6 +20,40 @@ export function fromUtf8Strict(bytes: Uint8Array): string | null {
   }
 }
 
+/**
+ * Offset of the first byte of the first ill-formed sequence in b[from, to) (RFC 3629 §4, the
+ * table WHATWG's fatal decoder applies), or -1 when it is all valid. One pass, no decoding: the
+ * offset of a bad byte must not cost a decode per candidate prefix.
+ */
+export function firstInvalidUtf8(b: Uint8Array, from = 0, to = b.length): number {
+  let i = from;
+  while (i < to) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    // Length of the sequence and the allowed range of its second byte (the first continuation).
+    let n: number, lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) n = 2;
+    else if (c >= 0xe0 && c <= 0xef) {
+      n = 3;
+      if (c === 0xe0) lo = 0xa0; // overlong
+      else if (c === 0xed) hi = 0x9f; // UTF-16 surrogates
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 4;
+      if (c === 0xf0) lo = 0x90; // overlong
+      else if (c === 0xf4) hi = 0x8f; // above U+10FFFF
+    } else return i;
+    if (i + n > to) return i;
+    const second = b[i + 1]!;
+    if (second < lo || second > hi) return i;
+    for (let k = 2; k < n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
+    i += n;
+  }
+  return -1;
+}
+
 export function toHex(bytes: Uint8Array): string {
   let out = '';
   for (const b of bytes) out += (b < 16 ? '0' : '') + b.toString(16);

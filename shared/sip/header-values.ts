@@ -72,15 +72,14 @@ function readQuoted(s: string, i: number): string | null {
 }
 
 /**
- * Splits a header value at top-level commas (RFC 3261 §7.3.1), ignoring commas inside
- * quoted strings and <...> URIs. Returns [start, end) ranges.
+ * End of the list entry that starts at `from`: the next top-level comma (RFC 3261 §7.3.1), not
+ * one inside a quoted string or a <...> URI, or the end of `s`. Entries are found one at a time so
+ * that a list that fails early is not split whole first.
  */
-export function splitTopLevel(s: string, sep = 44 /* , */): Array<[number, number]> {
-  const parts: Array<[number, number]> = [];
+export function topLevelEnd(s: string, from: number, sep = 44 /* , */): number {
   let inQuote = false;
   let inAngle = false;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = from; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (inQuote) {
       if (c === 92) i++;
@@ -88,13 +87,9 @@ export function splitTopLevel(s: string, sep = 44 /* , */): Array<[number, numbe
     } else if (c === 34) inQuote = true;
     else if (c === 60) inAngle = true;
     else if (c === 62) inAngle = false;
-    else if (c === sep && !inAngle) {
-      parts.push([start, i]);
-      start = i + 1;
-    }
+    else if (c === sep && !inAngle) return i;
   }
-  parts.push([start, s.length]);
-  return parts;
+  return s.length;
 }
 
 const SEMI = 59, EQ = 61, COMMA = 44, QUOTE = 34;

@@ -54,7 +54,13 @@ export interface ParseError {
   offset: number;
 }
 
-export type ParseResult = { ok: true; message: SipMessage; warnings: string[] } | { ok: false; error: ParseError };
+/**
+ * A failure may still carry the `message` when it was read completely but breaks a rule that makes
+ * it invalid (a Request-URI that is not a URI, a CSeq method that is not the request's, a second
+ * To/From/Call-ID/CSeq/Max-Forwards/Content-Length): for display only (ladders, captures), never
+ * to act on.
+ */
+export type ParseResult = { ok: true; message: SipMessage; warnings: string[] } | { ok: false; error: ParseError; message?: SipMessage };
 
 /** Compact header forms (RFC 3261 §7.3.3 and the IANA SIP header registry). */
 export const COMPACT_FORMS: Record<string, string> = {

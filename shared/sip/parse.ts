@@ -1,10 +1,13 @@
 // SIP message parser (RFC 3261 §7, §20, §25). Never throws: every input gives a message or a
 // precise error with the byte offset, because hostile and broken servers are what we diagnose.
-import { fromUtf8, fromUtf8Strict, utf8 } from '../hash/utf8.js';
+// Linear in the input for every input: each byte is visited a bounded number of times (no prefix
+// re-decoding, no searches restarted from the start, no string rebuilt per folded line).
+import { firstInvalidUtf8, fromUtf8, fromUtf8Strict, utf8 } from '../hash/utf8.js';
 import {
-  parseAuthParams, parseCSeq, parseNameAddr, parseVia, splitTopLevel, type AuthParams, type NameAddr, type Parsed, type Via,
+  parseAuthParams, parseCSeq, parseNameAddr, parseVia, topLevelEnd, type AuthParams, type NameAddr, type Parsed, type Via,
 } from './header-values.js';
-import { canonicalKey, wellKnownKey, type AuthChallenge, type ParseResult, type SipHeader, type SipMessage } from './message.js';
+import { canonicalKey, wellKnownKey, type AuthChallenge, type ParseError, type ParseResult, type SipHeader, type SipMessage } from './message.js';
+import { parseUri } from './uri.js';
 
 /** A message with more header fields than this is treated as hostile (no real SIP message comes close). */
 export const MAX_HEADER_FIELDS = 256;
@@ -37,16 +40,130 @@ export function findHeadEnd(b: Uint8Array, from: number): { headEnd: number; bod
   return null;
 }
 
-function firstInvalidUtf8(b: Uint8Array): number {
-  for (let i = 0; i < b.length; i++) {
-    if (fromUtf8Strict(b.subarray(0, i + 1)) === null && fromUtf8Strict(b.subarray(0, i + 4 > b.length ? b.length : i + 4)) === null) {
-      // The first prefix that cannot be completed by up to 3 more bytes starts the bad sequence.
-      let start = i;
-      while (start > 0 && (b[start]! & 0xc0) === 0x80) start--;
-      return start;
-    }
+/** The header section as text, with the way back from character offsets to byte offsets. */
+interface Head {
+  text: string;
+  /** Byte offset in the input of a character offset in `text`. */
+  at: (charOffset: number) => number;
+  bodyStart: number;
+}
+
+/** Finds and decodes the header section that starts at byte `start`, or the error that prevents it. */
+function readHead(raw: Uint8Array, start: number): Head | ParseResult {
+  // Fast path for the usual all-ASCII message: decode once and let the engine's native string
+  // search find the blank line. Equal lengths and no U+FFFD mean every byte was ASCII.
+  const whole = fromUtf8(raw);
+  if (whole.length === raw.length && whole.indexOf('\uFFFD') < 0) {
+    const crlf = whole.indexOf('\n\r\n', start);
+    // A bare-LF blank line only matters if it comes first: search the head only, not the body.
+    const lf = (crlf >= 0 ? whole.slice(0, crlf) : whole).indexOf('\n\n', start);
+    const end = crlf >= 0 && (lf < 0 || crlf < lf) ? { headEnd: crlf, bodyStart: crlf + 3 } : lf >= 0 ? { headEnd: lf, bodyStart: lf + 2 } : null;
+    if (end) return { text: whole.slice(start, end.headEnd), at: (c) => start + c, bodyStart: end.bodyStart };
+    return unterminated(raw, start);
   }
-  return 0;
+  const end = findHeadEnd(raw, start);
+  if (!end) return unterminated(raw, start);
+  const headBytes = raw.subarray(start, end.headEnd);
+  const text = fromUtf8Strict(headBytes);
+  if (text === null) return fail('header section is not valid UTF-8', start + Math.max(0, firstInvalidUtf8(headBytes)));
+  // Valid UTF-8 decodes to as many characters as bytes only when every byte is ASCII. Otherwise
+  // an offset is re-encoded, once, when an error is reported (never in a loop).
+  const ascii = text.length === headBytes.length;
+  return { text, at: (c) => start + (ascii ? c : utf8(text.slice(0, c)).length), bodyStart: end.bodyStart };
+}
+
+/** No blank line: say "not SIP" rather than "truncated" when even the first line is wrong. */
+function unterminated(raw: Uint8Array, start: number): ParseResult {
+  const nl = raw.indexOf(10, start);
+  const firstLine = fromUtf8Strict(raw.subarray(start, nl < 0 ? raw.length : nl)) ?? '';
+  const sl = parseStartLine(firstLine.replace(/\r$/, ''), raw.subarray(start));
+  if ('error' in sl) return fail(sl.error, start + sl.offset);
+  return fail('header section is not terminated by an empty line (message truncated?)', raw.length);
+}
+
+/** Header fields split into lines, with where each value starts in the head (for error offsets). */
+interface Fields {
+  headers: SipHeader[];
+  /** Character offset in the head of each header's line and of its (trimmed) value. */
+  lineAt: number[];
+  valueAt: number[];
+  /** For folded values: flat pairs (offset in the joined value, offset in the head) per segment. */
+  folds: Map<number, number[]>;
+}
+
+/** Splits the header lines after the start line (RFC 3261 §7.3), joining folded lines (§7.3.1). */
+function readFields(text: string, from: number, at: Head['at']): Fields | ParseResult {
+  const f: Fields = { headers: [], lineAt: [], valueAt: [], folds: new Map() };
+  // Continuations of the last header are collected and joined once: rebuilding the value per
+  // line would copy it again for every folded line.
+  let parts: string[] | null = null;
+  let joinedLength = 0;
+  const flush = (): void => {
+    if (parts) f.headers[f.headers.length - 1]!.value = parts.join(' ');
+    parts = null;
+  };
+  for (let pos = from; pos < text.length;) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    const lineStop = text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    if (isLws(text.charCodeAt(pos))) {
+      const h = f.headers.length - 1;
+      if (h < 0) return fail('continuation line before any header', at(pos));
+      let a = pos;
+      let b = lineStop;
+      while (a < b && isLws(text.charCodeAt(a))) a++;
+      while (b > a && isLws(text.charCodeAt(b - 1))) b--;
+      if (b > a) {
+        if (!parts) {
+          const value = f.headers[h]!.value;
+          parts = value ? [value] : [];
+          joinedLength = value.length;
+          f.folds.set(h, [0, f.valueAt[h]!]);
+        }
+        const valueOffset = joinedLength === 0 ? 0 : joinedLength + 1;
+        f.folds.get(h)!.push(valueOffset, a);
+        parts.push(text.slice(a, b));
+        joinedLength = valueOffset + b - a;
+      }
+    } else {
+      flush();
+      const e = readField(text, pos, lineStop, f);
+      if (e) return fail(e.reason, at(e.offset));
+    }
+    pos = nl + 1;
+  }
+  flush();
+  return f;
+}
+
+/** Reads one "name: value" line into `f`, or returns what is wrong with it. */
+function readField(text: string, pos: number, lineStop: number, f: Fields): ParseError | null {
+  const colon = text.indexOf(':', pos);
+  if (colon < 0 || colon > lineStop) return { reason: `header line without ":" ("${text.slice(pos, Math.min(lineStop, pos + 30))}")`, offset: pos };
+  let nameEnd = colon;
+  while (nameEnd > pos && isLws(text.charCodeAt(nameEnd - 1))) nameEnd--;
+  const name = text.slice(pos, nameEnd);
+  // Well-known spellings are valid tokens already; only other names need the character check.
+  const known = wellKnownKey(name);
+  if (known === undefined && !isToken(text, pos, nameEnd)) return { reason: `invalid header name "${name.slice(0, 40)}"`, offset: pos };
+  if (f.headers.length >= MAX_HEADER_FIELDS) return { reason: `more than ${MAX_HEADER_FIELDS} header fields`, offset: pos };
+  let vs = colon + 1;
+  let ve = lineStop;
+  while (vs < ve && isLws(text.charCodeAt(vs))) vs++;
+  while (ve > vs && isLws(text.charCodeAt(ve - 1))) ve--;
+  f.headers.push({ name, key: known ?? canonicalKey(name), value: text.slice(vs, ve) });
+  f.lineAt.push(pos);
+  f.valueAt.push(vs);
+  return null;
+}
+
+/** Character offset in the head of `off` characters into header h's value, folds included. */
+function valueOffsetInHead(f: Fields, h: number, off: number): number {
+  const segments = f.folds.get(h);
+  if (!segments) return f.valueAt[h]! + off;
+  let k = 0;
+  while (k + 2 < segments.length && segments[k + 2]! <= off) k += 2;
+  return segments[k + 1]! + off - segments[k]!;
 }
 
 /** Parses one complete SIP message (a UDP datagram, or a frame cut by the stream framer). */
@@ -56,149 +173,25 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
   // RFC 3261 §7.5: implementations should ignore CRLF preceding the start-line.
   while (start < raw.length && (raw[start] === 13 || raw[start] === 10)) start++;
   if (start >= raw.length) return fail(raw.length === 0 ? 'empty message' : 'message contains only line breaks', start);
-  // Fast path for the usual all-ASCII message: decode once and let the engine's native string
-  // search find the blank line. Equal lengths and no U+FFFD mean every byte was ASCII.
-  const whole = fromUtf8(raw);
-  let end: { headEnd: number; bodyStart: number } | null;
-  let head: string | null = null;
-  let ascii = whole.length === raw.length && whole.indexOf('\uFFFD') < 0;
-  if (ascii) {
-    const crlf = whole.indexOf('\n\r\n', start);
-    // A bare-LF blank line only matters if it comes first: search the head only, not the body.
-    const lf = (crlf >= 0 ? whole.slice(0, crlf) : whole).indexOf('\n\n', start);
-    end = crlf >= 0 && (lf < 0 || crlf < lf) ? { headEnd: crlf, bodyStart: crlf + 3 } : lf >= 0 ? { headEnd: lf, bodyStart: lf + 2 } : null;
-    if (end) head = whole.slice(start, end.headEnd);
-  } else {
-    end = findHeadEnd(raw, start);
-  }
-  if (!end) {
-    // Say "not SIP" rather than "truncated" when even the first line is wrong.
-    const nl = raw.indexOf(10, start);
-    const firstLine = fromUtf8Strict(raw.subarray(start, nl < 0 ? raw.length : nl)) ?? '';
-    const sl = parseStartLine(firstLine.replace(/\r$/, ''), raw.subarray(start));
-    if ('error' in sl) return fail(sl.error, start + sl.offset);
-    return fail('header section is not terminated by an empty line (message truncated?)', raw.length);
-  }
-  if (head === null) {
-    const headBytes = raw.subarray(start, end.headEnd);
-    head = fromUtf8Strict(headBytes);
-    if (head === null) return fail('header section is not valid UTF-8', start + firstInvalidUtf8(headBytes));
-    // Valid UTF-8 decodes to as many characters as bytes only when every byte is ASCII.
-    ascii = head.length === headBytes.length;
-  }
-  const headText = head;
-  // Maps a character offset in `headText` to a byte offset in `raw`.
-  const at = (charOffset: number): number => start + (ascii ? charOffset : utf8(headText.slice(0, charOffset)).length);
+  const head = readHead(raw, start);
+  if ('ok' in head) return head;
+  const { text, at } = head;
+  let lineEnd = text.indexOf('\n');
+  if (lineEnd < 0) lineEnd = text.length;
+  const startLine = parseStartLine(text.charCodeAt(lineEnd - 1) === 13 ? text.slice(0, lineEnd - 1) : text.slice(0, lineEnd), raw);
+  if ('error' in startLine) return fail(startLine.error, at(startLine.offset));
+  const fields = readFields(text, lineEnd + 1, at);
+  if ('ok' in fields) return fields;
+  const content = interpretFields(fields, (h, what, off) => ({ reason: `${fields.headers[h]!.name}: ${what}`, offset: at(valueOffsetInHead(fields, h, off)) }), at);
+  if ('reason' in content) return { ok: false, error: content };
 
-  let lineEnd = headText.indexOf('\n');
-  if (lineEnd < 0) lineEnd = headText.length;
-  const startLine = headText.charCodeAt(lineEnd - 1) === 13 ? headText.slice(0, lineEnd - 1) : headText.slice(0, lineEnd);
-  const msg = parseStartLine(startLine, raw);
-  if ('error' in msg) return fail(msg.error, at(msg.offset));
+  // Rules a readable message can still break (RFC 3261 §8.1.1, §20; RFC 4475 §3.1.2, §3.3): the
+  // message is returned with the error, for display, so that importers can still show it.
+  const violation = startLine.kind === 'request' ? requestViolation(startLine, fields, content, at) : content.violation;
 
-  const headers: SipHeader[] = [];
-  const headerOffsets: number[] = [];
-  let pos = lineEnd + 1;
-  while (pos < headText.length) {
-    let nl = headText.indexOf('\n', pos);
-    if (nl < 0) nl = headText.length;
-    const lineStop = headText.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    const first = headText.charCodeAt(pos);
-    if (first === 32 || first === 9) {
-      // Folded continuation line (RFC 3261 §7.3.1): LWS joins it to the previous value.
-      const prev = headers[headers.length - 1];
-      if (!prev) return fail('continuation line before any header', at(pos));
-      prev.value = (prev.value + ' ' + headText.slice(pos, lineStop).trim()).trim();
-    } else {
-      const colon = headText.indexOf(':', pos);
-      if (colon < 0 || colon > lineStop) return fail(`header line without ":" ("${headText.slice(pos, Math.min(lineStop, pos + 30))}")`, at(pos));
-      let nameEnd = colon;
-      while (nameEnd > pos && isLws(headText.charCodeAt(nameEnd - 1))) nameEnd--;
-      const name = headText.slice(pos, nameEnd);
-      // Well-known spellings are valid tokens already; only other names need the character check.
-      const known = wellKnownKey(name);
-      if (known === undefined && !isToken(headText, pos, nameEnd)) return fail(`invalid header name "${name.slice(0, 40)}"`, at(pos));
-      if (headers.length >= MAX_HEADER_FIELDS) return fail(`more than ${MAX_HEADER_FIELDS} header fields`, at(pos));
-      let vs = colon + 1;
-      let ve = lineStop;
-      while (vs < ve && isLws(headText.charCodeAt(vs))) vs++;
-      while (ve > vs && isLws(headText.charCodeAt(ve - 1))) ve--;
-      headers.push({ name, key: known ?? canonicalKey(name), value: headText.slice(vs, ve) });
-      headerOffsets.push(colon + 1);
-    }
-    pos = nl + 1;
-  }
-
+  let body = raw.subarray(head.bodyStart);
   const warnings: string[] = [];
-  const via: Via[] = [];
-  const contact: NameAddr[] = [];
-  let star = false;
-  const challenges: AuthChallenge[] = [];
-  const credentials: AuthParams[] = [];
-  let from: NameAddr | undefined, to: NameAddr | undefined, callId: string | undefined;
-  let cseq: { seq: number; method: string } | undefined;
-  let contentLength: number | undefined;
-  let h = 0;
-  // Error inside the value of header h, `off` characters into its (trimmed) value.
-  const bad = (what: string, off: number): ParseResult => {
-    const { name, value } = headers[h]!;
-    const vOff = headerOffsets[h]!;
-    return fail(`${name}: ${what}`, at(vOff + Math.max(0, headText.indexOf(value, vOff) - vOff) + off));
-  };
-  for (; h < headers.length; h++) {
-    const { key, value } = headers[h]!;
-    switch (key) {
-      case 'via': {
-        const e = parseList(value, parseVia, via);
-        if (e) return bad(e.error, e.offset);
-        break;
-      }
-      case 'from':
-      case 'to': {
-        const r = parseNameAddr(value);
-        if (!r.ok) return bad(r.error, r.offset);
-        if (key === 'from') from = r.value;
-        else to = r.value;
-        break;
-      }
-      case 'contact': {
-        if (value === '*') {
-          star = true;
-          break;
-        }
-        const e = parseList(value, parseNameAddr, contact);
-        if (e) return bad(e.error, e.offset);
-        break;
-      }
-      case 'call-id':
-        if (!value) return bad('empty Call-ID', 0);
-        callId = value;
-        break;
-      case 'cseq': {
-        const r = parseCSeq(value);
-        if (!r.ok) return bad(r.error, r.offset);
-        cseq = r.value;
-        break;
-      }
-      case 'content-length':
-        if (!/^\d{1,9}$/.test(value)) return bad(`invalid Content-Length "${value.slice(0, 20)}"`, 0);
-        contentLength = Number(value);
-        break;
-      case 'www-authenticate':
-      case 'proxy-authenticate':
-      case 'authorization':
-      case 'proxy-authorization': {
-        // These are the headers RFC 3261 §7.3.1 exempts from comma-combining: one value per line.
-        const r = parseAuthParams(value);
-        if (!r.ok) return bad(r.error, r.offset);
-        if (key.endsWith('authenticate')) challenges.push({ header: key as AuthChallenge['header'], ...r.value });
-        else credentials.push(r.value);
-        break;
-      }
-    }
-  }
-
-  let body = raw.subarray(end.bodyStart);
+  const { contentLength } = content;
   if (contentLength !== undefined) {
     if (body.length < contentLength) return fail(`body is ${body.length} bytes but Content-Length says ${contentLength} (message truncated)`, raw.length);
     if (body.length > contentLength) {
@@ -207,12 +200,115 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
       body = body.subarray(0, contentLength);
     }
   }
-  const contactValue = star ? ('*' as const) : contact;
+  const { headers } = fields;
+  const { via, from, to, callId, cseq, contact, challenges, credentials } = content;
   // Two literal shapes (no spread): keeps object construction on the fast path.
-  const message: SipMessage = msg.kind === 'request'
-    ? { kind: 'request', method: msg.method, requestUri: msg.requestUri, version: msg.version, headers, via, from, to, callId, cseq, contact: contactValue, contentLength, challenges, credentials, body, raw }
-    : { kind: 'response', status: msg.status, reason: msg.reason, version: msg.version, headers, via, from, to, callId, cseq, contact: contactValue, contentLength, challenges, credentials, body, raw };
-  return { ok: true, message, warnings };
+  const message: SipMessage = startLine.kind === 'request'
+    ? { kind: 'request', method: startLine.method, requestUri: startLine.requestUri, version: startLine.version, headers, via, from, to, callId, cseq, contact, contentLength, challenges, credentials, body, raw }
+    : { kind: 'response', status: startLine.status, reason: startLine.reason, version: startLine.version, headers, via, from, to, callId, cseq, contact, contentLength, challenges, credentials, body, raw };
+  return violation ? { ok: false, error: violation, message } : { ok: true, message, warnings };
+}
+
+/** The first rule a readable request breaks, in message order: Request-URI, repeated fields, CSeq method. */
+function requestViolation(line: StartLine & { kind: 'request' }, f: Fields, c: Content, at: Head['at']): ParseError | undefined {
+  const uri = parseUri(line.requestUri);
+  if (!uri.ok) return { reason: `Request-URI is not a URI: ${uri.error} (RFC 3261 §7.1, §25.1)`, offset: at(line.uriAt + uri.offset) };
+  if (c.violation || !c.cseq || c.cseq.method === line.method) return c.violation;
+  const h = f.headers.findIndex((x) => x.key === 'cseq');
+  return {
+    reason: `CSeq method "${c.cseq.method.slice(0, 20)}" does not match the request method "${line.method.slice(0, 20)}" (RFC 3261 §8.1.1.5)`,
+    offset: at(valueOffsetInHead(f, h, Math.max(0, f.headers[h]!.value.length - c.cseq.method.length))),
+  };
+}
+
+interface Content {
+  via: Via[];
+  from?: NameAddr;
+  to?: NameAddr;
+  callId?: string;
+  cseq?: { seq: number; method: string };
+  contact: NameAddr[] | '*';
+  contentLength?: number;
+  challenges: AuthChallenge[];
+  credentials: AuthParams[];
+  /** The first rule broken by a readable message (here: a single-value header given twice). */
+  violation?: ParseError;
+}
+
+type ValueError = (h: number, what: string, offset: number) => ParseError;
+
+/** The structured headers (RFC 3261 §20), or the first value that cannot be read. */
+function interpretFields(f: Fields, bad: ValueError, at: Head['at']): Content | ParseError {
+  const c: Content = { via: [], contact: [], challenges: [], credentials: [] };
+  const contact: NameAddr[] = [];
+  let star = false;
+  let maxForwards = false;
+  for (let h = 0; h < f.headers.length; h++) {
+    const { key, value } = f.headers[h]!;
+    switch (key) {
+      case 'via': {
+        const e = parseList(value, parseVia, c.via);
+        if (e) return bad(h, e.error, e.offset);
+        break;
+      }
+      case 'from':
+      case 'to': {
+        const r = parseNameAddr(value);
+        if (!r.ok) return bad(h, r.error, r.offset);
+        if (c[key]) c.violation ??= duplicate(f, h, at);
+        c[key] = r.value;
+        break;
+      }
+      case 'contact': {
+        if (value === '*') {
+          star = true;
+          break;
+        }
+        const e = parseList(value, parseNameAddr, contact);
+        if (e) return bad(h, e.error, e.offset);
+        break;
+      }
+      case 'call-id':
+        if (!value) return bad(h, 'empty Call-ID', 0);
+        if (c.callId !== undefined) c.violation ??= duplicate(f, h, at);
+        c.callId = value;
+        break;
+      case 'cseq': {
+        const r = parseCSeq(value);
+        if (!r.ok) return bad(h, r.error, r.offset);
+        if (c.cseq) c.violation ??= duplicate(f, h, at);
+        c.cseq = r.value;
+        break;
+      }
+      case 'max-forwards':
+        if (maxForwards) c.violation ??= duplicate(f, h, at);
+        maxForwards = true;
+        break;
+      case 'content-length':
+        if (!/^\d{1,9}$/.test(value)) return bad(h, `invalid Content-Length "${value.slice(0, 20)}"`, 0);
+        if (c.contentLength !== undefined) c.violation ??= duplicate(f, h, at);
+        c.contentLength = Number(value);
+        break;
+      case 'www-authenticate':
+      case 'proxy-authenticate':
+      case 'authorization':
+      case 'proxy-authorization': {
+        // These are the headers RFC 3261 §7.3.1 exempts from comma-combining: one value per line.
+        const r = parseAuthParams(value);
+        if (!r.ok) return bad(h, r.error, r.offset);
+        if (key.endsWith('authenticate')) c.challenges.push({ header: key as AuthChallenge['header'], ...r.value });
+        else c.credentials.push(r.value);
+        break;
+      }
+    }
+  }
+  c.contact = star ? '*' : contact;
+  return c;
+}
+
+/** RFC 3261 §7.3.1: a second To, From, Call-ID, CSeq, Max-Forwards or Content-Length is ambiguous (RFC 4475 §3.3.8, §3.3.9). */
+function duplicate(f: Fields, h: number, at: Head['at']): ParseError {
+  return { reason: `second "${f.headers[h]!.name}" header field: it allows a single value (RFC 3261 §7.3.1, §20)`, offset: at(f.lineAt[h]!) };
 }
 
 /**
@@ -226,16 +322,18 @@ function parseList<T>(value: string, parse: (s: string) => Parsed<T>, into: T[])
     into.push(r.value);
     return null;
   }
-  for (const [s, e] of splitTopLevel(value)) {
+  for (let s = 0; s <= value.length;) {
+    const e = topLevelEnd(value, s);
     const r = parse(value.slice(s, e));
     if (!r.ok) return { error: r.error, offset: s + r.offset };
     into.push(r.value);
+    s = e + 1;
   }
   return null;
 }
 
 type StartLine =
-  | { kind: 'request'; method: string; requestUri: string; version: string }
+  | { kind: 'request'; method: string; requestUri: string; uriAt: number; version: string }
   | { kind: 'response'; status: number; reason: string; version: string };
 
 function parseStartLine(line: string, raw: Uint8Array): StartLine | { error: string; offset: number } {
@@ -260,7 +358,7 @@ function parseStartLine(line: string, raw: Uint8Array): StartLine | { error: str
   if (!requestUri || requestUri.includes(' ')) return { error: 'malformed Request-URI', offset: sp1 + 1 };
   const version = line.slice(sp2 + 1);
   if (version !== 'SIP/2.0') return { error: `unsupported SIP version "${version.slice(0, 20)}"`, offset: sp2 + 1 };
-  return { kind: 'request', method, requestUri, version };
+  return { kind: 'request', method, requestUri, uriAt: sp1 + 1, version };
 }
 
 function fail(reason: string, offset: number): ParseResult {

@@ -57,7 +57,7 @@ export function parseUri(raw: string): UriResult {
   // The two schemes that matter come back as literals (no slice, no lower-casing).
   const scheme = colon === 3 && raw.startsWith('sip') ? 'sip' : colon === 4 && raw.startsWith('sips') ? 'sips' : lower(raw.slice(0, colon));
   if (scheme !== 'sip' && scheme !== 'sips') {
-    if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) return { ok: false, error: `invalid URI scheme "${raw.slice(0, colon)}"`, offset: 0 };
+    if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) return { ok: false, error: `invalid URI scheme "${raw.slice(0, Math.min(colon, 20))}"`, offset: 0 };
     return { ok: true, uri: { scheme, host: '', params: {}, headers: NO_HEADERS, raw } };
   }
   const n = raw.length;
@@ -80,14 +80,14 @@ export function parseUri(raw: string): UriResult {
     for (let c = raw.charCodeAt(hostEnd); hostEnd < n && c !== 58 && c !== 59 && c !== 63; c = raw.charCodeAt(++hostEnd));
   }
   const host = raw.slice(pos, hostEnd);
-  if (!validHost(host)) return { ok: false, error: `invalid host "${host}" in URI`, offset: pos };
+  if (!validHost(host)) return { ok: false, error: `invalid host "${host.slice(0, 40)}" in URI`, offset: pos };
   pos = hostEnd;
   let port: number | undefined;
   if (raw.charCodeAt(pos) === 58 /* : */) {
     let end = pos + 1;
     let value = 0;
     for (let c = raw.charCodeAt(end); c >= 48 && c <= 57; c = raw.charCodeAt(++end)) value = value * 10 + (c - 48);
-    if (end === pos + 1 || end - pos > 6 || value > 65535) return { ok: false, error: `invalid port "${raw.slice(pos + 1, end)}" in URI`, offset: pos + 1 };
+    if (end === pos + 1 || end - pos > 6 || value > 65535) return { ok: false, error: `invalid port "${raw.slice(pos + 1, Math.min(end, pos + 12))}" in URI`, offset: pos + 1 };
     port = value;
     pos = end;
   }
@@ -101,8 +101,10 @@ export function parseUri(raw: string): UriResult {
     let pe = raw.indexOf(';', ps);
     if (pe < 0 || pe > paramsEnd) pe = paramsEnd;
     if (pe > ps) {
-      let eq = raw.indexOf('=', ps);
-      if (eq < 0 || eq > pe) eq = pe;
+      // Search '=' inside this parameter only: from `ps` to the end of the URI would make a
+      // run of flag parameters (";lr;lr;...") quadratic.
+      let eq = ps;
+      while (eq < pe && raw.charCodeAt(eq) !== 61 /* = */) eq++;
       const name = escaped ? lower(unescape(raw.slice(ps, eq))) : paramName(raw, ps, eq);
       params[name] = eq === pe ? null : escaped ? unescape(raw.slice(eq + 1, pe)) : raw.slice(eq + 1, pe);
     }
