@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import type { OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
 import { AccountStore, type SecretBox } from './accounts.js';
 import { exportBundle, openBundle } from '../bundle/bundle.js';
-import { captureAsResult } from '../../shared/capture/as-result.js';
-import { readCapture } from '../../shared/capture/sip-messages.js';
-import { diagnose } from '../../shared/diagnosis/diagnose.js';
+import { CaptureImports } from '../capture/imports.js';
 import { Demo } from '../demo/demo.js';
 import { defaultDeps } from '../engine/deps.js';
 import { RunManager } from '../engine/runs.js';
@@ -30,17 +28,15 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
   const listeners = new Set<(e: RunEvent) => void>();
   const runs = new RunManager(defaultDeps, (e) => listeners.forEach((l) => l(e)));
   const demo = new Demo();
-  const imported = (base64: string, name: string): OpenedBundleView => {
-    const result = captureAsResult(readCapture(new Uint8Array(Buffer.from(base64, 'base64'))).messages, name);
-    return { createdAt: result.startedAt, appVersion: 'capture import', pseudonymised: false, result, diagnosis: diagnose(result) };
-  };
+  const captures = new CaptureImports((e) => listeners.forEach((l) => l(e)));
+  const imported = (base64: string, name: string): Promise<OpenedBundleView> => captures.run(new Uint8Array(Buffer.from(base64, 'base64')), name);
   const view = (base64: string): OpenedBundleView => {
     const b = openBundle(new Uint8Array(Buffer.from(base64, 'base64')));
     return { createdAt: b.manifest.createdAt, appVersion: b.manifest.app.version, pseudonymised: b.manifest.pseudonymised, result: b.result, diagnosis: b.diagnosis };
   };
   return {
     startCheck: (options) => runs.start(options),
-    cancelCheck: (runId) => runs.cancel(runId),
+    cancelCheck: (runId) => captures.cancel(runId) || runs.cancel(runId),
     startDemo: (scenario) => demo.start(scenario),
     listAccounts: async () => ({ accounts: await accounts.list(), canStorePasswords: accounts.canStorePasswords }),
     saveAccount: (a) => accounts.save(a),
@@ -54,9 +50,9 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
       return { fileName: `sipladder-${stamp}.sipladder`, base64: Buffer.from(bytes).toString('base64'), replacements };
     },
     openBundle: async (base64) => view(base64),
-    importCapture: async (base64, name) => imported(base64, name),
+    importCapture: (base64, name) => imported(base64, name),
     presentFile: async (base64, name) => {
-      presented = { runId: '', type: 'bundle-opened', bundle: /\.sipladder$/i.test(name) ? view(base64) : imported(base64, name) };
+      presented = { runId: '', type: 'bundle-opened', bundle: /\.sipladder$/i.test(name) ? view(base64) : await imported(base64, name) };
       listeners.forEach((l) => l(presented!));
     },
     subscribe: (listener) => {
@@ -66,6 +62,7 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
     },
     close: async () => {
       runs.cancelAll();
+      captures.cancelAll();
       await demo.stop();
     },
   };

@@ -1,18 +1,16 @@
 // `sipladder import FILE`: a capture (pcap, pcapng, or ngrep -W byline text) → exchanges, findings,
 // ladders; optionally saved as a bundle so it opens in the app.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { captureAsResult } from '../../shared/capture/as-result.js';
-import { readCapture } from '../../shared/capture/sip-messages.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { asciiLadder } from '../../shared/ladder/ascii.js';
 import { ladderModel } from '../../shared/ladder/model.js';
 import { exportBundle } from '../bundle/bundle.js';
+import { importCaptureFile } from '../capture/import-stream.js';
 import type { CliIo } from './main.js';
 import { attemptTable, findingsText } from './table.js';
+import { dropsText } from '../../shared/capture/drops.js';
 
-/** Largest capture read (the reader holds it in memory). */
-export const MAX_CAPTURE_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 const LADDERS_SHOWN = 3;
 const TABLE_ROWS = 50;
 
@@ -30,12 +28,10 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     return 2;
   }
   try {
-    const bytes = new Uint8Array(await readFile(file));
-    const summary = readCapture(bytes);
-    const isCapture = summary.format === 'pcap';
-    const result = captureAsResult(summary.messages, file);
+    const imported = await importCaptureFile(file, {});
+    const { result } = imported;
     const d = diagnose(result);
-    io.stdout.write(`${file}: ${isCapture ? `${summary.packets} packets, ` : ''}${summary.messages.length} SIP messages in ${result.attempts.length} exchanges\n\n`);
+    io.stdout.write(`${file}: ${imported.format === 'pcap' ? `${imported.packets} packets, ` : ''}${imported.messages} SIP messages in ${result.attempts.length} exchanges\n${dropsText(imported.dropped)}\n`);
     const rows = result.attempts.length > TABLE_ROWS ? { ...result, attempts: result.attempts.slice(0, TABLE_ROWS) } : result;
     io.stdout.write(`${findingsText(d)}\n\n${attemptTable(rows)}\n${rows === result ? '' : `… and ${result.attempts.length - TABLE_ROWS} more exchanges (all are in the bundle)\n`}`);
     const cited = new Set(d.findings.flatMap((f) => f.attempts));

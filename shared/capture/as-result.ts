@@ -92,50 +92,82 @@ function outcomeOf(msgs: Brief[]): { outcome: AttemptOutcome; status?: number; r
   return { outcome: 'rejected', status: last.status, reason: last.reason, detail: `${last.status} ${last.reason}` };
 }
 
-export function captureAsResult(messages: CapturedMessage[], source: string): CheckResult {
-  // Captures are nearly always in time order already; sort only when they are not.
-  const sorted = messages.every((m, i) => i === 0 || messages[i - 1]!.ts <= m.ts) ? messages : [...messages].sort((a, b) => a.ts - b.ts);
-  const t0 = sorted[0]?.ts ?? 0;
-  const groups = new Map<string, Array<{ m: CapturedMessage; parsed: Brief }>>();
-  for (const m of sorted) {
+interface Grouped { m: CapturedMessage; parsed: Brief }
+
+/**
+ * Groups messages by Call-ID as they are read (streaming: each message is parsed briefly once and
+ * kept only as bytes and its brief), then builds the results at the end.
+ */
+export class CaptureGrouper {
+  private readonly groups = new Map<string, Grouped[]>();
+  private t0 = Infinity;
+  private tEnd = -Infinity;
+  private readonly transports = new Set<Transport>();
+  messages = 0;
+
+  get exchanges(): number {
+    return this.groups.size;
+  }
+
+  add(m: CapturedMessage): void {
     const b = brief(m.bytes);
-    if (!b) continue;
+    if (!b) return;
+    this.messages++;
+    if (m.ts < this.t0) this.t0 = m.ts;
+    if (m.ts > this.tEnd) this.tEnd = m.ts;
+    this.transports.add(m.transport);
     const id = b.callId ?? `no-call-id-${key(m.src)}`;
-    const list = groups.get(id);
+    const list = this.groups.get(id);
     if (list) list.push({ m, parsed: b });
-    else groups.set(id, [{ m, parsed: b }]);
+    else this.groups.set(id, [{ m, parsed: b }]);
   }
-  const trace: TraceEvent[] = [];
-  const attempts: AttemptResult[] = [];
-  let id = 0;
-  for (const [callId, list] of groups) {
-    const first = list.find((x) => x.parsed.request) ?? list[0]!;
-    const client = key(first.m.src);
-    const attempt = ++id;
-    const seqs: number[] = [];
-    for (const { m } of list) {
-      const fromClient = key(m.src) === client;
-      const e = lazyBytes({
-        seq: trace.length + 1, t: Math.round((m.ts - t0) / 10) / 100, attempt, kind: fromClient ? 'sent' : 'received', transport: m.transport as Transport,
-        local: fromClient ? m.src : m.dst, remote: fromClient ? m.dst : m.src, size: m.bytes.length,
-      }, m.bytes);
-      trace.push(e);
-      seqs.push(e.seq);
+
+  result(source: string): CheckResult {
+    const t0 = this.messages ? this.t0 : 0;
+    const trace: TraceEvent[] = [];
+    const attempts: AttemptResult[] = [];
+    for (const [callId, list] of this.groups) {
+      // TCP messages carry the time of the segment that completed them: sort the rare group that is out of order.
+      if (!list.every((x, i) => i === 0 || list[i - 1]!.m.ts <= x.m.ts)) list.sort((a, b) => a.m.ts - b.m.ts);
+      attempts.push(exchangeAttempt(attempts.length + 1, callId, list, trace, t0));
     }
-    const method = first.parsed.request ? first.parsed.method : 'exchange';
-    const o = outcomeOf(list.map((x) => x.parsed));
-    const via = list.find((x) => !x.parsed.request)?.parsed.via;
-    attempts.push({
-      id: attempt, label: `${method} from ${client} (Call-ID ${callId.slice(0, 16)})`, transport: first.m.transport, target: { host: first.m.dst.address, ...first.m.dst },
-      sourcePortMode: first.m.src.port === 5060 ? 'fixed-5060' : 'ephemeral', rport: via?.rport !== undefined, localPort: first.m.src.port, localAddress: first.m.src.address,
-      ...o, durationMs: Math.round((list[list.length - 1]!.m.ts - first.m.ts) / 1000), startedAt: Math.round((first.m.ts - t0) / 1000), requestsSent: list.filter((x) => x.parsed.request).length,
-      retransmissions: 0, responsesFromElsewhere: [], traceSeqs: seqs,
-      via: via ? { sentBy: `${via.host}${via.port ? ':' + via.port : ''}`, rportRequested: via.rport !== undefined, received: via.received ?? undefined, rport: via.rport ? Number(via.rport) : undefined } : undefined,
-    });
+    return {
+      schemaVersion: 1, tool: { name: 'sipladder', version: 'import' }, origin: 'capture', startedAt: new Date(t0 / 1000).toISOString(), durationMs: this.messages ? Math.round((this.tEnd - t0) / 1000) : 0,
+      account: { server: source, domain: source, user: '', authUser: '', transports: [...this.transports], passwordGiven: false },
+      dns: [], attempts, authFailures: 0, trace,
+    };
   }
+}
+
+/** One exchange (a Call-ID) as an attempt, its messages appended to `trace`. */
+function exchangeAttempt(attempt: number, callId: string, list: Grouped[], trace: TraceEvent[], t0: number): AttemptResult {
+  const first = list.find((x) => x.parsed.request) ?? list[0]!;
+  const client = key(first.m.src);
+  const seqs: number[] = [];
+  for (const { m } of list) {
+    const fromClient = key(m.src) === client;
+    const e = lazyBytes({
+      seq: trace.length + 1, t: Math.round((m.ts - t0) / 10) / 100, attempt, kind: fromClient ? 'sent' : 'received', transport: m.transport as Transport,
+      local: fromClient ? m.src : m.dst, remote: fromClient ? m.dst : m.src, size: m.bytes.length,
+    }, m.bytes);
+    trace.push(e);
+    seqs.push(e.seq);
+  }
+  const method = first.parsed.request ? first.parsed.method : 'exchange';
+  const o = outcomeOf(list.map((x) => x.parsed));
+  const via = list.find((x) => !x.parsed.request)?.parsed.via;
   return {
-    schemaVersion: 1, tool: { name: 'sipladder', version: 'import' }, origin: 'capture', startedAt: new Date(t0 / 1000).toISOString(), durationMs: Math.round(((sorted[sorted.length - 1]?.ts ?? t0) - t0) / 1000),
-    account: { server: source, domain: source, user: '', authUser: '', transports: [...new Set(sorted.map((m) => m.transport))], passwordGiven: false },
-    dns: [], attempts, authFailures: 0, trace,
+    id: attempt, label: `${method} from ${client} (Call-ID ${callId.slice(0, 16)})`, transport: first.m.transport, target: { host: first.m.dst.address, ...first.m.dst },
+    sourcePortMode: first.m.src.port === 5060 ? 'fixed-5060' : 'ephemeral', rport: via?.rport !== undefined, localPort: first.m.src.port, localAddress: first.m.src.address,
+    ...o, durationMs: Math.round((list[list.length - 1]!.m.ts - first.m.ts) / 1000), startedAt: Math.round((first.m.ts - t0) / 1000), requestsSent: list.filter((x) => x.parsed.request).length,
+    retransmissions: 0, responsesFromElsewhere: [], traceSeqs: seqs,
+    via: via ? { sentBy: `${via.host}${via.port ? ':' + via.port : ''}`, rportRequested: via.rport !== undefined, received: via.received ?? undefined, rport: via.rport ? Number(via.rport) : undefined } : undefined,
   };
+}
+
+/** Messages already in memory (ngrep text, tests) as results. */
+export function captureAsResult(messages: CapturedMessage[], source: string): CheckResult {
+  const g = new CaptureGrouper();
+  for (const m of messages) g.add(m);
+  return g.result(source);
 }

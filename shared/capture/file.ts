@@ -1,90 +1,182 @@
-// Capture files: libpcap (µs and ns magic, both byte orders) and pcapng (SHB, IDB, EPB, SPB).
-// Untrusted input: every length is checked against the data; errors say what and where.
+// Capture files: libpcap (µs and ns magic, both byte orders) and pcapng (SHB, IDB, EPB, SPB), read
+// as a stream of chunks: only an unfinished record is kept between chunks, never the whole file.
+// Untrusted input: every length is checked against the data; every error is a CaptureError that
+// says what and at which byte of the file.
 
 export interface RawPacket {
   /** Microseconds since the epoch. */
   ts: number;
   linktype: number;
+  /** A view into the chunk being read: copy what must outlive the `emit` call. */
   data: Uint8Array;
+  /** Byte offset of the packet's record in the file (for error messages). */
+  offset: number;
 }
 
-export class CaptureError extends Error {}
+export class CaptureError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(`${message} at byte ${offset}`);
+    this.name = 'CaptureError';
+  }
+}
 
 /** Largest packet record accepted (jumbo frames plus headroom). */
 export const MAX_PACKET_BYTES = 262_144;
+/** Largest pcapng block of any kind (packet blocks are bounded by MAX_PACKET_BYTES as well). */
+export const MAX_BLOCK_BYTES = 4 * 1024 * 1024;
+/** Interfaces one pcapng section may describe (each costs memory for the whole import). */
+export const MAX_INTERFACES = 4096;
 
-export function readCaptureFile(b: Uint8Array): RawPacket[] {
-  if (b.length < 24) throw new CaptureError('file too short to be a capture');
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const magicLE = v.getUint32(0, true);
-  if (magicLE === 0x0a0d0d0a) return readPcapng(b, v);
-  const formats: Record<number, { le: boolean; nanos: boolean }> = {
-    0xa1b2c3d4: { le: true, nanos: false }, 0xd4c3b2a1: { le: false, nanos: false }, 0xa1b23c4d: { le: true, nanos: true }, 0x4d3cb2a1: { le: false, nanos: true },
-  };
-  const f = formats[magicLE];
-  if (!f) throw new CaptureError(`not a pcap or pcapng file (magic 0x${magicLE.toString(16)})`);
-  const linktype = v.getUint32(20, f.le) & 0x0fffffff;
-  const out: RawPacket[] = [];
-  for (let pos = 24; pos < b.length;) {
-    if (pos + 16 > b.length) throw new CaptureError(`truncated packet header at byte ${pos}`);
-    const sec = v.getUint32(pos, f.le);
-    const frac = v.getUint32(pos + 4, f.le);
-    const caplen = v.getUint32(pos + 8, f.le);
-    if (caplen > MAX_PACKET_BYTES) throw new CaptureError(`packet at byte ${pos} claims ${caplen} bytes (at most ${MAX_PACKET_BYTES})`);
-    if (pos + 16 + caplen > b.length) throw new CaptureError(`truncated packet at byte ${pos}`);
-    out.push({ ts: sec * 1e6 + (f.nanos ? frac / 1000 : frac), linktype, data: b.subarray(pos + 16, pos + 16 + caplen) });
-    pos += 16 + caplen;
-  }
-  return out;
+const PCAP_HEADER_BYTES = 24;
+const PCAP_RECORD_HEADER_BYTES = 16;
+const PCAPNG_SHB = 0x0a0d0d0a;
+const PCAP_FORMATS: Record<number, { le: boolean; nanos: boolean }> = {
+  0xa1b2c3d4: { le: true, nanos: false }, 0xd4c3b2a1: { le: false, nanos: false }, 0xa1b23c4d: { le: true, nanos: true }, 0x4d3cb2a1: { le: false, nanos: true },
+};
+
+/** Whether the first bytes are a pcap or pcapng magic number. */
+export function isCaptureMagic(b: Uint8Array): boolean {
+  if (b.length < 4) return false;
+  const magic = new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
+  return magic === PCAPNG_SHB || magic in PCAP_FORMATS;
 }
 
-function readPcapng(b: Uint8Array, v: DataView): RawPacket[] {
-  const out: RawPacket[] = [];
-  let le = true;
-  let ifaces: Array<{ linktype: number; unitsPerSecond: number }> = [];
-  for (let pos = 0; pos < b.length;) {
-    if (pos + 12 > b.length) throw new CaptureError(`truncated block at byte ${pos}`);
-    const type = v.getUint32(pos, le);
-    if (type === 0x0a0d0d0a) {
-      const bom = v.getUint32(pos + 8, true);
-      if (bom === 0x1a2b3c4d) le = true;
-      else if (bom === 0x4d3c2b1a) le = false;
-      else throw new CaptureError(`bad byte-order magic at byte ${pos}`);
-      ifaces = [];
+type Format =
+  | { kind: 'pcap'; le: boolean; nanos: boolean; linktype: number }
+  | { kind: 'pcapng'; le: boolean; ifaces: Array<{ linktype: number; unitsPerSecond: number }> };
+
+/** Push-based reader: `push` chunks in file order, then `end`. Packets go to `emit` as they are complete. */
+export class CaptureFileReader {
+  private rest: Uint8Array = new Uint8Array(0);
+  /** File offset of rest[0]. */
+  private base = 0;
+  private format: Format | null = null;
+  packets = 0;
+
+  constructor(private readonly emit: (p: RawPacket) => void) {}
+
+  push(chunk: Uint8Array): void {
+    let buf = chunk;
+    if (this.rest.length) {
+      // Only an unfinished record is carried over (≤ MAX_BLOCK_BYTES), so copying it is bounded.
+      buf = new Uint8Array(this.rest.length + chunk.length);
+      buf.set(this.rest);
+      buf.set(chunk, this.rest.length);
     }
-    const len = v.getUint32(pos + 4, le);
-    if (len < 12 || len % 4 !== 0 || pos + len > b.length) throw new CaptureError(`bad block length ${len} at byte ${pos}`);
+    const used = this.consume(buf, new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
+    this.rest = buf.subarray(used);
+    this.base += used;
+  }
+
+  end(): void {
+    if (!this.format) throw new CaptureError(this.base + this.rest.length < PCAP_HEADER_BYTES ? 'file too short to be a capture' : 'not a pcap or pcapng file', 0);
+    if (this.rest.length) throw new CaptureError(this.format.kind === 'pcap' ? 'truncated packet' : 'truncated block', this.base);
+  }
+
+  /** Reads every complete record of `b`; returns how many bytes were used. */
+  private consume(b: Uint8Array, v: DataView): number {
+    let pos = 0;
+    if (!this.format) {
+      if (b.length < PCAP_HEADER_BYTES) return 0;
+      const magic = v.getUint32(0, true);
+      const f = PCAP_FORMATS[magic];
+      if (magic === PCAPNG_SHB) this.format = { kind: 'pcapng', le: true, ifaces: [] };
+      else if (f) {
+        this.format = { kind: 'pcap', ...f, linktype: v.getUint32(20, f.le) & 0x0fffffff };
+        pos = PCAP_HEADER_BYTES;
+      } else throw new CaptureError(`not a pcap or pcapng file (magic 0x${magic.toString(16)})`, 0);
+    }
+    const format = this.format;
+    for (;;) {
+      const used = format.kind === 'pcap' ? this.pcapRecord(b, v, pos, format) : this.pcapngBlock(b, v, pos, format);
+      if (used === 0) return pos;
+      pos += used;
+    }
+  }
+
+  private pcapRecord(b: Uint8Array, v: DataView, pos: number, f: Extract<Format, { kind: 'pcap' }>): number {
+    if (pos + PCAP_RECORD_HEADER_BYTES > b.length) return 0;
+    const caplen = v.getUint32(pos + 8, f.le);
+    if (caplen > MAX_PACKET_BYTES) throw new CaptureError(`packet claims ${caplen} bytes (at most ${MAX_PACKET_BYTES})`, this.base + pos);
+    const end = pos + PCAP_RECORD_HEADER_BYTES + caplen;
+    if (end > b.length) return 0;
+    const sec = v.getUint32(pos, f.le);
+    const frac = v.getUint32(pos + 4, f.le);
+    this.packets++;
+    this.emit({ ts: sec * 1e6 + (f.nanos ? frac / 1000 : frac), linktype: f.linktype, data: b.subarray(pos + PCAP_RECORD_HEADER_BYTES, end), offset: this.base + pos });
+    return end - pos;
+  }
+
+  /** One block (pcapng draft §3.1: type, total length, body, total length again). */
+  private pcapngBlock(b: Uint8Array, v: DataView, pos: number, f: Extract<Format, { kind: 'pcapng' }>): number {
+    if (pos + 12 > b.length) return 0;
+    const at = this.base + pos;
+    let type = v.getUint32(pos, f.le);
+    if (v.getUint32(pos, true) === PCAPNG_SHB) {
+      // A new section may change the byte order; interfaces are per section (§4.1).
+      const bom = v.getUint32(pos + 8, true);
+      if (bom === 0x1a2b3c4d) f.le = true;
+      else if (bom === 0x4d3c2b1a) f.le = false;
+      else throw new CaptureError('bad byte-order magic', at);
+      type = PCAPNG_SHB;
+      f.ifaces = [];
+    }
+    const len = v.getUint32(pos + 4, f.le);
+    if (len < 12 || len % 4 !== 0 || len > MAX_BLOCK_BYTES) throw new CaptureError(`bad block length ${len}`, at);
+    if (pos + len > b.length) return 0;
+    if (v.getUint32(pos + len - 4, f.le) !== len) throw new CaptureError('block lengths disagree', at);
     const body = b.subarray(pos + 8, pos + len - 4);
     const bv = new DataView(body.buffer, body.byteOffset, body.byteLength);
-    if (type === 0x00000001) {
-      let unitsPerSecond = 1e6;
-      // Options start after linktype(2) reserved(2) snaplen(4); look for if_tsresol (code 9).
-      for (let o = 8; o + 4 <= body.length;) {
-        const code = bv.getUint16(o, le);
-        const olen = bv.getUint16(o + 2, le);
-        if (code === 0) break;
-        if (code === 9 && olen >= 1) {
-          const r = body[o + 4]!;
-          unitsPerSecond = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
-        }
-        o += 4 + ((olen + 3) & ~3);
-      }
-      ifaces.push({ linktype: bv.getUint16(0, le), unitsPerSecond });
-    } else if (type === 0x00000006) {
-      if (body.length < 20) throw new CaptureError(`truncated packet block at byte ${pos}`);
-      const iface = ifaces[bv.getUint32(0, le)];
-      if (!iface) throw new CaptureError(`packet at byte ${pos} refers to an unknown interface`);
-      const units = bv.getUint32(4, le) * 2 ** 32 + bv.getUint32(8, le);
-      const caplen = bv.getUint32(12, le);
-      if (caplen > MAX_PACKET_BYTES || 20 + caplen > body.length) throw new CaptureError(`packet at byte ${pos} has a bad length ${caplen}`);
-      out.push({ ts: (units / iface.unitsPerSecond) * 1e6, linktype: iface.linktype, data: body.subarray(20, 20 + caplen) });
-    } else if (type === 0x00000003) {
-      const iface = ifaces[0];
-      if (!iface) throw new CaptureError(`simple packet at byte ${pos} without an interface`);
-      const orig = bv.getUint32(0, le);
-      out.push({ ts: 0, linktype: iface.linktype, data: body.subarray(4, 4 + Math.min(orig, body.length - 4)) });
-    }
-    pos += len;
+    if (type === 0x00000001) this.interfaceBlock(body, bv, f, at);
+    else if (type === 0x00000006) this.enhancedPacket(body, bv, f, at);
+    else if (type === 0x00000003) this.simplePacket(body, bv, f, at);
+    return len;
   }
+
+  private interfaceBlock(body: Uint8Array, bv: DataView, f: Extract<Format, { kind: 'pcapng' }>, at: number): void {
+    if (body.length < 8) throw new CaptureError(`interface block of ${body.length + 12} bytes is too short`, at);
+    if (f.ifaces.length >= MAX_INTERFACES) throw new CaptureError(`more than ${MAX_INTERFACES} interfaces`, at);
+    let unitsPerSecond = 1e6;
+    // Options start after linktype(2) reserved(2) snaplen(4); look for if_tsresol (code 9).
+    for (let o = 8; o + 4 <= body.length;) {
+      const code = bv.getUint16(o, f.le);
+      const olen = bv.getUint16(o + 2, f.le);
+      if (code === 0) break;
+      if (code === 9 && olen >= 1 && o + 4 < body.length) {
+        const r = body[o + 4]!;
+        unitsPerSecond = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
+      }
+      o += 4 + ((olen + 3) & ~3);
+    }
+    f.ifaces.push({ linktype: bv.getUint16(0, f.le), unitsPerSecond });
+  }
+
+  private enhancedPacket(body: Uint8Array, bv: DataView, f: Extract<Format, { kind: 'pcapng' }>, at: number): void {
+    if (body.length < 20) throw new CaptureError('truncated packet block', at);
+    const iface = f.ifaces[bv.getUint32(0, f.le)];
+    if (!iface) throw new CaptureError('packet refers to an unknown interface', at);
+    const units = bv.getUint32(4, f.le) * 2 ** 32 + bv.getUint32(8, f.le);
+    const caplen = bv.getUint32(12, f.le);
+    if (caplen > MAX_PACKET_BYTES || 20 + caplen > body.length) throw new CaptureError(`packet block has a bad length ${caplen}`, at);
+    this.packets++;
+    this.emit({ ts: (units / iface.unitsPerSecond) * 1e6, linktype: iface.linktype, data: body.subarray(20, 20 + caplen), offset: at });
+  }
+
+  private simplePacket(body: Uint8Array, bv: DataView, f: Extract<Format, { kind: 'pcapng' }>, at: number): void {
+    const iface = f.ifaces[0];
+    if (!iface) throw new CaptureError('simple packet without an interface', at);
+    if (body.length < 4) throw new CaptureError(`simple packet block of ${body.length + 12} bytes is too short`, at);
+    const orig = bv.getUint32(0, f.le);
+    this.packets++;
+    this.emit({ ts: 0, linktype: iface.linktype, data: body.subarray(4, 4 + Math.min(orig, body.length - 4, MAX_PACKET_BYTES)), offset: at });
+  }
+}
+
+/** Every packet of a whole pcap/pcapng file in memory (tests and small files). */
+export function readCaptureFile(b: Uint8Array): RawPacket[] {
+  const out: RawPacket[] = [];
+  const r = new CaptureFileReader((p) => out.push(p));
+  r.push(b);
+  r.end();
   return out;
 }

@@ -11,6 +11,8 @@ export interface Segment {
   /** TCP only. */
   seq?: number;
   syn?: boolean;
+  /** TCP FIN or RST: the flow ends. */
+  fin?: boolean;
 }
 
 const LINKTYPE = { ETHERNET: 1, RAW: 101, LINUX_SLL: 113, LINUX_SLL2: 276, IPV4: 228, IPV6: 229, RAW_BSD: 12, RAW_OPENBSD: 14 } as const;
@@ -45,13 +47,42 @@ function ipOf(p: RawPacket): Uint8Array | null {
   }
 }
 
-interface Pending { parts: Array<{ off: number; data: Uint8Array }>; total: number | null; proto: number; src: string; dst: string }
+interface Fragment { off: number; data: Uint8Array }
+interface Pending { parts: Fragment[]; total: number | null; received: number }
+
+/** Fragments one datagram may have: 64 KB at the 576-byte IPv4 minimum MTU is about 120. */
+export const MAX_FRAGMENTS_PER_DATAGRAM = 128;
+/** Bytes held in fragments waiting for the rest of their datagram, all datagrams together. */
+export const MAX_PENDING_FRAGMENT_BYTES = 8 * 1024 * 1024;
+const MAX_DATAGRAM_BYTES = 65_535;
+
+/** What the decoder left out, by reason (reported with the import, never silent). */
+export interface FragmentDrops {
+  /** Datagrams whose fragments overlap (RFC 5722 for IPv6; a classic evasion for IPv4). */
+  overlapping: number;
+  /** Datagrams with more than MAX_FRAGMENTS_PER_DATAGRAM fragments. */
+  tooManyFragments: number;
+  /** Datagrams that would exceed 65,535 bytes. */
+  oversized: number;
+  /** Incomplete datagrams given up to stay within MAX_PENDING_DATAGRAMS / MAX_PENDING_FRAGMENT_BYTES. */
+  evicted: number;
+  /** Incomplete datagrams still waiting when the capture ended. */
+  incomplete: number;
+}
+export const NO_FRAGMENT_DROPS: Readonly<FragmentDrops> = { overlapping: 0, tooManyFragments: 0, oversized: 0, evicted: 0, incomplete: 0 };
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Distinct endpoints remembered for reuse; captures repeat the same few (less garbage per packet). */
 const MAX_INTERNED = 65_536;
 
 export class PacketDecoder {
   private pending = new Map<string, Pending>();
+  private pendingBytes = 0;
+  private fragmentDrops: FragmentDrops = { ...NO_FRAGMENT_DROPS };
   private endpoints = new Map<string, { address: string; port: number }>();
   private v4 = new Map<number, string>();
 
@@ -94,7 +125,7 @@ export class PacketDecoder {
       const more = (flags & 0x2000) !== 0;
       const offset = (flags & 0x1fff) * 8;
       if (more || offset) {
-        const whole = this.reassemble(`${src}|${dst}|${(ip[4]! << 8) | ip[5]!}|${proto}`, proto, src, dst, offset, more, payload);
+        const whole = this.reassemble(`${src}|${dst}|${(ip[4]! << 8) | ip[5]!}|${proto}`, offset, more, payload);
         if (!whole) return null;
         payload = whole;
       }
@@ -120,7 +151,7 @@ export class PacketDecoder {
       proto = next;
       payload = ip.subarray(o, Math.min(ip.length, 40 + ((ip[4]! << 8) | ip[5]!)));
       if (frag && (frag.more || frag.offset)) {
-        const whole = this.reassemble(`${src}|${dst}|${frag.id}|6`, proto, src, dst, frag.offset, frag.more, payload);
+        const whole = this.reassemble(`${src}|${dst}|${frag.id}|6`, frag.offset, frag.more, payload);
         if (!whole) return null;
         payload = whole;
       }
@@ -133,7 +164,7 @@ export class PacketDecoder {
       if (off < 20 || off > payload.length) return this.skip();
       return {
         ts: p.ts, proto: 'tcp', src: this.endpoint(src, (payload[0]! << 8) | payload[1]!), dst: this.endpoint(dst, (payload[2]! << 8) | payload[3]!),
-        payload: payload.subarray(off), seq: new DataView(payload.buffer, payload.byteOffset + 4, 4).getUint32(0), syn: (payload[13]! & 0x02) !== 0,
+        payload: payload.subarray(off), seq: new DataView(payload.buffer, payload.byteOffset + 4, 4).getUint32(0), syn: (payload[13]! & 0x02) !== 0, fin: (payload[13]! & 0x05) !== 0,
       };
     }
     return this.skip();
@@ -144,27 +175,64 @@ export class PacketDecoder {
     return null;
   }
 
-  /** Collects fragments (RFC 791 §3.2); returns the whole payload once every byte is there. */
-  private reassemble(key: string, proto: number, src: string, dst: string, offset: number, more: boolean, data: Uint8Array): Uint8Array | null {
+  /**
+   * Collects fragments (RFC 791 §3.2, RFC 8200 §4.5). Each fragment is checked against the others
+   * of its datagram once (≤ MAX_FRAGMENTS_PER_DATAGRAM), and the datagram is copied together once,
+   * when its bytes are all there: linear in the fragments' bytes.
+   */
+  private reassemble(key: string, offset: number, more: boolean, data: Uint8Array): Uint8Array | null {
     let p = this.pending.get(key);
     if (!p) {
-      if (this.pending.size >= MAX_PENDING_DATAGRAMS) this.pending.delete(this.pending.keys().next().value!);
-      p = { parts: [], total: null, proto, src, dst };
+      p = { parts: [], total: null, received: 0 };
       this.pending.set(key, p);
     }
-    if (offset + data.length > 65_535) return null;
-    p.parts.push({ off: offset, data });
-    if (!more) p.total = offset + data.length;
-    if (p.total === null) return null;
-    const have = new Uint8Array(p.total);
-    let covered = 0;
-    for (const part of [...p.parts].sort((a, b) => a.off - b.off)) {
-      if (part.off > covered) return null; // a hole
-      have.set(part.data.subarray(0, Math.max(0, p.total - part.off)), part.off);
-      covered = Math.max(covered, part.off + part.data.length);
+    const end = offset + data.length;
+    if (end > MAX_DATAGRAM_BYTES) return this.dropDatagram(key, p, 'oversized');
+    if (!more) {
+      if (p.total !== null && p.total !== end) return this.dropDatagram(key, p, 'overlapping');
+      if (p.parts.some((q) => q.off + q.data.length > end)) return this.dropDatagram(key, p, 'overlapping');
+      p.total = end;
     }
-    if (covered < p.total) return null;
+    if (p.total !== null && end > p.total) return this.dropDatagram(key, p, 'overlapping');
+    for (const q of p.parts) {
+      if (q.off === offset && q.data.length === data.length && sameBytes(q.data, data)) return null; // the same fragment captured twice
+      if (offset < q.off + q.data.length && q.off < end) return this.dropDatagram(key, p, 'overlapping');
+    }
+    if (p.parts.length >= MAX_FRAGMENTS_PER_DATAGRAM) return this.dropDatagram(key, p, 'tooManyFragments');
+    // A copy: the packet's bytes belong to a chunk of the file that is released after it is read.
+    p.parts.push({ off: offset, data: data.slice() });
+    p.received += data.length;
+    this.pendingBytes += data.length;
+    if (p.total === null || p.received < p.total) return this.evictBeyondBounds();
+    // No overlaps and every byte received: the parts tile [0, total) exactly.
+    const whole = new Uint8Array(p.total);
+    for (const part of p.parts) whole.set(part.data, part.off);
+    this.forget(key, p);
+    return whole;
+  }
+
+  private dropDatagram(key: string, p: Pending, reason: keyof FragmentDrops): null {
+    this.fragmentDrops[reason]++;
+    this.forget(key, p);
+    return null;
+  }
+
+  private forget(key: string, p: Pending): void {
+    this.pendingBytes -= p.received;
     this.pending.delete(key);
-    return have;
+  }
+
+  /** Oldest incomplete datagrams go first (Map order is insertion order). */
+  private evictBeyondBounds(): null {
+    while (this.pending.size > MAX_PENDING_DATAGRAMS || this.pendingBytes > MAX_PENDING_FRAGMENT_BYTES) {
+      const [key, p] = this.pending.entries().next().value!;
+      this.dropDatagram(key, p, 'evicted');
+    }
+    return null;
+  }
+
+  /** Drop counts, with the datagrams still incomplete at this point counted as such. */
+  drops(): FragmentDrops {
+    return { ...this.fragmentDrops, incomplete: this.pending.size };
   }
 }

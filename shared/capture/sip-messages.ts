@@ -2,9 +2,9 @@
 // streams reassembled in sequence order and cut by the stream framer (RFC 3261 §18.3).
 import { StreamFramer } from '../sip/framer.js';
 import type { Endpoint } from '../model/trace.js';
-import { fromUtf8Strict } from '../hash/utf8.js';
-import { CaptureError, readCaptureFile } from './file.js';
-import { PacketDecoder, type Segment } from './packets.js';
+import { concatBytes } from '../hash/utf8.js';
+import { CaptureFileReader, type RawPacket } from './file.js';
+import { PacketDecoder, type FragmentDrops, type Segment } from './packets.js';
 
 export interface CapturedMessage {
   /** Microseconds since the epoch. */
@@ -19,6 +19,13 @@ export interface CaptureSummary {
   messages: CapturedMessage[];
   packets: number;
   skipped: number;
+  dropped: CaptureDrops;
+}
+
+/** What the reader could not use, by reason: shown with the import so nothing is lost silently. */
+export interface CaptureDrops {
+  fragments: FragmentDrops;
+  tcp: TcpDrops;
 }
 
 /** Out-of-order TCP data kept per flow; beyond it the flow is given up (bounded memory). */
@@ -41,31 +48,81 @@ export function looksLikeSip(b: Uint8Array): boolean {
   return b[end - 8] === 32 && hasVersionAt(b, end - 7) && SIP_START.test(String.fromCharCode(...b.subarray(0, Math.min(end, 64))) + (end > 64 ? ' SIP/2.0' : ''));
 }
 
-interface Flow { next: number | null; ooo: Map<number, Uint8Array>; buffered: number; framer: StreamFramer; sip: boolean | null }
+interface Flow {
+  /** Next expected sequence number; null until the flow's first segment. */
+  next: number | null;
+  ooo: Map<number, Uint8Array>;
+  buffered: number;
+  /** Set once a SIP start line was found in the stream; null while hunting for one. */
+  framer: StreamFramer | null;
+  /** While hunting: the unfinished last line, which may be the start of a start line. */
+  partialLine: Uint8Array;
+}
+
+/** Longest start line looked for while resynchronising a TCP flow (longer lines are skipped). */
+export const MAX_START_LINE = 2048;
+
+/** What the SIP extractor left out of TCP flows. */
+export interface TcpDrops {
+  /** Bytes skipped while looking for a SIP start line (mid-connection start, non-SIP, after an error). */
+  unsyncedBytes: number;
+  /** Gaps in a flow that were never filled; the flow resynchronised after each. */
+  gaps: number;
+}
+
+/**
+ * Where the first SIP start line of `b` begins (at its start or after a line feed), or, when none
+ * is there yet, where an unfinished last line that may become one begins (`waitFrom`).
+ */
+function findStartLine(b: Uint8Array): { start: number } | { waitFrom: number } {
+  for (let line = 0; line < b.length;) {
+    const eol = b.indexOf(10, line);
+    if (eol < 0) return { waitFrom: b.length - line > MAX_START_LINE ? b.length : line };
+    if (looksLikeSip(b.subarray(line))) return { start: line };
+    line = eol + 1;
+  }
+  return { waitFrom: b.length };
+}
 
 export class SipExtractor {
   private decoder = new PacketDecoder();
   private flows = new Map<string, Flow>();
-  readonly messages: CapturedMessage[] = [];
-  packets = 0;
+  readonly tcpDrops: TcpDrops = { unsyncedBytes: 0, gaps: 0 };
+
+  /** `emit` gets every SIP message with bytes of its own (not views into the file's chunks). */
+  constructor(private readonly emit: (m: CapturedMessage) => void) {}
+
+  packet(p: RawPacket): void {
+    const seg = this.decoder.decode(p);
+    if (seg) this.push(seg);
+  }
+
+  get skipped(): number {
+    return this.decoder.skipped;
+  }
+
+  fragmentDrops(): FragmentDrops {
+    return this.decoder.drops();
+  }
 
   push(seg: Segment): void {
     if (seg.proto === 'udp') {
-      // A view into the capture's buffer, not a copy: the file stays in memory while it is imported anyway.
-      if (looksLikeSip(seg.payload)) this.messages.push({ ts: seg.ts, transport: 'udp', src: seg.src, dst: seg.dst, bytes: seg.payload });
+      if (looksLikeSip(seg.payload)) this.emit({ ts: seg.ts, transport: 'udp', src: seg.src, dst: seg.dst, bytes: seg.payload.slice() });
       return;
     }
     const key = `${seg.src.address}|${seg.src.port}|${seg.dst.address}|${seg.dst.port}`;
     let f = this.flows.get(key);
     if (!f) {
-      f = { next: null, ooo: new Map(), buffered: 0, framer: new StreamFramer(), sip: null };
+      f = { next: null, ooo: new Map(), buffered: 0, framer: null, partialLine: new Uint8Array(0) };
       this.flows.set(key, f);
     }
-    if (seg.syn) {
-      f.next = (seg.seq! + 1) >>> 0;
-      return;
-    }
-    if (f.sip === false || seg.payload.length === 0) return;
+    if (seg.syn) f.next = (seg.seq! + 1) >>> 0;
+    else this.segment(f, seg);
+    if (seg.fin) this.flows.delete(key);
+  }
+
+  private segment(f: Flow, seg: Segment): void {
+    if (seg.payload.length === 0) return;
     if (f.next === null) f.next = seg.seq!;
     const rel = (seg.seq! - f.next) | 0; // wrap-safe distance
     if (rel < 0) {
@@ -73,10 +130,21 @@ export class SipExtractor {
       if (-rel >= seg.payload.length) return;
       this.feed(f, seg, seg.payload.subarray(-rel));
     } else if (rel > 0) {
-      if ((f.buffered += seg.payload.length) > MAX_TCP_BUFFERED) return void (f.sip = false);
-      f.ooo.set(seg.seq!, seg.payload.slice());
+      if (f.buffered + seg.payload.length > MAX_TCP_BUFFERED) {
+        this.skipGap(f, seg);
+        return this.segment(f, seg); // each skip consumes buffered data, so this recursion is bounded
+      }
+      if (!f.ooo.has(seg.seq!)) {
+        f.buffered += seg.payload.length;
+        f.ooo.set(seg.seq!, seg.payload.slice());
+      }
       return;
     } else this.feed(f, seg, seg.payload);
+    this.drain(f, seg);
+  }
+
+  /** Feeds buffered segments that have become next in sequence. */
+  private drain(f: Flow, seg: Segment): void {
     for (let more = f.ooo.get(f.next!); more; more = f.ooo.get(f.next!)) {
       f.ooo.delete(f.next!);
       f.buffered -= more.length;
@@ -84,25 +152,50 @@ export class SipExtractor {
     }
   }
 
+  /**
+   * A hole the capture never fills (a packet it missed) while data after it piles up: continue
+   * from the earliest data buffered after the hole, hunting for a start line again.
+   */
+  private skipGap(f: Flow, seg: Segment): void {
+    this.tcpDrops.gaps++;
+    let earliest = seg.seq!;
+    for (const s of f.ooo.keys()) if (((s - earliest) | 0) < 0) earliest = s;
+    f.next = earliest;
+    f.framer = null;
+    f.partialLine = new Uint8Array(0);
+    this.drain(f, seg);
+  }
+
   private feed(f: Flow, seg: Segment, data: Uint8Array): void {
     f.next = (f.next! + data.length) >>> 0;
-    if (f.sip === null) f.sip = looksLikeSip(data) || (data[0] === 13 || data[0] === 10);
-    if (!f.sip) return;
+    if (!f.framer) {
+      // Resynchronise: a capture may start mid-connection, or a start line may span segments.
+      const text = f.partialLine.length ? concatBytes([f.partialLine, data]) : data;
+      const found = findStartLine(text);
+      if ('waitFrom' in found) {
+        this.tcpDrops.unsyncedBytes += found.waitFrom; // the kept partial line was not counted before
+        f.partialLine = text.slice(found.waitFrom);
+        return;
+      }
+      this.tcpDrops.unsyncedBytes += found.start;
+      f.partialLine = new Uint8Array(0);
+      f.framer = new StreamFramer();
+      data = text.subarray(found.start);
+    }
     for (const ev of f.framer.push(data)) {
-      if (ev.type === 'message') this.messages.push({ ts: seg.ts, transport: 'tcp', src: seg.src, dst: seg.dst, bytes: ev.bytes });
-      else if (ev.type === 'error') f.sip = false;
+      if (ev.type === 'message') this.emit({ ts: seg.ts, transport: 'tcp', src: seg.src, dst: seg.dst, bytes: ev.bytes });
+      else if (ev.type === 'error') f.framer = null; // hunt for the next start line in later data
     }
   }
 
-  /** Reads a whole pcap/pcapng file. */
+  /** Reads a whole pcap/pcapng file in memory (tests, small files). */
   static fromFile(bytes: Uint8Array): CaptureSummary {
-    const x = new SipExtractor();
-    for (const p of readCaptureFile(bytes)) {
-      x.packets++;
-      const seg = x.decoder.decode(p);
-      if (seg) x.push(seg);
-    }
-    return { messages: x.messages, packets: x.packets, skipped: x.decoder.skipped };
+    const messages: CapturedMessage[] = [];
+    const x = new SipExtractor((m) => messages.push(m));
+    const reader = new CaptureFileReader((p) => x.packet(p));
+    reader.push(bytes);
+    reader.end();
+    return { messages, packets: reader.packets, skipped: x.skipped, dropped: { fragments: x.fragmentDrops(), tcp: x.tcpDrops } };
   }
 }
 
@@ -130,16 +223,4 @@ export function parseNgrep(text: string): CapturedMessage[] {
     }
   }
   return out;
-}
-
-const CAPTURE_MAGICS = [0x0a0d0d0a, 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1];
-
-/** Any supported capture: pcap/pcapng by magic number, else `ngrep -W byline` text. */
-export function readCapture(bytes: Uint8Array): CaptureSummary & { format: 'pcap' | 'ngrep' } {
-  const magic = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true) : 0;
-  if (CAPTURE_MAGICS.includes(magic)) return { ...SipExtractor.fromFile(bytes), format: 'pcap' };
-  const text = fromUtf8Strict(bytes);
-  const messages = text === null ? [] : parseNgrep(text);
-  if (!messages.length) throw new CaptureError('not a pcap or pcapng file, and no ngrep "-W byline" SIP packets found in it');
-  return { messages, packets: 0, skipped: 0, format: 'ngrep' };
 }

@@ -6,6 +6,7 @@ import type { ProgressEvent } from '../model/progress.js';
 import type { CheckResult } from '../model/results.js';
 import type { Diagnosis } from '../diagnosis/types.js';
 import type { PseudonymOptions, Replacement } from '../bundle/redact.js';
+import type { CaptureProgress } from '../capture/import.js';
 import { isValidHost } from '../model/check-options.js';
 import { TRANSPORTS, type Transport } from '../model/trace.js';
 
@@ -63,7 +64,9 @@ export type RunEvent =
   | { runId: string; type: 'done'; result: CheckResult; diagnosis: Diagnosis }
   | { runId: string; type: 'failed'; message: string }
   /** A bundle opened outside the page (file association, `sipladder open FILE --browser`). */
-  | { runId: ''; type: 'bundle-opened'; bundle: OpenedBundleView };
+  | { runId: ''; type: 'bundle-opened'; bundle: OpenedBundleView }
+  /** A capture being imported (runId: the import's id; `cancelCheck(runId)` cancels it). */
+  | { runId: string; type: 'capture-progress'; progress: CaptureProgress };
 
 /** What the demo mode starts: a local registrar the UI can check. */
 export interface DemoInfo {
@@ -88,7 +91,7 @@ export interface SipLadderApi {
   accountPassword(id: string): Promise<string | null>;
   exportBundle(runId: string, pseudonymise: PseudonymOptions | null): Promise<ExportedBundle>;
   openBundle(base64: string): Promise<OpenedBundleView>;
-  /** A pcap, pcapng or ngrep text capture, shown like a bundle. */
+  /** A pcap, pcapng or ngrep text capture, shown like a bundle; progress comes as 'capture-progress' run events. */
   importCapture(base64: string, name: string): Promise<OpenedBundleView>;
 }
 

@@ -4,6 +4,7 @@ import type { JSX } from 'react';
 import { useState } from 'react';
 import { api } from '../api.js';
 import { useApp } from '../store.js';
+import { ImportProgress } from './capture/ImportProgress.js';
 
 function toBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -18,15 +19,20 @@ export function BundleOpen(): JSX.Element {
   const set = useApp((s) => s.set);
   const [error, setError] = useState('');
   const [over, setOver] = useState(false);
+  const [importing, setImporting] = useState(false);
   const open = async (file: File | undefined): Promise<void> => {
     if (!file) return;
     setError('');
+    const bundle = /\.sipladder$/i.test(file.name);
     try {
       const data = await toBase64(file);
-      const b = /\.sipladder$/i.test(file.name) ? await api.openBundle(data) : await api.importCapture(data, file.name);
+      setImporting(!bundle);
+      const b = bundle ? await api.openBundle(data) : await api.importCapture(data, file.name);
       set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: null, opened: { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null });
     } catch (e) {
       setError((e as Error).message);
+    } finally {
+      setImporting(false);
     }
   };
   return (
@@ -35,6 +41,7 @@ export function BundleOpen(): JSX.Element {
       onDrop={(e) => { e.preventDefault(); setOver(false); void open(e.dataTransfer.files[0]); }}>
       <h2>Open a diagnostic bundle or a capture</h2>
       <label>Drop a .sipladder bundle, a pcap/pcapng capture or ngrep text here, or choose one: <input type="file" accept=".sipladder,.pcap,.pcapng,.cap,.txt" data-testid="open-bundle-input" onChange={(e) => void open(e.target.files?.[0])} /></label>
+      {importing && <ImportProgress />}
       {error && <p className="error" role="alert" data-testid="open-bundle-error">⚠ {error}</p>}
     </section>
   );

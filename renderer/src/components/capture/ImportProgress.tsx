@@ -1,0 +1,23 @@
+// Progress of a capture import (bytes, packets, SIP messages, exchanges so far) with Cancel. The
+// import runs in the engine process in slices, so these events keep coming while it works.
+import type { JSX } from 'react';
+import { useEffect, useState } from 'react';
+import type { CaptureProgress } from '../../../../shared/capture/import.js';
+import { api } from '../../api.js';
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+export function ImportProgress(): JSX.Element {
+  const [state, setState] = useState<{ runId: string; progress: CaptureProgress } | null>(null);
+  useEffect(() => api.onRunEvent((e) => {
+    if (e.type === 'capture-progress') setState({ runId: e.runId, progress: e.progress });
+  }), []);
+  const p = state?.progress;
+  return (
+    <div className="import-progress" role="status" data-testid="import-progress">
+      {p?.totalBytes ? <progress max={p.totalBytes} value={p.bytes} /> : <progress />}
+      <span>{p ? `${n(p.packets)} packets, ${n(p.messages)} SIP messages, ${n(p.exchanges)} exchanges so far` : 'Reading the capture…'}</span>
+      <button type="button" disabled={!state} data-testid="import-cancel" onClick={() => state && void api.cancelCheck(state.runId)}>Cancel</button>
+    </div>
+  );
+}

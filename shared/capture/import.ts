@@ -1,0 +1,90 @@
+// A capture import fed chunk by chunk (from a file stream, or slices of an upload): packets are
+// read, decoded and grouped as they arrive, and released; only SIP messages are kept. The caller
+// decides when to yield to its event loop between chunks and can stop at any chunk (cancel).
+import type { CheckResult } from '../model/results.js';
+import { concatBytes, fromUtf8Strict } from '../hash/utf8.js';
+import { CaptureGrouper } from './as-result.js';
+import { CaptureError, CaptureFileReader, isCaptureMagic } from './file.js';
+import { NO_FRAGMENT_DROPS } from './packets.js';
+import { parseNgrep, SipExtractor, type CaptureDrops } from './sip-messages.js';
+
+/** Largest ngrep text accepted: it is parsed whole (ngrep files are small; pcaps are streamed). */
+export const MAX_NGREP_BYTES = 64 * 1024 * 1024;
+/** Bytes needed to tell a pcap/pcapng magic number from text. */
+const MAGIC_BYTES = 4;
+
+export interface CaptureProgress {
+  bytes: number;
+  /** Size of the whole file, when known. */
+  totalBytes?: number;
+  packets: number;
+  messages: number;
+  exchanges: number;
+}
+
+export interface ImportedCapture {
+  format: 'pcap' | 'ngrep';
+  packets: number;
+  /** Frames that were not IP/UDP/TCP, or malformed. */
+  skipped: number;
+  dropped: CaptureDrops;
+  messages: number;
+  result: CheckResult;
+}
+
+export class CaptureImport {
+  private readonly grouper = new CaptureGrouper();
+  private readonly extractor = new SipExtractor((m) => this.grouper.add(m));
+  private readonly reader = new CaptureFileReader((p) => this.extractor.packet(p));
+  /** Undecided (fewer than MAGIC_BYTES so far) or ngrep text: held until the end. */
+  private held: Uint8Array[] = [];
+  private heldBytes = 0;
+  private format: 'pcap' | 'ngrep' | null = null;
+  private bytes = 0;
+
+  constructor(private readonly totalBytes?: number) {}
+
+  push(chunk: Uint8Array): void {
+    this.bytes += chunk.length;
+    if (this.format === 'pcap') return this.reader.push(chunk);
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    if (this.format === null && this.heldBytes >= MAGIC_BYTES) {
+      const start = concatBytes(this.held);
+      this.held = [start];
+      this.format = isCaptureMagic(start) ? 'pcap' : 'ngrep';
+      if (this.format === 'pcap') {
+        this.held = [];
+        this.reader.push(start);
+      }
+    }
+    if (this.heldBytes > MAX_NGREP_BYTES) throw new CaptureError(`not a pcap or pcapng file, and text beyond ${MAX_NGREP_BYTES} bytes`, MAX_NGREP_BYTES);
+  }
+
+  progress(): CaptureProgress {
+    return { bytes: this.bytes, totalBytes: this.totalBytes, packets: this.reader.packets, messages: this.grouper.messages, exchanges: this.grouper.exchanges };
+  }
+
+  finish(source: string): ImportedCapture {
+    if (this.format === 'pcap') {
+      this.reader.end();
+      const result = this.grouper.result(source);
+      return { format: 'pcap', packets: this.reader.packets, skipped: this.extractor.skipped, dropped: { fragments: this.extractor.fragmentDrops(), tcp: this.extractor.tcpDrops }, messages: this.grouper.messages, result };
+    }
+    const text = fromUtf8Strict(concatBytes(this.held));
+    this.held = [];
+    const messages = text === null ? [] : parseNgrep(text);
+    if (!messages.length) {
+      throw new CaptureError(this.bytes < 24 ? 'file too short to be a capture' : 'not a pcap or pcapng file, and no ngrep "-W byline" SIP packets found in it', 0);
+    }
+    for (const m of messages) this.grouper.add(m);
+    return { format: 'ngrep', packets: 0, skipped: 0, dropped: { fragments: { ...NO_FRAGMENT_DROPS }, tcp: { unsyncedBytes: 0, gaps: 0 } }, messages: this.grouper.messages, result: this.grouper.result(source) };
+  }
+}
+
+/** A whole capture already in memory (tests, small files). */
+export function importCapture(bytes: Uint8Array, source: string): ImportedCapture {
+  const im = new CaptureImport(bytes.length);
+  im.push(bytes);
+  return im.finish(source);
+}
