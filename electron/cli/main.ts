@@ -11,6 +11,7 @@ import { reflectorCommand } from './reflector-command.js';
 import { startCommand } from './start-command.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { attemptTable, findingsText } from './table.js';
+import { terminalSafeIo } from './terminal-io.js';
 
 export interface CliIo {
   stdin: Readable;
@@ -43,7 +44,9 @@ async function readFirstLine(stream: Readable): Promise<string> {
   return text.split(/\r?\n/)[0] ?? '';
 }
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  // The one output boundary: every command below writes through it (JSON stays valid JSON).
+  const io = terminalSafeIo(rawIo);
   const [command, ...rest] = argv;
   const say = (s: string): void => void io.stdout.write(s + '\n');
   const complain = (s: string): void => void io.stderr.write(s + '\n');
