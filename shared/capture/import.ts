@@ -75,7 +75,7 @@ export class CaptureImport {
     this.held = [];
     const messages = text === null ? [] : parseNgrep(text);
     if (!messages.length) {
-      throw new CaptureError(this.bytes < 24 ? 'file too short to be a capture' : 'not a pcap or pcapng file, and no ngrep "-W byline" SIP packets found in it', 0);
+      throw new CaptureError('not a pcap or pcapng file, and no ngrep "-W byline" SIP packets found in it', 0);
     }
     for (const m of messages) this.grouper.add(m);
     return { format: 'ngrep', packets: 0, skipped: 0, dropped: { fragments: { ...NO_FRAGMENT_DROPS }, tcp: { unsyncedBytes: 0, gaps: 0 } }, messages: this.grouper.messages, result: this.grouper.result(source) };
