@@ -51,9 +51,9 @@ export function ladderColumn(result: CheckResult, attempt: AttemptResult, annota
   const lastSendOf = new Map<string, { t: number; label: string; seq: number }>();
   let prev: number | null = null;
   for (const e of events) {
-    const parsed = parseMessage(fromBase64(e.bytes!));
-    if (!parsed.ok) continue;
-    const m = parsed.message;
+    // A message that breaks a rule (duplicate To, CSeq mismatch...) is still drawn: it is evidence.
+    const m = parseMessage(fromBase64(e.bytes!)).message;
+    if (!m) continue;
     const key = `${m.via[0]?.params.branch ?? ''}|${m.cseq?.method ?? ''}`;
     const label = m.kind === 'request' ? m.method : `${m.status} ${m.reason}`;
     if (e.kind === 'sent' && m.kind === 'request') lastSendOf.set(key, { t: e.t, label, seq: e.seq });

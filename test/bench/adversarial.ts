@@ -114,3 +114,15 @@ export function benchAdversarial(): SlowestAtSize[] {
     framer: slowest(FRAMER_FAMILIES, kb, (f, b) => frame(b, (f as Family & { chunk: number }).chunk)),
   }));
 }
+
+/** Prints the adversarial-input section of `npm run bench`. */
+export function reportAdversarial(): void {
+  const rows = benchAdversarial();
+  console.log(`\nAdversarial inputs (${PARSER_FAMILIES.length} parser and ${FRAMER_FAMILIES.length} framer families; slowest family per size, best of 5×3 runs; goal < 10 ms at 64 KB, linear growth):`);
+  for (const r of rows) {
+    console.log(`  ${String(r.kb).padStart(2)} KB  parseMessage ${r.parser.ms.toFixed(2).padStart(6)} ms (${r.parser.name})`);
+    console.log(`         framer       ${r.framer.ms.toFixed(2).padStart(6)} ms (${r.framer.name})`);
+  }
+  const [first, last] = [rows[0]!, rows[rows.length - 1]!];
+  console.log(`  64 KB / 8 KB of the slowest: parseMessage ${(last.parser.ms / first.parser.ms).toFixed(1)}×, framer ${(last.framer.ms / first.framer.ms).toFixed(1)}× (linear = 8×)`);
+}

@@ -1,6 +1,7 @@
 // `npm run bench`: prints figures (no pass/fail): parser throughput and lab check wall times.
 import { benchLabChecks } from './lab-check.js';
 import { benchParsers } from './parser.js';
+import { reportAdversarial } from './adversarial.js';
 import { benchLadder } from './ladder-render.js';
 import { benchUi } from './ui-timing.js';
 import { benchLabUi } from './lab-ui.js';
@@ -17,6 +18,8 @@ for (const corpus of [...new Set(figures.map((f) => f.corpus))]) {
     console.log(`    ${f.parser.padEnd(10)} ${fmt(f.msgPerSec).padStart(10)} msg/s  ${f.mbPerSec.toFixed(1).padStart(7)} MB/s  ${f.xJsSip.toFixed(1)}x JsSIP`);
   }
 }
+
+reportAdversarial();
 
 const ladder = benchLadder(1000);
 console.log(`\nLadder with 1,000 messages (${ladder.arrows} arrows): model + layout ${ladder.modelLayoutMs.toFixed(1)} ms, React render of the SVG ${ladder.renderMs.toFixed(1)} ms (median of 5)`);
