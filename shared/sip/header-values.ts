@@ -185,6 +185,7 @@ export function parseNameAddr(s: string): Parsed<NameAddr> {
   let i = skipWs(s, 0);
   let displayName: string | undefined;
   let uriText: string;
+  let uriAt: number;
   let after: number;
   if (s[i] === '"') {
     const q = readQuoted(s, i);
@@ -199,17 +200,19 @@ export function parseNameAddr(s: string): Parsed<NameAddr> {
     if (lt > i && displayName === undefined) displayName = s.slice(i, lt).trim() || undefined;
     const gt = s.indexOf('>', lt);
     if (gt < 0) return { ok: false, error: 'missing ">" after URI', offset: lt };
-    uriText = s.slice(lt + 1, gt).trim();
+    uriAt = skipWs(s, lt + 1);
+    uriText = s.slice(uriAt, gt).trim();
     after = gt + 1;
   } else {
     // addr-spec: parameters after it belong to the header, not the URI (RFC 3261 §20.10).
     let j = i;
     for (let c = s.charCodeAt(j); j < s.length && c !== SEMI && !isWs(c); c = s.charCodeAt(++j));
     uriText = s.slice(i, j);
+    uriAt = i;
     after = j;
   }
   const uri = parseUri(uriText);
-  if (!uri.ok) return { ok: false, error: uri.error, offset: Math.max(0, s.indexOf(uriText)) + uri.offset };
+  if (!uri.ok) return { ok: false, error: uri.error, offset: uriAt + uri.offset };
   const params: Params = {};
   if (parseParams(s, after, params) < 0) return { ok: false, ...paramsError };
   return { ok: true, value: { displayName, uri: uri.uri, params } };

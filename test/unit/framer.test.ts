@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { StreamFramer, type FrameEvent } from '../../shared/sip/framer.js';
+import { MAX_START_LINE_BYTES, StreamFramer, type FrameEvent } from '../../shared/sip/framer.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -30,6 +30,36 @@ describe('StreamFramer', () => {
       }
       expect(out).toEqual([MSG1, MSG2]);
     }));
+  });
+
+  it('gives the same messages and keep-alive bytes for any chunking, down to single bytes', () => {
+    const stream = enc('\r\n\r\n' + MSG1 + '\r\n' + MSG2 + MSG1 + '\r\n\r\n' + MSG2);
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 24 }), { minLength: 1, maxLength: 40 }), (sizes) => {
+      const f = new StreamFramer();
+      const events: FrameEvent[] = [];
+      for (let pos = 0, k = 0; pos < stream.length; k++) {
+        const size = sizes[k % sizes.length]!;
+        events.push(...f.push(stream.subarray(pos, pos + size)));
+        pos += size;
+      }
+      expect(messages(events)).toEqual([MSG1, MSG2, MSG1, MSG2]);
+      expect(events.filter((e) => e.type === 'keepalive').map((e) => dec((e as { bytes: Uint8Array }).bytes)).join('')).toBe('\r\n\r\n\r\n\r\n\r\n');
+      expect(f.pending).toBe(0);
+    }), { numRuns: 300 });
+  });
+
+  it('keeps only the unfinished message pending', () => {
+    const f = new StreamFramer();
+    expect(messages(f.push(enc(MSG1 + MSG2.slice(0, 10))))).toEqual([MSG1]);
+    expect(f.pending).toBe(10);
+    expect(messages(f.push(enc(MSG2.slice(10))))).toEqual([MSG2]);
+    expect(f.pending).toBe(0);
+  });
+
+  it(`refuses a first line longer than ${MAX_START_LINE_BYTES} bytes without waiting for its end`, () => {
+    const f = new StreamFramer();
+    expect(f.push(enc('OPTIONS sip:' + 'a'.repeat(MAX_START_LINE_BYTES)))).toEqual([{ type: 'error', reason: expect.stringContaining('first line longer') }]);
+    expect(messages(new StreamFramer().push(enc(`OPTIONS sip:${'a'.repeat(MAX_START_LINE_BYTES - 30)} SIP/2.0\r\nl: 0\r\n\r\n`)))).toHaveLength(1);
   });
 
   it('fails on a message without Content-Length, on a size over the limit, and on endless headers', () => {
