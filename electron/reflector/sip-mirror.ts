@@ -1,53 +1,105 @@
 // The reflector's SIP side: answers OPTIONS with the request exactly as it arrived, base64 in the
-// body so that no ALG on the way back can rewrite it, and sizes responses on request.
+// body so that no ALG on the way back can rewrite it, and sizes responses on request. Over UDP an
+// answer to a source that has not proven return routability (no valid cookie) is never larger than
+// the request that caused it (README "Reflector": no amplification toward spoofed victims).
 import { toBase64 } from '../../shared/hash/utf8.js';
-import type { SipRequest } from '../../shared/sip/message.js';
+import { headerValue, type SipRequest } from '../../shared/sip/message.js';
 import { parseMessage } from '../../shared/sip/parse.js';
-import { KNOCK_HEADER, KNOCK_PREFIX, RESPONSE_SIZE_HEADER } from '../../shared/sip/requests.js';
+import { COOKIE_HEADER, KNOCK_HEADER, KNOCK_PREFIX, PADDING_HEADER, RESPONSE_SIZE_HEADER } from '../../shared/sip/requests.js';
 import { serialize } from '../../shared/sip/serialize.js';
 import type { Endpoint } from '../../shared/model/trace.js';
 
 export const MIRROR_CONTENT_TYPE = 'application/x-sipladder-mirror';
-
-/** The knock payload a request asks for, or null (UDP only; only ever to the request's own source). */
-export function knockFor(raw: Uint8Array): Uint8Array | null {
-  const parsed = parseMessage(raw);
-  if (!parsed.ok || parsed.message.kind !== 'request') return null;
-  const wants = parsed.message.headers.some((h) => h.key === KNOCK_HEADER.toLowerCase() && h.value.trim() === 'source');
-  return wants && parsed.message.callId ? new TextEncoder().encode(KNOCK_PREFIX + parsed.message.callId) : null;
-}
 /** Largest response the reflector sends when asked for a size (the fragmentation ladder's top). */
 export const MAX_SIZED_RESPONSE = 8192;
+/** Largest single answer on any transport: a bigger mirror is sent without its body. */
+export const MAX_ANSWER_BYTES = MAX_SIZED_RESPONSE;
 
-/** Builds the response to one request, or null when it must not be answered (not SIP, not a request). */
-export function mirrorResponse(raw: Uint8Array, from: Endpoint, transport: string): Uint8Array | null {
-  const parsed = parseMessage(raw);
-  if (!parsed.ok || parsed.message.kind !== 'request' || parsed.message.method === 'ACK') return null;
-  const req = parsed.message as SipRequest;
-  const echo = (key: string): Array<readonly [string, string]> => req.headers.filter((h) => h.key === key).map((h) => [h.name, h.value] as const);
+/** UDP only: the cookie to hand out with the answer, and how to check the one the request carries. */
+export interface UdpCookie {
+  /** The cookie for the request's source (computed only when an answer is built). */
+  issue(): string;
+  valid(text: string): boolean;
+}
+
+export type Reflection =
+  | { kind: 'ignored' }
+  /** `proven`: the request showed return routability (stream, or a valid cookie). */
+  | { kind: 'answer'; bytes: Uint8Array; knock: Uint8Array | null; proven: boolean; note: string }
+  /** Even the smallest answer would be larger than the unproven request: nothing is sent. */
+  | { kind: 'withheld'; smallest: number };
+
+type Headers = Array<readonly [string, string]>;
+
+/** RFC 3261 §8.2.6.2: the headers every response copies from its request; null without a Via. */
+function copiedHeaders(req: SipRequest, from: Endpoint): Headers | null {
+  const echo = (key: string): Headers => req.headers.filter((h) => h.key === key).map((h) => [h.name, h.value] as const);
   const vias = echo('via');
   if (vias.length === 0) return null;
   // RFC 3581 §4 and RFC 3261 §18.2.1: tell the client where its request came from.
   const top = vias[0]![1].replace(/;rport(?=;|$)/, `;rport=${from.port}`) + `;received=${from.address}`;
-  const ok = req.method === 'OPTIONS';
-  const headers: Array<readonly [string, string]> = [
+  return [
     ['Via', top], ...vias.slice(1),
     ...echo('from'), ...echo('to').map(([n, v]) => [n, /;tag=/.test(v) ? v : `${v};tag=sipladder-reflector`] as const),
     ...echo('call-id'), ...echo('cseq'),
-    ['Server', 'sipladder-reflector'],
-    ['X-SipLadder-Transport', transport],
-    ['X-SipLadder-Source', `${from.address}:${from.port}`],
   ];
-  const body = ok ? toBase64(raw) : '';
-  if (ok) headers.push(['Content-Type', MIRROR_CONTENT_TYPE]);
+}
+
+/** A response of `size` bytes (or the smallest this message can be, when `size` is below that). */
+function sized(startLine: string, headers: Headers, size: number): Uint8Array {
+  const bare = serialize({ startLine, headers: [...headers, [PADDING_HEADER, 'x']] });
+  return serialize({ startLine, headers: [...headers, [PADDING_HEADER, 'x'.repeat(Math.max(1, size - bare.length + 1))]] });
+}
+
+/**
+ * The answers to one request, best first: the full one (mirror body, or the requested size), the
+ * same without the mirror body, and the minimal one of §8.2.6.2 plus the cookie.
+ */
+function candidates(req: SipRequest, raw: Uint8Array, from: Endpoint, transport: string, cookie: string | undefined, sizeCap: number): Uint8Array[] {
+  const copied = copiedHeaders(req, from)!;
+  const ok = req.method === 'OPTIONS';
   const startLine = ok ? 'SIP/2.0 200 OK' : 'SIP/2.0 405 Method Not Allowed';
-  const wanted = Number(req.headers.find((h) => h.key === RESPONSE_SIZE_HEADER.toLowerCase())?.value);
-  if (ok && Number.isInteger(wanted) && wanted > 0) {
-    const size = Math.min(wanted, MAX_SIZED_RESPONSE);
-    // Sized responses carry no mirror body: they only exist to be large.
-    const bare = serialize({ startLine, headers: [...headers.filter(([n]) => n !== 'Content-Type'), ['X-SipLadder-Padding', 'x']] });
-    const pad = Math.max(1, size - bare.length + 1);
-    return serialize({ startLine, headers: [...headers.filter(([n]) => n !== 'Content-Type'), ['X-SipLadder-Padding', 'x'.repeat(pad)]] });
-  }
-  return serialize({ startLine, headers, body });
+  const cookieHeaders: Headers = cookie ? [[COOKIE_HEADER, cookie]] : [];
+  const headers: Headers = [
+    ...copied, ['Server', 'sipladder-reflector'], ['X-SipLadder-Transport', transport], ['X-SipLadder-Source', `${from.address}:${from.port}`], ...cookieHeaders,
+  ];
+  const minimal = serialize({ startLine, headers: [...copied, ...cookieHeaders] });
+  const bare = serialize({ startLine, headers });
+  const wanted = Number(headerValue(req, RESPONSE_SIZE_HEADER));
+  // Sized responses carry no mirror body: they only exist to be large.
+  if (ok && Number.isInteger(wanted) && wanted > 0) return [sized(startLine, headers, Math.min(wanted, sizeCap)), bare, minimal];
+  if (!ok) return [bare, minimal];
+  return [serialize({ startLine, headers: [...headers, ['Content-Type', MIRROR_CONTENT_TYPE]], body: toBase64(raw) }), bare, minimal];
+}
+
+/** The knock payload a request asks for, or null (only ever to the request's own source). */
+function knockFor(req: SipRequest): Uint8Array | null {
+  const wants = headerValue(req, KNOCK_HEADER)?.trim() === 'source';
+  return wants && req.callId ? new TextEncoder().encode(KNOCK_PREFIX + req.callId) : null;
+}
+
+/**
+ * What to send for one request. Streams pass no `cookie` (the handshake proved the source); over
+ * UDP the answer carries the source's cookie, and without a valid cookie in the request it is at
+ * most as large as the request, with no knock.
+ */
+export function reflect(raw: Uint8Array, from: Endpoint, transport: string, cookie?: UdpCookie): Reflection {
+  const parsed = parseMessage(raw);
+  if (!parsed.ok || parsed.message.kind !== 'request' || parsed.message.method === 'ACK') return { kind: 'ignored' };
+  const req = parsed.message;
+  if (!copiedHeaders(req, from)) return { kind: 'ignored' };
+  const carried = cookie ? headerValue(req, COOKIE_HEADER)?.trim() : undefined;
+  const proven = !cookie || (carried !== undefined && cookie.valid(carried));
+  const limit = Math.min(MAX_ANSWER_BYTES, proven ? Infinity : raw.length);
+  const options = candidates(req, raw, from, transport, cookie?.issue(), Math.min(MAX_SIZED_RESPONSE, limit));
+  const fits = options.findIndex((o) => o.length <= limit);
+  if (fits < 0) return { kind: 'withheld', smallest: options[options.length - 1]!.length };
+  const note = fits === 0 ? '' : fits === 1 ? 'mirror body or padding omitted' : 'minimal answer';
+  return { kind: 'answer', bytes: options[fits]!, knock: proven && cookie ? knockFor(req) : null, proven, note };
+}
+
+/** The answer to a request from a proven source (streams), or null when none is due. Used by tests and tools. */
+export function mirrorResponse(raw: Uint8Array, from: Endpoint, transport: string): Uint8Array | null {
+  const r = reflect(raw, from, transport);
+  return r.kind === 'answer' ? r.bytes : null;
 }

@@ -2,7 +2,7 @@
 // (RFC 5780 §7.2), ERROR-CODE (§14.8), text attributes.
 import { fromUtf8, utf8 } from '../hash/utf8.js';
 import { ipv4Bytes, ipv6Bytes } from '../net/ip.js';
-import { ATTR, MAGIC_COOKIE, type StunMessage, type TransportAddress } from './message.js';
+import { ATTR, MAGIC_COOKIE, type StunAttribute, type StunMessage, type TransportAddress } from './message.js';
 
 function ipv6Text(bytes: Uint8Array): string {
   const groups: string[] = [];
@@ -85,6 +85,15 @@ export function errorCode(msg: StunMessage): { code: number; reason: string } | 
   const v = attr(msg, ATTR.ERROR_CODE);
   if (!v || v.length < 4) return null;
   return { code: (v[2]! & 0x07) * 100 + v[3]!, reason: fromUtf8(v.subarray(4)) };
+}
+
+/**
+ * A PADDING attribute (RFC 5780 §7.6) that makes a message of `size` bytes `target` bytes long (its
+ * 4-byte header included; `size` and `target` are multiples of 4), or null when there is no room.
+ */
+export function paddingToReach(size: number, target: number): StunAttribute | null {
+  const length = target - size - 4;
+  return length >= 0 ? { type: ATTR.PADDING, value: new Uint8Array(length) } : null;
 }
 
 export function textAttribute(text: string): Uint8Array {

@@ -28,7 +28,13 @@ export const ATTR = {
   FINGERPRINT: 0x8028,
   RESPONSE_ORIGIN: 0x802b, // RFC 5780 §7.3
   OTHER_ADDRESS: 0x802c, // RFC 5780 §7.4
+  // SIP Ladder reflector's return-routability cookie (16 bytes), in the comprehension-optional
+  // range 0x8000-0xFFFF (RFC 8489 §14, §18.3.1), so other clients and servers ignore it.
+  SIPLADDER_COOKIE: 0xc05c,
 } as const;
+
+/** Length of the SIPLADDER-COOKIE value. */
+export const SIPLADDER_COOKIE_BYTES = 16;
 
 /** CHANGE-REQUEST flags (RFC 5780 §7.2). */
 export const CHANGE_IP = 0x04;

@@ -5,7 +5,7 @@ import { fromBase64, fromUtf8 } from '../../../shared/hash/utf8.js';
 import { compareRequest } from '../../../shared/sip/alg-compare.js';
 import { idSource } from '../../../shared/sip/ids.js';
 import { parseMessage } from '../../../shared/sip/parse.js';
-import { contactUri, USER_AGENT } from '../../../shared/sip/requests.js';
+import { contactUri, COOKIE_HEADER, USER_AGENT } from '../../../shared/sip/requests.js';
 import { serialize } from '../../../shared/sip/serialize.js';
 import { hostForSip } from '../../../shared/sip/uri.js';
 import type { AlgCheck, AlgResult } from '../../../shared/model/path-results.js';
@@ -13,6 +13,7 @@ import type { EngineDeps } from '../deps.js';
 import type { RateLimiter } from '../safety.js';
 import { SipFlow } from '../sip-flow.js';
 import type { TraceRecorder } from '../trace-recorder.js';
+import { fetchReflectorCookie } from './reflector-cookie.js';
 
 /** Wait for each mirror answer. */
 export const ALG_WAIT_MS = 2500;
@@ -48,6 +49,9 @@ export async function probeAlg(o: AlgOptions, deps: EngineDeps, trace: TraceReco
     if (!opened.ok) return { ...base, outcome: 'error', detail: opened.detail };
     const flow = opened.flow;
     try {
+      // Over UDP the reflector mirrors only for a source that proved it receives answers (its cookie).
+      const { answered, cookie } = await fetchReflectorCookie(flow, { domain: o.domain, user: o.user, ids, waitMs: ALG_WAIT_MS });
+      if (!answered) return { ...base, outcome: 'no-response', detail: 'no answer from the reflector (even to a padded OPTIONS)' };
       const local = flow.channel.local;
       const branch = ids.branch();
       const callId = ids.callId();
@@ -58,6 +62,7 @@ export async function probeAlg(o: AlgOptions, deps: EngineDeps, trace: TraceReco
           ['Via', `SIP/2.0/${transport.toUpperCase()} ${hostForSip(local.address)}:${local.port};branch=${branch};rport`],
           ['Max-Forwards', '70'], ['From', `<${aor}>;tag=${ids.tag()}`], ['To', `<${aor}>`], ['Call-ID', callId], ['CSeq', '1 OPTIONS'],
           ['Contact', `<${contactUri({ transport, user: o.user, local }, '')}>`], ['User-Agent', USER_AGENT], ['Content-Type', 'application/sdp'],
+          ...(cookie ? [[COOKIE_HEADER, cookie] as const] : []),
         ],
         body: sdpOffer(local.address),
       });

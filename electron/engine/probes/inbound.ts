@@ -2,12 +2,14 @@
 // OPTIONS asks for the usual answer plus a "knock" from a reflector port it never contacted. The answer
 // reaching 5060 or not is field story 000 directly; the knock tells how the NAT filters.
 import { idSource } from '../../../shared/sip/ids.js';
-import { buildSizedOptions, KNOCK_HEADER, KNOCK_PREFIX } from '../../../shared/sip/requests.js';
+import { parseMessage } from '../../../shared/sip/parse.js';
+import { buildSizedOptions, KNOCK_HEADER, KNOCK_PREFIX, type RequestParams } from '../../../shared/sip/requests.js';
 import type { InboundCheck, InboundResult } from '../../../shared/model/path-results.js';
-import { sleep, type EngineDeps } from '../deps.js';
+import { interruptibleWait, type EngineDeps } from '../deps.js';
 import type { RateLimiter } from '../safety.js';
 import type { TraceRecorder } from '../trace-recorder.js';
 import { familyOf } from '../transports/udp-endpoint.js';
+import { cookieFetchOptions, cookieOf, withCookie } from './reflector-cookie.js';
 
 /** Wait for the answer and the knock after the last send. */
 export const INBOUND_WAIT_MS = 2500;
@@ -41,23 +43,38 @@ export async function probeInbound(o: InboundOptions, deps: EngineDeps, trace: T
     }
     try {
       const callId = ids.callId();
-      const req = buildSizedOptions({ transport: 'udp', domain: o.domain, user: o.user, local: ep.local, rport: true, branch: ids.branch(), callId, fromTag: ids.tag(), cseq: 1,
-        extra: [[KNOCK_HEADER, 'source']] }, '', 'upstream', 0);
+      const params: RequestParams = { transport: 'udp', domain: o.domain, user: o.user, local: ep.local, rport: true, branch: ids.branch(), callId, fromTag: ids.tag(), cseq: 1,
+        extra: [[KNOCK_HEADER, 'source']] };
+      // The reflector knocks only for a source that proved with its cookie that answers reach it; until
+      // an answer brings the cookie, the request is padded so that it is answered at all.
+      const request = (c: string | null): Uint8Array => (c ? buildSizedOptions(withCookie(params, c), '', 'upstream', 0) : cookieFetchOptions(params)).bytes;
       const knock = new TextEncoder().encode(KNOCK_PREFIX + callId);
       let responseReceived = false;
       let knockReceived = false;
+      let cookie: string | null = null;
+      let wake: (() => void) | null = null;
       ep.onMessage((b, from) => {
         const isKnock = b.length === knock.length && b.every((v, i) => v === knock[i]);
         if (isKnock) knockReceived = true;
-        else if (from.address === remote.address && from.port === remote.port && new TextDecoder().decode(b.subarray(0, 8)) === 'SIP/2.0 ') responseReceived = true;
-        else return;
+        else if (from.address === remote.address && from.port === remote.port && new TextDecoder().decode(b.subarray(0, 8)) === 'SIP/2.0 ') {
+          responseReceived = true;
+          const parsed = parseMessage(b);
+          cookie ??= parsed.ok ? cookieOf(parsed.message) : null;
+        } else return;
         record({ attempt, kind: 'received', transport: 'udp', local: ep.local, remote: from, bytes: b, note: isKnock ? 'knock from a fresh reflector port' : 'answer' });
+        wake?.();
       });
       for (let i = 0; i < SENDS && !signal.aborted && !(responseReceived && knockReceived); i++) {
         await rate.take(remote.address, signal).catch(() => undefined);
-        ep.send(req.bytes, remote);
-        record({ attempt, kind: 'sent', transport: 'udp', local: ep.local, remote, bytes: req.bytes, note: i ? `OPTIONS asking for a knock (retransmission ${i})` : 'OPTIONS asking for a knock' });
-        await sleep(deps.clock, i === SENDS - 1 ? INBOUND_WAIT_MS : 500, signal).catch(() => undefined);
+        const bytes = request(cookie);
+        ep.send(bytes, remote);
+        const what = cookie ? 'OPTIONS asking for a knock, with the reflector cookie' : 'OPTIONS asking for a knock (padded: no cookie yet)';
+        record({ attempt, kind: 'sent', transport: 'udp', local: ep.local, remote, bytes, note: i ? `${what} (retransmission ${i})` : what });
+        // Wakes early when something arrives: a fresh cookie is used at once.
+        const w = interruptibleWait(deps.clock, i === SENDS - 1 ? INBOUND_WAIT_MS : 500, signal);
+        wake = w.wake;
+        await w.done;
+        wake = null;
       }
       const detail = `${responseReceived ? 'answer arrived' : 'answer lost'}; ${knockReceived ? 'knock from a fresh port arrived' : 'knock from a fresh port did not arrive'}`;
       return { localPort: ep.local.port, responseReceived, knockReceived, detail };

@@ -36,7 +36,7 @@ export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: T
   const t0 = deps.clock.now();
   const primary = { address: o.address, port: o.port };
   const result: StunNatResult = { server: { host: o.host, ...primary }, outcome: 'ok', detail: '', portPreservation: [], skipped: [], durationMs: 0, traceSeqs: [] };
-  const ctx: StunContext = { deps, trace, attempt, signal, traceSeqs: result.traceSeqs };
+  const ctx: StunContext = { deps, trace, attempt, signal, traceSeqs: result.traceSeqs, pad: true };
   const open: UdpEndpoint[] = [];
   const socket = async (localPort?: number): Promise<UdpEndpoint> => {
     const ep = await deps.openUdpEndpoint({ family: familyOf(o.address), localPort, toward: primary });
@@ -59,6 +59,8 @@ export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: T
       return finish();
     }
     result.mapped = first.xorMapped;
+    // Only a SIP Ladder reflector needs padded requests (it sends SIPLADDER-COOKIE); spare others the padding.
+    ctx.pad = first.cookie !== null;
     if (first.mapped) {
       result.mappedPlain = first.mapped;
       // A middlebox that rewrites addresses in payloads (an ALG) changes MAPPED-ADDRESS but cannot see through the XOR.
@@ -162,7 +164,10 @@ export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: T
       const asker = await socket();
       const portAttr = new Uint8Array(4);
       new DataView(portAttr.buffer).setUint16(0, m.xorMapped.port);
-      const r = await bindingTransaction(ctx, asker, primary, [{ type: ATTR.RESPONSE_PORT, value: portAttr }], `Binding with RESPONSE-PORT ${m.xorMapped.port} (lifetime ${s} s: check)`);
+      // A SIP Ladder reflector redirects only for a source that proved, with its cookie, that it receives answers.
+      const proof = ctx.pad ? (await bindingTransaction(ctx, asker, primary, [], `Binding (lifetime ${s} s: cookie for RESPONSE-PORT)`))?.cookie : null;
+      const attributes = [{ type: ATTR.RESPONSE_PORT, value: portAttr }, ...(proof ? [{ type: ATTR.SIPLADDER_COOKIE, value: proof }] : [])];
+      const r = await bindingTransaction(ctx, asker, primary, attributes, `Binding with RESPONSE-PORT ${m.xorMapped.port} (lifetime ${s} s: check)`);
       if (r?.error) {
         lifetime.detail = `server rejected RESPONSE-PORT (${r.error.code} ${r.error.reason}): binding lifetime cannot be measured with it`;
         return;
