@@ -1,6 +1,10 @@
-// What a .sipladder bundle holds, and the checks a reader applies before trusting it.
+// What a .sipladder bundle holds, and the checks a reader applies before trusting it: the version
+// first (a clear message for a newer bundle), then the complete schema of every file's JSON.
+import * as v from 'valibot';
 import type { Diagnosis } from '../diagnosis/types.js';
 import { RESULTS_SCHEMA_VERSION, type CheckResult } from '../model/results.js';
+import { count } from './path-results-schema.js';
+import { CheckResultSchema, DiagnosisSchema } from './results-schema.js';
 
 export const BUNDLE_SCHEMA_VERSION = 1;
 export const BUNDLE_EXTENSION = '.sipladder';
@@ -14,16 +18,20 @@ export const BUNDLE_FILES = {
   report: 'report.md',
 } as const;
 
-export interface BundleManifest {
-  bundleSchemaVersion: number;
-  resultsSchemaVersion: number;
-  app: { name: 'sipladder'; version: string };
-  createdAt: string;
-  os: string;
+/** The manifest's schema; BundleManifest is inferred from it. */
+export const BundleManifestSchema = v.object({
+  bundleSchemaVersion: count,
+  resultsSchemaVersion: count,
+  app: v.object({ name: v.literal('sipladder'), version: v.string() }),
+  createdAt: v.string(),
+  os: v.string(),
   /** One line per attempt and the verdict: enough to triage without opening anything else. */
-  summary: { verdict: string; attempts: string[] };
-  pseudonymised: boolean;
-}
+  summary: v.object({ verdict: v.string(), attempts: v.array(v.string()) }),
+  pseudonymised: v.boolean(),
+});
+export type BundleManifest = v.InferOutput<typeof BundleManifestSchema>;
+
+const BundleResultsSchema = v.object({ result: CheckResultSchema, diagnosis: DiagnosisSchema });
 
 export interface BundleResults {
   result: CheckResult;
@@ -34,28 +42,30 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function checkManifest(v: unknown): Parsed<BundleManifest> {
-  if (!isObject(v) || typeof v.bundleSchemaVersion !== 'number') return { ok: false, error: 'manifest.json is missing or not a SIP Ladder manifest' };
-  if (v.bundleSchemaVersion > BUNDLE_SCHEMA_VERSION || (typeof v.resultsSchemaVersion === 'number' && v.resultsSchemaVersion > RESULTS_SCHEMA_VERSION)) {
-    const app = isObject(v.app) && typeof v.app.version === 'string' ? v.app.version : 'a newer version';
-    return { ok: false, error: `this bundle was made by SIP Ladder ${app} (bundle format ${v.bundleSchemaVersion}); update SIP Ladder to open it` };
-  }
-  return { ok: true, value: v as unknown as BundleManifest };
+/** "result.attempts[0].target": where in the file an issue is. */
+function issuePath(issue: v.BaseIssue<unknown>): string {
+  return (issue.path ?? []).map((p, i) => (typeof p.key === 'number' ? `[${p.key}]` : `${i ? '.' : ''}${String(p.key)}`)).join('') || '(top level)';
 }
 
-/** Structural checks of results.json: everything the views index into must be there and typed. */
-export function checkResults(v: unknown): Parsed<BundleResults> {
-  if (!isObject(v) || !isObject(v.result) || !isObject(v.diagnosis)) return { ok: false, error: 'results.json does not hold results and a diagnosis' };
-  const r = v.result;
-  if (!Array.isArray(r.attempts) || !Array.isArray(r.trace) || !isObject(r.account) || typeof r.startedAt !== 'string') return { ok: false, error: 'results.json: results are incomplete' };
-  for (const e of r.trace as unknown[]) {
-    if (!isObject(e) || typeof e.seq !== 'number' || typeof e.t !== 'number' || typeof e.attempt !== 'number' || typeof e.kind !== 'string') return { ok: false, error: 'results.json: a trace event is malformed' };
-    if (e.bytes !== undefined && (typeof e.bytes !== 'string' || !/^[A-Za-z0-9+/=]*$/.test(e.bytes))) return { ok: false, error: `results.json: trace event ${e.seq} has invalid bytes` };
+/** The whole document checked against its schema; the error names the first wrong leaf by its path. */
+function parseAgainst<T>(file: string, schema: v.GenericSchema<unknown, T>, value: unknown): Parsed<T> {
+  const parsed = v.safeParse(schema, value);
+  if (parsed.success) return { ok: true, value: parsed.output };
+  const [first] = parsed.issues;
+  const more = parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more problem${parsed.issues.length > 2 ? 's' : ''})` : '';
+  return { ok: false, error: `${file} is not valid: ${issuePath(first)}: ${first.message}${more}` };
+}
+
+export function checkManifest(value: unknown): Parsed<BundleManifest> {
+  if (!isObject(value) || typeof value.bundleSchemaVersion !== 'number') return { ok: false, error: 'manifest.json is missing or not a SIP Ladder manifest' };
+  if (value.bundleSchemaVersion > BUNDLE_SCHEMA_VERSION || (typeof value.resultsSchemaVersion === 'number' && value.resultsSchemaVersion > RESULTS_SCHEMA_VERSION)) {
+    const app = isObject(value.app) && typeof value.app.version === 'string' ? value.app.version : 'a newer version';
+    return { ok: false, error: `this bundle was made by SIP Ladder ${app} (bundle format ${value.bundleSchemaVersion}); update SIP Ladder to open it` };
   }
-  for (const a of r.attempts as unknown[]) {
-    if (!isObject(a) || typeof a.id !== 'number' || typeof a.label !== 'string' || typeof a.outcome !== 'string' || !Array.isArray(a.traceSeqs)) return { ok: false, error: 'results.json: an attempt is malformed' };
-  }
-  const d = v.diagnosis;
-  if (typeof d.verdict !== 'string' || !Array.isArray(d.findings)) return { ok: false, error: 'results.json: the diagnosis is malformed' };
-  return { ok: true, value: v as unknown as BundleResults };
+  return parseAgainst(BUNDLE_FILES.manifest, BundleManifestSchema, value);
+}
+
+/** Complete check of results.json: every field of the results and the diagnosis, at every depth. */
+export function checkResults(value: unknown): Parsed<BundleResults> {
+  return parseAgainst(BUNDLE_FILES.results, BundleResultsSchema, value);
 }

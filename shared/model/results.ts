@@ -95,6 +95,8 @@ export interface CheckAccountSummary {
   user: string;
   authUser: string;
   transports: Transport[];
+  /** Explicit ports given for the check (each skips SRV for its transport). */
+  ports?: Partial<Record<Transport, number>>;
   /** Whether a password was supplied; the password itself is never stored. */
   passwordGiven: boolean;
 }

@@ -22,6 +22,8 @@ beforeAll(async () => {
 afterAll(() => fx.close());
 
 const te = new TextEncoder();
+/** results.json as parsed, to be spoiled by a test (any leaf may be replaced by anything). */
+type Json = { result: { attempts: Array<Record<string, unknown>>; trace: Array<Record<string, unknown>> }; diagnosis: Record<string, unknown> };
 const everything = (bytes: Uint8Array): string => readZip(bytes).map((e) => Buffer.from(e.data).toString('latin1')).join('\n');
 
 describe('diagnostic bundles', () => {
@@ -66,11 +68,34 @@ describe('diagnostic bundles', () => {
     ['too many entries', () => writeZip(Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, data: te.encode('x') }))), /entries/],
     ['newer version', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":99,"app":{"version":"9.0.0"}}') }, { name: 'results.json', data: te.encode('{}') }]), /made by SIP Ladder 9\.0\.0.*update/],
     ['not JSON', () => writeZip([{ name: 'manifest.json', data: te.encode('{oops') }]), /not valid JSON/],
-    ['malformed results', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') }, { name: 'results.json', data: te.encode('{"result":{"attempts":"x"},"diagnosis":{}}') }]), /incomplete/],
+    ['malformed results', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') }, { name: 'results.json', data: te.encode('{"result":{"attempts":"x"},"diagnosis":{}}') }]), /manifest\.json is not valid: resultsSchemaVersion: /],
   ])('refuses a hostile bundle: %s', (_name, input, message) => {
     const bytes = typeof input === 'function' ? input() : input;
     expect(() => openBundle(bytes)).toThrow(BundleError);
     expect(() => openBundle(bytes)).toThrow(message);
+  });
+
+  it.each([
+    ['attempts[0].target = null', (j: Json) => (j.result.attempts[0]!.target = null), /results\.json is not valid: result\.attempts\[0\]\.target: .*received null/],
+    ['a trace event without seq', (j: Json) => delete j.result.trace[3]!.seq, /result\.trace\[3\]\.seq: /],
+    ['an unknown outcome', (j: Json) => (j.result.attempts[1]!.outcome = 'pwned'), /result\.attempts\[1\]\.outcome: /],
+    ['a port out of range', (j: Json) => (j.result.attempts[0]!.responsesFromElsewhere = [{ address: '192.0.2.1', port: 70_000 }]), /result\.attempts\[0\]\.responsesFromElsewhere\[0\]\.port: /],
+    ['findings that are not a list', (j: Json) => (j.diagnosis.findings = { 0: 'x' }), /diagnosis\.findings: /],
+    ['trace bytes that are not base64', (j: Json) => (j.result.trace[0]!.bytes = '<script>'), /result\.trace\[0\]\.bytes: not base64/],
+  ])('refuses a bundle with the right top level but a wrong leaf: %s', (_name, spoil, message) => {
+    const entries = readZip(exportBundle(result).bytes);
+    const results = entries.find((e) => e.name === BUNDLE_FILES.results)!;
+    const json = JSON.parse(new TextDecoder().decode(results.data)) as Json;
+    spoil(json);
+    results.data = te.encode(JSON.stringify(json));
+    expect(() => openBundle(writeZip(entries))).toThrow(message);
+  });
+
+  it('refuses a manifest with a wrong leaf, naming it', () => {
+    const entries = readZip(exportBundle(result).bytes);
+    const manifest = entries.find((e) => e.name === BUNDLE_FILES.manifest)!;
+    manifest.data = te.encode(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(manifest.data)), summary: { verdict: 'x', attempts: [null] } }));
+    expect(() => openBundle(writeZip(entries))).toThrow(/manifest\.json is not valid: summary\.attempts\[0\]: /);
   });
 
   it('refuses a zip bomb before inflating it', () => {
