@@ -1,18 +1,29 @@
-// The single bridge from engine events to the store.
+// The single bridge from engine events to the store. A run's results arrive twice: the
+// registration matrix first (verdict on screen at once), then the complete result after the path probes.
 import { useEffect } from 'react';
+import { diagnose } from '../../shared/diagnosis/diagnose.js';
+import type { ProgressEvent } from '../../shared/model/progress.js';
 import { api } from './api.js';
-import { useApp } from './store.js';
+import { useApp, type AppState } from './store.js';
+
+/** Probe start/end events keep each path probe's pending/done mark current. */
+function probesAfter(probes: AppState['probes'], e: ProgressEvent): AppState['probes'] {
+  if (e.type === 'probe-started') return [...probes, { probe: e.probe }];
+  if (e.type === 'probe-finished') return probes.map((p) => (p.probe === e.probe ? { ...p, outcome: e.outcome, durationMs: e.durationMs } : p));
+  return probes;
+}
 
 export function useRunBridge(): void {
   useEffect(() => api.onRunEvent((e) => {
     const s = useApp.getState();
     if (e.type === 'bundle-opened') {
       const b = e.bundle;
-      s.set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: null, opened: { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null });
+      s.set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: null, lastOptions: null, opened: { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null, probes: [] });
       return;
     }
     if (e.runId !== s.runId || e.type === 'capture-progress') return; // import progress: components/capture/ImportProgress
-    if (e.type === 'progress') s.set({ progress: [...s.progress, e.event] });
+    if (e.type === 'progress' && e.event.type === 'matrix-finished') s.set({ step: 'results', result: e.event.result, diagnosis: diagnose(e.event.result), opened: null });
+    else if (e.type === 'progress') s.set({ progress: [...s.progress, e.event], probes: probesAfter(s.probes, e.event) });
     else if (e.type === 'done') s.set({ step: 'results', result: e.result, diagnosis: e.diagnosis, runId: null, lastRunId: e.runId, opened: null });
     else s.set({ step: 'account', error: e.message, runId: null });
   }), []);

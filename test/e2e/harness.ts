@@ -13,7 +13,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumMissing = existsSync(CHROMIUM) ? null : 'Debian chromium is not installed (apt-get install chromium)';
 
 export interface Harness {
-  open(): Promise<Page>;
+  open(viewport?: { width: number; height: number }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -27,8 +27,8 @@ export async function startHarness(): Promise<Harness> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return {
-    open: async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    open: async (viewport = { width: 1280, height: 900 }) => {
+      const page = await browser.newPage({ viewport });
       await page.goto(web.url);
       return page;
     },
@@ -40,7 +40,12 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-/** Fills the form from a demo scenario, clicks Run, and resolves when the verdict is shown. */
+/** Resolves when the verdict stands complete (path probes done), or the run ended incomplete. */
+export async function verdictComplete(page: Page, timeout = 60_000): Promise<void> {
+  await page.locator('[data-testid="verdict"]:is([data-state="complete"], [data-state="incomplete"])').waitFor({ timeout });
+}
+
+/** Fills the form from a demo scenario, clicks Run, and resolves when the (first) verdict is shown. */
 export async function runDemo(page: Page, scenario: 'healthy' | 'blocked'): Promise<number> {
   await page.getByTestId(`demo-${scenario}`).click();
   await page.waitForFunction(() => (document.querySelector('[data-testid="account-server"]') as HTMLInputElement | null)?.value === '127.0.0.1');

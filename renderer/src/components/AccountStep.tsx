@@ -3,40 +3,47 @@ import type { JSX } from 'react';
 import { useState } from 'react';
 import type { DemoScenario } from '../../../shared/ipc/contract.js';
 import { TRANSPORTS, type Transport } from '../../../shared/model/trace.js';
+import { UNKNOWN_CLIENT } from '../../../shared/profiles/advice.js';
+import { CLIENT_PROFILES } from '../../../shared/profiles/clients.js';
 import { api } from '../api.js';
-import { validateForm } from '../form.js';
-import { useApp, type AccountForm } from '../store.js';
+import { normaliseForm, validateForm } from '../form.js';
+import { startRun } from '../run.js';
+import { endDemo, useApp, type AccountForm } from '../store.js';
 import { SavedAccounts } from './SavedAccounts.js';
 
-const FIELDS: Array<{ key: keyof AccountForm; label: string; hint: string; type?: string }> = [
-  { key: 'server', label: 'Server', hint: 'host name or IP, e.g. sip.example.com' },
+type TextField = Exclude<keyof AccountForm, 'transports' | 'client'>;
+
+const FIELDS: Array<{ key: TextField; label: string; hint: string; type?: string }> = [
+  { key: 'server', label: 'Server', hint: 'host name or IP, e.g. sip.example.com (alice@host and host:5080 work too)' },
   { key: 'port', label: 'Port', hint: 'optional; default from DNS, else 5060' },
   { key: 'user', label: 'User', hint: 'the part before @' },
   { key: 'authUser', label: 'Auth user', hint: 'optional, if the provider gave one' },
   { key: 'domain', label: 'Domain', hint: 'optional; default: the server' },
   { key: 'password', label: 'Password', hint: 'sent only as a digest, never stored in results', type: 'password' },
   { key: 'stun', label: 'STUN server', hint: 'optional, host[:port]: tests your NAT' },
+  { key: 'fixedPort', label: 'Fixed local port', hint: 'like Jitsi: 5060 — one UDP attempt is sent from this port' },
 ];
 
+/** Typing a real account ends a demo: its stand-in settings must not reach a real check. */
+const ACCOUNT_FIELDS = new Set<TextField>(['server', 'port', 'user', 'authUser', 'domain', 'password']);
+
 export function AccountStep(): JSX.Element {
-  const { form, setForm, set, error } = useApp();
+  const { form, setForm, set, error, demo } = useApp();
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const { options, errors } = validateForm(form);
 
   const run = async (): Promise<void> => {
     setTouched(Object.fromEntries(FIELDS.map((f) => [f.key, true])));
-    if (!options) return;
-    try {
-      const { runId } = await api.startCheck(options);
-      set({ step: 'run', runId, startedAt: Date.now(), progress: [], result: null, diagnosis: null, error: null, selectedSeq: null });
-    } catch (e) {
-      set({ error: (e as Error).message });
-    }
+    if (options) await startRun(options);
   };
-  const demo = async (scenario: DemoScenario): Promise<void> => {
+  const startDemo = async (scenario: DemoScenario): Promise<void> => {
     const d = await api.startDemo(scenario);
-    set({ demo: d });
+    set({ demo: d, error: null });
     setForm({ server: d.server, port: String(d.ports.udp), user: d.user, password: d.password, authUser: '', domain: '', transports: ['udp', 'tcp'], fixedPort: String(d.blockedSourcePort) });
+  };
+  const edit = (key: TextField, value: string): void => {
+    if (demo && ACCOUNT_FIELDS.has(key)) endDemo(true);
+    setForm({ [key]: value });
   };
   const toggle = (t: Transport): void => setForm({ transports: form.transports.includes(t) ? form.transports.filter((x) => x !== t) : [...form.transports, t] });
 
@@ -44,19 +51,29 @@ export function AccountStep(): JSX.Element {
     <form className="card" onSubmit={(e) => { e.preventDefault(); void run(); }} aria-labelledby="account-title">
       <h2 id="account-title">Your SIP account</h2>
       <p className="muted">No account at hand? Try a demo against a registrar on this computer:{' '}
-        <button type="button" data-testid="demo-healthy" onClick={() => void demo('healthy')}>Demo: healthy network</button>{' '}
-        <button type="button" data-testid="demo-blocked" onClick={() => void demo('blocked-5060')}>Demo: ISP blocks port 5060</button>
+        <button type="button" data-testid="demo-healthy" onClick={() => void startDemo('healthy')}>Demo: healthy network</button>{' '}
+        <button type="button" data-testid="demo-blocked" onClick={() => void startDemo('blocked-5060')}>Demo: ISP blocks port 5060</button>
       </p>
+      {demo && <p className="note" data-testid="demo-note">Demo: the fixed local port {demo.blockedSourcePort} stands in for 5060 (a demo must not take this computer's port 5060), and TLS is off. These settings end with the demo.</p>}
       <div className="grid">
         {FIELDS.map((f) => (
           <label key={f.key}>
             <span>{f.label}</span>
-            <input data-testid={`account-${f.key}`} type={f.type ?? 'text'} value={form[f.key] as string} autoComplete="off"
+            <input data-testid={`account-${f.key}`} type={f.type ?? 'text'} value={form[f.key]} autoComplete="off"
               aria-invalid={!!(touched[f.key] && errors[f.key])} aria-describedby={`${f.key}-hint`}
-              onChange={(e) => setForm({ [f.key]: e.target.value })} onBlur={() => setTouched({ ...touched, [f.key]: true })} />
+              onChange={(e) => edit(f.key, e.target.value)}
+              onBlur={() => { setTouched({ ...touched, [f.key]: true }); setForm(normaliseForm(useApp.getState().form)); }} />
             <small id={`${f.key}-hint`} className={touched[f.key] && errors[f.key] ? 'error' : 'muted'}>{touched[f.key] && errors[f.key] ? `⚠ ${errors[f.key]}` : f.hint}</small>
           </label>
         ))}
+        <label>
+          <span>Your SIP client</span>
+          <select data-testid="account-client" value={form.client} onChange={(e) => setForm({ client: e.target.value })} aria-describedby="client-hint">
+            <option value={UNKNOWN_CLIENT}>I don't know</option>
+            {CLIENT_PROFILES.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          </select>
+          <small id="client-hint" className="muted">the advice under the verdict names its settings</small>
+        </label>
       </div>
       <fieldset>
         <legend>Transports</legend>
@@ -67,6 +84,7 @@ export function AccountStep(): JSX.Element {
       </fieldset>
       <SavedAccounts />
       {error && <p className="error" role="alert" data-testid="run-error">⚠ {error}</p>}
+      {errors.form && Object.keys(touched).length > 0 && <p className="error">⚠ {errors.form}</p>}
       <button type="submit" className="primary" data-testid="run-button" disabled={!options}>Check registration</button>
     </form>
   );

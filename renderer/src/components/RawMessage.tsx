@@ -1,10 +1,10 @@
 import type { JSX } from 'react';
 // The raw message behind a selected arrow, with the headers that matter highlighted.
 import { fromBase64, fromUtf8 } from '../../../shared/hash/utf8.js';
+import { markParts } from '../marks.js';
 import { useApp } from '../store.js';
 
 const IMPORTANT = /^(via|v|contact|m|www-authenticate|proxy-authenticate|authorization)\s*:/i;
-const MARKS = /(received=[^;\s,]+|rport(=\d+)?)/g;
 
 export function RawMessage(): JSX.Element | null {
   const { result, selectedSeq } = useApp();
@@ -17,7 +17,7 @@ export function RawMessage(): JSX.Element | null {
       {event.note && <p className="muted">{event.note}</p>}
       <pre>{text.split(/\r?\n/).map((line, i) => (
         <div key={i} className={IMPORTANT.test(line) ? 'hl' : undefined}>
-          {line.split(MARKS).filter((x) => x !== undefined).map((part, j) => (MARKS.test(part) ? <mark key={j}>{part}</mark> : <span key={j}>{part}</span>))}
+          {markParts(line).map((part, j) => (part.mark ? <mark key={j}>{part.text}</mark> : <span key={j}>{part.text}</span>))}
         </div>
       ))}</pre>
     </section>

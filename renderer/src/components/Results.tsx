@@ -7,7 +7,7 @@ import { predictProfiles } from '../../../shared/profiles/predict.js';
 import { asciiLadder } from '../../../shared/ladder/ascii.js';
 import { ladderModel } from '../../../shared/ladder/model.js';
 import type { AttemptResult } from '../../../shared/model/results.js';
-import { useApp } from '../store.js';
+import { endDemo, useApp } from '../store.js';
 import { BundleExport } from './BundleExport.js';
 import { Charts } from './Charts.js';
 import { Findings } from './Findings.js';
@@ -53,8 +53,10 @@ export function Results(): JSX.Element | null {
       </section>
       <section className="card">
         <h2>Registration ladder</h2>
-        <LadderView attempts={ids} />
-        <RawMessage />
+        <div className="ladder-pane">
+          <LadderView attempts={ids} />
+          <RawMessage />
+        </div>
         <details>
           <summary>Text version of the ladder</summary>
           <pre data-testid="ascii-ladder">{ladderModel(result, diagnosis.findings, ids).map(asciiLadder).join('\n\n')}</pre>
@@ -81,7 +83,7 @@ export function Results(): JSX.Element | null {
         <button type="button" onClick={() => void navigator.clipboard?.writeText(text)}>Copy</button>
       </section>
       <BundleExport />
-      <button type="button" className="primary" data-testid="check-again" onClick={() => set({ step: 'account' })}>Check again</button>
+      <button type="button" className="primary" data-testid="check-again" onClick={() => { endDemo(false); set({ step: 'account' }); }}>Check again</button>
     </>
   );
 }

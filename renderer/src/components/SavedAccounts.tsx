@@ -4,7 +4,7 @@ import type { JSX } from 'react';
 import { useEffect, useState } from 'react';
 import type { SavedAccount } from '../../../shared/ipc/contract.js';
 import { api } from '../api.js';
-import { useApp } from '../store.js';
+import { endDemo, useApp } from '../store.js';
 
 export function SavedAccounts(): JSX.Element {
   const { form, setForm } = useApp();
@@ -21,6 +21,7 @@ export function SavedAccounts(): JSX.Element {
 
   const use = async (a: SavedAccount): Promise<void> => {
     const password = a.hasPassword ? (await api.accountPassword(a.id)) ?? '' : '';
+    endDemo(true);
     setForm({ server: a.server, port: a.port ? String(a.port) : '', user: a.user, authUser: a.authUser ?? '', domain: a.domain ?? '', transports: a.transports, password });
   };
   const save = async (): Promise<void> => {
