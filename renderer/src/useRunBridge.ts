@@ -2,9 +2,14 @@
 // registration matrix first (verdict on screen at once), then the complete result after the path probes.
 import { useEffect } from 'react';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
+import type { RunEvent } from '../../shared/ipc/contract.js';
 import type { ProgressEvent } from '../../shared/model/progress.js';
 import { api } from './api.js';
 import { useApp, type AppState } from './store.js';
+
+/** Events of runs this window has not claimed yet: a run's first events can beat startCheck's answer. */
+const unclaimed: RunEvent[] = [];
+const MAX_UNCLAIMED = 2000;
 
 /** Probe start/end events keep each path probe's pending/done mark current. */
 function probesAfter(probes: AppState['probes'], e: ProgressEvent): AppState['probes'] {
@@ -13,18 +18,32 @@ function probesAfter(probes: AppState['probes'], e: ProgressEvent): AppState['pr
   return probes;
 }
 
+function apply(e: RunEvent): void {
+  const s = useApp.getState();
+  if (e.type === 'bundle-opened') {
+    const b = e.bundle;
+    s.set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: null, lastOptions: null, opened: { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null, probes: [] });
+    return;
+  }
+  if (e.type === 'capture-progress') return; // import progress: components/capture/ImportProgress
+  if (e.runId !== s.runId) {
+    unclaimed.push(e);
+    if (unclaimed.length > MAX_UNCLAIMED) unclaimed.shift();
+    return;
+  }
+  if (e.type === 'progress' && e.event.type === 'matrix-finished') s.set({ step: 'results', result: e.event.result, diagnosis: diagnose(e.event.result), opened: null });
+  else if (e.type === 'progress') s.set({ progress: [...s.progress, e.event], probes: probesAfter(s.probes, e.event) });
+  else if (e.type === 'done') s.set({ step: 'results', result: e.result, diagnosis: e.diagnosis, runId: null, lastRunId: e.runId, opened: null });
+  else s.set({ step: 'account', error: e.message, runId: null });
+}
+
+/** Makes `runId` the shown run (already set in the store) and replays what arrived for it before. */
+export function claimRun(runId: string): void {
+  const early = unclaimed.filter((e) => e.runId === runId);
+  unclaimed.splice(0, unclaimed.length, ...unclaimed.filter((e) => e.runId !== runId));
+  early.forEach(apply);
+}
+
 export function useRunBridge(): void {
-  useEffect(() => api.onRunEvent((e) => {
-    const s = useApp.getState();
-    if (e.type === 'bundle-opened') {
-      const b = e.bundle;
-      s.set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: null, lastOptions: null, opened: { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null, probes: [] });
-      return;
-    }
-    if (e.runId !== s.runId || e.type === 'capture-progress') return; // import progress: components/capture/ImportProgress
-    if (e.type === 'progress' && e.event.type === 'matrix-finished') s.set({ step: 'results', result: e.event.result, diagnosis: diagnose(e.event.result), opened: null });
-    else if (e.type === 'progress') s.set({ progress: [...s.progress, e.event], probes: probesAfter(s.probes, e.event) });
-    else if (e.type === 'done') s.set({ step: 'results', result: e.result, diagnosis: e.diagnosis, runId: null, lastRunId: e.runId, opened: null });
-    else s.set({ step: 'account', error: e.message, runId: null });
-  }), []);
+  useEffect(() => api.onRunEvent(apply), []);
 }
