@@ -23,7 +23,7 @@ export const TraceEventSchema = v.object({
   note: v.optional(v.string()),
 });
 
-const OUTCOMES = ['registered', 'rejected', 'auth-failed', 'auth-skipped', 'challenged-no-answer', 'redirected', 'no-response', 'refused', 'unreachable',
+const OUTCOMES = ['registered', 'rejected', 'auth-failed', 'auth-skipped', 'challenged-no-answer', 'answered', 'redirected', 'no-response', 'refused', 'unreachable',
   'reset', 'tls-failure', 'protocol-error', 'bind-failed', 'dns-failure', 'aborted'] as const;
 
 const TlsSchema = v.object({
@@ -65,6 +65,7 @@ export const CheckResultSchema = v.object({
   schemaVersion: int,
   tool: v.object({ name: v.literal('sipladder'), version: v.string() }),
   origin: v.optional(v.picklist(['check', 'capture'])),
+  capture: v.optional(v.object({ file: v.string(), format: v.picklist(['pcap', 'ngrep']), packets: count, sipMessages: count, leftOut: v.string() })),
   startedAt: v.string(),
   durationMs: v.number(),
   account: v.object({
