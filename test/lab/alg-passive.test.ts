@@ -1,32 +1,46 @@
-// Lab: a router with a bad SIP ALG on UDP 5060 in front of a real registrar, and no reflector: the
-// registrar's own answers plus STUN must expose the ALG, and a clean router must show none.
+// Lab: a router with a bad SIP ALG on UDP 5060 in front of a real registrar (Kamailio), and no
+// reflector: the registrar's own answers (plus TCP, plus STUN when given) must expose the ALG, and a
+// clean router must show none.
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
-import { fromBase64, fromUtf8 } from '../../shared/hash/utf8.js';
-import { checkFromClient, coturn, labUnavailableReason, SERVER_IP, sipAlg } from './lab.js';
+import type { CheckResult } from '../../shared/model/results.js';
+import { checkFromClient, coturn, labUnavailableReason, NAT_PUBLIC_IP, SERVER_IP, sipAlg } from './lab.js';
 import { useLab } from './use-lab.js';
 
 const unavailable = labUnavailableReason();
-const check = () => checkFromClient(['--transports', 'udp,tcp', '--stun', SERVER_IP]);
+const passiveAlg = (r: CheckResult) => diagnose(r).findings.find((f) => f.id === 'sip-alg-passive');
 
 describe.skipIf(unavailable !== null)('lab: SIP ALG found from the registrar\'s answers (no reflector)', () => {
   const alg = sipAlg();
   useLab({ kamailio: true, processes: [coturn(), alg] });
 
-  it('clean router: no ALG finding', async () => {
-    const { result } = await check();
-    console.log(JSON.stringify(diagnose(result).findings.map((f) => f.technical)));
-    expect(result.attempts.every((a) => a.outcome === 'registered')).toBe(true);
-    expect(diagnose(result).findings.map((f) => f.id)).not.toContain('sip-alg-passive');
+  it('clean router: every attempt registers, no ALG finding', async () => {
+    const { result } = await checkFromClient(['--transports', 'udp,tcp', '--stun', SERVER_IP]);
+    expect(result.attempts.map((a) => a.outcome)).toEqual(['registered', 'registered', 'registered', 'registered']);
+    expect(passiveAlg(result)).toBeUndefined();
   });
 
-  it('an ALG on UDP 5060: found, with the registrar\'s answers as evidence', async () => {
+  it('an ALG on UDP 5060, registrar only: our private address comes back as the source while TCP sees the public one', async () => {
     alg.enable();
-    const { result } = await check();
-    for (const a of result.attempts) console.log(a.label, a.outcome, JSON.stringify(a.via), a.localAddress, a.localPort);
-    const f = diagnose(result).findings.find((x) => x.id === 'sip-alg-passive');
-    console.log(JSON.stringify(f, null, 1));
-    for (const e of result.trace.filter((x) => x.attempt === 1 && x.bytes)) console.log(fromUtf8(fromBase64(e.bytes!)));
-    expect(f).toBeDefined();
+    const { result } = await checkFromClient(['--transports', 'udp,tcp', '--skip-path-probes']);
+    expect(result.pathProbes).toBeUndefined();
+    const f = passiveAlg(result)!;
+    expect(f).toMatchObject({ severity: 'error', confidence: 'high' });
+    const udp = result.attempts.filter((a) => a.transport === 'udp' && a.via?.received);
+    expect(f.attempts.sort()).toEqual(udp.map((a) => a.id).sort());
+    expect(f.technical).toContain(`the server reports our private address 192.168.77.2 as the source, while ${NAT_PUBLIC_IP} is what it or STUN sees elsewhere`);
+    // The evidence is the registrar's answers and the requests they answer, nothing from the clean TCP path.
+    const tcp = new Set(result.attempts.find((a) => a.transport === 'tcp')!.traceSeqs);
+    expect(f.evidence.some((s) => tcp.has(s))).toBe(false);
+    expect(f.evidence.every((s) => ['sent', 'received'].includes(result.trace.find((e) => e.seq === s)!.kind))).toBe(true);
+  });
+
+  it('an ALG on UDP 5060, with STUN: the changed port of local 5060 is named too', async () => {
+    alg.enable();
+    const { result } = await checkFromClient(['--transports', 'udp,tcp', '--stun', SERVER_IP]);
+    expect(result.pathProbes!.stun!.portPreservation).toEqual([expect.objectContaining({ localPort: 5060, preserved: true })]);
+    const f = passiveAlg(result)!;
+    expect(f.severity).toBe('error');
+    expect(f.technical).toMatch(/the server saw local port 5060 as port \d+, while STUN shows the router keeps port 5060/);
   });
 });
