@@ -43,9 +43,16 @@ export function findHeadEnd(b: Uint8Array, from: number): { headEnd: number; bod
 /** The header section as text, with the way back from character offsets to byte offsets. */
 interface Head {
   text: string;
-  /** Byte offset in the input of a character offset in `text`. */
-  at: (charOffset: number) => number;
+  /** Byte offset of the head in the input. */
+  start: number;
+  /** Every byte is ASCII: character offsets are byte offsets. */
+  ascii: boolean;
   bodyStart: number;
+}
+
+/** Byte offset in the input of a character offset in the head. Re-encodes a prefix of a non-ASCII head: on errors only, never in a loop. */
+function byteAt(head: Head, charOffset: number): number {
+  return head.start + (head.ascii ? charOffset : utf8(head.text.slice(0, charOffset)).length);
 }
 
 /** Finds and decodes the header section that starts at byte `start`, or the error that prevents it. */
@@ -58,7 +65,7 @@ function readHead(raw: Uint8Array, start: number): Head | ParseResult {
     // A bare-LF blank line only matters if it comes first: search the head only, not the body.
     const lf = (crlf >= 0 ? whole.slice(0, crlf) : whole).indexOf('\n\n', start);
     const end = crlf >= 0 && (lf < 0 || crlf < lf) ? { headEnd: crlf, bodyStart: crlf + 3 } : lf >= 0 ? { headEnd: lf, bodyStart: lf + 2 } : null;
-    if (end) return { text: whole.slice(start, end.headEnd), at: (c) => start + c, bodyStart: end.bodyStart };
+    if (end) return { text: whole.slice(start, end.headEnd), start, ascii: true, bodyStart: end.bodyStart };
     return unterminated(raw, start);
   }
   const end = findHeadEnd(raw, start);
@@ -66,10 +73,8 @@ function readHead(raw: Uint8Array, start: number): Head | ParseResult {
   const headBytes = raw.subarray(start, end.headEnd);
   const text = fromUtf8Strict(headBytes);
   if (text === null) return fail('header section is not valid UTF-8', start + Math.max(0, firstInvalidUtf8(headBytes)));
-  // Valid UTF-8 decodes to as many characters as bytes only when every byte is ASCII. Otherwise
-  // an offset is re-encoded, once, when an error is reported (never in a loop).
-  const ascii = text.length === headBytes.length;
-  return { text, at: (c) => start + (ascii ? c : utf8(text.slice(0, c)).length), bodyStart: end.bodyStart };
+  // Valid UTF-8 decodes to as many characters as bytes only when every byte is ASCII.
+  return { text, start, ascii: text.length === headBytes.length, bodyStart: end.bodyStart };
 }
 
 /** No blank line: say "not SIP" rather than "truncated" when even the first line is wrong. */
@@ -84,56 +89,63 @@ function unterminated(raw: Uint8Array, start: number): ParseResult {
 /** Header fields split into lines, with where each value starts in the head (for error offsets). */
 interface Fields {
   headers: SipHeader[];
-  /** Character offset in the head of each header's line and of its (trimmed) value. */
-  lineAt: number[];
+  /** Character offset in the head of each header's (trimmed) value. */
   valueAt: number[];
-  /** For folded values: flat pairs (offset in the joined value, offset in the head) per segment. */
-  folds: Map<number, number[]>;
+  /** For folded values: flat pairs (offset in the joined value, offset in the head) per segment; rare, so made on demand. */
+  folds: Map<number, number[]> | null;
+  /** Value parts of the last header while its folded lines are read, and their joined length. */
+  continued: string[] | null;
+  continuedLength: number;
 }
 
 /** Splits the header lines after the start line (RFC 3261 §7.3), joining folded lines (§7.3.1). */
-function readFields(text: string, from: number, at: Head['at']): Fields | ParseResult {
-  const f: Fields = { headers: [], lineAt: [], valueAt: [], folds: new Map() };
-  // Continuations of the last header are collected and joined once: rebuilding the value per
-  // line would copy it again for every folded line.
-  let parts: string[] | null = null;
-  let joinedLength = 0;
-  const flush = (): void => {
-    if (parts) f.headers[f.headers.length - 1]!.value = parts.join(' ');
-    parts = null;
-  };
+function readFields(head: Head, from: number): Fields | ParseResult {
+  const { text } = head;
+  const f: Fields = { headers: [], valueAt: [], folds: null, continued: null, continuedLength: 0 };
   for (let pos = from; pos < text.length;) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = text.length;
     const lineStop = text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
     if (isLws(text.charCodeAt(pos))) {
-      const h = f.headers.length - 1;
-      if (h < 0) return fail('continuation line before any header', at(pos));
+      if (f.headers.length === 0) return fail('continuation line before any header', byteAt(head, pos));
       let a = pos;
       let b = lineStop;
       while (a < b && isLws(text.charCodeAt(a))) a++;
       while (b > a && isLws(text.charCodeAt(b - 1))) b--;
-      if (b > a) {
-        if (!parts) {
-          const value = f.headers[h]!.value;
-          parts = value ? [value] : [];
-          joinedLength = value.length;
-          f.folds.set(h, [0, f.valueAt[h]!]);
-        }
-        const valueOffset = joinedLength === 0 ? 0 : joinedLength + 1;
-        f.folds.get(h)!.push(valueOffset, a);
-        parts.push(text.slice(a, b));
-        joinedLength = valueOffset + b - a;
-      }
+      if (b > a) addContinuation(f, text, a, b);
     } else {
-      flush();
+      endContinuations(f);
       const e = readField(text, pos, lineStop, f);
-      if (e) return fail(e.reason, at(e.offset));
+      if (e) return fail(e.reason, byteAt(head, e.offset));
     }
     pos = nl + 1;
   }
-  flush();
+  endContinuations(f);
   return f;
+}
+
+/**
+ * Collects a folded line text[a, b) of the last header. The value is joined once when the header
+ * ends: rebuilding it per line would copy it again for every folded line.
+ */
+function addContinuation(f: Fields, text: string, a: number, b: number): void {
+  const h = f.headers.length - 1;
+  if (!f.continued) {
+    const value = f.headers[h]!.value;
+    f.continued = value ? [value] : [];
+    f.continuedLength = value.length;
+    (f.folds ??= new Map()).set(h, [0, f.valueAt[h]!]);
+  }
+  const valueOffset = f.continuedLength === 0 ? 0 : f.continuedLength + 1;
+  f.folds!.get(h)!.push(valueOffset, a);
+  f.continued.push(text.slice(a, b));
+  f.continuedLength = valueOffset + b - a;
+}
+
+function endContinuations(f: Fields): void {
+  if (!f.continued) return;
+  f.headers[f.headers.length - 1]!.value = f.continued.join(' ');
+  f.continued = null;
 }
 
 /** Reads one "name: value" line into `f`, or returns what is wrong with it. */
@@ -152,14 +164,13 @@ function readField(text: string, pos: number, lineStop: number, f: Fields): Pars
   while (vs < ve && isLws(text.charCodeAt(vs))) vs++;
   while (ve > vs && isLws(text.charCodeAt(ve - 1))) ve--;
   f.headers.push({ name, key: known ?? canonicalKey(name), value: text.slice(vs, ve) });
-  f.lineAt.push(pos);
   f.valueAt.push(vs);
   return null;
 }
 
 /** Character offset in the head of `off` characters into header h's value, folds included. */
 function valueOffsetInHead(f: Fields, h: number, off: number): number {
-  const segments = f.folds.get(h);
+  const segments = f.folds?.get(h);
   if (!segments) return f.valueAt[h]! + off;
   let k = 0;
   while (k + 2 < segments.length && segments[k + 2]! <= off) k += 2;
@@ -175,19 +186,19 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
   if (start >= raw.length) return fail(raw.length === 0 ? 'empty message' : 'message contains only line breaks', start);
   const head = readHead(raw, start);
   if ('ok' in head) return head;
-  const { text, at } = head;
+  const { text } = head;
   let lineEnd = text.indexOf('\n');
   if (lineEnd < 0) lineEnd = text.length;
   const startLine = parseStartLine(text.charCodeAt(lineEnd - 1) === 13 ? text.slice(0, lineEnd - 1) : text.slice(0, lineEnd), raw);
-  if ('error' in startLine) return fail(startLine.error, at(startLine.offset));
-  const fields = readFields(text, lineEnd + 1, at);
+  if ('error' in startLine) return fail(startLine.error, byteAt(head, startLine.offset));
+  const fields = readFields(head, lineEnd + 1);
   if ('ok' in fields) return fields;
-  const content = interpretFields(fields, (h, what, off) => ({ reason: `${fields.headers[h]!.name}: ${what}`, offset: at(valueOffsetInHead(fields, h, off)) }), at);
+  const content = interpretFields(fields, head);
   if ('reason' in content) return { ok: false, error: content };
 
   // Rules a readable message can still break (RFC 3261 §8.1.1, §20; RFC 4475 §3.1.2, §3.3): the
   // message is returned with the error, for display, so that importers can still show it.
-  const violation = startLine.kind === 'request' ? requestViolation(startLine, fields, content, at) : content.violation;
+  const violation = startLine.kind === 'request' ? requestViolation(startLine, fields, content, head) : content.violation;
 
   let body = raw.subarray(head.bodyStart);
   const warnings: string[] = [];
@@ -210,14 +221,14 @@ export function parseMessage(input: Uint8Array | string): ParseResult {
 }
 
 /** The first rule a readable request breaks, in message order: Request-URI, repeated fields, CSeq method. */
-function requestViolation(line: StartLine & { kind: 'request' }, f: Fields, c: Content, at: Head['at']): ParseError | undefined {
+function requestViolation(line: StartLine & { kind: 'request' }, f: Fields, c: Content, head: Head): ParseError | undefined {
   const uri = parseUri(line.requestUri);
-  if (!uri.ok) return { reason: `Request-URI is not a URI: ${uri.error} (RFC 3261 §7.1, §25.1)`, offset: at(line.uriAt + uri.offset) };
+  if (!uri.ok) return { reason: `Request-URI is not a URI: ${uri.error} (RFC 3261 §7.1, §25.1)`, offset: byteAt(head, line.uriAt + uri.offset) };
   if (c.violation || !c.cseq || c.cseq.method === line.method) return c.violation;
   const h = f.headers.findIndex((x) => x.key === 'cseq');
   return {
     reason: `CSeq method "${c.cseq.method.slice(0, 20)}" does not match the request method "${line.method.slice(0, 20)}" (RFC 3261 §8.1.1.5)`,
-    offset: at(valueOffsetInHead(f, h, Math.max(0, f.headers[h]!.value.length - c.cseq.method.length))),
+    offset: byteAt(head, valueOffsetInHead(f, h, Math.max(0, f.headers[h]!.value.length - c.cseq.method.length))),
   };
 }
 
@@ -235,11 +246,11 @@ interface Content {
   violation?: ParseError;
 }
 
-type ValueError = (h: number, what: string, offset: number) => ParseError;
 
 /** The structured headers (RFC 3261 §20), or the first value that cannot be read. */
-function interpretFields(f: Fields, bad: ValueError, at: Head['at']): Content | ParseError {
-  const c: Content = { via: [], contact: [], challenges: [], credentials: [] };
+function interpretFields(f: Fields, head: Head): Content | ParseError {
+  // Every field present from the start: one object shape whatever the header order.
+  const c: Content = { via: [], from: undefined, to: undefined, callId: undefined, cseq: undefined, contact: [], contentLength: undefined, challenges: [], credentials: [], violation: undefined };
   const contact: NameAddr[] = [];
   let star = false;
   let maxForwards = false;
@@ -248,15 +259,17 @@ function interpretFields(f: Fields, bad: ValueError, at: Head['at']): Content | 
     switch (key) {
       case 'via': {
         const e = parseList(value, parseVia, c.via);
-        if (e) return bad(h, e.error, e.offset);
+        if (e) return valueError(f, head, h, e.error, e.offset);
         break;
       }
       case 'from':
       case 'to': {
         const r = parseNameAddr(value);
-        if (!r.ok) return bad(h, r.error, r.offset);
-        if (c[key]) c.violation ??= duplicate(f, h, at);
-        c[key] = r.value;
+        if (!r.ok) return valueError(f, head, h, r.error, r.offset);
+        if (key === 'from' ? c.from : c.to) c.violation ??= duplicate(f, h, head);
+        // Named stores, not c[key]: a keyed store is slower on this hot path.
+        if (key === 'from') c.from = r.value;
+        else c.to = r.value;
         break;
       }
       case 'contact': {
@@ -265,28 +278,28 @@ function interpretFields(f: Fields, bad: ValueError, at: Head['at']): Content | 
           break;
         }
         const e = parseList(value, parseNameAddr, contact);
-        if (e) return bad(h, e.error, e.offset);
+        if (e) return valueError(f, head, h, e.error, e.offset);
         break;
       }
       case 'call-id':
-        if (!value) return bad(h, 'empty Call-ID', 0);
-        if (c.callId !== undefined) c.violation ??= duplicate(f, h, at);
+        if (!value) return valueError(f, head, h, 'empty Call-ID', 0);
+        if (c.callId !== undefined) c.violation ??= duplicate(f, h, head);
         c.callId = value;
         break;
       case 'cseq': {
         const r = parseCSeq(value);
-        if (!r.ok) return bad(h, r.error, r.offset);
-        if (c.cseq) c.violation ??= duplicate(f, h, at);
+        if (!r.ok) return valueError(f, head, h, r.error, r.offset);
+        if (c.cseq) c.violation ??= duplicate(f, h, head);
         c.cseq = r.value;
         break;
       }
       case 'max-forwards':
-        if (maxForwards) c.violation ??= duplicate(f, h, at);
+        if (maxForwards) c.violation ??= duplicate(f, h, head);
         maxForwards = true;
         break;
       case 'content-length':
-        if (!/^\d{1,9}$/.test(value)) return bad(h, `invalid Content-Length "${value.slice(0, 20)}"`, 0);
-        if (c.contentLength !== undefined) c.violation ??= duplicate(f, h, at);
+        if (!/^\d{1,9}$/.test(value)) return valueError(f, head, h, `invalid Content-Length "${value.slice(0, 20)}"`, 0);
+        if (c.contentLength !== undefined) c.violation ??= duplicate(f, h, head);
         c.contentLength = Number(value);
         break;
       case 'www-authenticate':
@@ -295,7 +308,7 @@ function interpretFields(f: Fields, bad: ValueError, at: Head['at']): Content | 
       case 'proxy-authorization': {
         // These are the headers RFC 3261 §7.3.1 exempts from comma-combining: one value per line.
         const r = parseAuthParams(value);
-        if (!r.ok) return bad(h, r.error, r.offset);
+        if (!r.ok) return valueError(f, head, h, r.error, r.offset);
         if (key.endsWith('authenticate')) c.challenges.push({ header: key as AuthChallenge['header'], ...r.value });
         else c.credentials.push(r.value);
         break;
@@ -306,9 +319,15 @@ function interpretFields(f: Fields, bad: ValueError, at: Head['at']): Content | 
   return c;
 }
 
+/** Error inside the value of header h, `off` characters into its (unfolded) value. */
+function valueError(f: Fields, head: Head, h: number, what: string, off: number): ParseError {
+  return { reason: `${f.headers[h]!.name}: ${what}`, offset: byteAt(head, valueOffsetInHead(f, h, off)) };
+}
+
 /** RFC 3261 §7.3.1: a second To, From, Call-ID, CSeq, Max-Forwards or Content-Length is ambiguous (RFC 4475 §3.3.8, §3.3.9). */
-function duplicate(f: Fields, h: number, at: Head['at']): ParseError {
-  return { reason: `second "${f.headers[h]!.name}" header field: it allows a single value (RFC 3261 §7.3.1, §20)`, offset: at(f.lineAt[h]!) };
+function duplicate(f: Fields, h: number, head: Head): ParseError {
+  // The line starts after the last LF before the value: found on error only, not kept per header.
+  return { reason: `second "${f.headers[h]!.name}" header field: it allows a single value (RFC 3261 §7.3.1, §20)`, offset: byteAt(head, head.text.lastIndexOf('\n', f.valueAt[h]!) + 1) };
 }
 
 /**
