@@ -1,16 +1,41 @@
 // Wall time of a full check against the lab (real Kamailio behind NAT).
-import { applyFault, applyFragmentFault, checkFromClient, clearFaults, Kamailio, labDown, labUnavailableReason, labUp, type Fault } from '../lab/lab.js';
+import { applyFault, applyFragmentFault, checkFromClient, clearFaults, coturn, Kamailio, labDown, labUnavailableReason, labUp, SERVER_IP, timedCheckFromClient, type Fault, type TimedCheck } from '../lab/lab.js';
 
 export interface LabFigure { scenario: string; checkMs: number; wallMs: number; outcomes: string }
 export interface FragmentFigure { scenario: string; probeMs: number; series: string[] }
 
-export async function benchLabChecks(runs = 3): Promise<{ checks: LabFigure[]; fragments: FragmentFigure[] } | string> {
+/** Time to the first verdict (the matrix) and to the complete one (path probes included), per scenario. */
+export interface VerdictFigure { scenario: string; firstMs: number; completeMs: number; wallFirstMs: number; wallMs: number; verdict: string }
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Healthy and worst case (every UDP path silent), the whole check as a user runs it (STUN included). */
+async function verdictTimes(runs: number): Promise<VerdictFigure[]> {
+  const out: VerdictFigure[] = [];
+  for (const [scenario, fault] of [['healthy', null], ['worst case: every UDP path silent', 'block-all-udp']] as const) {
+    const times: TimedCheck[] = [];
+    for (let i = 0; i < runs; i++) {
+      clearFaults();
+      if (fault) applyFault(fault);
+      times.push(await timedCheckFromClient(['--stun', SERVER_IP]));
+    }
+    out.push({
+      scenario, firstMs: median(times.map((t) => t.firstVerdictMs)), completeMs: median(times.map((t) => t.completeMs)),
+      wallFirstMs: median(times.map((t) => t.wallFirstMs)), wallMs: median(times.map((t) => t.wallMs)), verdict: times[0]!.firstVerdict,
+    });
+  }
+  return out;
+}
+
+export async function benchLabChecks(runs = 3): Promise<{ checks: LabFigure[]; fragments: FragmentFigure[]; verdicts: VerdictFigure[] } | string> {
   const why = labUnavailableReason();
   if (why) return why;
   labUp();
   const kamailio = new Kamailio();
+  const stun = coturn();
   try {
     await kamailio.start();
+    await stun.start();
     const scenarios: Array<[string, Fault | null]> = [['healthy', null], ['seed 000: inbound UDP 5060 dropped', 'drop-inbound-udp-5060'], ['all UDP blocked', 'block-all-udp']];
     const out: LabFigure[] = [];
     for (const [name, fault] of scenarios) {
@@ -25,7 +50,6 @@ export async function benchLabChecks(runs = 3): Promise<{ checks: LabFigure[]; f
         wallMs.push(r.wallMs);
         outcomes = r.result.attempts.map((a) => `${a.label}=${a.outcome}`).join(', ');
       }
-      const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       out.push({ scenario: name, checkMs: median(checkMs), wallMs: median(wallMs), outcomes });
     }
     // Seed 001: the fragmentation probe on a clean router, one that delays fragments, one that drops them.
@@ -41,8 +65,9 @@ export async function benchLabChecks(runs = 3): Promise<{ checks: LabFigure[]; f
       });
     }
     clearFaults();
-    return { checks: out, fragments };
+    return { checks: out, fragments, verdicts: await verdictTimes(runs) };
   } finally {
+    await stun.stop();
     await kamailio.stop();
     kamailio.dispose();
     labDown();

@@ -1,4 +1,4 @@
-// Click Run → verdict on screen, in the lab: the browser-mode server and Chromium both run in the
+// Click Run → first and complete verdict on screen, in the lab: the browser-mode server and Chromium both run in the
 // client namespace (behind the NAT), the account is typed into the form like a user would.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -7,11 +7,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { applyFault, clearFaults, Kamailio, LAB_PASSWORD, LAB_USER, labDown, labUnavailableReason, labUp, NS, SERVER_IP } from '../lab/lab.js';
-import { CHROMIUM, chromiumMissing } from '../e2e/harness.js';
+import { CHROMIUM, chromiumMissing, verdictComplete } from '../e2e/harness.js';
 
 const CLI = fileURLToPath(new URL('../../electron/cli/bin.mjs', import.meta.url));
 
-export async function benchLabUi(): Promise<Record<'healthy' | 'seed000', { ms: number; verdict: string }> | string> {
+/** Click Run → the matrix's verdict on screen (firstMs), and → the complete verdict (path probes done). */
+export interface UiVerdictFigure { firstMs: number; completeMs: number; verdict: string }
+type Scenario = 'healthy' | 'seed000' | 'every UDP path silent';
+
+export async function benchLabUi(): Promise<Record<Scenario, UiVerdictFigure> | string> {
   const why = labUnavailableReason() ?? chromiumMissing;
   if (why) return why;
   labUp();
@@ -32,9 +36,9 @@ export async function benchLabUi(): Promise<Record<'healthy' | 'seed000', { ms: 
     writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${NS.client} ${CHROMIUM} "$@"\n`);
     chmodSync(wrapper, 0o755);
     const browser = await chromium.launch({ executablePath: wrapper, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    const out: Record<string, { ms: number; verdict: string }> = {};
+    const out: Partial<Record<Scenario, UiVerdictFigure>> = {};
     try {
-      for (const [name, fault] of [['healthy', null], ['seed000', 'drop-inbound-udp-5060']] as const) {
+      for (const [name, fault] of [['healthy', null], ['seed000', 'drop-inbound-udp-5060'], ['every UDP path silent', 'block-all-udp']] as const) {
         clearFaults();
         if (fault) applyFault(fault);
         const page = await browser.newPage();
@@ -46,13 +50,15 @@ export async function benchLabUi(): Promise<Record<'healthy' | 'seed000', { ms: 
         const t0 = performance.now();
         await page.getByTestId('run-button').click();
         await page.getByTestId('verdict').waitFor({ timeout: 90_000 });
-        out[name] = { ms: performance.now() - t0, verdict: (await page.getByTestId('verdict').textContent()) ?? '' };
+        const firstMs = performance.now() - t0;
+        await verdictComplete(page, 90_000);
+        out[name] = { firstMs, completeMs: performance.now() - t0, verdict: (await page.getByTestId('verdict').textContent()) ?? '' };
         await page.close();
       }
     } finally {
       await browser.close();
     }
-    return out as Record<'healthy' | 'seed000', { ms: number; verdict: string }>;
+    return out as Record<Scenario, UiVerdictFigure>;
   } finally {
     try {
       process.kill(-server.pid!, 'SIGTERM');

@@ -29,7 +29,7 @@ console.log(typeof ui === 'string' ? `\nClick Run → verdict: skipped (${ui})` 
 
 const labUi = await benchLabUi();
 if (typeof labUi === 'string') console.log(`Click Run → verdict in the lab: skipped (${labUi})`);
-else for (const [k, v] of Object.entries(labUi)) console.log(`Click Run → verdict in the lab (Chromium and app in the client namespace), ${k}: ${(v.ms / 1000).toFixed(2)} s — "${v.verdict}"`);
+else for (const [k, v] of Object.entries(labUi)) console.log(`Click Run → verdict in the lab (Chromium and app in the client namespace), ${k}: first ${(v.firstMs / 1000).toFixed(2)} s, complete ${(v.completeMs / 1000).toFixed(2)} s — "${v.verdict}"`);
 
 const cap = benchCaptureImport(100_000);
 console.log(`\nImport of a ${(cap.bytes / 1e6).toFixed(1)} MB capture with ${cap.ours.messages.toLocaleString('en-US')} SIP messages (${cap.ours.exchanges.toLocaleString('en-US')} exchanges):`);
@@ -44,6 +44,8 @@ const lab = await benchLabChecks();
 if (typeof lab === 'string') console.log(`  skipped: ${lab}`);
 else {
   for (const f of lab.checks) console.log(`  ${f.scenario.padEnd(36)} check ${(f.checkMs / 1000).toFixed(2)} s   wall ${(f.wallMs / 1000).toFixed(2)} s\n    ${f.outcomes}`);
+  console.log('\nVerdict times against the lab (sipladder check with --stun, path probes included; engine time, wall incl. CLI start-up; median of 3):');
+  for (const v of lab.verdicts) console.log(`  ${v.scenario.padEnd(36)} first verdict ${(v.firstMs / 1000).toFixed(2)} s (wall ${(v.wallFirstMs / 1000).toFixed(2)} s)   complete ${(v.completeMs / 1000).toFixed(2)} s (wall ${(v.wallMs / 1000).toFixed(2)} s)\n    "${v.verdict}"`);
   console.log('\nFragmentation probe against the lab (size in bytes = round-trip time):');
   for (const f of lab.fragments) console.log(`  ${f.scenario} (probe ${(f.probeMs / 1000).toFixed(1)} s)\n${f.series.map((s) => `    ${s}`).join('\n')}`);
 }

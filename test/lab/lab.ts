@@ -305,3 +305,38 @@ export class Kamailio {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** Times of one `sipladder check` (text output) in the client namespace: engine times from its progress lines, and wall times. */
+export interface TimedCheck {
+  /** Engine time to the matrix's verdict, and to the complete one (path probes done), ms. */
+  firstVerdictMs: number;
+  completeMs: number;
+  /** The same seen from outside (CLI start-up included), ms. */
+  wallFirstMs: number;
+  wallMs: number;
+  firstVerdict: string;
+}
+
+/** Runs `sipladder check` (text output, path probes included) in the client namespace and times its verdicts. */
+export function timedCheckFromClient(extra: string[] = [], timeoutMs = 60_000): Promise<TimedCheck> {
+  const args = ['netns', 'exec', NS.client, process.execPath, CLI, 'check', '--server', SERVER_IP, '--user', LAB_USER, '--password-env', 'LAB_PW',
+    '--transports', 'udp,tcp,tls', '--ca-file', join(CERTS, 'ca.pem'), ...extra];
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('ip', args, { env: { ...process.env, LAB_PW: LAB_PASSWORD }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    let stderr = '';
+    let wallFirstMs = 0;
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      if (!wallFirstMs && /verdict after/.test(stderr)) wallFirstMs = performance.now() - t0;
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      const first = /verdict after ([\d.]+) s \(path probes running\): (.*)/.exec(stderr);
+      const complete = /complete after ([\d.]+) s/.exec(stderr);
+      if (!first || !complete) return reject(new Error(`check gave no verdict times: ${stderr.slice(-2000)}`));
+      resolve({ firstVerdictMs: Number(first[1]) * 1000, completeMs: Number(complete[1]) * 1000, wallFirstMs, wallMs: performance.now() - t0, firstVerdict: first[2]! });
+    });
+  });
+}
