@@ -5,7 +5,7 @@ import type { CheckOptions } from '../../shared/model/check-options.js';
 import type { Transport } from '../../shared/model/trace.js';
 import type { EngineDeps } from './deps.js';
 import type { Target } from './dns.js';
-import type { RateLimiter } from './safety.js';
+import { RateLimiter } from './safety.js';
 import type { TraceRecorder } from './trace-recorder.js';
 import type { CheckHooks } from './check.js';
 import { isIP } from 'node:net';
@@ -18,6 +18,43 @@ import { probeInbound } from './probes/inbound.js';
 export const SIP_PORT = 5060;
 /** Default port of the SIP Ladder reflector (`sipladder reflector`). */
 export const REFLECTOR_PORT = 5099;
+
+/**
+ * Requests each probe may send to the reflector in any REFLECTOR_WINDOW_MS. The reflector answers
+ * one source at most 100 times per 10 s (electron/reflector/budget.ts); these shares add up to well
+ * under that. Each probe has its own limiter, so none waits behind another's series (the ALG
+ * probe's TCP check used to wait behind the fragmentation probe past ALG_WAIT_MS). The registrar
+ * is not ours: against it the run's shared limit (8 requests/s per address) applies.
+ */
+export const REFLECTOR_SHARES = { fragmentation: 44, alg: 14, inbound: 8 } as const;
+export const REFLECTOR_WINDOW_MS = 10_000;
+
+/**
+ * Deps whose fixed local ports (5060) are bound only once `before` has settled; ephemeral ports at
+ * once. Two probes that bind the same local port would otherwise fail one another (EADDRINUSE).
+ */
+export function fixedPortsAfter(deps: EngineDeps, before: Promise<unknown>, signal: AbortSignal): EngineDeps {
+  const turn = (): Promise<void> => new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void before.finally(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+  return {
+    ...deps,
+    openUdpEndpoint: async (o) => {
+      if (o.localPort) await turn();
+      return deps.openUdpEndpoint(o);
+    },
+    openChannel: async (o) => {
+      if (o.localPort) await turn();
+      return deps.openChannel(o);
+    },
+  };
+}
 
 /** The address of a host the user named for a probe ('' when it does not resolve). */
 async function resolveAddress(deps: EngineDeps, host: string): Promise<string> {
@@ -36,19 +73,43 @@ export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: Tr
   };
   const out: NonNullable<CheckResult['pathProbes']> = {};
   const tasks: Array<Promise<void>> = [];
+  const reflectorRate = (share: number): RateLimiter => new RateLimiter(deps.clock, share, REFLECTOR_WINDOW_MS);
+  // The reflector's address, looked up once for the three probes that use it.
+  const reflectorAddress = o.reflector ? resolveAddress(deps, o.reflector.host) : Promise.resolve('');
+  const fixedPort = o.fixedSourcePort ?? SIP_PORT;
+  // Inbound reachability and STUN port preservation both bind local port 5060: inbound goes first
+  // (its wait is the longest), port preservation binds it when inbound is done. Nothing else waits.
+  let fixedPortFree: Promise<unknown> = Promise.resolve();
+  if (o.reflector) {
+    const reflector = o.reflector;
+    const inbound = timed(`inbound reachability (${reflector.host})`, async () => {
+      const address = await reflectorAddress;
+      const port = reflector.port ?? REFLECTOR_PORT;
+      if (!address) return { target: { host: reflector.host, address, port }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
+      return probeInbound({ host: reflector.host, address, port, localPorts: [fixedPort, undefined], user: o.user, domain: o.domain ?? o.server },
+        deps, trace, reflectorRate(REFLECTOR_SHARES.inbound), firstId + 3, signal);
+    });
+    fixedPortFree = inbound;
+    tasks.push(inbound.then((r) => void (out.inbound = r)));
+    tasks.push(timed(`SIP ALG (${reflector.host})`, async () => {
+      const address = await reflectorAddress;
+      const ports = [...new Set([SIP_PORT, reflector.port ?? REFLECTOR_PORT])];
+      if (!address) return { target: { host: reflector.host, address, port: ports[0]! }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
+      return probeAlg({ host: reflector.host, address, ports, user: o.user, domain: o.domain ?? o.server }, deps, trace, reflectorRate(REFLECTOR_SHARES.alg), firstId + 2, signal);
+    }).then((r) => void (out.alg = r)));
+  }
   if (o.stun) {
     const stun = o.stun;
+    const stunDeps = fixedPortsAfter(deps, fixedPortFree, signal);
     tasks.push(timed(`STUN NAT behaviour (${stun.host})`, async () => {
       const port = stun.port ?? DEFAULT_STUN_PORT;
       const address = await resolveAddress(deps, stun.host);
       if (!address) {
         return { server: { host: stun.host, address: '', port }, outcome: 'error' as const, detail: `cannot resolve STUN server ${stun.host}`, portPreservation: [], skipped: [], durationMs: 0, traceSeqs: [] };
       }
-      return probeStunNat({ host: stun.host, address, port, preservePorts: [o.fixedSourcePort ?? SIP_PORT], bindingLifetimeS: o.bindingLifetimeS ?? 0 }, deps, trace, firstId, signal);
+      return probeStunNat({ host: stun.host, address, port, preservePorts: [fixedPort], bindingLifetimeS: o.bindingLifetimeS ?? 0 }, stunDeps, trace, firstId, signal);
     }).then((r) => void (out.stun = r)));
   }
-  // The reflector's address, looked up once for the three probes that use it.
-  const reflectorAddress = o.reflector ? resolveAddress(deps, o.reflector.host) : Promise.resolve('');
   // Fragmentation goes to the reflector when there is one (it can size its responses), else to the registrar.
   const target = o.reflector
     ? { host: o.reflector.host, address: '', port: o.reflector.port ?? REFLECTOR_PORT }
@@ -65,24 +126,8 @@ export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: Tr
         return { target: { ...target }, outcome: 'error' as const, detail: `cannot resolve ${target.host}`, series: [], skipped: [], durationMs: 0, traceSeqs: [] };
       }
       return probeFragmentation({ target: { ...target, address }, domain: o.domain ?? o.server, user: o.user, transports, reflector: !!o.reflector, caPem: o.caPem },
-        deps, trace, rate, firstId + 1, signal);
+        deps, trace, o.reflector ? reflectorRate(REFLECTOR_SHARES.fragmentation) : rate, firstId + 1, signal);
     }).then((r) => void (out.fragmentation = r)));
-  }
-  if (o.reflector) {
-    const reflector = o.reflector;
-    tasks.push(timed(`SIP ALG (${reflector.host})`, async () => {
-      const address = await reflectorAddress;
-      const ports = [...new Set([SIP_PORT, reflector.port ?? REFLECTOR_PORT])];
-      if (!address) return { target: { host: reflector.host, address, port: ports[0]! }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
-      return probeAlg({ host: reflector.host, address, ports, user: o.user, domain: o.domain ?? o.server }, deps, trace, rate, firstId + 2, signal);
-    }).then((r) => void (out.alg = r)));
-    tasks.push(timed(`inbound reachability (${reflector.host})`, async () => {
-      const address = await reflectorAddress;
-      const port = reflector.port ?? REFLECTOR_PORT;
-      if (!address) return { target: { host: reflector.host, address, port }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
-      return probeInbound({ host: reflector.host, address, port, localPorts: [o.fixedSourcePort ?? SIP_PORT, undefined], user: o.user, domain: o.domain ?? o.server },
-        deps, trace, rate, firstId + 3, signal);
-    }).then((r) => void (out.inbound = r)));
   }
   await Promise.all(tasks);
   return out;

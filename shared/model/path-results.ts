@@ -40,15 +40,23 @@ export interface StunNatResult {
   traceSeqs: number[];
 }
 
-/** One request size in a fragmentation series. */
+/** One size in a fragmentation series. */
 export interface SizePoint {
-  /** Bytes of the request (upstream/echo) or of the requested response (downstream). */
+  /** The large direction's bytes: the request (upstream, echo) or the asked-for response (downstream). */
   size: number;
+  /** Bytes of the request as sent (0 when not tried). */
+  requestSize?: number;
+  /** Bytes of the response asked of the reflector (X-SipLadder-Response-Size); absent against a registrar. */
+  expectedResponseSize?: number;
+  /** An answer arrived before the probe ended, on time or late. */
   delivered: boolean;
-  /** First send to final response, ms. */
+  /** The answer came after the probe had moved on to the next size (SIZE_WAIT_MS): late, not lost. */
+  late?: boolean;
+  /** First send to final response, ms (the delay, for a late answer). */
   rttMs?: number;
   sends: number;
   status?: number;
+  /** Bytes of the response actually received. */
   responseSize?: number;
   /** Why it was not tried or what happened. */
   detail?: string;

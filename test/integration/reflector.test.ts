@@ -10,7 +10,6 @@ import { probeStunNat } from '../../electron/engine/probes/stun-nat.js';
 import { RateLimiter } from '../../electron/engine/safety.js';
 import { TraceRecorder } from '../../electron/engine/trace-recorder.js';
 import { startReflector, type Reflector } from '../../electron/reflector/server.js';
-import { fromBase64 } from '../../shared/hash/utf8.js';
 import { freeUdpPort } from './helpers.js';
 
 let reflector: Reflector;
@@ -30,15 +29,11 @@ describe('reflector', () => {
     const trace = new TraceRecorder(deps.clock);
     const r = await probeFragmentation({ target: { host: '127.0.0.1', address: '127.0.0.1', port: reflector.sipPorts[0]! }, domain: 'example.test', user: 'alice', transports: ['udp', 'tcp'], reflector: true },
       deps, trace, new RateLimiter(deps.clock, 200, 50), 1, signal);
-    expect(r.series.map((s) => `${s.transport}/${s.mode}=${s.largestDelivered}`).sort()).toEqual([
-      'tcp/downstream=8000', 'tcp/echo=8000', 'tcp/upstream=8000', 'udp/downstream=8000', 'udp/echo=8000', 'udp/upstream=8000']);
+    expect(r.series.map((s) => `${s.transport}/${s.mode}=${s.largestDelivered}`).sort()).toEqual(['tcp/echo=8000', 'udp/downstream=8000', 'udp/echo=8000', 'udp/upstream=8000']);
     const down = r.series.find((s) => s.transport === 'udp' && s.mode === 'downstream')!;
     expect(down.points.find((p) => p.size === 3000)!.responseSize).toBe(3000);
-    // The mirror body of a 200 is the request as the reflector received it.
-    const sent = trace.events.find((e) => e.kind === 'sent' && e.note === 'OPTIONS upstream 500 bytes')!;
-    const got = trace.events.find((e) => e.kind === 'received' && e.seq > sent.seq)!;
-    const body = Buffer.from(got.bytes!, 'base64').toString().split('\r\n\r\n')[1]!;
-    expect(Buffer.from(fromBase64(body)).toString('base64')).toBe(sent.bytes);
+    // Sized answers (the fragmentation probe asks for every size) carry no mirror body; the mirror is test/unit/reflector*.test.ts's and the ALG probe's.
+    expect(trace.events.filter((e) => e.kind === 'received').every((e) => !Buffer.from(e.bytes!, 'base64').toString().includes('x-sipladder-mirror'))).toBe(true);
   }, 60_000);
 
   it('answers STUN with RFC 5780 attributes: loopback is "no NAT", unfiltered, hairpinning', async () => {
