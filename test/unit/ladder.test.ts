@@ -38,6 +38,12 @@ describe('ladder model', () => {
     expect(arrows.at(-1)).toMatchObject({ from: 'server', to: 'computer', lost: true, label: 'no answer to REGISTER', seq: -1 });
   });
 
+  it('draws a message that breaks a parsing rule (a second CSeq): it is evidence', () => {
+    const twoCSeqs = RES('b1', '200 OK').replace('\r\n\r\n', '\r\nCSeq: 2 REGISTER\r\n\r\n');
+    const r = build([[1, 'sent', REG('b1'), 0], [1, 'received', twoCSeqs, 5]]);
+    expect(ladderModel(r)[0]!.arrows.map((a) => [a.label, a.lost])).toEqual([['REGISTER', false], ['200 OK', false]]);
+  });
+
   it('annotates the arrows a finding cites, and picks the attempts asked for', () => {
     const r = build([[1, 'sent', REG('b1'), 0], [2, 'sent', REG('b9'), 0], [2, 'received', RES('b9', '200 OK'), 5]]);
     const cols = ladderModel(r, [{ title: 'blocked', evidence: [1] }], [1]);
