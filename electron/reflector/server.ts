@@ -7,7 +7,9 @@ import { DEFAULT_LIMITS, SourceBudget, type BudgetLimits } from './budget.js';
 import { bindUdp, newStats, throttledLog, type ReflectorContext, type ReflectorStats } from './context.js';
 import { CookieJar } from './cookie.js';
 import { serveSipUdp } from './sip-udp.js';
-import { ConnectionGate, listenTcp, listenTls, listenWs, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, type ConnectionLimits, type StreamListen } from './sip-stream.js';
+import {
+  ConnectionGate, listenTcp, listenTls, listenWs, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, MESSAGE_DEADLINE_MS, type ConnectionLimits, type StreamListen,
+} from './sip-stream.js';
 import { startStunServer, type StunServerConfig } from './stun-server.js';
 
 export interface ReflectorConfig {
@@ -23,6 +25,7 @@ export interface ReflectorConfig {
 export interface ReflectorTuning {
   limits?: BudgetLimits;
   connections?: ConnectionLimits;
+  messageDeadlineMs?: number;
   now?: () => number;
 }
 
@@ -39,7 +42,10 @@ export async function startReflector(c: ReflectorConfig, log: (line: string) => 
   const closers: Array<() => void> = [];
   const close = async (): Promise<void> => void closers.splice(0).forEach((done) => done());
   const bound: number[] = [];
-  const streams: StreamListen = { listen: c.listen, ctx, gate: new ConnectionGate(tuning.connections ?? { total: MAX_CONNECTIONS, perSource: MAX_CONNECTIONS_PER_SOURCE }) };
+  const streams: StreamListen = {
+    listen: c.listen, ctx, gate: new ConnectionGate(tuning.connections ?? { total: MAX_CONNECTIONS, perSource: MAX_CONNECTIONS_PER_SOURCE }),
+    messageDeadlineMs: tuning.messageDeadlineMs ?? MESSAGE_DEADLINE_MS,
+  };
   try {
     // Knocks leave from a port no client ever sends to, so a NAT sees a truly unsolicited packet.
     const knocker = await bindUdp(c.listen, 0, ctx, 'knock socket');

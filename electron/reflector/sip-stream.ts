@@ -69,7 +69,7 @@ function admit(socket: net.Socket, gate: ConnectionGate, ctx: ReflectorContext, 
 }
 
 /** A timer started by the first byte of a message and stopped by its end; bytes in between do not extend it. */
-function messageDeadline(socket: net.Socket, ctx: ReflectorContext, what: string): { started(): void; completed(): void } {
+function messageDeadline(socket: net.Socket, o: StreamListen, what: string): { started(): void; completed(): void } {
   let timer: NodeJS.Timeout | null = null;
   const completed = (): void => {
     if (timer) clearTimeout(timer);
@@ -79,10 +79,10 @@ function messageDeadline(socket: net.Socket, ctx: ReflectorContext, what: string
   return {
     started: () => {
       timer ??= setTimeout(() => {
-        ctx.stats.messageDeadlines++;
-        ctx.log(`${what} message not complete within ${MESSAGE_DEADLINE_MS} ms: connection closed`);
+        o.ctx.stats.messageDeadlines++;
+        o.ctx.log(`${what} message not complete within ${o.messageDeadlineMs} ms: connection closed`);
         socket.destroy();
-      }, MESSAGE_DEADLINE_MS);
+      }, o.messageDeadlineMs);
     },
     completed,
   };
@@ -109,9 +109,10 @@ function writeAnswer(socket: net.Socket, bytes: Uint8Array, write: () => void): 
   write();
 }
 
-function serveStream(socket: net.Socket, transport: 'tcp' | 'tls', ctx: ReflectorContext): void {
+function serveStream(socket: net.Socket, transport: 'tcp' | 'tls', o: StreamListen): void {
+  const { ctx } = o;
   const framer = new StreamFramer(MAX_STREAM_REQUEST_BYTES);
-  const deadline = messageDeadline(socket, ctx, `sip ${transport} ${socket.remoteAddress}`);
+  const deadline = messageDeadline(socket, o, `sip ${transport} ${socket.remoteAddress}`);
   socket.on('data', guarded(ctx, `sip ${transport}`, (chunk: Buffer) => {
     for (const ev of framer.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))) {
       if (ev.type === 'error') return void socket.destroy();
@@ -128,6 +129,8 @@ export interface StreamListen {
   listen: string;
   gate: ConnectionGate;
   ctx: ReflectorContext;
+  /** MESSAGE_DEADLINE_MS unless a test shortens it. */
+  messageDeadlineMs: number;
 }
 
 function listening(server: net.Server, port: number, o: StreamListen, name: string): Promise<() => void> {
@@ -143,23 +146,24 @@ function listening(server: net.Server, port: number, o: StreamListen, name: stri
 }
 
 export function listenTcp(port: number, o: StreamListen): Promise<() => void> {
-  const server = net.createServer((s) => admit(s, o.gate, o.ctx, 'tcp') && serveStream(s, 'tcp', o.ctx));
+  const server = net.createServer((s) => admit(s, o.gate, o.ctx, 'tcp') && serveStream(s, 'tcp', o));
   return listening(server, port, o, 'tcp');
 }
 
 export function listenTls(port: number, certFile: string, keyFile: string, o: StreamListen): Promise<() => void> {
   const server = tls.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile), handshakeTimeout: HANDSHAKE_MS }, (s) => {
     s.on('error', socketError(o.ctx, `tls ${s.remoteAddress}`));
-    serveStream(s, 'tls', o.ctx);
+    serveStream(s, 'tls', o);
   });
   server.on('connection', (s) => admit(s, o.gate, o.ctx, 'tls'));
   server.on('tlsClientError', (e) => socketError(o.ctx, 'tls handshake')(e));
   return listening(server, port, o, 'tls');
 }
 
-function serveWebSocket(ws: WebSocket, socket: net.Socket, ctx: ReflectorContext): void {
+function serveWebSocket(ws: WebSocket, socket: net.Socket, o: StreamListen): void {
+  const { ctx } = o;
   ws.on('error', socketError(ctx, `ws ${socket.remoteAddress}`));
-  const deadline = messageDeadline(socket, ctx, `sip ws ${socket.remoteAddress}`);
+  const deadline = messageDeadline(socket, o, `sip ws ${socket.remoteAddress}`);
   // Runs before the ws parser: a chunk that completes a message stops the timer right after.
   socket.prependListener('data', () => deadline.started());
   ws.on('message', guarded(ctx, 'sip ws', (data: Buffer) => {
@@ -185,7 +189,7 @@ export function listenWs(port: number, o: StreamListen): Promise<() => void> {
     socketError(o.ctx, 'ws handshake')(e);
     s.destroy();
   });
-  wss.on('connection', (ws, req) => serveWebSocket(ws, req.socket, o.ctx));
+  wss.on('connection', (ws, req) => serveWebSocket(ws, req.socket, o));
   return listening(http, port, o, 'ws').then((close) => () => {
     wss.close();
     close();
