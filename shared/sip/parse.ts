@@ -32,7 +32,7 @@ function isToken(s: string, from: number, to: number): boolean {
 }
 
 /** Index just past the blank line that ends the header section, or -1 (accepts CRLF and bare LF). */
-export function findHeadEnd(b: Uint8Array, from: number): { headEnd: number; bodyStart: number } | null {
+function findHeadEnd(b: Uint8Array, from: number): { headEnd: number; bodyStart: number } | null {
   for (let i = b.indexOf(10, from); i >= 0; i = b.indexOf(10, i + 1)) {
     if (b[i + 1] === 10) return { headEnd: i, bodyStart: i + 2 };
     if (b[i + 1] === 13 && b[i + 2] === 10) return { headEnd: i, bodyStart: i + 3 };
