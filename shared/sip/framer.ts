@@ -16,7 +16,7 @@ export const MAX_START_LINE_BYTES = 2048;
 /** Capacity the buffer starts from and shrinks back to once empty (idle connections hold little). */
 const MIN_CAPACITY = 1024;
 /** Buffer size on reallocation, relative to the bytes it must hold. */
-const GROWTH = 1.5;
+const GROWTH = 1.25;
 /** Chunks up to this size are copied byte by byte. */
 const SMALL_CHUNK = 16;
 
@@ -151,8 +151,9 @@ export class StreamFramer {
       if (need <= this.buf.length >> 1) {
         this.buf.copyWithin(0, this.start, this.end);
       } else {
-        // Half again as much room as needed: the next reallocation comes only after at least
-        // half as many new bytes, which pay for the copy.
+        // A quarter more room than needed: the next reallocation comes only after at least a
+        // quarter as many new bytes, so each byte pays for a bounded number of copies, while a
+        // connection holding an unfinished message holds little more than its bytes.
         const grown = new Uint8Array(Math.max(MIN_CAPACITY, Math.ceil(need * GROWTH)));
         grown.set(this.buf.subarray(this.start, this.end));
         this.buf = grown;
