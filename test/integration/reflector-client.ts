@@ -15,7 +15,8 @@ export interface UdpTestClient {
   close(): void;
 }
 
-export async function udpTestClient(address = '127.0.0.1'): Promise<UdpTestClient> {
+/** A client bound to `address` (any loopback address: a distinct source for budgets), sending to `target`. */
+export async function udpTestClient(address = '127.0.0.1', target = '127.0.0.1'): Promise<UdpTestClient> {
   const s = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
   await new Promise<void>((resolve) => s.bind(0, address, () => resolve()));
   let inbox: Buffer[] = [];
@@ -30,7 +31,7 @@ export async function udpTestClient(address = '127.0.0.1'): Promise<UdpTestClien
   });
   return {
     port: s.address().port,
-    send: (bytes, port, to = address) => s.send(bytes, port, to),
+    send: (bytes, port, to = target) => s.send(bytes, port, to),
     waitFor: (marker) => new Promise((resolve) => {
       const queued = inbox.find((b) => b.toString('latin1').includes(marker));
       if (queued) resolve(queued);
