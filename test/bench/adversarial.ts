@@ -99,8 +99,8 @@ function slowest(families: Family[], kb: number, run: (f: Family, bytes: Uint8Ar
   let worst = { name: '', ms: -1 };
   for (const fam of families) {
     const bytes = fam.make(kb * 1024);
-    for (let i = 0; i < 3; i++) run(fam, bytes); // warm-up (JIT)
-    const ms = bestTime(() => run(fam, bytes), 5, 3);
+    for (let i = 0; i < 10; i++) run(fam, bytes); // warm-up (JIT)
+    const ms = bestTime(() => run(fam, bytes), 9, 3);
     if (ms > worst.ms) worst = { name: fam.name, ms };
   }
   return worst;
@@ -118,7 +118,7 @@ export function benchAdversarial(): SlowestAtSize[] {
 /** Prints the adversarial-input section of `npm run bench`. */
 export function reportAdversarial(): void {
   const rows = benchAdversarial();
-  console.log(`\nAdversarial inputs (${PARSER_FAMILIES.length} parser and ${FRAMER_FAMILIES.length} framer families; slowest family per size, best of 5×3 runs; goal < 10 ms at 64 KB, linear growth):`);
+  console.log(`\nAdversarial inputs (${PARSER_FAMILIES.length} parser and ${FRAMER_FAMILIES.length} framer families; slowest family per size, best of 9×3 runs; goal < 10 ms at 64 KB, linear growth):`);
   for (const r of rows) {
     console.log(`  ${String(r.kb).padStart(2)} KB  parseMessage ${r.parser.ms.toFixed(2).padStart(6)} ms (${r.parser.name})`);
     console.log(`         framer       ${r.framer.ms.toFixed(2).padStart(6)} ms (${r.framer.name})`);
