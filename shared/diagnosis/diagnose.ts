@@ -32,8 +32,11 @@ const lowerFirst = (s: string): string => (/^[A-Z]{2}/.test(s) ? s : `${s.charAt
 
 /** The problem first, naming what fails when the finding is about attempts ("UDP from port 5060 fails: …"). */
 function lead(top: Finding, result: CheckResult): string {
-  const failing = result.attempts.filter((a) => top.attempts.includes(a.id) && a.outcome !== 'registered').map((a) => a.label);
-  return failing.length && failing.length < result.attempts.length ? `${failing.join(', ')} ${failing.length > 1 ? 'fail' : 'fails'}: ${lowerFirst(top.title)}` : top.title;
+  const failing = result.attempts.filter((a) => top.attempts.includes(a.id) && a.outcome !== 'registered');
+  if (!failing.length || failing.length === result.attempts.length) return top.title;
+  // A transport whose every attempt fails is named once ("UDP"), not attempt by attempt.
+  const names = [...new Set(failing.map((a) => (result.attempts.every((x) => x.transport !== a.transport || failing.includes(x)) ? a.transport.toUpperCase() : a.label)))];
+  return `${names.join(', ')} ${names.length > 1 ? 'fail' : 'fails'}: ${lowerFirst(top.title)}`;
 }
 
 function verdictOf(result: CheckResult, findings: Finding[]): string {

@@ -340,3 +340,8 @@ export function timedCheckFromClient(extra: string[] = [], timeoutMs = 60_000): 
     });
   });
 }
+
+/** A firewall on the router that drops UDP to one server port only (STUN and other ports pass); clearFaults() removes it. */
+export function dropUdpToPort(port: number): void {
+  inNs(NS.nat, 'iptables', '-A', 'FORWARD', '-p', 'udp', '--dport', String(port), '-j', 'DROP');
+}

@@ -193,3 +193,11 @@ describe('the raw message pane', () => {
     expect(markParts('x;rport=40000;received=1.2.3.4').filter((p) => p.mark).map((p) => p.text)).toEqual(['rport=40000', 'received=1.2.3.4']);
   });
 });
+
+describe('the verdict names what fails', () => {
+  it('one attempt by its label, a whole transport by its name', () => {
+    const silent = (id: number, label: string) => attempt(id, label, { outcome: 'no-response', status: undefined });
+    const allUdp = result([silent(1, 'UDP from port 5060'), silent(2, 'UDP from an ephemeral port'), attempt(3, 'TCP', { transport: 'tcp' })]);
+    expect(diagnose(allUdp).verdict).toMatch(/^UDP fails: the server does not answer over UDP\. Registration works over TCP\.$/);
+  });
+});
