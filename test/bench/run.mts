@@ -7,6 +7,7 @@ import { benchUi } from './ui-timing.js';
 import { benchLabUi } from './lab-ui.js';
 import { benchCaptureImport } from './capture-import.js';
 import { benchUiCapture } from './ui-capture.js';
+import { benchReflectorAmplification, formatAmplification } from './reflector-amplification.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -38,6 +39,8 @@ console.log(`  sipladder import   ${(cap.ours.wallMs / 1000).toFixed(2)} s (in-p
 console.log(typeof cap.tshark === 'string' ? `  tshark: ${cap.tshark}` : `  tshark -Y sip      ${(cap.tshark.ms / 1000).toFixed(2)} s, peak ${cap.tshark.maxRssMb ? Math.round(cap.tshark.maxRssMb) : '?'} MB (${cap.tshark.messages.toLocaleString('en-US')} lines)`);
 const uiCap = await benchUiCapture(100_000);
 console.log(typeof uiCap === 'string' ? `  app first paint: skipped (${uiCap})` : `  app: choose the file → results and ladder on screen ${(uiCap.firstPaintMs / 1000).toFixed(2)} s (${uiCap.arrowsInDom} ladder arrows and ${uiCap.rowsInDom} table rows in the DOM)`);
+
+console.log(`\n${formatAmplification(await benchReflectorAmplification())}`);
 
 console.log('\nFull check against the lab (median of 3; check = engine time, wall = incl. CLI start-up):');
 const lab = await benchLabChecks();
