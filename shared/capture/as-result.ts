@@ -1,108 +1,94 @@
 // Imported messages as results the views already understand: one "attempt" per Call-ID (a
-// registration or other exchange), the request sender as "this computer", the trace as evidence.
+// registration, a call, an OPTIONS or other exchange), the first request's sender as the client,
+// the trace as evidence. Grouping streams: each message is scanned once and kept only as its bytes
+// and a few bits; the results are built at the end.
 import { toBase64 } from '../hash/utf8.js';
-import type { AttemptOutcome, AttemptResult, CheckResult } from '../model/results.js';
-import type { TraceEvent, Transport } from '../model/trace.js';
-import { parseVia } from '../sip/header-values.js';
+import type { AttemptOutcome, AttemptResult, CaptureOrigin, CheckResult } from '../model/results.js';
+import type { Endpoint, TraceEvent, Transport } from '../model/trace.js';
+import { brief, viaOf, type Brief } from './brief.js';
 import type { CapturedMessage } from './sip-messages.js';
 
-/** What grouping needs of a message; whole parsed messages of a 100,000-message capture would not fit. */
-interface Brief {
-  callId?: string;
-  request: boolean;
-  method: string;
-  status: number;
-  reason: string;
-  credentials: boolean;
-  via?: { host: string; port?: number; rport?: string | null; received?: string | null };
-}
-
-const decoder = new TextDecoder('utf-8');
-/** Header names grouping reads (lower-case), compact forms included. */
-const WANTED = new Set(['call-id', 'i', 'via', 'v', 'authorization', 'proxy-authorization']);
-const WANTED_LENGTHS = new Set([...WANTED].map((n) => n.length));
-
-/**
- * The few fields grouping needs, by a line scan of the head (the full parser runs when a message
- * is shown). Returns null when the start line is not SIP.
- */
-function brief(bytes: Uint8Array): Brief | null {
-  let headEnd = bytes.length;
-  for (let i = bytes.indexOf(10); i >= 0 && i + 2 < bytes.length; i = bytes.indexOf(10, i + 1)) {
-    if (bytes[i + 1] === 13 || bytes[i + 1] === 10) {
-      headEnd = i;
-      break;
-    }
-  }
-  const head = decoder.decode(bytes.subarray(0, Math.min(headEnd, 16_384)));
-  let nl = head.indexOf('\n');
-  if (nl < 0) nl = head.length;
-  const start = head.charCodeAt(nl - 1) === 13 ? head.slice(0, nl - 1) : head.slice(0, nl);
-  const response = /^SIP\/2\.0 (\d{3}) ?(.*)$/.exec(start);
-  const request = response ? null : /^([A-Z][A-Z0-9_-]*) \S+ SIP\/2\.0$/.exec(start);
-  if (!response && !request) return null;
-  const b: Brief = { request: !!request, method: request?.[1] ?? '', status: response ? Number(response[1]) : 0, reason: response?.[2] ?? '', credentials: false };
-  for (let pos = nl + 1; pos < head.length;) {
-    let end = head.indexOf('\n', pos);
-    if (end < 0) end = head.length;
-    const colon = head.indexOf(':', pos);
-    // Cheap length test first: most header lines are not wanted, and slicing them all is garbage.
-    if (colon > pos && colon < end && WANTED_LENGTHS.has(colon - pos)) {
-      const name = head.slice(pos, colon).toLowerCase();
-      if (WANTED.has(name)) {
-        const value = head.slice(colon + 1, head.charCodeAt(end - 1) === 13 ? end - 1 : end).trim();
-        if (name === 'call-id' || name === 'i') b.callId ??= value;
-        else if (name === 'via' || name === 'v') {
-          if (!b.via) {
-            const comma = value.indexOf(',');
-            const v = parseVia(comma < 0 ? value : value.slice(0, comma));
-            if (v.ok) b.via = { host: v.value.host, port: v.value.port, rport: v.value.params.rport, received: v.value.params.received };
-          }
-        } else b.credentials = true;
-      }
-    }
-    pos = end + 1;
-  }
-  return b;
-}
-
 const key = (e: { address: string; port: number }): string => `${e.address}:${e.port}`;
+
+/** Per-message bits kept for the outcome: status (0 for a request), request, credentials, method. */
+const STATUS_MASK = 0x3ff;
+const REQUEST = 1 << 10;
+const CREDENTIALS = 1 << 11;
+const METHOD_SHIFT = 12;
+/** Methods told apart in the bits; others share the last code. */
+const METHODS = ['REGISTER', 'INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'other'];
+const methodCode = (m: string): number => {
+  const i = METHODS.indexOf(m);
+  return i < 0 ? METHODS.length - 1 : i;
+};
+const infoOf = (b: Brief): number => (b.request ? REQUEST : b.status & STATUS_MASK) | (b.credentials ? CREDENTIALS : 0) | (methodCode(b.method) << METHOD_SHIFT);
+
+interface Group {
+  messages: CapturedMessage[];
+  info: number[];
+  /** Method of the first request (or of the first message's CSeq). */
+  method: string;
+  /** Index of the first request, -1 while there is none. */
+  firstRequest: number;
+  via?: ReturnType<typeof viaOf>;
+}
 
 /**
  * A trace event whose base64 `bytes` are encoded on first read: a 100,000-message capture is
  * mostly never displayed. The property is enumerable, so JSON and structured clone still carry it.
  */
+const RAW = Symbol('raw bytes, then their base64');
+type LazyEvent = Omit<TraceEvent, 'bytes'> & { [RAW]: Uint8Array | string };
+
+/** One getter shared by every event, so all events keep one V8 shape (a closure each costs ~0.5 KB). */
+function bytesGetter(this: LazyEvent): string {
+  const v = this[RAW];
+  return typeof v === 'string' ? v : (this[RAW] = toBase64(v));
+}
+
 function lazyBytes(e: Omit<TraceEvent, 'bytes'>, raw: Uint8Array): TraceEvent {
-  let encoded: string | undefined;
-  return Object.defineProperty(e, 'bytes', { enumerable: true, configurable: true, get: () => (encoded ??= toBase64(raw)) }) as TraceEvent;
+  // Symbol keys are skipped by JSON and structured clone: only `bytes` (base64) travels.
+  (e as LazyEvent)[RAW] = raw;
+  return Object.defineProperty(e, 'bytes', { enumerable: true, configurable: true, get: bytesGetter }) as TraceEvent;
 }
 
-function outcomeOf(msgs: Brief[]): { outcome: AttemptOutcome; status?: number; reason?: string; detail: string } {
-  const requests = msgs.filter((m) => m.request);
-  const finals = msgs.filter((m) => !m.request && m.status >= 200);
-  const last = finals[finals.length - 1];
-  const authed = requests.some((r) => r.credentials);
-  if (!last) return { outcome: 'no-response', detail: `${requests.length} request(s), no final response in the capture` };
-  const lastIsFinal = msgs[msgs.length - 1] === last;
-  if (last.status >= 200 && last.status < 300) return { outcome: 'registered', status: last.status, reason: last.reason, detail: `${last.status} ${last.reason}` };
-  if ((last.status === 401 || last.status === 407) && lastIsFinal) {
-    return authed ? { outcome: 'auth-failed', status: last.status, reason: last.reason, detail: 'challenged again after credentials' }
-      : { outcome: 'challenged-no-answer', status: last.status, reason: last.reason, detail: `${last.status} sent, but no request with credentials followed` };
+const reasonOf = (bytes: Uint8Array): string => /^SIP\/2\.0 \d{3} ?([^\r\n]*)/.exec(new TextDecoder().decode(bytes.subarray(0, 200)))?.[1] ?? '';
+
+/** Methods whose 401/407 left unanswered means a client that did not (or could not) authenticate. */
+const AUTHENTICATING = new Set(['REGISTER', 'INVITE']);
+
+/** The outcome of the group's own transaction kind (a BYE's 200 is not the INVITE's answer). */
+function outcomeOf(g: Group): { outcome: AttemptOutcome; status?: number; reason?: string; detail: string } {
+  const code = methodCode(g.method);
+  let requests = 0, authed = false, last = -1, lastOfMethod = -1;
+  g.info.forEach((info, i) => {
+    if (info >> METHOD_SHIFT !== code) return;
+    lastOfMethod = i;
+    if (info & REQUEST) {
+      requests++;
+      authed ||= (info & CREDENTIALS) !== 0;
+    } else if ((info & STATUS_MASK) >= 200) last = i;
+  });
+  if (last < 0) return { outcome: 'no-response', detail: `${requests} ${g.method} request(s), no final response in the capture` };
+  const status = g.info[last]! & STATUS_MASK;
+  const reason = reasonOf(g.messages[last]!.bytes);
+  const said = { status, reason, detail: `${status} ${reason}` };
+  if (status < 300) return { outcome: g.method === 'REGISTER' ? 'registered' : 'answered', ...said };
+  if (status < 400) return { outcome: 'redirected', ...said };
+  if ((status === 401 || status === 407) && lastOfMethod === last && AUTHENTICATING.has(g.method)) {
+    return authed ? { outcome: 'auth-failed', ...said, detail: 'challenged again after credentials' }
+      : { outcome: 'challenged-no-answer', ...said, detail: `${status} sent, but no ${g.method} with credentials followed` };
   }
-  return { outcome: 'rejected', status: last.status, reason: last.reason, detail: `${last.status} ${last.reason}` };
+  return { outcome: 'rejected', ...said };
 }
 
-interface Grouped { m: CapturedMessage; parsed: Brief }
-
-/**
- * Groups messages by Call-ID as they are read (streaming: each message is parsed briefly once and
- * kept only as bytes and its brief), then builds the results at the end.
- */
 export class CaptureGrouper {
-  private readonly groups = new Map<string, Grouped[]>();
+  private readonly groups = new Map<string, Group>();
   private t0 = Infinity;
   private tEnd = -Infinity;
   private readonly transports = new Set<Transport>();
+  /** Requests per destination address: the busiest is named as the server. */
+  private readonly requestTargets = new Map<string, number>();
   messages = 0;
 
   get exchanges(): number {
@@ -116,36 +102,52 @@ export class CaptureGrouper {
     if (m.ts < this.t0) this.t0 = m.ts;
     if (m.ts > this.tEnd) this.tEnd = m.ts;
     this.transports.add(m.transport);
+    if (b.request) this.requestTargets.set(m.dst.address, (this.requestTargets.get(m.dst.address) ?? 0) + 1);
     const id = b.callId ?? `no-call-id-${key(m.src)}`;
-    const list = this.groups.get(id);
-    if (list) list.push({ m, parsed: b });
-    else this.groups.set(id, [{ m, parsed: b }]);
+    let g = this.groups.get(id);
+    if (!g) this.groups.set(id, (g = { messages: [], info: [], method: b.method, firstRequest: -1 }));
+    if (b.request && g.firstRequest < 0) {
+      g.firstRequest = g.messages.length;
+      g.method = b.method;
+    }
+    if (!b.request && b.viaAt && !g.via) g.via = viaOf(m.bytes, b.viaAt);
+    g.messages.push(m);
+    g.info.push(infoOf(b));
   }
 
-  result(source: string): CheckResult {
+  result(origin: CaptureOrigin): CheckResult {
     const t0 = this.messages ? this.t0 : 0;
     const trace: TraceEvent[] = [];
     const attempts: AttemptResult[] = [];
-    for (const [callId, list] of this.groups) {
+    for (const [callId, g] of this.groups) {
       // TCP messages carry the time of the segment that completed them: sort the rare group that is out of order.
-      if (!list.every((x, i) => i === 0 || list[i - 1]!.m.ts <= x.m.ts)) list.sort((a, b) => a.m.ts - b.m.ts);
-      attempts.push(exchangeAttempt(attempts.length + 1, callId, list, trace, t0));
+      if (!g.messages.every((m, i) => i === 0 || g.messages[i - 1]!.ts <= m.ts)) sortGroup(g);
+      attempts.push(exchangeAttempt(attempts.length + 1, callId, g, trace, t0));
     }
+    const server = [...this.requestTargets].reduce<[string, number]>((top, e) => (e[1] > top[1] ? e : top), [origin.file, 0])[0];
     return {
-      schemaVersion: 1, tool: { name: 'sipladder', version: 'import' }, origin: 'capture', startedAt: new Date(t0 / 1000).toISOString(), durationMs: this.messages ? Math.round((this.tEnd - t0) / 1000) : 0,
-      account: { server: source, domain: source, user: '', authUser: '', transports: [...this.transports], passwordGiven: false },
+      schemaVersion: 1, tool: { name: 'sipladder', version: 'import' }, origin: 'capture', capture: origin, startedAt: new Date(t0 / 1000).toISOString(),
+      durationMs: this.messages ? Math.round((this.tEnd - t0) / 1000) : 0,
+      account: { server, domain: server, user: '', authUser: '', transports: [...this.transports], passwordGiven: false },
       dns: [], attempts, authFailures: 0, trace,
     };
   }
 }
 
+function sortGroup(g: Group): void {
+  const order = g.messages.map((_, i) => i).sort((a, b) => g.messages[a]!.ts - g.messages[b]!.ts);
+  g.messages = order.map((i) => g.messages[i]!);
+  g.info = order.map((i) => g.info[i]!);
+  g.firstRequest = g.info.findIndex((i) => i & REQUEST);
+}
+
 /** One exchange (a Call-ID) as an attempt, its messages appended to `trace`. */
-function exchangeAttempt(attempt: number, callId: string, list: Grouped[], trace: TraceEvent[], t0: number): AttemptResult {
-  const first = list.find((x) => x.parsed.request) ?? list[0]!;
-  const client = key(first.m.src);
+function exchangeAttempt(attempt: number, callId: string, g: Group, trace: TraceEvent[], t0: number): AttemptResult {
+  const first = g.messages[Math.max(0, g.firstRequest)]!;
+  const client: Endpoint = first.src;
   const seqs: number[] = [];
-  for (const { m } of list) {
-    const fromClient = key(m.src) === client;
+  for (const m of g.messages) {
+    const fromClient = m.src === client || (m.src.port === client.port && m.src.address === client.address);
     const e = lazyBytes({
       seq: trace.length + 1, t: Math.round((m.ts - t0) / 10) / 100, attempt, kind: fromClient ? 'sent' : 'received', transport: m.transport as Transport,
       local: fromClient ? m.src : m.dst, remote: fromClient ? m.dst : m.src, size: m.bytes.length,
@@ -153,21 +155,20 @@ function exchangeAttempt(attempt: number, callId: string, list: Grouped[], trace
     trace.push(e);
     seqs.push(e.seq);
   }
-  const method = first.parsed.request ? first.parsed.method : 'exchange';
-  const o = outcomeOf(list.map((x) => x.parsed));
-  const via = list.find((x) => !x.parsed.request)?.parsed.via;
+  const via = g.via;
+  const last = g.messages[g.messages.length - 1]!;
   return {
-    id: attempt, label: `${method} from ${client} (Call-ID ${callId.slice(0, 16)})`, transport: first.m.transport, target: { host: first.m.dst.address, ...first.m.dst },
-    sourcePortMode: first.m.src.port === 5060 ? 'fixed-5060' : 'ephemeral', rport: via?.rport !== undefined, localPort: first.m.src.port, localAddress: first.m.src.address,
-    ...o, durationMs: Math.round((list[list.length - 1]!.m.ts - first.m.ts) / 1000), startedAt: Math.round((first.m.ts - t0) / 1000), requestsSent: list.filter((x) => x.parsed.request).length,
+    id: attempt, label: `${g.firstRequest < 0 ? 'exchange' : g.method} from ${key(client)} (Call-ID ${callId.slice(0, 16)})`, transport: first.transport, target: { host: first.dst.address, ...first.dst },
+    sourcePortMode: client.port === 5060 ? 'fixed-5060' : 'ephemeral', rport: via?.rport !== undefined, localPort: client.port, localAddress: client.address,
+    ...outcomeOf(g), durationMs: Math.round((last.ts - first.ts) / 1000), startedAt: Math.round((first.ts - t0) / 1000), requestsSent: g.info.filter((i) => i & REQUEST).length,
     retransmissions: 0, responsesFromElsewhere: [], traceSeqs: seqs,
     via: via ? { sentBy: `${via.host}${via.port ? ':' + via.port : ''}`, rportRequested: via.rport !== undefined, received: via.received ?? undefined, rport: via.rport ? Number(via.rport) : undefined } : undefined,
   };
 }
 
 /** Messages already in memory (ngrep text, tests) as results. */
-export function captureAsResult(messages: CapturedMessage[], source: string): CheckResult {
+export function captureAsResult(messages: CapturedMessage[], file: string): CheckResult {
   const g = new CaptureGrouper();
   for (const m of messages) g.add(m);
-  return g.result(source);
+  return g.result({ file, format: 'ngrep', packets: 0, sipMessages: g.messages, leftOut: '' });
 }

@@ -1,7 +1,8 @@
 // A capture import fed chunk by chunk (from a file stream, or slices of an upload): packets are
 // read, decoded and grouped as they arrive, and released; only SIP messages are kept. The caller
 // decides when to yield to its event loop between chunks and can stop at any chunk (cancel).
-import type { CheckResult } from '../model/results.js';
+import type { CaptureOrigin, CheckResult } from '../model/results.js';
+import { dropsText } from './drops.js';
 import { concatBytes, fromUtf8Strict } from '../hash/utf8.js';
 import { CaptureGrouper } from './as-result.js';
 import { CaptureError, CaptureFileReader, isCaptureMagic } from './file.js';
@@ -68,8 +69,9 @@ export class CaptureImport {
   finish(source: string): ImportedCapture {
     if (this.format === 'pcap') {
       this.reader.end();
-      const result = this.grouper.result(source);
-      return { format: 'pcap', packets: this.reader.packets, skipped: this.extractor.skipped, dropped: { fragments: this.extractor.fragmentDrops(), tcp: this.extractor.tcpDrops }, messages: this.grouper.messages, result };
+      const dropped = { fragments: this.extractor.fragmentDrops(), tcp: this.extractor.tcpDrops };
+      const result = this.grouper.result(this.origin(source, 'pcap', dropped));
+      return { format: 'pcap', packets: this.reader.packets, skipped: this.extractor.skipped, dropped, messages: this.grouper.messages, result };
     }
     const text = fromUtf8Strict(concatBytes(this.held));
     this.held = [];
@@ -78,7 +80,12 @@ export class CaptureImport {
       throw new CaptureError('not a pcap or pcapng file, and no ngrep "-W byline" SIP packets found in it', 0);
     }
     for (const m of messages) this.grouper.add(m);
-    return { format: 'ngrep', packets: 0, skipped: 0, dropped: { fragments: { ...NO_FRAGMENT_DROPS }, tcp: { unsyncedBytes: 0, gaps: 0 } }, messages: this.grouper.messages, result: this.grouper.result(source) };
+    const dropped = { fragments: { ...NO_FRAGMENT_DROPS }, tcp: { unsyncedBytes: 0, gaps: 0 } };
+    return { format: 'ngrep', packets: 0, skipped: 0, dropped, messages: this.grouper.messages, result: this.grouper.result(this.origin(source, 'ngrep', dropped)) };
+  }
+
+  private origin(source: string, format: CaptureOrigin['format'], dropped: CaptureDrops): CaptureOrigin {
+    return { file: source.split(/[\\/]/).pop() ?? source, format, packets: this.reader.packets, sipMessages: this.grouper.messages, leftOut: dropsText(dropped).trim() };
   }
 }
 

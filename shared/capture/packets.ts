@@ -83,15 +83,21 @@ export class PacketDecoder {
   private pending = new Map<string, Pending>();
   private pendingBytes = 0;
   private fragmentDrops: FragmentDrops = { ...NO_FRAGMENT_DROPS };
-  private endpoints = new Map<string, { address: string; port: number }>();
+  /** Interned endpoints by address, then port: no key string is built per packet. */
+  private endpoints = new Map<string, Map<number, { address: string; port: number }>>();
+  private interned = 0;
   private v4 = new Map<number, string>();
 
   private endpoint(address: string, port: number): { address: string; port: number } {
-    const k = `${address}|${port}`;
-    let e = this.endpoints.get(k);
+    let byPort = this.endpoints.get(address);
+    let e = byPort?.get(port);
     if (!e) {
       e = { address, port };
-      if (this.endpoints.size < MAX_INTERNED) this.endpoints.set(k, e);
+      if (this.interned < MAX_INTERNED) {
+        if (!byPort) this.endpoints.set(address, (byPort = new Map()));
+        byPort.set(port, e);
+        this.interned++;
+      }
     }
     return e;
   }

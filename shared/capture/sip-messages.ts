@@ -3,6 +3,7 @@
 import { StreamFramer } from '../sip/framer.js';
 import type { Endpoint } from '../model/trace.js';
 import { concatBytes } from '../hash/utf8.js';
+import { ByteArena } from './arena.js';
 import { CaptureFileReader, type RawPacket } from './file.js';
 import { PacketDecoder, type FragmentDrops, type Segment } from './packets.js';
 
@@ -31,8 +32,6 @@ export interface CaptureDrops {
 /** Out-of-order TCP data kept per flow; beyond it the flow is given up (bounded memory). */
 export const MAX_TCP_BUFFERED = 1 << 20;
 
-const SIP_START = /^(?:SIP\/2\.0 \d{3}(?: [^\r\n]*)?|[A-Z][A-Z0-9_-]* [^ \r\n]+ SIP\/2\.0)\r?$/;
-
 const SIP_VERSION = [83, 73, 80, 47, 50, 46, 48]; // "SIP/2.0"
 const hasVersionAt = (b: Uint8Array, at: number): boolean => at >= 0 && SIP_VERSION.every((c, i) => b[at + i] === c);
 
@@ -40,12 +39,16 @@ const hasVersionAt = (b: Uint8Array, at: number): boolean => at >= 0 && SIP_VERS
 export function looksLikeSip(b: Uint8Array): boolean {
   if (b.length < 12) return false;
   if (hasVersionAt(b, 0)) return b[7] === 32 && b[8]! >= 49 && b[8]! <= 54; // "SIP/2.0 1xx".."6xx"
-  const c = b[0]!;
-  if (c < 65 || c > 90) return false; // methods are upper-case tokens
   let end = b.indexOf(10, 0);
-  if (end < 0 || end > 2048) return false;
+  if (end < 0 || end > MAX_START_LINE) return false;
   if (b[end - 1] === 13) end--;
-  return b[end - 8] === 32 && hasVersionAt(b, end - 7) && SIP_START.test(String.fromCharCode(...b.subarray(0, Math.min(end, 64))) + (end > 64 ? ' SIP/2.0' : ''));
+  // Request-Line (RFC 3261 §7.1): Method SP Request-URI SP "SIP/2.0"; methods are upper-case tokens here.
+  if (!(b[0]! >= 65 && b[0]! <= 90) || b[end - 8] !== 32 || !hasVersionAt(b, end - 7)) return false;
+  let i = 1;
+  while (i < end && ((b[i]! >= 65 && b[i]! <= 90) || (b[i]! >= 48 && b[i]! <= 57) || b[i] === 95 || b[i] === 45)) i++;
+  if (b[i] !== 32 || i + 1 >= end - 8) return false;
+  for (let j = i + 1; j < end - 8; j++) if (b[j] === 32 || b[j] === 13) return false;
+  return true;
 }
 
 interface Flow {
@@ -87,6 +90,7 @@ function findStartLine(b: Uint8Array): { start: number } | { waitFrom: number } 
 export class SipExtractor {
   private decoder = new PacketDecoder();
   private flows = new Map<string, Flow>();
+  private readonly arena = new ByteArena();
   readonly tcpDrops: TcpDrops = { unsyncedBytes: 0, gaps: 0 };
 
   /** `emit` gets every SIP message with bytes of its own (not views into the file's chunks). */
@@ -107,7 +111,7 @@ export class SipExtractor {
 
   push(seg: Segment): void {
     if (seg.proto === 'udp') {
-      if (looksLikeSip(seg.payload)) this.emit({ ts: seg.ts, transport: 'udp', src: seg.src, dst: seg.dst, bytes: seg.payload.slice() });
+      if (looksLikeSip(seg.payload)) this.emit({ ts: seg.ts, transport: 'udp', src: seg.src, dst: seg.dst, bytes: this.arena.copy(seg.payload) });
       return;
     }
     const key = `${seg.src.address}|${seg.src.port}|${seg.dst.address}|${seg.dst.port}`;

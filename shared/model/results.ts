@@ -11,6 +11,7 @@ export type AttemptOutcome =
   | 'auth-failed' // credentials rejected: 403 after auth, or a second non-stale challenge
   | 'auth-skipped' // challenged, but no answer sent (no password, or the run's auth-failure budget is spent)
   | 'challenged-no-answer' // challenged, answered, then silence
+  | 'answered' // imported capture: a request other than REGISTER got a 2xx (an OPTIONS, a call)
   | 'redirected' // 3xx
   | 'no-response' // nothing came back before the deadline
   | 'refused' // ICMP port unreachable or TCP RST on connect
@@ -107,11 +108,23 @@ export interface IncompleteRun {
   detail: string;
 }
 
+export interface CaptureOrigin {
+  /** File name as given (no directories). */
+  file: string;
+  format: 'pcap' | 'ngrep';
+  packets: number;
+  sipMessages: number;
+  /** What the reader left out, in words ("" when nothing). */
+  leftOut: string;
+}
+
 export interface CheckResult {
   schemaVersion: number;
   tool: { name: 'sipladder'; version: string };
   /** 'capture' when built from an imported capture (not probed by us); absent for a check. */
   origin?: 'check' | 'capture';
+  /** For an imported capture: where it came from (instead of an account; no computer of ours took part). */
+  capture?: CaptureOrigin;
   startedAt: string; // ISO wall-clock time, for the report only
   durationMs: number;
   account: CheckAccountSummary;

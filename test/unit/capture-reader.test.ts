@@ -110,15 +110,15 @@ describe('capture reader: fragments', () => {
   });
 
   it('reassembly time grows linearly (ratio guard: 16× the fragments must not take 80× the time)', () => {
-    const time = (file: Uint8Array): number => {
+    // Best of three runs each: the machine is shared, and a pause only ever adds time.
+    const time = (file: Uint8Array): number => Math.min(...[0, 1, 2].map(() => {
       const t0 = performance.now();
       importCapture(file, 'x');
       return performance.now() - t0;
-    };
+    }));
     for (const overlap of [false, true]) {
       const small = fragmentsOfOne(3_000, overlap);
       const large = fragmentsOfOne(48_000, overlap);
-      time(small); // warm-up
       expect(time(large) / Math.max(time(small), 1)).toBeLessThan(80);
     }
   });
