@@ -175,9 +175,8 @@ function serveWebSocket(ws: WebSocket, socket: net.Socket, o: StreamListen): voi
 }
 
 export function listenWs(port: number, o: StreamListen): Promise<() => void> {
-  const http = createHttpServer((_req, res) => res.writeHead(426).end());
-  http.headersTimeout = HANDSHAKE_MS;
-  http.requestTimeout = HANDSHAKE_MS;
+  // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check each second.
+  const http = createHttpServer({ headersTimeout: HANDSHAKE_MS, requestTimeout: HANDSHAKE_MS, connectionsCheckingInterval: 1000 }, (_req, res) => res.writeHead(426).end());
   http.on('connection', (s) => admit(s, o.gate, o.ctx, 'ws'));
   http.on('clientError', (e, s) => {
     socketError(o.ctx, 'ws http')(e);
