@@ -1,5 +1,6 @@
-// Import of a 100,000-message capture: our reader (in a child process, to measure its own peak
-// memory) side by side with `tshark -r FILE -Y sip` on the same file.
+// Import of realistic captures (test/bench/capture-gen.ts) of 50k/100k/200k packets: our reader
+// (in a child process, to measure its own peak memory) side by side with `tshark -r FILE -Y sip`
+// on the same file.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,17 +9,21 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { generateCapture } from './capture-gen.js';
 
-export interface ImportFigures { file: string; bytes: number; ours: { messages: number; exchanges: number; totalMs: number; extractMs: number; maxRssMb: number; wallMs: number }; tshark: { ms: number; maxRssMb?: number; messages: number } | string }
+export interface ImportFigures { packets: number; file: string; bytes: number; ours: { messages: number; exchanges: number; totalMs: number; extractMs: number; maxRssMb: number; wallMs: number }; tshark: { ms: number; maxRssMb?: number; messages: number } | string }
 
 const RUNS = 3;
 
-export function benchCaptureImport(messages = 100_000): ImportFigures {
-  const file = join(mkdtempSync(join(tmpdir(), 'sl-capbench-')), 'bench.pcap');
-  const bytes = generateCapture(messages);
-  writeFileSync(file, bytes);
+export function benchCaptureImports(sizes = [50_000, 100_000, 200_000]): ImportFigures[] {
   // Bundled like the shipped app (the Electron main is an esbuild bundle too), run in its own process.
   const child = join(mkdtempSync(join(tmpdir(), 'sl-capbench-')), 'child.mjs');
   buildSync({ entryPoints: [fileURLToPath(new URL('./capture-import-child.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', outfile: child, logLevel: 'warning' });
+  return sizes.map((packets) => benchCaptureImport(packets, child));
+}
+
+function benchCaptureImport(packets: number, child: string): ImportFigures {
+  const file = join(mkdtempSync(join(tmpdir(), 'sl-capbench-')), 'bench.pcap');
+  const bytes = generateCapture(packets);
+  writeFileSync(file, bytes);
   // Wall-clock of the whole process, start-up included, exactly as measured for tshark.
   const runOurs = (): ImportFigures['ours'] => {
     const t0 = performance.now();
@@ -44,5 +49,5 @@ export function benchCaptureImport(messages = 100_000): ImportFigures {
   const ours = median(oursRuns, (r) => r.wallMs);
   const tsharkOk = tsharkRuns.filter((r): r is Exclude<typeof r, string> => typeof r !== 'string');
   const tshark: ImportFigures['tshark'] = tsharkOk.length ? median(tsharkOk, (r) => r.ms) : (tsharkRuns[0] as string);
-  return { file, bytes: bytes.length, ours, tshark };
+  return { packets, file, bytes: bytes.length, ours, tshark };
 }

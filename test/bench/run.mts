@@ -5,7 +5,7 @@ import { reportAdversarial } from './adversarial.js';
 import { benchLadder } from './ladder-render.js';
 import { benchUi } from './ui-timing.js';
 import { benchLabUi } from './lab-ui.js';
-import { benchCaptureImport } from './capture-import.js';
+import { benchCaptureImports } from './capture-import.js';
 import { benchUiCapture } from './ui-capture.js';
 import { benchReflectorAmplification, formatAmplification } from './reflector-amplification.js';
 
@@ -32,11 +32,13 @@ const labUi = await benchLabUi();
 if (typeof labUi === 'string') console.log(`Click Run → verdict in the lab: skipped (${labUi})`);
 else for (const [k, v] of Object.entries(labUi)) console.log(`Click Run → verdict in the lab (Chromium and app in the client namespace), ${k}: first ${(v.firstMs / 1000).toFixed(2)} s, complete ${(v.completeMs / 1000).toFixed(2)} s — "${v.verdict}"`);
 
-const cap = benchCaptureImport(100_000);
-console.log(`\nImport of a ${(cap.bytes / 1e6).toFixed(1)} MB capture with ${cap.ours.messages.toLocaleString('en-US')} SIP messages (${cap.ours.exchanges.toLocaleString('en-US')} exchanges):`);
-console.log('  (whole processes, start-up included; three alternating runs each, median)');
-console.log(`  sipladder import   ${(cap.ours.wallMs / 1000).toFixed(2)} s (in-process ${(cap.ours.totalMs / 1000).toFixed(2)} s, of which packets → messages ${(cap.ours.extractMs / 1000).toFixed(2)} s), peak ${Math.round(cap.ours.maxRssMb)} MB`);
-console.log(typeof cap.tshark === 'string' ? `  tshark: ${cap.tshark}` : `  tshark -Y sip      ${(cap.tshark.ms / 1000).toFixed(2)} s, peak ${cap.tshark.maxRssMb ? Math.round(cap.tshark.maxRssMb) : '?'} MB (${cap.tshark.messages.toLocaleString('en-US')} lines)`);
+console.log('\nImport of realistic captures (calls with SDP, registrations, OPTIONS, UDP and TCP; whole processes, start-up included; three alternating runs each, median):');
+for (const cap of benchCaptureImports()) {
+  const t = typeof cap.tshark === 'string' ? null : cap.tshark;
+  console.log(`  ${cap.packets.toLocaleString('en-US')} packets, ${(cap.bytes / 1e6).toFixed(1)} MB, ${cap.ours.messages.toLocaleString('en-US')} SIP messages in ${cap.ours.exchanges.toLocaleString('en-US')} exchanges:`);
+  console.log(`    sipladder import   ${(cap.ours.wallMs / 1000).toFixed(2)} s (in-process ${(cap.ours.totalMs / 1000).toFixed(2)} s, of which reading and grouping ${(cap.ours.extractMs / 1000).toFixed(2)} s), peak ${Math.round(cap.ours.maxRssMb)} MB${t ? `, ${(cap.ours.wallMs / t.ms).toFixed(2)}× tshark's time` : ''}`);
+  console.log(t ? `    tshark -Y sip      ${(t.ms / 1000).toFixed(2)} s, peak ${t.maxRssMb ? Math.round(t.maxRssMb) : '?'} MB (${t.messages.toLocaleString('en-US')} lines)` : `    tshark: ${cap.tshark as string}`);
+}
 const uiCap = await benchUiCapture(100_000);
 console.log(typeof uiCap === 'string' ? `  app first paint: skipped (${uiCap})` : `  app: choose the file → results and ladder on screen ${(uiCap.firstPaintMs / 1000).toFixed(2)} s (${uiCap.arrowsInDom} ladder arrows and ${uiCap.rowsInDom} table rows in the DOM)`);
 

@@ -9,6 +9,7 @@ import { CaptureImport, importCapture } from '../../shared/capture/import.js';
 import { MAX_FRAGMENTS_PER_DATAGRAM } from '../../shared/capture/packets.js';
 import { SipExtractor } from '../../shared/capture/sip-messages.js';
 import { fragmentIpv4, frame, ipPacket, pcapFile, pcapngFile } from '../fixtures/pcap-builder.js';
+import { registrationsCapture } from '../fixtures/registrations-capture.js';
 
 const te = new TextEncoder();
 const A = { address: '192.0.2.4', port: 5062 };
@@ -139,8 +140,7 @@ describe('capture reader: streaming', () => {
   });
 
   it('yields to the event loop while it reads, reports progress, and can be cancelled', async () => {
-    const frames = Array.from({ length: 6000 }, (_, i) => ({ ts: i, data: frame('ethernet', ipPacket(A, B, 'udp', sip('OPTIONS', `k${i}`))) }));
-    const file = pcapFile('ethernet', frames);
+    const file = registrationsCapture(6000);
     let finished = false;
     const progress: number[] = [];
     let tick = 0;
