@@ -25,9 +25,6 @@ export const DEFAULT_LIMITS: BudgetLimits = {
   requestsPerPrefix: 400,
   bytesPerPrefix: 2 * 1024 * 1024,
 };
-/** Kept for callers of the per-address figures. */
-export const REQUESTS_PER_WINDOW = DEFAULT_LIMITS.requestsPerAddress;
-export const BYTES_PER_WINDOW = DEFAULT_LIMITS.bytesPerAddress;
 /** Counters per sketch row; with 4 rows 2 × 4 × 4096 × 4 bytes = 128 KB in all, whatever the traffic. */
 export const SKETCH_WIDTH = 4096;
 export const SKETCH_DEPTH = 4;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BYTES_PER_WINDOW, REQUESTS_PER_WINDOW, SourceBudget, WINDOW_MS } from '../../electron/reflector/budget.js';
+import { DEFAULT_LIMITS, SourceBudget, WINDOW_MS } from '../../electron/reflector/budget.js';
 import { MAX_SIZED_RESPONSE, mirrorResponse } from '../../electron/reflector/sip-mirror.js';
 import { parseMessage } from '../../shared/sip/parse.js';
 
@@ -35,9 +35,9 @@ describe('SourceBudget', () => {
     let now = 0;
     const b = new SourceBudget(() => now);
     let allowed = 0;
-    for (let i = 0; i < REQUESTS_PER_WINDOW + 10; i++) if (b.allow('192.0.2.1', 100)) allowed++;
-    expect(allowed).toBe(REQUESTS_PER_WINDOW);
-    expect(b.allow('192.0.2.2', BYTES_PER_WINDOW + 1)).toBe(false); // other sources are independent
+    for (let i = 0; i < DEFAULT_LIMITS.requestsPerAddress + 10; i++) if (b.allow('192.0.2.1', 100)) allowed++;
+    expect(allowed).toBe(DEFAULT_LIMITS.requestsPerAddress);
+    expect(b.allow('192.0.2.2', DEFAULT_LIMITS.bytesPerAddress + 1)).toBe(false); // other sources are independent
     expect(b.allow('192.0.2.2', 1000)).toBe(true);
     now += WINDOW_MS;
     expect(b.allow('192.0.2.1', 100)).toBe(true);
