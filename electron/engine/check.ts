@@ -66,7 +66,7 @@ function markCancelled(result: CheckResult, trace: TraceRecorder, cancelledAt: n
   if (result.pathProbes && Object.keys(result.pathProbes).length === 0) delete result.pathProbes;
   const attempts = result.attempts.filter((a) => a.outcome === 'aborted').map((a) => a.label);
   const unfinished = [...attempts, ...probes.map((k) => PROBE_NAMES[k] ?? k)];
-  result.incomplete = { reason: 'cancelled', detail: `cancelled by the user after ${(cancelledAt / 1000).toFixed(1)} s${unfinished.length ? `; not finished: ${unfinished.join(', ')}` : ''}` };
+  result.incomplete = { reason: 'cancelled', detail: `cancelled by the user after ${(cancelledAt / 1000).toFixed(2)} s${unfinished.length ? `; not finished: ${unfinished.join(', ')}` : ''}` };
 }
 
 const PROBE_NAMES: Record<string, string> = { stun: 'STUN NAT behaviour', fragmentation: 'message size / fragmentation', alg: 'SIP ALG', inbound: 'inbound reachability' };

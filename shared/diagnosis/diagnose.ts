@@ -39,8 +39,9 @@ function lead(top: Finding, result: CheckResult): string {
   return `${names.join(', ')} ${names.length > 1 ? 'fail' : 'fails'}: ${lowerFirst(top.title)}`;
 }
 
-function verdictOf(result: CheckResult, findings: Finding[]): string {
-  const ok = works(result.attempts);
+/** `full` names what works among all attempts, so a cancelled one still counts as not (yet) working. */
+function verdictOf(result: CheckResult, full: CheckResult, findings: Finding[]): string {
+  const ok = works(full.attempts);
   const top = findings.find((f) => f.severity === 'error');
   if (result.incomplete?.reason === 'cancelled') {
     const sofar = ok.length ? `so far registration works over ${ok.join(' and ')}` : 'no registration had succeeded yet';
@@ -61,5 +62,5 @@ export function diagnose(full: CheckResult): Diagnosis {
   const seen = new Set<string>();
   const findings: Finding[] = (result.origin === 'capture' ? CAPTURE_RULES : RULES).flatMap((rule) => rule(ctx)).filter((f) => f.evidence.length > 0 && !seen.has(f.id) && seen.add(f.id))
     .sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
-  return { verdict: verdictOf(result, findings), findings };
+  return { verdict: verdictOf(result, full, findings), findings };
 }

@@ -17,11 +17,13 @@ async function verdictTimes(runs: number): Promise<VerdictFigure[]> {
     for (let i = 0; i < runs; i++) {
       clearFaults();
       if (fault) applyFault(fault);
-      times.push(await timedCheckFromClient(['--stun', SERVER_IP]));
+      const t = await timedCheckFromClient(['--stun', SERVER_IP]);
+      if (t.firstVerdictMs === undefined || t.completeMs === undefined) throw new Error(`check gave no verdict times: ${t.stderr.slice(-2000)}`);
+      times.push(t);
     }
     out.push({
-      scenario, firstMs: median(times.map((t) => t.firstVerdictMs)), completeMs: median(times.map((t) => t.completeMs)),
-      wallFirstMs: median(times.map((t) => t.wallFirstMs)), wallMs: median(times.map((t) => t.wallMs)), verdict: times[0]!.firstVerdict,
+      scenario, firstMs: median(times.map((t) => t.firstVerdictMs!)), completeMs: median(times.map((t) => t.completeMs!)),
+      wallFirstMs: median(times.map((t) => t.wallFirstMs!)), wallMs: median(times.map((t) => t.wallMs)), verdict: times[0]!.firstVerdict!,
     });
   }
   return out;

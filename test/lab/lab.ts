@@ -306,37 +306,50 @@ export class Kamailio {
   }
 }
 
-/** Times of one `sipladder check` (text output) in the client namespace: engine times from its progress lines, and wall times. */
+/** One `sipladder check` with text output in the client namespace: its output, and the verdict times from its progress lines. */
 export interface TimedCheck {
-  /** Engine time to the matrix's verdict, and to the complete one (path probes done), ms. */
-  firstVerdictMs: number;
-  completeMs: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Engine time to the matrix's verdict, and to the complete one (path probes done), ms; absent when not reached. */
+  firstVerdictMs?: number;
+  completeMs?: number;
   /** The same seen from outside (CLI start-up included), ms. */
-  wallFirstMs: number;
+  wallFirstMs?: number;
   wallMs: number;
-  firstVerdict: string;
+  firstVerdict?: string;
 }
 
-/** Runs `sipladder check` (text output, path probes included) in the client namespace and times its verdicts. */
-export function timedCheckFromClient(extra: string[] = [], timeoutMs = 60_000): Promise<TimedCheck> {
+/**
+ * Runs `sipladder check` (text output, path probes included) in the client namespace, as a user at a
+ * terminal would; `interruptOn`: press Ctrl-C (SIGINT) as soon as the progress output matches it.
+ */
+export function timedCheckFromClient(extra: string[] = [], o: { interruptOn?: RegExp; timeoutMs?: number } = {}): Promise<TimedCheck> {
   const args = ['netns', 'exec', NS.client, process.execPath, CLI, 'check', '--server', SERVER_IP, '--user', LAB_USER, '--password-env', 'LAB_PW',
     '--transports', 'udp,tcp,tls', '--ca-file', join(CERTS, 'ca.pem'), ...extra];
   const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn('ip', args, { env: { ...process.env, LAB_PW: LAB_PASSWORD }, stdio: ['ignore', 'ignore', 'pipe'] });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) => {
+    // `ip netns exec` execs node in place, so signals reach the CLI itself.
+    const child = spawn('ip', args, { env: { ...process.env, LAB_PW: LAB_PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000);
+    let stdout = '';
     let stderr = '';
-    let wallFirstMs = 0;
+    let wallFirstMs: number | undefined;
+    child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => {
+      const interrupt = o.interruptOn && !o.interruptOn.test(stderr);
       stderr += d;
-      if (!wallFirstMs && /verdict after/.test(stderr)) wallFirstMs = performance.now() - t0;
+      if (wallFirstMs === undefined && /verdict after/.test(stderr)) wallFirstMs = performance.now() - t0;
+      if (interrupt && o.interruptOn!.test(stderr)) child.kill('SIGINT');
     });
-    child.once('exit', () => {
+    child.once('exit', (code) => {
       clearTimeout(timer);
       const first = /verdict after ([\d.]+) s \(path probes running\): (.*)/.exec(stderr);
       const complete = /complete after ([\d.]+) s/.exec(stderr);
-      if (!first || !complete) return reject(new Error(`check gave no verdict times: ${stderr.slice(-2000)}`));
-      resolve({ firstVerdictMs: Number(first[1]) * 1000, completeMs: Number(complete[1]) * 1000, wallFirstMs, wallMs: performance.now() - t0, firstVerdict: first[2]! });
+      resolve({
+        code, stdout, stderr, wallFirstMs, wallMs: performance.now() - t0,
+        ...(first ? { firstVerdictMs: Number(first[1]) * 1000, firstVerdict: first[2]! } : {}), ...(complete ? { completeMs: Number(complete[1]) * 1000 } : {}),
+      });
     });
   });
 }

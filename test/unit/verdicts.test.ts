@@ -54,7 +54,7 @@ describe('a cancelled run', () => {
 
   it('says it is incomplete, never "works … no problems", and judges only what finished', () => {
     const d = diagnose(cancelled());
-    expect(d.verdict).toBe('Check cancelled, results incomplete: so far registration works over UDP.');
+    expect(d.verdict).toBe('Check cancelled, results incomplete: so far registration works over UDP (from an ephemeral port).');
     expect(d.findings).toEqual([]);
     // The same attempts, not cancelled but silent, are seed 000: cancelling must not look like it.
     const silent = result(cancelled().attempts.map((a) => (a.outcome === 'aborted' ? { ...a, outcome: 'no-response' } : a)));
