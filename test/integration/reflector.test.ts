@@ -4,6 +4,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reflectorCommand } from '../../electron/cli/reflector-command.js';
 import { defaultDeps } from '../../electron/engine/deps.js';
+import { probeAlg } from '../../electron/engine/probes/alg.js';
 import { probeFragmentation } from '../../electron/engine/probes/fragmentation.js';
 import { probeInbound } from '../../electron/engine/probes/inbound.js';
 import { probeStunNat } from '../../electron/engine/probes/stun-nat.js';
@@ -49,6 +50,17 @@ describe('reflector', () => {
     const r = await probeStunNat({ host: '127.0.0.1', address: '127.0.0.1', port: stunPort, preservePorts: [], bindingLifetimeS: 5 }, deps, new TraceRecorder(deps.clock), 1, signal);
     expect(r.bindingLifetime).toMatchObject({ aliveAfter: [5], expiredAfter: [], recommendation: { seconds: 4, bound: 'at-least' } });
   }, 20_000);
+});
+
+describe('reflector mirror for the ALG probe', () => {
+  it('over UDP the probe fetches the cookie first, then gets the full mirror; over TCP it needs none: clean on loopback', async () => {
+    const trace = new TraceRecorder(deps.clock);
+    const r = await probeAlg({ host: '127.0.0.1', address: '127.0.0.1', ports: [reflector.sipPorts[0]!], user: 'alice', domain: 'example.test' },
+      deps, trace, new RateLimiter(deps.clock), 1, signal);
+    expect(r.checks.map((c) => `${c.transport}=${c.outcome}`).sort()).toEqual(['tcp=clean', 'udp=clean']);
+    const sent = trace.events.filter((e) => e.kind === 'sent' && e.transport === 'udp').map((e) => Buffer.from(e.bytes!, 'base64').toString());
+    expect(sent.map((t) => /X-SipLadder-Cookie: /.test(t))).toEqual([false, true]);
+  });
 });
 
 describe('reflector knock (inbound reachability)', () => {

@@ -7,6 +7,7 @@ import { idSource } from '../../../shared/sip/ids.js';
 import { parseMessage } from '../../../shared/sip/parse.js';
 import { contactUri, COOKIE_HEADER, USER_AGENT } from '../../../shared/sip/requests.js';
 import { serialize } from '../../../shared/sip/serialize.js';
+import { T1_MS } from '../../../shared/sip/timers.js';
 import { hostForSip } from '../../../shared/sip/uri.js';
 import type { AlgCheck, AlgResult } from '../../../shared/model/path-results.js';
 import type { EngineDeps } from '../deps.js';
@@ -50,6 +51,7 @@ export async function probeAlg(o: AlgOptions, deps: EngineDeps, trace: TraceReco
     const flow = opened.flow;
     try {
       // Over UDP the reflector mirrors only for a source that proved it receives answers (its cookie).
+      const pathStart = deps.clock.now();
       const { answered, cookie } = await fetchReflectorCookie(flow, { domain: o.domain, user: o.user, ids, waitMs: ALG_WAIT_MS });
       if (!answered) return { ...base, outcome: 'no-response', detail: 'no answer from the reflector (even to a padded OPTIONS)' };
       const local = flow.channel.local;
@@ -66,7 +68,9 @@ export async function probeAlg(o: AlgOptions, deps: EngineDeps, trace: TraceReco
         ],
         body: sdpOffer(local.address),
       });
-      const tx = await flow.transaction(bytes, { branch, callId, method: 'OPTIONS' }, ALG_WAIT_MS, `OPTIONS to the reflector mirror (${transport.toUpperCase()} ${port})`);
+      // The cookie fetch and the mirror share ALG_WAIT_MS; a cookie that came late still leaves the mirror one Timer E interval.
+      const waitMs = Math.max(T1_MS, ALG_WAIT_MS - (deps.clock.now() - pathStart));
+      const tx = await flow.transaction(bytes, { branch, callId, method: 'OPTIONS' }, waitMs, `OPTIONS to the reflector mirror (${transport.toUpperCase()} ${port})`);
       if (tx.kind !== 'response') return { ...base, outcome: tx.kind === 'timeout' ? 'no-response' : 'error', detail: tx.kind === 'timeout' ? 'no answer from the reflector' : tx.detail };
       const mirrored = parseMessage(fromBase64(fromUtf8(tx.msg.body)));
       const sent = parseMessage(bytes);
