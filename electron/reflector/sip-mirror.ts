@@ -55,8 +55,7 @@ function sized(startLine: string, headers: Headers, size: number): Uint8Array {
  * The answers to one request, best first: the full one (mirror body, or the requested size), the
  * same without the mirror body, and the minimal one of §8.2.6.2 plus the cookie.
  */
-function candidates(req: SipRequest, raw: Uint8Array, from: Endpoint, transport: string, cookie: string | undefined, sizeCap: number): Uint8Array[] {
-  const copied = copiedHeaders(req, from)!;
+function candidates(req: SipRequest, copied: Headers, raw: Uint8Array, from: Endpoint, transport: string, cookie: string | undefined, sizeCap: number): Uint8Array[] {
   const ok = req.method === 'OPTIONS';
   const startLine = ok ? 'SIP/2.0 200 OK' : 'SIP/2.0 405 Method Not Allowed';
   const cookieHeaders: Headers = cookie ? [[COOKIE_HEADER, cookie]] : [];
@@ -87,11 +86,12 @@ export function reflect(raw: Uint8Array, from: Endpoint, transport: string, cook
   const parsed = parseMessage(raw);
   if (!parsed.ok || parsed.message.kind !== 'request' || parsed.message.method === 'ACK') return { kind: 'ignored' };
   const req = parsed.message;
-  if (!copiedHeaders(req, from)) return { kind: 'ignored' };
+  const copied = copiedHeaders(req, from);
+  if (!copied) return { kind: 'ignored' };
   const carried = cookie ? headerValue(req, COOKIE_HEADER)?.trim() : undefined;
   const proven = !cookie || (carried !== undefined && cookie.valid(carried));
   const limit = Math.min(MAX_ANSWER_BYTES, proven ? Infinity : raw.length);
-  const options = candidates(req, raw, from, transport, cookie?.issue(), Math.min(MAX_SIZED_RESPONSE, limit));
+  const options = candidates(req, copied, raw, from, transport, cookie?.issue(), Math.min(MAX_SIZED_RESPONSE, limit));
   const fits = options.findIndex((o) => o.length <= limit);
   if (fits < 0) return { kind: 'withheld', smallest: options[options.length - 1]!.length };
   const note = fits === 0 ? '' : fits === 1 ? 'mirror body or padding omitted' : 'minimal answer';

@@ -93,10 +93,14 @@ function answerFor(raw: Uint8Array, socket: net.Socket, transport: string, ctx: 
   const from = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
   const who = `sip ${transport} ${from.address}:${from.port}`;
   const out = reflect(raw, from, transport);
-  if (out.kind !== 'answer') return void ctx.stats.ignored++, null;
+  if (out.kind !== 'answer') {
+    ctx.stats.ignored++;
+    return null;
+  }
   if (!ctx.budget.allow(from.address, out.bytes.length)) {
     ctx.stats.overBudget++;
-    return ctx.log(`${who} over budget, not answered`), null;
+    ctx.log(`${who} over budget, not answered`);
+    return null;
   }
   ctx.stats.answered++;
   ctx.log(`${who} ${raw.length} bytes in, ${out.bytes.length} out${out.note ? ` (${out.note})` : ''}`);

@@ -116,10 +116,15 @@ describe(`reflector fuzzing (FUZZ_SEED=${seed})`, () => {
       s.write(hello);
       await closed(s);
     }));
+    // Well-formed frames with random payloads (text and binary) on one connection, then the OPTIONS on it.
     const ws = new WebSocket(`ws://127.0.0.1:${ports.ws}/`, 'sip');
+    ws.on('error', () => undefined);
     const req = sipOptions();
-    const answer = new Promise<string>((resolve) => ws.on('message', (d: Buffer) => resolve(d.toString())));
-    ws.once('open', () => ws.send(new TextDecoder().decode(req.bytes)));
+    const answer = new Promise<string>((resolve) => ws.on('message', (d: Buffer) => d.toString().includes(req.callId) && resolve(d.toString())));
+    ws.once('open', () => {
+      for (const [text, payload] of sample(fc.tuple(fc.boolean(), fc.uint8Array({ maxLength: 4000 })), 30)) ws.send(text ? Buffer.from(payload).toString('latin1') : payload);
+      ws.send(new TextDecoder().decode(req.bytes));
+    });
     expect(await answer).toContain(req.callId);
     ws.close();
   });
