@@ -1,9 +1,12 @@
 // The reflector's abuse limits as pure functions: cookies, no amplification toward unproven UDP
 // sources (SIP and STUN), and budgets per address and prefix that decoys cannot flush.
 import fc from 'fast-check';
+import dgram from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, prefixOf, SourceBudget, WINDOW_MS } from '../../electron/reflector/budget.js';
+import { LOG_LINES_PER_SECOND, newStats, sendDatagram, throttledLog, type ReflectorContext } from '../../electron/reflector/context.js';
 import { COOKIE_WINDOW_MS, CookieJar } from '../../electron/reflector/cookie.js';
+import { ConnectionGate } from '../../electron/reflector/sip-stream.js';
 import { MAX_SIZED_RESPONSE, reflect, type UdpCookie } from '../../electron/reflector/sip-mirror.js';
 import { answerStun } from '../../electron/reflector/stun-answer.js';
 import { decodeStun, encodeStun } from '../../shared/stun/codec.js';
@@ -139,5 +142,37 @@ describe('budgets per address and per prefix, in a structure decoys cannot flush
     expect(b.allow('198.18.0.1', 1000)).toBe(true); // and do not lock out an honest newcomer either
     t += WINDOW_MS;
     expect(b.allow('192.0.2.1', 1)).toBe(true);
+  });
+});
+
+describe('connection caps and robustness helpers', () => {
+  it('the gate caps connections per source and in all, and frees a place on release', () => {
+    const gate = new ConnectionGate({ total: 3, perSource: 2 });
+    expect([gate.admit('a'), gate.admit('a'), gate.admit('a')]).toEqual([true, true, false]);
+    expect([gate.admit('b'), gate.admit('c')]).toEqual([true, false]);
+    gate.release('a');
+    expect(gate.admit('c')).toBe(true);
+  });
+
+  it('a send to port 0 (the issue\'s RESPONSE-PORT crash) is logged, not thrown', async () => {
+    const lines: string[] = [];
+    const ctx = { stats: newStats(), log: (l: string) => lines.push(l) } as unknown as ReflectorContext;
+    const s = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()));
+    expect(() => sendDatagram(ctx, s, new Uint8Array(4), 0, '127.0.0.1', 'test')).not.toThrow();
+    s.close();
+    expect(ctx.stats.socketErrors).toBe(1);
+    expect(lines[0]).toMatch(/ERR_SOCKET_BAD_PORT/);
+  });
+
+  it('a flood of log lines is cut to LOG_LINES_PER_SECOND and the rest are counted', () => {
+    let t = 0;
+    const lines: string[] = [];
+    const log = throttledLog((l) => lines.push(l), () => t);
+    for (let i = 0; i < 1000; i++) log(`line ${i}`);
+    t = 1000;
+    log('next second');
+    expect(lines.length).toBe(LOG_LINES_PER_SECOND + 2);
+    expect(lines.at(-2)).toBe(`(${1000 - LOG_LINES_PER_SECOND} log lines skipped in the last busy second)`);
   });
 });
