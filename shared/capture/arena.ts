@@ -1,23 +1,30 @@
-// Message bytes kept for the whole import, packed into large blocks: one ArrayBuffer per message
-// (200,000 of them) costs more in allocation, bookkeeping and garbage collection than the bytes.
+// Message bytes kept for the whole import, packed into large blocks and addressed by a number:
+// one ArrayBuffer (or even one Uint8Array view) per message, 200,000 times, costs more memory and
+// garbage collection than the bytes themselves.
 
 /** Size of one block; a message larger than this gets a block of its own. */
 export const ARENA_BLOCK_BYTES = 1024 * 1024;
 
 export class ByteArena {
-  private block = new Uint8Array(0);
-  private used = 0;
+  private readonly blocks: Uint8Array[] = [];
+  private used = ARENA_BLOCK_BYTES;
 
-  /** A copy of `bytes` that outlives the buffer it came from (a view into a block of the arena). */
-  copy(bytes: Uint8Array): Uint8Array {
-    if (bytes.length > ARENA_BLOCK_BYTES) return bytes.slice();
-    if (this.used + bytes.length > this.block.length) {
-      this.block = new Uint8Array(ARENA_BLOCK_BYTES);
+  /** Copies `bytes` in; returns the locator to read them back with `view(locator, bytes.length)`. */
+  store(bytes: Uint8Array): number {
+    if (bytes.length > ARENA_BLOCK_BYTES - this.used) {
+      this.blocks.push(new Uint8Array(Math.max(ARENA_BLOCK_BYTES, bytes.length)));
       this.used = 0;
     }
-    const out = this.block.subarray(this.used, this.used + bytes.length);
-    out.set(bytes);
+    const at = this.used;
+    this.blocks[this.blocks.length - 1]!.set(bytes, at);
     this.used += bytes.length;
-    return out;
+    if (bytes.length > ARENA_BLOCK_BYTES) this.used = ARENA_BLOCK_BYTES; // an oversized block holds one message
+    return (this.blocks.length - 1) * ARENA_BLOCK_BYTES + at;
+  }
+
+  view(locator: number, length: number): Uint8Array {
+    const block = this.blocks[Math.floor(locator / ARENA_BLOCK_BYTES)]!;
+    const at = locator % ARENA_BLOCK_BYTES;
+    return block.subarray(at, at + length);
   }
 }

@@ -2,7 +2,8 @@
 // registration, a call, an OPTIONS or other exchange), the first request's sender as the client,
 // the trace as evidence. Grouping streams: each message is scanned once and kept only as its bytes
 // and a few bits; the results are built at the end.
-import { toBase64 } from '../hash/utf8.js';
+import { fromBase64, toBase64 } from '../hash/utf8.js';
+import { ByteArena } from './arena.js';
 import type { AttemptOutcome, AttemptResult, CaptureOrigin, CheckResult } from '../model/results.js';
 import type { Endpoint, TraceEvent, Transport } from '../model/trace.js';
 import { brief, viaOf, type Brief } from './brief.js';
@@ -24,7 +25,7 @@ const methodCode = (m: string): number => {
 const infoOf = (b: Brief): number => (b.request ? REQUEST : b.status & STATUS_MASK) | (b.credentials ? CREDENTIALS : 0) | (methodCode(b.method) << METHOD_SHIFT);
 
 interface Group {
-  messages: CapturedMessage[];
+  messages: Stored[];
   info: number[];
   /** Method of the first request (or of the first message's CSeq). */
   method: string;
@@ -33,23 +34,34 @@ interface Group {
   via?: ReturnType<typeof viaOf>;
 }
 
-/**
- * A trace event whose base64 `bytes` are encoded on first read: a 100,000-message capture is
- * mostly never displayed. The property is enumerable, so JSON and structured clone still carry it.
- */
-const RAW = Symbol('raw bytes, then their base64');
-type LazyEvent = Omit<TraceEvent, 'bytes'> & { [RAW]: Uint8Array | string };
+/** A message as kept between reading and the results: its bytes in the arena. */
+interface Stored { ts: number; transport: CapturedMessage['transport']; src: Endpoint; dst: Endpoint; locator: number; size: number }
 
-/** One getter shared by every event, so all events keep one V8 shape (a closure each costs ~0.5 KB). */
-function bytesGetter(this: LazyEvent): string {
-  const v = this[RAW];
-  return typeof v === 'string' ? v : (this[RAW] = toBase64(v));
+/**
+ * Trace events whose base64 `bytes` are encoded on first read: a 200,000-message capture is mostly
+ * never displayed. `bytes` is an enumerable accessor, so JSON and structured clone still carry it;
+ * the arena locator sits under a symbol key, which neither copies. One getter per import, shared
+ * by all its events, keeps them one V8 shape (a closure per event costs ~0.5 KB).
+ */
+const RAW = Symbol('arena locator, then base64');
+type LazyEvent = Omit<TraceEvent, 'bytes'> & { [RAW]: number | string; size: number };
+const ARENA_OF = new WeakMap<() => string, ByteArena>();
+
+function bytesGetterFor(arena: ByteArena): () => string {
+  const get = function (this: LazyEvent): string {
+    const v = this[RAW];
+    return typeof v === 'string' ? v : (this[RAW] = toBase64(arena.view(v, this.size)));
+  };
+  ARENA_OF.set(get, arena);
+  return get;
 }
 
-function lazyBytes(e: Omit<TraceEvent, 'bytes'>, raw: Uint8Array): TraceEvent {
-  // Symbol keys are skipped by JSON and structured clone: only `bytes` (base64) travels.
-  (e as LazyEvent)[RAW] = raw;
-  return Object.defineProperty(e, 'bytes', { enumerable: true, configurable: true, get: bytesGetter }) as TraceEvent;
+/** The raw bytes of a trace event: from the import's arena when it is one of ours, else from its base64. */
+export function rawBytesOf(e: TraceEvent): Uint8Array {
+  const get = Object.getOwnPropertyDescriptor(e, 'bytes')?.get as (() => string) | undefined;
+  const arena = get && ARENA_OF.get(get);
+  const raw = (e as unknown as LazyEvent)[RAW];
+  return arena && typeof raw === 'number' ? arena.view(raw, e.size!) : fromBase64(e.bytes ?? '');
 }
 
 const reasonOf = (bytes: Uint8Array): string => /^SIP\/2\.0 \d{3} ?([^\r\n]*)/.exec(new TextDecoder().decode(bytes.subarray(0, 200)))?.[1] ?? '';
@@ -58,7 +70,7 @@ const reasonOf = (bytes: Uint8Array): string => /^SIP\/2\.0 \d{3} ?([^\r\n]*)/.e
 const AUTHENTICATING = new Set(['REGISTER', 'INVITE']);
 
 /** The outcome of the group's own transaction kind (a BYE's 200 is not the INVITE's answer). */
-function outcomeOf(g: Group): { outcome: AttemptOutcome; status?: number; reason?: string; detail: string } {
+function outcomeOf(g: Group, arena: ByteArena): { outcome: AttemptOutcome; status?: number; reason?: string; detail: string } {
   const code = methodCode(g.method);
   let requests = 0, authed = false, last = -1, lastOfMethod = -1;
   g.info.forEach((info, i) => {
@@ -71,7 +83,7 @@ function outcomeOf(g: Group): { outcome: AttemptOutcome; status?: number; reason
   });
   if (last < 0) return { outcome: 'no-response', detail: `${requests} ${g.method} request(s), no final response in the capture` };
   const status = g.info[last]! & STATUS_MASK;
-  const reason = reasonOf(g.messages[last]!.bytes);
+  const reason = reasonOf(arena.view(g.messages[last]!.locator, g.messages[last]!.size));
   const said = { status, reason, detail: `${status} ${reason}` };
   if (status < 300) return { outcome: g.method === 'REGISTER' ? 'registered' : 'answered', ...said };
   if (status < 400) return { outcome: 'redirected', ...said };
@@ -89,15 +101,16 @@ export class CaptureGrouper {
   private readonly transports = new Set<Transport>();
   /** Requests per destination address: the busiest is named as the server. */
   private readonly requestTargets = new Map<string, number>();
+  private readonly arena = new ByteArena();
+  private readonly bytesGetter = bytesGetterFor(this.arena);
   messages = 0;
-
-  get exchanges(): number {
-    return this.groups.size;
-  }
+  /** Exchanges found (the groups themselves are released while the results are built). */
+  exchanges = 0;
 
   add(m: CapturedMessage): void {
     const b = brief(m.bytes);
     if (!b) return;
+    const stored: Stored = { ts: m.ts, transport: m.transport, src: m.src, dst: m.dst, locator: this.arena.store(m.bytes), size: m.bytes.length };
     this.messages++;
     if (m.ts < this.t0) this.t0 = m.ts;
     if (m.ts > this.tEnd) this.tEnd = m.ts;
@@ -105,13 +118,16 @@ export class CaptureGrouper {
     if (b.request) this.requestTargets.set(m.dst.address, (this.requestTargets.get(m.dst.address) ?? 0) + 1);
     const id = b.callId ?? `no-call-id-${key(m.src)}`;
     let g = this.groups.get(id);
-    if (!g) this.groups.set(id, (g = { messages: [], info: [], method: b.method, firstRequest: -1 }));
+    if (!g) {
+      this.groups.set(id, (g = { messages: [], info: [], method: b.method, firstRequest: -1 }));
+      this.exchanges++;
+    }
     if (b.request && g.firstRequest < 0) {
       g.firstRequest = g.messages.length;
       g.method = b.method;
     }
     if (!b.request && b.viaAt && !g.via) g.via = viaOf(m.bytes, b.viaAt);
-    g.messages.push(m);
+    g.messages.push(stored);
     g.info.push(infoOf(b));
   }
 
@@ -122,7 +138,8 @@ export class CaptureGrouper {
     for (const [callId, g] of this.groups) {
       // TCP messages carry the time of the segment that completed them: sort the rare group that is out of order.
       if (!g.messages.every((m, i) => i === 0 || g.messages[i - 1]!.ts <= m.ts)) sortGroup(g);
-      attempts.push(exchangeAttempt(attempts.length + 1, callId, g, trace, t0));
+      attempts.push(exchangeAttempt(attempts.length + 1, callId, g, trace, t0, this.arena, this.bytesGetter));
+      this.groups.delete(callId); // released as the results grow: the peak holds one form of each message, not two
     }
     const server = [...this.requestTargets].reduce<[string, number]>((top, e) => (e[1] > top[1] ? e : top), [origin.file, 0])[0];
     return {
@@ -142,16 +159,18 @@ function sortGroup(g: Group): void {
 }
 
 /** One exchange (a Call-ID) as an attempt, its messages appended to `trace`. */
-function exchangeAttempt(attempt: number, callId: string, g: Group, trace: TraceEvent[], t0: number): AttemptResult {
+function exchangeAttempt(attempt: number, callId: string, g: Group, trace: TraceEvent[], t0: number, arena: ByteArena, bytesGetter: () => string): AttemptResult {
   const first = g.messages[Math.max(0, g.firstRequest)]!;
   const client: Endpoint = first.src;
   const seqs: number[] = [];
   for (const m of g.messages) {
     const fromClient = m.src === client || (m.src.port === client.port && m.src.address === client.address);
-    const e = lazyBytes({
+    const e = {
       seq: trace.length + 1, t: Math.round((m.ts - t0) / 10) / 100, attempt, kind: fromClient ? 'sent' : 'received', transport: m.transport as Transport,
-      local: fromClient ? m.src : m.dst, remote: fromClient ? m.dst : m.src, size: m.bytes.length,
-    }, m.bytes);
+      local: fromClient ? m.src : m.dst, remote: fromClient ? m.dst : m.src, size: m.size, [RAW]: m.locator,
+    } as const;
+    // Symbol keys are skipped by JSON and structured clone: only `bytes` (base64) travels.
+    Object.defineProperty(e, 'bytes', { enumerable: true, configurable: true, get: bytesGetter });
     trace.push(e);
     seqs.push(e.seq);
   }
@@ -160,7 +179,7 @@ function exchangeAttempt(attempt: number, callId: string, g: Group, trace: Trace
   return {
     id: attempt, label: `${g.firstRequest < 0 ? 'exchange' : g.method} from ${key(client)} (Call-ID ${callId.slice(0, 16)})`, transport: first.transport, target: { host: first.dst.address, ...first.dst },
     sourcePortMode: client.port === 5060 ? 'fixed-5060' : 'ephemeral', rport: via?.rport !== undefined, localPort: client.port, localAddress: client.address,
-    ...outcomeOf(g), durationMs: Math.round((last.ts - first.ts) / 1000), startedAt: Math.round((first.ts - t0) / 1000), requestsSent: g.info.filter((i) => i & REQUEST).length,
+    ...outcomeOf(g, arena), durationMs: Math.round((last.ts - first.ts) / 1000), startedAt: Math.round((first.ts - t0) / 1000), requestsSent: g.info.filter((i) => i & REQUEST).length,
     retransmissions: 0, responsesFromElsewhere: [], traceSeqs: seqs,
     via: via ? { sentBy: `${via.host}${via.port ? ':' + via.port : ''}`, rportRequested: via.rport !== undefined, received: via.received ?? undefined, rport: via.rport ? Number(via.rport) : undefined } : undefined,
   };

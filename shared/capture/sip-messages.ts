@@ -3,7 +3,6 @@
 import { StreamFramer } from '../sip/framer.js';
 import type { Endpoint } from '../model/trace.js';
 import { concatBytes } from '../hash/utf8.js';
-import { ByteArena } from './arena.js';
 import { CaptureFileReader, type RawPacket } from './file.js';
 import { PacketDecoder, type FragmentDrops, type Segment } from './packets.js';
 
@@ -90,10 +89,9 @@ function findStartLine(b: Uint8Array): { start: number } | { waitFrom: number } 
 export class SipExtractor {
   private decoder = new PacketDecoder();
   private flows = new Map<string, Flow>();
-  private readonly arena = new ByteArena();
   readonly tcpDrops: TcpDrops = { unsyncedBytes: 0, gaps: 0 };
 
-  /** `emit` gets every SIP message with bytes of its own (not views into the file's chunks). */
+  /** `emit` gets every SIP message; UDP ones are views into the chunk being read: copy what must be kept. */
   constructor(private readonly emit: (m: CapturedMessage) => void) {}
 
   packet(p: RawPacket): void {
@@ -111,7 +109,7 @@ export class SipExtractor {
 
   push(seg: Segment): void {
     if (seg.proto === 'udp') {
-      if (looksLikeSip(seg.payload)) this.emit({ ts: seg.ts, transport: 'udp', src: seg.src, dst: seg.dst, bytes: this.arena.copy(seg.payload) });
+      if (looksLikeSip(seg.payload)) this.emit({ ts: seg.ts, transport: 'udp', src: seg.src, dst: seg.dst, bytes: seg.payload });
       return;
     }
     const key = `${seg.src.address}|${seg.src.port}|${seg.dst.address}|${seg.dst.port}`;

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { importChunks, ImportCancelled, slicesOf } from '../../electron/capture/import-stream.js';
 import { CaptureError } from '../../shared/capture/file.js';
+import { fromBase64 } from '../../shared/hash/utf8.js';
 import { CaptureImport, importCapture } from '../../shared/capture/import.js';
 import { MAX_FRAGMENTS_PER_DATAGRAM } from '../../shared/capture/packets.js';
 import { SipExtractor } from '../../shared/capture/sip-messages.js';
@@ -137,6 +138,14 @@ describe('capture reader: streaming', () => {
       const r = im.finish('x');
       expect([r.packets, r.messages, r.dropped, r.result.attempts.map((a) => a.label)]).toEqual([whole.packets, whole.messages, whole.dropped, whole.result.attempts.map((a) => a.label)]);
     }), { numRuns: 100, seed: 8 });
+  });
+
+  it('trace bytes survive JSON and structured clone (the app gets them over HTTP or IPC)', () => {
+    const { result } = importCapture(seedCapture('pcap'), 'x');
+    const first = new TextDecoder().decode(fromBase64(result.trace[0]!.bytes!));
+    expect(first).toMatch(/^OPTIONS sip:example.com SIP\/2.0\r\n[^]*Call-ID: u1\r\n/);
+    expect(structuredClone(result).trace.map((e) => e.bytes)).toEqual(result.trace.map((e) => e.bytes));
+    expect((JSON.parse(JSON.stringify(result)) as typeof result).trace.map((e) => e.bytes)).toEqual(result.trace.map((e) => e.bytes));
   });
 
   it('yields to the event loop while it reads, reports progress, and can be cancelled', async () => {
