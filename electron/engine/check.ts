@@ -54,8 +54,9 @@ function interruptedProbes(probes: NonNullable<CheckResult['pathProbes']>, trace
   const startOf = new Map(trace.events.map((e) => [e.seq, e.t]));
   return Object.entries(probes).filter(([, r]) => {
     const starts = r.traceSeqs.map((s) => startOf.get(s) ?? Infinity);
-    // A probe that ended before the cancel has all of its run (first event + duration) before it.
-    return starts.length > 0 && Math.min(...starts) + r.durationMs > cancelledAt;
+    // A probe that ended before the cancel has all of its run (first event + duration) before it;
+    // one that sent nothing at all has measured nothing either.
+    return starts.length === 0 || Math.min(...starts) + r.durationMs > cancelledAt;
   }).map(([key]) => key);
 }
 

@@ -5,14 +5,15 @@ import type { Diagnosis } from './types.js';
 export function reportText(result: CheckResult, d: Diagnosis, audience: 'provider' | 'customer'): string {
   const problems = d.findings.filter((f) => f.severity !== 'info');
   const lines: string[] = [];
+  const incomplete = result.incomplete ? [`Incomplete: ${result.incomplete.detail}.`] : [];
   if (audience === 'provider') {
-    lines.push(`SIP registration test of ${result.account.user}@${result.account.domain} via ${result.account.server}, ${result.startedAt}.`, '', d.verdict, '');
+    lines.push(`SIP registration test of ${result.account.user}@${result.account.domain} via ${result.account.server}, ${result.startedAt}.`, '', d.verdict, ...incomplete, '');
     for (const f of problems) lines.push(`- ${f.title}: ${f.technical}`);
     lines.push('', 'Attempts:');
     for (const a of result.attempts) lines.push(`- ${a.label} (local port ${a.localPort ?? '?'}) → ${a.outcome}${a.status ? ` ${a.status}` : ''}: ${a.detail}`);
     lines.push('', `Made with SIP Ladder ${result.tool.version}; the full trace is available as a diagnostic bundle.`);
   } else {
-    lines.push(d.verdict, '');
+    lines.push(d.verdict, ...incomplete, '');
     for (const f of problems) {
       lines.push(`${f.title}.`, f.explanation);
       if (f.fix.length) lines.push(`What to do: ${f.fix.join('; ')}.`);

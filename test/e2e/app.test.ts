@@ -156,6 +156,8 @@ describe.skipIf(chromiumMissing !== null)('the app in headless Chromium', () => 
     expect(await page.getByTestId('no-findings').count()).toBe(0);
     expect(await page.locator('[data-testid^="finding-inbound-udp-5060"]').count()).toBe(0);
     expect(await page.locator('.arrow.lost').count()).toBe(0);
+    expect(await page.getByTestId('attempts').locator('tbody tr').first().textContent()).toMatch(/⏹ cancelled/);
+    expect(await page.getByTestId('report-text').inputValue()).toMatch(/^Incomplete: cancelled by the user/m);
     expect(await page.getByTestId('profiles').textContent()).toMatch(/\? unknown — Jitsi \(desktop\): the check was cancelled before UDP from port 5060 finished/);
     await page.getByTestId('run-again').click();
     await page.locator('[data-testid="verdict"][data-state="complete"]').waitFor({ timeout: 60_000 });

@@ -40,11 +40,11 @@ export function Results(): JSX.Element | null {
         <table data-testid="attempts">
           <thead><tr><th>Show</th><th>Attempt</th><th>Local port</th><th>Outcome</th><th>Time</th><th>Seen by the server as</th></tr></thead>
           <tbody>{result.attempts.slice(0, TABLE_ROWS).map((a) => (
-            <tr key={a.id} className={a.outcome === 'registered' ? 'ok' : 'bad'}>
+            <tr key={a.id} className={a.outcome === 'registered' ? 'ok' : a.outcome === 'aborted' ? 'cancelled' : 'bad'}>
               <td><input type="checkbox" aria-label={`Show ${a.label} in the ladder`} checked={ids.includes(a.id)} onChange={() => toggle(a.id)} /></td>
               <td>{a.label}</td><td>{a.localPort ?? '–'}</td>
-              <td>{a.outcome === 'registered' ? '✔ ' : '✖ '}{a.outcome}{a.status ? ` ${a.status}` : ''}</td>
-              <td>{(a.durationMs / 1000).toFixed(2)} s</td>
+              <td className="nowrap">{a.outcome === 'registered' ? '✔ ' : a.outcome === 'aborted' ? '⏹ ' : '✖ '}{a.outcome === 'aborted' ? 'cancelled' : a.outcome}{a.status ? ` ${a.status}` : ''}</td>
+              <td className="nowrap">{(a.durationMs / 1000).toFixed(2)} s</td>
               <td>{a.via?.received ? `${a.via.received}:${a.via.rport ?? '?'}` : '–'}</td>
             </tr>
           ))}</tbody>
