@@ -21,9 +21,12 @@ export interface ExportOptions {
 export function exportBundle(original: CheckResult, o: ExportOptions = {}): { bytes: Uint8Array; replacements: Replacement[] } {
   const { result, replacements } = o.pseudonymise ? pseudonymise(original, o.pseudonymise) : { result: original, replacements: [] };
   const diagnosis = diagnose(result);
+  const withheld = Object.values(o.pseudonymise ?? {}).some(Boolean);
   const manifest: BundleManifest = {
     bundleSchemaVersion: BUNDLE_SCHEMA_VERSION, resultsSchemaVersion: RESULTS_SCHEMA_VERSION, app: { name: 'sipladder', version: TOOL_VERSION },
-    createdAt: new Date().toISOString(), os: `${platform()} ${release()}`, pseudonymised: replacements.length > 0,
+    createdAt: new Date().toISOString(), pseudonymised: replacements.length > 0,
+    // The OS release (kernel version, build) narrows down who sent it: withheld when pseudonymising.
+    os: withheld ? platform() : `${platform()} ${release()}`,
     summary: { verdict: diagnosis.verdict, attempts: result.attempts.map((a) => `${a.label}: ${a.outcome}${a.status ? ` ${a.status}` : ''}`) },
   };
   const columns = ladderModel(result, diagnosis.findings);

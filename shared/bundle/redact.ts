@@ -1,9 +1,16 @@
-// Pseudonymisation for bundles: user names, phone numbers, domains and IPv4 addresses are replaced
-// by stable stand-ins of the same length everywhere (results, findings, every traced message), so
-// Content-Length stays right and the ladder stays readable. Passwords never enter results at all;
-// digest responses are already masked by the trace recorder.
+// Pseudonymisation for bundles. What the checkboxes promise holds for every file of the bundle:
+// "user names and phone numbers" (URI users, digest user names, display names, device instance
+// ids), "domains" (every host name, realm, certificate names and issuer, Server/User-Agent
+// software) and "IP addresses" (IPv4 and IPv6, in text and in the structured fields the pcapng
+// headers are built from). Values are found in any letter case and %-encoded, and replaced by
+// stable stand-ins of the same length, so Content-Length stays right and the ladder stays
+// readable. Passwords never enter results at all; digest responses are already masked by the
+// trace recorder.
 import { fromBase64, fromUtf8Strict, toBase64, utf8 } from '../hash/utf8.js';
 import type { CheckResult } from '../model/results.js';
+import { findInFields, findInMessage, findInText, isOwnValue, KEPT_ADDRESSES, type Found, type IdentifierKind } from './identifiers.js';
+import { CheckResultSchema, TraceEventSchema } from './results-schema.js';
+import { digitsStandIn, hexStandIn, ipv4StandIn, wordStandIn } from './standins.js';
 
 export interface PseudonymOptions {
   users: boolean;
@@ -12,86 +19,138 @@ export interface PseudonymOptions {
 }
 
 export interface Replacement {
-  kind: 'user' | 'phone' | 'domain' | 'address';
+  kind: IdentifierKind;
   original: string;
   pseudonym: string;
 }
 
-const IPV4 = /\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b/g;
-const PHONE_IN_URI = /(?:sips?|tel):(\+?\d{6,15})\b/g;
-const KEEP = new Set(['127.0.0.1', '0.0.0.0']);
+const OPTION_OF: Record<IdentifierKind, keyof PseudonymOptions> = {
+  user: 'users', phone: 'users', name: 'users', device: 'users', domain: 'domains', software: 'domains', certificate: 'domains', address: 'addresses',
+};
 
-/** A same-length stand-in for an IPv4 address: each octet keeps its number of digits. */
-function addressPseudonym(original: string, n: number): string {
-  const ranges: Record<number, [number, number]> = { 1: [0, 10], 2: [10, 90], 3: [100, 100] };
-  const out: number[] = [];
-  let rest = n;
-  for (const octet of original.split('.').reverse()) {
-    const [min, size] = ranges[octet.length]!;
-    out.unshift(min + (rest % size));
-    rest = Math.floor(rest / size);
-  }
-  return out.join('.');
+const STAND_IN: Record<IdentifierKind, (original: string, n: number) => string> = {
+  user: (o, n) => wordStandIn('user', o, n),
+  phone: digitsStandIn,
+  name: (o, n) => wordStandIn('Name', o, n),
+  device: hexStandIn,
+  domain: (o, n) => wordStandIn('domain', o, n, o.length >= 12 ? '.test' : ''),
+  software: (o, n) => wordStandIn('software', o, n),
+  certificate: (o, n) => wordStandIn('cert', o, n),
+  address: addressStandIn,
+};
+
+/** IPv4 keeps its octet widths; IPv6 its groups, and an embedded dotted IPv4 tail gets an IPv4 stand-in. */
+function addressStandIn(original: string, n: number): string {
+  if (!original.includes(':')) return ipv4StandIn(original, n);
+  const tail = /(?:\d{1,3}\.){3}\d{1,3}$/.exec(original)?.[0];
+  return tail ? hexStandIn(original.slice(0, -tail.length), n) + ipv4StandIn(tail, n) : hexStandIn(original, n);
 }
 
-function wordPseudonym(prefix: string, original: string, n: number, suffix = ''): string {
-  const core = `${prefix}${n}`;
-  if (original.length < core.length + suffix.length) return core.slice(0, original.length).padEnd(original.length, 'x');
-  return core.padEnd(original.length - suffix.length, 'x') + suffix;
-}
+/** Stand-ins that would equal an original (or each other) are skipped; this bounds the search. */
+const MAX_STAND_IN_TRIES = 10_000;
+/** Protocol words a user or domain may happen to equal: only their exact spelling is replaced there. */
+const PROTOCOL_WORDS = new Set(['sip', 'sips', 'tel', 'udp', 'tcp', 'tls', 'ws', 'wss', 'register', 'options', 'invite', 'ack', 'bye', 'cancel', 'via', 'to', 'from',
+  'contact', 'expires', 'user', 'phone', 'transport', 'lr', 'rport', 'branch', 'received', 'tag', 'digest', 'realm', 'nonce', 'response', 'uri', 'in', 'ip4', 'ip6']);
 
-function collect(result: CheckResult, o: PseudonymOptions): Replacement[] {
-  const texts: string[] = [JSON.stringify({ ...result, trace: result.trace.map((e) => ({ ...e, bytes: undefined })) })];
+/** Every identifier in the results and the traced messages, once per value (ignoring letter case). */
+function collect(result: CheckResult, o: PseudonymOptions): Found[] {
+  const found: Found[] = [];
+  findInFields(result, found);
+  walkStrings({ ...result, trace: result.trace.map((e) => ({ ...e, bytes: undefined })) }, (s) => (findInText(s, found), s), CheckResultSchema as SchemaNode);
   for (const e of result.trace) {
-    const t = e.bytes ? fromUtf8Strict(fromBase64(e.bytes)) : null;
-    if (t) texts.push(t);
+    const text = e.bytes ? fromUtf8Strict(fromBase64(e.bytes)) : null;
+    if (text) findInMessage(text, found);
   }
-  const all = texts.join('\n');
-  const list: Replacement[] = [];
-  const add = (kind: Replacement['kind'], original: string, make: (n: number) => string): void => {
-    if (!original || list.some((r) => r.original === original)) return;
-    list.push({ kind, original, pseudonym: make(list.filter((r) => r.kind === kind).length + 1) });
-  };
-  if (o.users) {
-    for (const u of [result.account.user, result.account.authUser]) {
-      if (/^\+?\d{6,15}$/.test(u)) add('phone', u, (n) => u.replace(/\d/g, (_d, i: number) => String((n + i) % 10)));
-      else add('user', u, (n) => wordPseudonym('user', u, n));
-    }
-    for (const m of all.matchAll(PHONE_IN_URI)) add('phone', m[1]!, (n) => m[1]!.replace(/\d/g, (_d, i: number) => String((n * 7 + i) % 10)));
-  }
-  if (o.domains) {
-    for (const d of [result.account.domain, result.account.server, ...result.attempts.map((a) => a.target.host)]) {
-      if (d && !/^[\d.]+$/.test(d) && !d.includes(':') && d !== 'localhost') add('domain', d, (n) => wordPseudonym('domain', d, n, d.length >= 12 ? '.test' : ''));
-    }
-  }
-  if (o.addresses) {
-    for (const m of all.matchAll(IPV4)) if (!KEEP.has(m[0])) add('address', m[0], (n) => addressPseudonym(m[0], n));
-  }
-  // Longest first, so "alice2" is replaced before "alice".
-  return list.sort((a, b) => b.original.length - a.original.length);
+  const seen = new Set<string>();
+  return found.filter((f) => {
+    const key = f.value.toLowerCase();
+    if (!o[OPTION_OF[f.kind]] || !f.value.trim() || KEPT_ADDRESSES.has(key) || isOwnValue(key) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
-function apply(text: string, list: Replacement[]): string {
-  let out = text;
-  for (const r of list) {
-    out = r.kind === 'address'
-      ? out.replace(new RegExp(`(?<![\\d.])${r.original.replace(/\./g, '\\.')}(?![\\d])`, 'g'), r.pseudonym)
-      : out.split(r.original).join(r.pseudonym);
-  }
-  return out;
+function standIns(found: Found[]): Replacement[] {
+  const taken = new Set(found.map((f) => f.value.toLowerCase()));
+  const counters = new Map<IdentifierKind, number>();
+  return found.map((f) => {
+    let pseudonym = f.value;
+    for (let i = 0; i < MAX_STAND_IN_TRIES && taken.has(pseudonym.toLowerCase()); i++) {
+      const n = (counters.get(f.kind) ?? 0) + 1;
+      counters.set(f.kind, n);
+      pseudonym = STAND_IN[f.kind](f.value, n);
+    }
+    // Every try collided (very short values): anything but the original itself.
+    if (pseudonym.toLowerCase() === f.value.toLowerCase()) pseudonym = f.value.replace(/[^.:]/g, f.kind === 'address' ? '0' : 'x');
+    taken.add(pseudonym.toLowerCase());
+    return { kind: f.kind, original: f.value, pseudonym };
+  });
+}
+
+const escapeRe = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** A character in either letter case (the pattern runs without the i flag, so protocol words can stay exact). */
+const anyCase = (c: string): string => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRe(c));
+
+/** A pattern for the value in any letter case, each character also as its %-escape (RFC 3986 §2.1). */
+function variants(value: string, kind: IdentifierKind): string {
+  const exactOnly = PROTOCOL_WORDS.has(value.toLowerCase());
+  const chars = [...value].map((c) => {
+    const code = c.codePointAt(0)!;
+    if (exactOnly) return escapeRe(c);
+    if (kind === 'address' || code > 0x7f) return anyCase(c);
+    return `(?:${anyCase(c)}|%${[...code.toString(16).padStart(2, '0')].map(anyCase).join('')})`;
+  }).join('');
+  const edge = kind === 'address' ? (value.includes(':') ? ['(?<![0-9A-Fa-f:.])', '(?![0-9A-Fa-f:])'] : ['(?<![\\d.])', '(?!\\d|\\.\\d)'])
+    : kind === 'phone' ? ['(?<!\\d)', '(?!\\d)'] : ['(?<=^|[^A-Za-z0-9]|%[0-9A-Fa-f]{2})', '(?![A-Za-z0-9])'];
+  return `${edge[0]}${chars}${edge[1]}`;
+}
+
+/** One pass over a text with all replacements (longest first, so "alice2" wins over "alice"). */
+function replacer(list: Replacement[]): (text: string) => string {
+  if (!list.length) return (t) => t;
+  const ordered = [...list].sort((a, b) => b.original.length - a.original.length);
+  const re = new RegExp(ordered.map((r) => `(${variants(r.original, r.kind)})`).join('|'), 'g');
+  return (text) => text.replace(re, (match: string, ...groups: unknown[]) => {
+    const r = ordered[groups.findIndex((g) => g !== undefined)]!;
+    // A %-encoded spelling is longer than the original: the stand-in, padded to it, keeps offsets.
+    return r.pseudonym.padEnd(match.length, 'x');
+  });
+}
+
+/** The parts of a valibot schema the walk below reads. */
+interface SchemaNode {
+  type: string;
+  entries?: Record<string, SchemaNode>;
+  item?: SchemaNode;
+  wrapped?: SchemaNode;
+}
+
+/**
+ * A copy of a JSON-like value with `fn` applied to every string the schema calls free text:
+ * enumerated and literal fields (outcome, transport, tool name …) stay as they are, even when a
+ * user name happens to equal one. Parts the schema does not describe get `fn` on every string.
+ */
+function walkStrings<T>(value: T, fn: (s: string) => string, schema?: SchemaNode): T {
+  const node = schema?.type === 'optional' ? schema.wrapped : schema;
+  if (node?.type === 'picklist' || node?.type === 'literal') return value;
+  if (typeof value === 'string') return fn(value) as T;
+  if (Array.isArray(value)) return value.map((v) => walkStrings(v, fn, node?.item)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walkStrings(v, fn, node?.entries?.[k])])) as T;
+  return value;
 }
 
 /** The pseudonymised copy of a result, and the table of what was replaced (the preview). */
 export function pseudonymise(result: CheckResult, o: PseudonymOptions): { result: CheckResult; replacements: Replacement[] } {
-  const list = collect(result, o);
-  if (!list.length) return { result, replacements: [] };
-  const trace = result.trace.map((e) => {
-    if (!e.bytes) return e;
-    const text = fromUtf8Strict(fromBase64(e.bytes));
+  const replacements = standIns(collect(result, o));
+  if (!replacements.length) return { result, replacements };
+  const replace = replacer(replacements);
+  const trace = result.trace.map(({ bytes, ...fields }) => {
+    const rest = walkStrings(fields, replace, TraceEventSchema as SchemaNode);
+    if (!bytes) return rest;
+    const text = fromUtf8Strict(fromBase64(bytes));
     // Binary payloads (STUN) carry addresses as bytes; rather than guess, they are left out.
-    if (text === null) return { ...e, bytes: undefined, note: `${e.note ? e.note + '; ' : ''}binary payload removed (pseudonymised bundle)` };
-    return { ...e, bytes: toBase64(utf8(apply(text, list))) };
+    if (text === null) return { ...rest, note: `${rest.note ? rest.note + '; ' : ''}binary payload removed (pseudonymised bundle)` };
+    return { ...rest, bytes: toBase64(utf8(replace(text))) };
   });
-  const rest = JSON.parse(apply(JSON.stringify({ ...result, trace: [] }), list)) as CheckResult;
-  return { result: { ...rest, trace: trace.map((e) => ({ ...e, ...(e.note ? { note: apply(e.note, list) } : {}), ...(e.local ? { local: { ...e.local, address: apply(e.local.address, list) } } : {}), ...(e.remote ? { remote: { ...e.remote, address: apply(e.remote.address, list) } } : {}) })) }, replacements: list };
+  return { result: { ...walkStrings({ ...result, trace: [] }, replace, CheckResultSchema as SchemaNode), trace }, replacements };
 }
