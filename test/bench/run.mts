@@ -26,7 +26,8 @@ const ladder = benchLadder(1000);
 console.log(`\nLadder with 1,000 messages (${ladder.arrows} arrows): model + layout ${ladder.modelLayoutMs.toFixed(1)} ms, React render of the SVG ${ladder.renderMs.toFixed(1)} ms (median of 5)`);
 
 const ui = await benchUi();
-console.log(typeof ui === 'string' ? `\nClick Run → verdict: skipped (${ui})` : `\nClick Run → verdict on screen (headless Chromium, demo registrar on this machine, path probes included, median of 3): healthy ${(ui.healthy / 1000).toFixed(2)} s, port 5060 blocked ${(ui.blocked / 1000).toFixed(2)} s`);
+const uiText = (k: 'healthy' | 'blocked'): string => (typeof ui === 'string' ? '' : `first ${(ui[k].firstMs / 1000).toFixed(2)} s, complete ${(ui[k].completeMs / 1000).toFixed(2)} s`);
+console.log(typeof ui === 'string' ? `\nClick Run → verdict: skipped (${ui})` : `\nClick Run → verdict on screen (headless Chromium, demo registrar on this machine; first = the matrix's verdict, complete = path probes done; median of 3): healthy ${uiText('healthy')}; port 5060 blocked ${uiText('blocked')}`);
 
 const labUi = await benchLabUi();
 if (typeof labUi === 'string') console.log(`Click Run → verdict in the lab: skipped (${labUi})`);

@@ -45,12 +45,12 @@ export async function verdictComplete(page: Page, timeout = 60_000): Promise<voi
   await page.locator('[data-testid="verdict"]:is([data-state="complete"], [data-state="incomplete"])').waitFor({ timeout });
 }
 
-/** Fills the form from a demo scenario, clicks Run, and resolves when the (first) verdict is shown. */
-export async function runDemo(page: Page, scenario: 'healthy' | 'blocked'): Promise<number> {
+/** Fills the form from a demo scenario, clicks Run, and resolves when the (first) verdict is shown: ms since the click, and when the click was. */
+export async function runDemo(page: Page, scenario: 'healthy' | 'blocked'): Promise<{ firstMs: number; clickedAt: number }> {
   await page.getByTestId(`demo-${scenario}`).click();
   await page.waitForFunction(() => (document.querySelector('[data-testid="account-server"]') as HTMLInputElement | null)?.value === '127.0.0.1');
   const t0 = performance.now();
   await page.getByTestId('run-button').click();
   await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
-  return performance.now() - t0;
+  return { firstMs: performance.now() - t0, clickedAt: t0 };
 }
