@@ -16,20 +16,26 @@ type Direction = 'outbound' | 'inbound' | 'both';
 /** What a series' large message is: the request (upstream), the response (downstream), or both (echo). */
 const CARRIES: Record<Mode, Direction> = { upstream: 'outbound', downstream: 'inbound', echo: 'both' };
 
+/** A direction's loss: the largest message that got through that way (bytes), and the smallest lost size. */
+interface Loss { delivered?: number; lostFrom: number; inferred: boolean }
+
+/** Bytes of the largest answer that got through in a series. */
+function largestAnswer(s: FragmentationSeries): number | undefined {
+  const sizes = s.points.filter((p) => p.delivered && p.responseSize !== undefined).map((p) => p.responseSize!);
+  return sizes.length ? Math.max(...sizes) : undefined;
+}
+
 /**
- * The direction that fails, from the series that lost sizes. With the reflector, upstream and
- * downstream test each direction alone. Against a registrar there is no downstream: an echo loss
- * where upstream delivered the same request size puts the loss on the answer, i.e. inbound.
+ * The loss per direction, in bytes of the messages going that way. Upstream sizes the requests and
+ * downstream (reflector) the answers exactly. Against a registrar there is no downstream: an echo
+ * loss at a request size that upstream delivered puts the loss on the (larger) answer, i.e. inbound.
  */
-function failingDirection(lost: FragmentationSeries[], udp: FragmentationSeries[]): Direction {
-  const up = lost.some((s) => s.mode === 'upstream');
-  const down = lost.some((s) => s.mode === 'downstream');
-  if (up && down) return 'both';
-  if (up || down) return up ? 'outbound' : 'inbound';
-  if (udp.some((s) => s.mode === 'downstream')) return 'both';
-  const upstream = udp.find((s) => s.mode === 'upstream');
-  const echo = lost.find((s) => s.mode === 'echo');
-  return echo && (upstream?.largestDelivered ?? 0) >= (echo.smallestLost ?? Infinity) ? 'inbound' : 'both';
+function lossByDirection(udp: FragmentationSeries[]): { outbound?: Loss; inbound?: Loss } {
+  const [up, echo, down] = (['upstream', 'echo', 'downstream'] as const).map((m) => udp.find((s) => s.mode === m));
+  const outbound = up?.smallestLost !== undefined ? { delivered: up.largestDelivered, lostFrom: up.smallestLost, inferred: false } : undefined;
+  if (down) return { outbound, inbound: down.smallestLost !== undefined ? { delivered: down.largestDelivered, lostFrom: down.smallestLost, inferred: false } : undefined };
+  const answerLost = echo?.smallestLost !== undefined && (up?.largestDelivered ?? 0) >= echo.smallestLost;
+  return { outbound, inbound: answerLost ? { delivered: largestAnswer(echo), lostFrom: echo.smallestLost!, inferred: true } : undefined };
 }
 
 const WHOSE: Record<Direction, string> = {
@@ -39,10 +45,10 @@ const WHOSE: Record<Direction, string> = {
 };
 
 /** "lost above 1472 bytes": the largest size that got through, else the smallest that did not. */
-function limitText(lost: FragmentationSeries[]): string {
-  const delivered = lost.map((s) => s.largestDelivered).filter((n): n is number => n !== undefined);
-  return delivered.length ? `above ${Math.min(...delivered)} bytes` : `from ${Math.min(...lost.map((s) => s.smallestLost!))} bytes`;
-}
+const limitText = (l: Loss): string => (l.delivered !== undefined ? `above ${l.delivered} bytes` : `from ${l.lostFrom} bytes`);
+
+const lossText = (way: string, l?: Loss): string =>
+  l ? `${way}: largest delivered ${l.delivered ?? 'none'} bytes, lost from ${l.lostFrom}${l.inferred ? ' (request size of an echo whose larger answer was lost)' : ''}` : `${way}: no loss`;
 
 const seriesText = (s: FragmentationSeries): string =>
   `${s.mode} (${CARRIES[s.mode] === 'both' ? 'request and response' : CARRIES[s.mode] === 'outbound' ? 'request' : 'response'} large): ${s.points.filter((x) => x.sends > 0)
@@ -51,42 +57,58 @@ const seriesText = (s: FragmentationSeries): string =>
 function lostFinding(frag: FragmentationResult, udp: FragmentationSeries[], tcpOk: boolean): Finding | null {
   const lost = udp.filter((s) => s.smallestLost !== undefined);
   if (!lost.length) return null;
-  const direction = failingDirection(lost, udp);
+  const { outbound, inbound } = lossByDirection(udp);
+  // Only echo lost while each direction alone got through: both large at once is what fails.
+  const direction: Direction = outbound && inbound ? 'both' : outbound ? 'outbound' : inbound ? 'inbound' : 'both';
+  // The requests' sizes are exact, so their limit leads; the answers' when only they fail.
+  const limit = outbound ?? inbound ?? { delivered: lost[0]!.largestDelivered, lostFrom: lost[0]!.smallestLost!, inferred: false };
   const untested = !udp.some((s) => s.mode === 'downstream') && direction === 'outbound' ? ' Whether large answers get through could not be told apart without the SIP Ladder reflector.' : '';
   return {
-    id: 'large-udp-lost', severity: 'error', confidence: direction === 'inbound' && !udp.some((s) => s.mode === 'downstream') ? 'medium' : 'high',
-    title: `${WHOSE[direction]} are lost ${limitText(lost)}`,
+    id: 'large-udp-lost', severity: 'error', confidence: inbound?.inferred ? 'medium' : 'high',
+    title: `${WHOSE[direction]} are lost ${limitText(limit)}`,
     explanation: `Messages that do not fit in one network packet are split in pieces (fragments), and the pieces are dropped on the way${direction === 'both' ? '' : direction === 'inbound' ? ' toward this computer' : ' from this computer'}. Short messages get through, large ones (calls with many codecs, video) never arrive.${untested}`,
-    technical: `${lost.map((s) => `${s.mode}: largest delivered ${s.largestDelivered ?? 'none'}, lost from ${s.smallestLost}`).join('; ')}${tcpOk ? '; TCP carried every size' : ''}. UDP by size: ${udp.map(seriesText).join('; ')}. RFC 3261 §18.1.1: requests within 200 bytes of the path MTU, or over 1300 bytes, must use a congestion-controlled transport.`,
+    technical: `${lossText('sent', outbound)}; ${lossText('received', inbound)}${tcpOk ? '; TCP carried every size' : ''}. UDP by size: ${udp.map(seriesText).join('; ')}. RFC 3261 §18.1.1: requests within 200 bytes of the path MTU, or over 1300 bytes, must use a congestion-controlled transport.`,
     evidence: frag.traceSeqs, attempts: [],
     fix: ['Use TCP or TLS in the phone', 'Reduce the message size (fewer codecs, no video)', 'Ask the provider or router vendor why IP fragments are dropped'],
   };
 }
 
-/** The fastest small message and, per series, the slowest large one: how much later large messages arrive. */
-function delays(udp: FragmentationSeries[]): { small: number; slow: Array<{ mode: Mode; size: number; rttMs: number }> } | null {
-  const small = udp.flatMap((s) => s.points.filter((p) => p.delivered && p.size < FIRST_FRAGMENTED).map((p) => p.rttMs!));
-  if (!small.length) return null;
-  const base = Math.min(...small);
-  const slow = udp.flatMap((s) => {
+/** Extra delay from which a direction counts as holding large messages back (half of T1); the finding needs LATE_MS somewhere. */
+const DIRECTION_DELAY_MS = LATE_MS / 2;
+
+/** Per series, how much longer its slowest large message took than the fastest small one (ms). */
+function extraDelays(udp: FragmentationSeries[]): Map<Mode, { extra: number; size: number; rttMs: number; small: number }> {
+  const small = Math.min(...udp.flatMap((s) => s.points.filter((p) => p.delivered && p.size < FIRST_FRAGMENTED).map((p) => p.rttMs!)));
+  const out = new Map<Mode, { extra: number; size: number; rttMs: number; small: number }>();
+  if (!Number.isFinite(small)) return out;
+  for (const s of udp) {
     const worst = s.points.filter((p) => p.delivered && p.size >= FIRST_FRAGMENTED).sort((a, b) => b.rttMs! - a.rttMs!)[0];
-    return worst && worst.rttMs! - base > LATE_MS ? [{ mode: s.mode, size: worst.size, rttMs: worst.rttMs! }] : [];
-  });
-  return slow.length ? { small: base, slow } : null;
+    if (worst) out.set(s.mode, { extra: worst.rttMs! - small, size: worst.size, rttMs: worst.rttMs!, small });
+  }
+  return out;
+}
+
+/**
+ * Which direction holds large messages back: upstream times the requests, downstream the answers;
+ * against a registrar the answers' share is what echo (both large) adds to upstream.
+ */
+function delayedDirection(d: ReturnType<typeof extraDelays>): Direction | null {
+  const out = d.get('upstream')?.extra ?? 0;
+  const back = d.get('downstream')?.extra ?? (d.get('echo')?.extra ?? 0) - out;
+  if (out > DIRECTION_DELAY_MS && back > DIRECTION_DELAY_MS) return 'both';
+  return out > DIRECTION_DELAY_MS ? 'outbound' : back > DIRECTION_DELAY_MS ? 'inbound' : null;
 }
 
 function delayFinding(frag: FragmentationResult, udp: FragmentationSeries[]): Finding | null {
-  const d = delays(udp);
-  if (!d) return null;
-  const worst = d.slow.reduce((a, b) => (b.rttMs > a.rttMs ? b : a));
-  const modes = new Set(d.slow.map((s) => s.mode));
-  // Only echo delayed (both directions large) cannot say which one holds the fragments back.
-  const direction: Direction | null = modes.has('upstream') && modes.has('downstream') ? 'both' : modes.has('upstream') ? 'outbound' : modes.has('downstream') ? 'inbound' : null;
+  const d = extraDelays(udp);
+  const worst = [...d.values()].sort((a, b) => b.extra - a.extra)[0];
+  if (!worst || worst.extra <= LATE_MS) return null;
+  const direction = delayedDirection(d);
   const late = udp.flatMap((s) => s.points.filter((p) => p.late).map((p) => `${s.mode} ${p.size} after ${Math.round(p.rttMs!)} ms`));
   return {
     id: 'large-udp-delayed', severity: 'warning', confidence: 'high',
     title: `Large SIP messages over UDP arrive seconds late${direction ? ` (${direction === 'both' ? 'both directions' : `${direction} only`})` : ''}`,
-    explanation: `A ${worst.size}-byte message took ${Math.round(worst.rttMs)} ms, small ones ${Math.round(d.small)} ms. Fragmented packets are held back on the way, which makes calls slow to connect and can cause duplicate requests.`,
+    explanation: `A ${worst.size}-byte message took ${Math.round(worst.rttMs)} ms, small ones ${Math.round(worst.small)} ms. Fragmented packets are held back on the way, which makes calls slow to connect and can cause duplicate requests.`,
     technical: `UDP by size: ${udp.map(seriesText).join('; ')}.${late.length ? ` Answers that came after the probe had moved on (late, not lost): ${late.join(', ')}.` : ''} Retransmission starts at T1 = 500 ms (RFC 3261 §17.1.1.2).`,
     evidence: frag.traceSeqs, attempts: [],
     fix: ['Use TCP or TLS in the phone', 'Keep messages under about 1300 bytes'],
