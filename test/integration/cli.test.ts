@@ -3,24 +3,13 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main.js';
 import { RESULTS_SCHEMA_VERSION, type CheckResult } from '../../shared/model/results.js';
 import { startRegistrar, type Fixture } from '../../electron/demo/registrar.js';
-import { freeUdpPort } from './helpers.js';
+import { freeUdpPort, runCli } from './helpers.js';
 
-async function run(argv: string[], opts: { env?: Record<string, string>; stdin?: string } = {}) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const code = await main(argv, { stdin: Readable.from([opts.stdin ?? '']), stdout: out, stderr: err, env: opts.env ?? {} });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 let fx: Fixture;
 beforeAll(async () => {

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import dgram from 'node:dgram';
+import { PassThrough, Readable } from 'node:stream';
+import { main } from '../../electron/cli/main.js';
 import { check } from '../../electron/engine/check.js';
 import { defaultDeps } from '../../electron/engine/deps.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
@@ -37,4 +39,16 @@ export function byLabel(r: CheckResult, label: string): AttemptResult {
 
 export function outcomes(r: CheckResult): Record<string, string> {
   return Object.fromEntries(r.attempts.map((a) => [a.label.replace(/port \d+$/, 'port N'), a.outcome]));
+}
+
+/** `sipladder ARGV` in-process, as a user runs it: exit code and everything written to stdout and stderr. */
+export async function runCli(argv: string[], opts: { env?: Record<string, string>; stdin?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (d) => (stdout += d));
+  err.on('data', (d) => (stderr += d));
+  const code = await main(argv, { stdin: Readable.from([opts.stdin ?? '']), stdout: out, stderr: err, env: opts.env ?? {} });
+  return { code, stdout, stderr };
 }

@@ -4,28 +4,15 @@ import dgram from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportBundle } from '../../electron/bundle/bundle.js';
-import { main } from '../../electron/cli/main.js';
 import type { CheckResult } from '../../shared/model/results.js';
-import { freeUdpPort } from './helpers.js';
+import { freeUdpPort, runCli } from './helpers.js';
 
 /** Characters that steer a terminal (see shared/text/terminal-safe.ts). */
 const STEERING = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 /** A reason phrase that is valid SIP (RFC 3261 §25.1: UTF8-NONASCII) yet steers a terminal: C1 CSI, bidi override, ESC. */
 const HOSTILE_REASON = '\u009b32mRegistered\u009b0m \u202eKO\u202c \x1b]0;pwned\x07';
-
-async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const code = await main(argv, { stdin: Readable.from(['']), stdout: out, stderr: err, env });
-  return { code, stdout, stderr };
-}
 
 function expectNeutralised(text: string): void {
   expect(text).not.toMatch(STEERING);
@@ -52,26 +39,26 @@ const checkArgs = async (): Promise<string[]> => ['check', '--server', '127.0.0.
 
 describe('terminal output is neutralised', () => {
   it('check: a hostile reason phrase from the server is shown escaped', async () => {
-    const r = await run(await checkArgs());
+    const r = await runCli(await checkArgs());
     expect(r.code).toBe(1);
     expectNeutralised(r.stdout + r.stderr);
     expect(r.stdout).toContain('403 \\u009b32mRegistered\\u009b0m \\u202eKO\\u202c');
   });
 
   it('check --json: still valid JSON, with the exact string', async () => {
-    const r = await run([...(await checkArgs()), '--json']);
+    const r = await runCli([...(await checkArgs()), '--json']);
     expectNeutralised(r.stdout);
     const json = JSON.parse(r.stdout) as CheckResult;
     expect(json.attempts[0]!.reason).toBe(HOSTILE_REASON);
   });
 
   it('open: hostile strings inside a bundle are shown escaped', async () => {
-    const json = JSON.parse((await run([...(await checkArgs()), '--json'])).stdout) as CheckResult;
+    const json = JSON.parse((await runCli([...(await checkArgs()), '--json'])).stdout) as CheckResult;
     json.attempts[0]!.label = 'UDP \x1b]52;c;cm0gLXJmIH4=\x07 \x1b[2K\rRegistered';
     json.attempts[0]!.detail = 'fine\x1b[1A\x1b[32m✔ registered';
     const file = join(mkdtempSync(join(tmpdir(), 'sl-hostile-')), 'hostile.sipladder');
     writeFileSync(file, exportBundle(json).bytes);
-    const r = await run(['open', file]);
+    const r = await runCli(['open', file]);
     expect(r.code).toBe(0);
     expectNeutralised(r.stdout + r.stderr);
     expect(r.stdout).toContain('UDP \\x1b]52;c;cm0gLXJmIH4=\\x07 \\x1b[2K\\rRegistered');
@@ -86,13 +73,13 @@ describe('terminal output is neutralised', () => {
     ].join('\n');
     const file = join(mkdtempSync(join(tmpdir(), 'sl-hostile-')), 'hostile.txt');
     writeFileSync(file, text);
-    const r = await run(['import', file]);
+    const r = await runCli(['import', file]);
     expectNeutralised(r.stdout + r.stderr);
     expect(r.stdout).toContain('\\x1b]0;title\\x07');
   });
 
   it('reflector: its messages are neutralised too', async () => {
-    const r = await run(['reflector', '--listen', '\x1b]0;owned\x07']);
+    const r = await runCli(['reflector', '--listen', '\x1b]0;owned\x07']);
     expect(r.code).toBe(2);
     expectNeutralised(r.stderr);
     expect(r.stderr).toContain('\\x1b]0;owned\\x07');
