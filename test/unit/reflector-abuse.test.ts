@@ -38,7 +38,7 @@ describe('return-routability cookie', () => {
 });
 
 describe('SIP over UDP: no amplification before return routability', () => {
-  it('the issue\'s 82-byte OPTIONS asking for 8192 bytes and 49-byte OPTIONS get nothing larger than themselves', () => {
+  it('the issue\'s attacks — a small OPTIONS asking for 8192 bytes, one with only Via and Call-ID — get nothing larger than themselves', () => {
     const sized = enc('OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: c\r\nX-SipLadder-Response-Size: 8192\r\n\r\n');
     const tiny = enc('OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: c\r\n\r\n');
     for (const raw of [sized, tiny]) expect(reflect(raw, victim, 'udp', udpCookie())).toMatchObject({ kind: 'withheld' });
