@@ -2,7 +2,7 @@
 // CLI, the app and when support staff open a customer's bundle.
 import type { AttemptResult, CheckResult } from '../model/results.js';
 import { diagnosisContext } from './context.js';
-import { captureRules } from './rules-capture.js';
+import { captureRules, captureVerdict } from './rules-capture.js';
 import { credentialRules } from './rules-credentials.js';
 import { passiveAlgRules } from './rules-alg-passive.js';
 import { pathRules } from './rules-path.js';
@@ -11,7 +11,8 @@ import { serverRules } from './rules-server.js';
 import { settledResult } from './settled.js';
 import type { Diagnosis, Finding, Rule } from './types.js';
 
-export const RULES: readonly Rule[] = [reachabilityRules, credentialRules, serverRules, pathRules, passiveAlgRules];
+/** In order of precedence among equal severities: an ALG that rewrites the login explains a rejected password. */
+export const RULES: readonly Rule[] = [reachabilityRules, passiveAlgRules, credentialRules, serverRules, pathRules];
 /** An imported capture was not probed by us: only what a capture can show. */
 export const CAPTURE_RULES: readonly Rule[] = [captureRules, credentialRules];
 const ORDER = { error: 0, warning: 1, info: 2 } as const;
@@ -62,5 +63,5 @@ export function diagnose(full: CheckResult): Diagnosis {
   const seen = new Set<string>();
   const findings: Finding[] = (result.origin === 'capture' ? CAPTURE_RULES : RULES).flatMap((rule) => rule(ctx)).filter((f) => f.evidence.length > 0 && !seen.has(f.id) && seen.add(f.id))
     .sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
-  return { verdict: verdictOf(result, full, findings), findings };
+  return { verdict: result.origin === 'capture' ? captureVerdict(result, findings) : verdictOf(result, full, findings), findings };
 }

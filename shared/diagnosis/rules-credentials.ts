@@ -25,7 +25,19 @@ export const credentialRules: Rule = (ctx) => {
   const out: Finding[] = [];
   const { attempts, account } = ctx.result;
   const failed = attempts.filter((a) => a.outcome === 'auth-failed');
-  if (failed.length) {
+  const accepted = attempts.filter((a) => a.outcome === 'registered');
+  if (failed.length && accepted.length) {
+    // The same credentials worked on another path: the password is right, the failing path changes the request.
+    const via = [...new Set(accepted.map((a) => a.transport.toUpperCase()))].join(' and ');
+    out.push({
+      id: 'credentials-rejected-on-one-path', severity: 'warning', confidence: 'medium',
+      title: `The login fails on some paths although the same password works over ${via}`,
+      explanation: `The server accepted the password over ${via} but rejected it on ${listLabels(failed)}. The password is right; something on those paths changes the request, most often a "SIP helper" (ALG) in a router that rewrites addresses inside the message, including the ones the login is computed over.`,
+      technical: `${listLabels(failed)}: ${failed[0]!.status} after credentials; ${listLabels(accepted)}: registered with the same credentials. A digest covers the realm and Request-URI (RFC 3261 §22.4, RFC 7616 §3.4), so a rewrite of either fails the login.`,
+      evidence: failed.flatMap((a) => evidenceOf(ctx, a)), attempts: failed.map((a) => a.id),
+      fix: ['Turn off "SIP ALG" / "SIP helper" in the router', `Or use ${via} in the phone`],
+    });
+  } else if (failed.length) {
     out.push({
       id: 'credentials-rejected', severity: 'error', confidence: 'high',
       title: 'The server rejects the user name or password',

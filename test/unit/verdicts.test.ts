@@ -201,3 +201,14 @@ describe('the verdict names what fails', () => {
     expect(diagnose(allUdp).verdict).toMatch(/^UDP fails: the server does not answer over UDP\. Registration works over TCP\.$/);
   });
 });
+
+describe('a login rejected on one path but accepted on another', () => {
+  it('is not a wrong password: a warning that points at the path, and the ALG leads the verdict', () => {
+    const udp = attempt(1, 'UDP from an ephemeral port', { outcome: 'auth-failed', status: 401, via: { sentBy: '192.168.1.2:5060', rportRequested: true, received: '192.168.1.2', rport: 5060 } },
+      { answerVia: '192.168.1.2:5060;rport=5060;received=192.168.1.2', status: '401 Unauthorized' });
+    const tcp = attempt(2, 'TCP', { transport: 'tcp', via: { sentBy: '192.168.1.2:40000', rportRequested: true, received: '203.0.113.1', rport: 40000 } });
+    const d = diagnose(result([udp, tcp], { authFailures: 1 }));
+    expect(d.findings.map((f) => [f.id, f.severity])).toEqual([['sip-alg-passive', 'error'], ['credentials-rejected-on-one-path', 'warning']]);
+    expect(d.verdict).toBe('UDP fails: your router rewrites SIP messages (SIP ALG). Registration works over TCP.');
+  });
+});
