@@ -166,6 +166,8 @@ export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: T
       new DataView(portAttr.buffer).setUint16(0, m.xorMapped.port);
       // A SIP Ladder reflector redirects only for a source that proved, with its cookie, that it receives answers.
       const proof = ctx.pad ? (await bindingTransaction(ctx, asker, primary, [], `Binding (lifetime ${s} s: cookie for RESPONSE-PORT)`))?.cookie : null;
+      // Without its cookie the reflector would not redirect: silence would read as an expired binding, so this idle time stays unknown.
+      if (ctx.pad && !proof) return;
       const attributes = [{ type: ATTR.RESPONSE_PORT, value: portAttr }, ...(proof ? [{ type: ATTR.SIPLADDER_COOKIE, value: proof }] : [])];
       const r = await bindingTransaction(ctx, asker, primary, attributes, `Binding with RESPONSE-PORT ${m.xorMapped.port} (lifetime ${s} s: check)`);
       if (r?.error) {
