@@ -1,7 +1,7 @@
 // One registration attempt over one flow: REGISTER, answer the digest challenge, then remove
 // the binding again (RFC 3261 §10.2). It reports what happened; it never judges why.
 import { answerChallenge, pickChallenge, type DigestChallenge } from '../../shared/sip/digest.js';
-import { idSource } from '../../shared/sip/ids.js';
+import { idSource, type IdSource } from '../../shared/sip/ids.js';
 import type { SipResponse } from '../../shared/sip/message.js';
 import { buildRegister } from '../../shared/sip/requests.js';
 import { serialize } from '../../shared/sip/serialize.js';
@@ -58,26 +58,13 @@ function viaReport(res: SipResponse, rportRequested: boolean): AttemptResult['vi
 /** Runs one attempt; always resolves, never throws. */
 export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptResult> {
   const { plan, deps, trace } = ctx;
-  const startedAt = trace.elapsed();
   const t0 = deps.clock.now();
   const traceSeqs: number[] = [];
   const result: AttemptResult = {
     id: plan.id, label: plan.label, transport: plan.transport, target: { ...plan.target }, sourcePortMode: plan.sourcePortMode,
-    rport: plan.rport, outcome: 'no-response', detail: '', durationMs: 0, startedAt, requestsSent: 0, retransmissions: 0,
+    rport: plan.rport, outcome: 'no-response', detail: '', durationMs: 0, startedAt: trace.elapsed(), requestsSent: 0, retransmissions: 0,
     responsesFromElsewhere: [], traceSeqs,
   };
-  const end = (outcome: AttemptOutcome, detail: string, status?: SipResponse): AttemptResult => {
-    result.outcome = outcome;
-    result.detail = detail;
-    if (status) {
-      result.status = status.status;
-      result.reason = status.reason;
-    }
-    result.durationMs = Math.round(deps.clock.now() - t0);
-    ctx.onStep?.(plan.id, `${outcome}: ${detail}`);
-    return result;
-  };
-
   const remote = { address: plan.target.address, port: plan.target.port };
   ctx.onStep?.(plan.id, `connecting to ${plan.target.host} (${remote.address}:${remote.port}) over ${plan.transport.toUpperCase()}`);
   const opened = await SipFlow.open({
@@ -87,140 +74,190 @@ export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptRe
   if (opened.tls) result.tls = opened.tls;
   if (!opened.ok) {
     result.localPort = opened.localPort;
-    return end(opened.outcome, opened.detail);
+    return finish(ctx, result, t0, opened.outcome, opened.detail);
   }
-  const flow = opened.flow;
-  const channel = flow.channel;
-  result.localPort = channel.local.port;
-  result.localAddress = channel.local.address;
-  const syncStats = (): void => {
-    result.requestsSent = flow.stats.requestsSent;
-    result.retransmissions = flow.stats.retransmissions;
-    result.responsesFromElsewhere = flow.stats.responsesFromElsewhere;
-  };
-
-  const ids = idSource(deps.random);
-  const wsHost = `${ids.tag()}.invalid`;
-  const callId = ids.callId();
-  const fromTag = ids.tag();
-  let cseq = 0;
-
-  const register = (expires: number, extra: Array<readonly [string, string]>, what: string, signal = ctx.signal): Promise<TxOutcome> => {
-    const branch = ids.branch();
-    cseq++;
-    const built = buildRegister({
-      transport: plan.transport, domain: ctx.account.domain, user: ctx.account.user, local: channel.local, rport: plan.rport,
-      branch, callId, fromTag, cseq, expires, extra,
-    }, wsHost);
-    const waitMs = expires === 0 ? UNREGISTER_DEADLINE_MS : REGISTER_DEADLINE_MS;
-    ctx.onStep?.(plan.id, what);
-    return flow.transaction(serialize(built.message), { branch, callId, method: 'REGISTER' }, waitMs, what, signal).then((tx) => {
-      syncStats();
-      if (tx.kind === 'response' && !result.via) result.via = viaReport(tx.msg, plan.rport);
-      return tx;
-    });
-  };
-  const requestUri = `sip:${ctx.account.domain.includes(':') && !ctx.account.domain.startsWith('[') ? `[${ctx.account.domain}]` : ctx.account.domain}`;
-  let nc = 0;
-  let challenge: DigestChallenge | undefined;
-  const credentials = (): Array<readonly [string, string]> => {
-    if (!challenge || ctx.account.password === undefined) return [];
-    const a = answerChallenge({ challenge, username: ctx.account.authUser, password: ctx.account.password, method: 'REGISTER', uri: requestUri, cnonce: ids.cnonce(), nc: ++nc });
-    return [[a.headerName, a.headerValue]];
-  };
-  /** One credentialed REGISTER under the run's budget (safety.ts); null when the budget is spent. */
-  const withCredentials = async (expires: number, what: string, signal = ctx.signal): Promise<TxOutcome | null> => {
-    if (!(await ctx.auth.acquire(signal).catch(() => false))) return null;
-    const sentBefore = flow.stats.requestsSent;
-    let tx: TxOutcome | undefined;
-    try {
-      tx = await register(expires, credentials(), what, signal);
-      return tx;
-    } finally {
-      ctx.auth.settle(flow.stats.requestsSent === sentBefore ? 'unsent' : credentialVerdict(tx));
-    }
-  };
-  const budgetSpent = (res: SipResponse, why: string): AttemptResult => ctx.signal.aborted ? end('aborted', 'cancelled')
-    : end('auth-skipped', `${why}; credentials not sent because ${ctx.auth.failureCount} credentialed requests of this run were not accepted (ban protection)`, res);
-  const silence = (tx: Extract<TxOutcome, { kind: 'timeout' }>, what: string): string =>
-    `no response to ${what} within ${(tx.waitedMs / 1000).toFixed(1)} s (${tx.cappedByRun ? 'the check deadline' : 'probe deadline'}; RFC 3261 Timer F would wait ${TIMER_F_MS / 1000} s); sent ${tx.sends} time${tx.sends === 1 ? '' : 's'}`;
-
+  result.localPort = opened.flow.channel.local.port;
+  result.localAddress = opened.flow.channel.local.address;
+  const registration = new Registration(ctx, opened.flow, result, t0);
   try {
-    let expires = REGISTER_EXPIRES_S;
-    let tx = await register(expires, [], 'REGISTER');
-    let authSent = false;
-    let staleRetried = false;
-    let intervalRetried = false;
+    return await registration.run();
+  } catch (e) {
+    return registration.end('protocol-error', `internal error: ${(e as Error).message}`);
+  } finally {
+    opened.flow.close();
+  }
+}
+
+/** Records how the attempt ended (and the final status, if any). */
+function finish(ctx: AttemptContext, r: AttemptResult, t0: number, outcome: AttemptOutcome, detail: string, status?: SipResponse): AttemptResult {
+  r.outcome = outcome;
+  r.detail = detail;
+  if (status) {
+    r.status = status.status;
+    r.reason = status.reason;
+  }
+  r.durationMs = Math.round(ctx.deps.clock.now() - t0);
+  ctx.onStep?.(r.id, `${outcome}: ${detail}`);
+  return r;
+}
+
+const silence = (tx: Extract<TxOutcome, { kind: 'timeout' }>, what: string): string =>
+  `no response to ${what} within ${(tx.waitedMs / 1000).toFixed(1)} s (${tx.cappedByRun ? 'the check deadline' : 'probe deadline'}; RFC 3261 Timer F would wait ${TIMER_F_MS / 1000} s); sent ${tx.sends} time${tx.sends === 1 ? '' : 's'}`;
+
+/** What the loop in run() does next: send another request, or stop with the result. */
+type Next = { tx: TxOutcome } | { done: AttemptResult };
+
+/** One registration dialogue on an open flow: its identifiers, digest state and result. */
+class Registration {
+  private readonly ids: IdSource;
+  private readonly wsHost: string;
+  private readonly callId: string;
+  private readonly fromTag: string;
+  private readonly requestUri: string;
+  private cseq = 0;
+  private nc = 0;
+  private challenge: DigestChallenge | undefined;
+  private expires = REGISTER_EXPIRES_S;
+  private authSent = false;
+  private staleRetried = false;
+  private intervalRetried = false;
+
+  constructor(private readonly ctx: AttemptContext, private readonly flow: SipFlow, private readonly result: AttemptResult, private readonly t0: number) {
+    this.ids = idSource(ctx.deps.random);
+    this.wsHost = `${this.ids.tag()}.invalid`;
+    this.callId = this.ids.callId();
+    this.fromTag = this.ids.tag();
+    const domain = ctx.account.domain;
+    this.requestUri = `sip:${domain.includes(':') && !domain.startsWith('[') ? `[${domain}]` : domain}`;
+  }
+
+  end(outcome: AttemptOutcome, detail: string, status?: SipResponse): AttemptResult {
+    return finish(this.ctx, this.result, this.t0, outcome, detail, status);
+  }
+
+  async run(): Promise<AttemptResult> {
+    let tx = await this.register(this.expires, [], 'REGISTER');
     for (;;) {
-      if (tx.kind === 'failure') return end(tx.outcome, tx.detail);
+      if (tx.kind === 'failure') return this.end(tx.outcome, tx.detail);
       if (tx.kind === 'timeout') {
-        return authSent ? end('challenged-no-answer', `challenged, answered with credentials, then ${silence(tx, 'the authenticated REGISTER')}`) : end('no-response', silence(tx, 'REGISTER'));
+        return this.authSent ? this.end('challenged-no-answer', `challenged, answered with credentials, then ${silence(tx, 'the authenticated REGISTER')}`) : this.end('no-response', silence(tx, 'REGISTER'));
       }
       const res = tx.msg;
-      if (res.status === 401 || res.status === 407) {
-        const picked = pickChallenge(res.challenges.filter((c) => c.header === (res.status === 401 ? 'www-authenticate' : 'proxy-authenticate')));
-        // A fresh nonce with stale=true means only the nonce expired (RFC 7616 §3.3): retry once. The
-        // server may still count the stale request as a failed login, so the budget counts it too.
-        const staleRetry: boolean = authSent && picked.ok && picked.challenge.stale && !staleRetried;
-        if (authSent && !staleRetry) return end('auth-failed', `credentials rejected: ${res.status} ${res.reason} again after authenticating${staleRetried ? ' (stale=true twice)' : ' (wrong password or auth user?)'}`, res);
-        if (!picked.ok) return end('auth-skipped', `challenged (${res.status}) but cannot answer: ${picked.reason}`, res);
-        challenge = picked.challenge;
-        nc = 0;
-        if (ctx.account.password === undefined) return end('auth-skipped', `challenged (${res.status}); no password was given, so no credentials were sent`, res);
-        staleRetried ||= staleRetry;
-        const next = await withCredentials(expires, staleRetry ? 'REGISTER with credentials (fresh nonce after stale=true)' : 'REGISTER with credentials');
-        if (!next) return budgetSpent(res, `challenged (${res.status}${staleRetry ? ', stale=true' : ''})`);
-        authSent = true;
-        tx = next;
-        continue;
-      }
-      if (res.status === 423 && !intervalRetried) {
-        // §10.2.8: retry once with the server's Min-Expires.
-        intervalRetried = true;
-        const min = Number(res.headers.find((h) => h.key === 'min-expires')?.value);
-        if (Number.isFinite(min) && min > 0 && min <= 86400) {
-          expires = min;
-          const what = `REGISTER with Expires ${min} (Min-Expires)`;
-          const next = authSent ? await withCredentials(expires, what) : await register(expires, [], what);
-          if (!next) return budgetSpent(res, 'asked for a longer Expires (423)');
-          tx = next;
-          continue;
-        }
-      }
-      if (res.status >= 200 && res.status < 300) {
-        end('registered', `registered: ${res.status} ${res.reason}`, res);
-        await unregister();
-        result.durationMs = Math.round(deps.clock.now() - t0);
-        return result;
-      }
-      if (res.status >= 300 && res.status < 400) {
-        const to = res.contact === '*' ? [] : res.contact.map((c) => c.uri.raw);
-        return end('redirected', `redirected: ${res.status} ${res.reason}${to.length ? ' to ' + to.join(', ') : ''}`, res);
-      }
-      if (authSent && res.status === 403) return end('auth-failed', `credentials rejected: ${res.status} ${res.reason}`, res);
-      return end('rejected', `${res.status} ${res.reason}${authSent ? ' (after authenticating)' : ''}`, res);
+      const next = res.status === 401 || res.status === 407 ? await this.answerChallenge(res)
+        : res.status === 423 && !this.intervalRetried ? await this.retryInterval(res) : { done: await this.finalAnswer(res) };
+      if ('done' in next) return next.done;
+      tx = next.tx;
     }
-  } catch (e) {
-    return end('protocol-error', `internal error: ${(e as Error).message}`);
-  } finally {
-    flow.close();
+  }
+
+  /** Sends one REGISTER on the flow and waits for its final response. */
+  private register(expires: number, extra: Array<readonly [string, string]>, what: string, signal = this.ctx.signal): Promise<TxOutcome> {
+    const { ctx, result } = this;
+    const flow = this.flow;
+    const branch = this.ids.branch();
+    this.cseq++;
+    const built = buildRegister({
+      transport: ctx.plan.transport, domain: ctx.account.domain, user: ctx.account.user, local: flow.channel.local, rport: ctx.plan.rport,
+      branch, callId: this.callId, fromTag: this.fromTag, cseq: this.cseq, expires, extra,
+    }, this.wsHost);
+    const waitMs = expires === 0 ? UNREGISTER_DEADLINE_MS : REGISTER_DEADLINE_MS;
+    ctx.onStep?.(ctx.plan.id, what);
+    return flow.transaction(serialize(built.message), { branch, callId: this.callId, method: 'REGISTER' }, waitMs, what, signal).then((tx) => {
+      result.requestsSent = flow.stats.requestsSent;
+      result.retransmissions = flow.stats.retransmissions;
+      result.responsesFromElsewhere = flow.stats.responsesFromElsewhere;
+      if (tx.kind === 'response' && !result.via) result.via = viaReport(tx.msg, ctx.plan.rport);
+      return tx;
+    });
+  }
+
+  private credentials(): Array<readonly [string, string]> {
+    const { challenge, ctx } = this;
+    if (!challenge || ctx.account.password === undefined) return [];
+    const a = answerChallenge({ challenge, username: ctx.account.authUser, password: ctx.account.password, method: 'REGISTER', uri: this.requestUri, cnonce: this.ids.cnonce(), nc: ++this.nc });
+    return [[a.headerName, a.headerValue]];
+  }
+
+  /** One credentialed REGISTER under the run's budget (safety.ts); null when the budget is spent. */
+  private async withCredentials(expires: number, what: string, signal = this.ctx.signal): Promise<TxOutcome | null> {
+    if (!(await this.ctx.auth.acquire(signal).catch(() => false))) return null;
+    const sentBefore = this.flow.stats.requestsSent;
+    let tx: TxOutcome | undefined;
+    try {
+      tx = await this.register(expires, this.credentials(), what, signal);
+      return tx;
+    } finally {
+      this.ctx.auth.settle(this.flow.stats.requestsSent === sentBefore ? 'unsent' : credentialVerdict(tx));
+    }
+  }
+
+  private budgetSpent(res: SipResponse, why: string): Next {
+    if (this.ctx.signal.aborted) return { done: this.end('aborted', 'cancelled') };
+    return { done: this.end('auth-skipped', `${why}; credentials not sent because ${this.ctx.auth.failureCount} credentialed requests of this run were not accepted (ban protection)`, res) };
+  }
+
+  /** 401/407: answer the challenge, or stop when the credentials were already refused. */
+  private async answerChallenge(res: SipResponse): Promise<Next> {
+    const picked = pickChallenge(res.challenges.filter((c) => c.header === (res.status === 401 ? 'www-authenticate' : 'proxy-authenticate')));
+    // A fresh nonce with stale=true means only the nonce expired (RFC 7616 §3.3): retry once. The
+    // server may still count the stale request as a failed login, so the budget counts it too.
+    const staleRetry: boolean = this.authSent && picked.ok && picked.challenge.stale && !this.staleRetried;
+    if (this.authSent && !staleRetry) {
+      return { done: this.end('auth-failed', `credentials rejected: ${res.status} ${res.reason} again after authenticating${this.staleRetried ? ' (stale=true twice)' : ' (wrong password or auth user?)'}`, res) };
+    }
+    if (!picked.ok) return { done: this.end('auth-skipped', `challenged (${res.status}) but cannot answer: ${picked.reason}`, res) };
+    this.challenge = picked.challenge;
+    this.nc = 0;
+    if (this.ctx.account.password === undefined) return { done: this.end('auth-skipped', `challenged (${res.status}); no password was given, so no credentials were sent`, res) };
+    this.staleRetried ||= staleRetry;
+    const tx = await this.withCredentials(this.expires, staleRetry ? 'REGISTER with credentials (fresh nonce after stale=true)' : 'REGISTER with credentials');
+    if (!tx) return this.budgetSpent(res, `challenged (${res.status}${staleRetry ? ', stale=true' : ''})`);
+    this.authSent = true;
+    return { tx };
+  }
+
+  /** 423 (RFC 3261 §10.2.8): retry once with the server's Min-Expires. */
+  private async retryInterval(res: SipResponse): Promise<Next> {
+    this.intervalRetried = true;
+    const min = Number(res.headers.find((h) => h.key === 'min-expires')?.value);
+    if (!(Number.isFinite(min) && min > 0 && min <= 86400)) return { done: await this.finalAnswer(res) };
+    this.expires = min;
+    const what = `REGISTER with Expires ${min} (Min-Expires)`;
+    const tx = this.authSent ? await this.withCredentials(min, what) : await this.register(min, [], what);
+    return tx ? { tx } : this.budgetSpent(res, 'asked for a longer Expires (423)');
+  }
+
+  private async finalAnswer(res: SipResponse): Promise<AttemptResult> {
+    if (res.status >= 200 && res.status < 300) {
+      this.end('registered', `registered: ${res.status} ${res.reason}`, res);
+      await this.unregister();
+      this.result.durationMs = Math.round(this.ctx.deps.clock.now() - this.t0);
+      return this.result;
+    }
+    if (res.status >= 300 && res.status < 400) {
+      const to = res.contact === '*' ? [] : res.contact.map((c) => c.uri.raw);
+      return this.end('redirected', `redirected: ${res.status} ${res.reason}${to.length ? ' to ' + to.join(', ') : ''}`, res);
+    }
+    if (this.authSent && res.status === 403) return this.end('auth-failed', `credentials rejected: ${res.status} ${res.reason}`, res);
+    return this.end('rejected', `${res.status} ${res.reason}${this.authSent ? ' (after authenticating)' : ''}`, res);
   }
 
   /** Removes exactly the binding we created: same Contact, Expires 0 (never "Contact: *"). */
-  async function unregister(): Promise<void> {
+  private async unregister(): Promise<void> {
     const own = new AbortController().signal; // not the run's signal: cancelling must not leave a binding behind
-    let tx = await withCredentials(0, 'REGISTER Expires 0 (remove our binding)', own);
+    let tx = await this.withCredentials(0, 'REGISTER Expires 0 (remove our binding)', own);
     if (tx?.kind === 'response' && (tx.msg.status === 401 || tx.msg.status === 407)) {
       const picked = pickChallenge(tx.msg.challenges);
       if (picked.ok) {
-        challenge = picked.challenge;
-        nc = 0;
-        tx = await withCredentials(0, 'REGISTER Expires 0 with fresh credentials', own);
+        this.challenge = picked.challenge;
+        this.nc = 0;
+        tx = await this.withCredentials(0, 'REGISTER Expires 0 with fresh credentials', own);
       }
     }
-    result.unregistered = tx?.kind === 'response' && tx.msg.status >= 200 && tx.msg.status < 300;
+    const r = this.result;
+    r.unregistered = tx?.kind === 'response' && tx.msg.status >= 200 && tx.msg.status < 300;
     const why = !tx ? 'not sent: the run\'s budget for unaccepted credentials is spent' : tx.kind === 'response' ? `${tx.msg.status} ${tx.msg.reason}` : tx.kind;
-    if (!result.unregistered) result.detail += `; removing the binding failed (${why}), it expires within ${REGISTER_EXPIRES_S} s`;
+    if (!r.unregistered) r.detail += `; removing the binding failed (${why}), it expires within ${REGISTER_EXPIRES_S} s`;
   }
 }
 
