@@ -16,7 +16,8 @@ export interface ReflectorStats {
   overBudget: number;
   /** Datagrams and stream messages that were not requests this reflector answers. */
   ignored: number;
-  socketErrors: number;
+  /** Socket errors and exceptions from handlers fed hostile input: logged, never fatal. */
+  errors: number;
   /** Stream connections refused by the global or per-source cap. */
   connectionsRefused: number;
   /** Stream connections closed because a message did not complete within its deadline. */
@@ -31,7 +32,7 @@ export interface ReflectorContext {
 }
 
 export function newStats(): ReflectorStats {
-  return { answered: 0, knocks: 0, withheld: 0, overBudget: 0, ignored: 0, socketErrors: 0, connectionsRefused: 0, messageDeadlines: 0 };
+  return { answered: 0, knocks: 0, withheld: 0, overBudget: 0, ignored: 0, errors: 0, connectionsRefused: 0, messageDeadlines: 0 };
 }
 
 /** A logger that prints at most LOG_LINES_PER_SECOND lines per second and then says how many it skipped. */
@@ -55,7 +56,7 @@ export function throttledLog(log: (line: string) => void, now: () => number = ()
 /** Counts and logs a socket error; the listener stays up. */
 export function socketError(ctx: ReflectorContext, what: string): (e: Error) => void {
   return (e) => {
-    ctx.stats.socketErrors++;
+    ctx.stats.errors++;
     ctx.log(`${what}: socket error ${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}`.replace(/\s+/g, ' '));
   };
 }

@@ -161,7 +161,7 @@ describe('connection caps and robustness helpers', () => {
     await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()));
     expect(() => sendDatagram(ctx, s, new Uint8Array(4), 0, '127.0.0.1', 'test')).not.toThrow();
     s.close();
-    expect(ctx.stats.socketErrors).toBe(1);
+    expect(ctx.stats.errors).toBe(1);
     expect(lines[0]).toMatch(/ERR_SOCKET_BAD_PORT/);
   });
 
