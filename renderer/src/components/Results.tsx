@@ -7,6 +7,7 @@ import { predictProfiles } from '../../../shared/profiles/predict.js';
 import { asciiLadder } from '../../../shared/ladder/ascii.js';
 import { ladderModel } from '../../../shared/ladder/model.js';
 import type { AttemptResult } from '../../../shared/model/results.js';
+import { api } from '../api.js';
 import { endDemo, useApp } from '../store.js';
 import { BundleExport } from './BundleExport.js';
 import { Charts } from './Charts.js';
@@ -25,13 +26,19 @@ function defaultPair(attempts: AttemptResult[]): number[] {
 }
 
 export function Results(): JSX.Element | null {
-  const { result, diagnosis, set } = useApp();
+  const { result, diagnosis, set, runId } = useApp();
   const [shown, setShown] = useState<number[] | null>(null);
   const [audience, setAudience] = useState<'provider' | 'customer'>('provider');
   if (!result || !diagnosis) return null;
   const ids = shown ?? defaultPair(result.attempts);
   const toggle = (id: number): void => setShown(ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]);
   const text = reportText(result, diagnosis, audience);
+  // Back to the form: a run whose path probes still go on is cancelled, so its end cannot pull the view back.
+  const checkAgain = (): void => {
+    if (runId) void api.cancelCheck(runId);
+    endDemo(false);
+    set({ step: 'account', runId: null });
+  };
   return (
     <>
       <Findings />
@@ -83,7 +90,7 @@ export function Results(): JSX.Element | null {
         <button type="button" onClick={() => void navigator.clipboard?.writeText(text)}>Copy</button>
       </section>
       <BundleExport />
-      <button type="button" className="primary" data-testid="check-again" onClick={() => { endDemo(false); set({ step: 'account' }); }}>Check again</button>
+      <button type="button" className="primary" data-testid="check-again" onClick={checkAgain}>Check again</button>
     </>
   );
 }
