@@ -32,6 +32,7 @@ interface Group {
   /** Index of the first request, -1 while there is none. */
   firstRequest: number;
   via?: ReturnType<typeof viaOf>;
+  viaTs: number;
 }
 
 /** A message as kept between reading and the results: its bytes in the arena. */
@@ -119,14 +120,18 @@ export class CaptureGrouper {
     const id = b.callId ?? `no-call-id-${key(m.src)}`;
     let g = this.groups.get(id);
     if (!g) {
-      this.groups.set(id, (g = { messages: [], info: [], method: b.method, firstRequest: -1 }));
+      this.groups.set(id, (g = { messages: [], info: [], method: b.method, firstRequest: -1, viaTs: Infinity }));
       this.exchanges++;
     }
-    if (b.request && g.firstRequest < 0) {
+    // The earliest request and response in time, whatever order the file has them in.
+    if (b.request && (g.firstRequest < 0 || m.ts < g.messages[g.firstRequest]!.ts)) {
       g.firstRequest = g.messages.length;
       g.method = b.method;
     }
-    if (!b.request && b.viaAt && !g.via) g.via = viaOf(m.bytes, b.viaAt);
+    if (!b.request && b.viaAt && (!g.via || m.ts < g.viaTs)) {
+      g.via = viaOf(m.bytes, b.viaAt);
+      g.viaTs = m.ts;
+    }
     g.messages.push(stored);
     g.info.push(infoOf(b));
   }
@@ -152,10 +157,11 @@ export class CaptureGrouper {
 }
 
 function sortGroup(g: Group): void {
+  const first = g.messages[g.firstRequest];
   const order = g.messages.map((_, i) => i).sort((a, b) => g.messages[a]!.ts - g.messages[b]!.ts);
   g.messages = order.map((i) => g.messages[i]!);
   g.info = order.map((i) => g.info[i]!);
-  g.firstRequest = g.info.findIndex((i) => i & REQUEST);
+  g.firstRequest = first ? g.messages.indexOf(first) : -1;
 }
 
 /** One exchange (a Call-ID) as an attempt, its messages appended to `trace`. */

@@ -1,11 +1,13 @@
 // Ready-to-copy text: what a user tells the provider, or what support tells the customer.
 import type { CheckResult } from '../model/results.js';
 import type { Diagnosis } from './types.js';
+import { captureReportText } from '../capture/report.js';
 
 export function reportText(result: CheckResult, d: Diagnosis, audience: 'provider' | 'customer'): string {
   const problems = d.findings.filter((f) => f.severity !== 'info');
   const lines: string[] = [];
   const incomplete = result.incomplete ? [`Incomplete: ${result.incomplete.detail}.`] : [];
+  if (audience === 'provider' && result.origin === 'capture') return captureReportText(result, d);
   if (audience === 'provider') {
     lines.push(`SIP registration test of ${result.account.user}@${result.account.domain} via ${result.account.server}, ${result.startedAt}.`, '', d.verdict, ...incomplete, '');
     for (const f of problems) lines.push(`- ${f.title}: ${f.technical}`);

@@ -6,7 +6,7 @@
 import { frame, ipPacket, pcapFile } from '../fixtures/pcap-builder.js';
 
 type Ep = { address: string; port: number };
-interface Client { ep: Ep; user: string; ua: string; tcp: boolean; mediaAddress: string; seqUp: number; seqDown: number }
+export interface Client { ep: Ep; user: string; ua: string; tcp: boolean; mediaAddress: string; seqUp: number; seqDown: number }
 interface Frame { ts: number; data: Uint8Array }
 
 const SERVER: Ep = { address: '198.51.100.7', port: 5060 };
@@ -39,7 +39,7 @@ function sdp(c: Client, id: number, port: number, answer: boolean): string {
 
 interface Pending { ts: number; data?: Uint8Array; tcp?: { c: Client; up: boolean; bytes: Uint8Array } }
 
-class Writer {
+export class Writer {
   private readonly pending: Pending[] = [];
 
   get count(): number {
@@ -81,7 +81,7 @@ class Writer {
   }
 }
 
-type Scenario = (w: Writer, c: Client, id: number, ts: number, r: () => number) => void;
+export type Scenario = (w: Writer, c: Client, id: number, ts: number, r: () => number) => void;
 
 const via = (c: Client, branch: string, response = false): string =>
   `Via: SIP/2.0/${c.tcp ? 'TCP' : 'UDP'} ${c.ep.address}:${c.ep.port};branch=z9hG4bK${branch}${response ? `;rport=${c.ep.port};received=${c.ep.address}` : ';rport'}`;
@@ -91,20 +91,22 @@ const contact = (c: Client): string => `Contact: <sip:${c.user}@${c.ep.address}:
 const auth = (c: Client, id: number, uri: string): string =>
   `Authorization: Digest username="${c.user}", realm="voip.example.net", nonce="${id.toString(16)}a9f3", uri="${uri}", response="00000000000000000000000000000000", algorithm=MD5, qop=auth, nc=00000001, cnonce="${id.toString(16)}"`;
 
-function register(final: 200 | 403 | 'no-answer' | 503): Scenario {
+export function register(final: 200 | 403 | 'no-answer' | 503): Scenario {
   return (w, c, id, ts) => {
     const req = (cseq: number, withAuth: boolean) => message('REGISTER sip:voip.example.net SIP/2.0', [via(c, `${id}r${cseq}`), 'Max-Forwards: 70', ...dialog(c, id, `${cseq} REGISTER`), contact(c), `User-Agent: ${c.ua}`, 'Expires: 3600', ...(withAuth ? [auth(c, id, 'sip:voip.example.net')] : []), 'Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY, REFER']);
     const res = (cseq: number, status: string, extra: string[] = []) => message(`SIP/2.0 ${status}`, [via(c, `${id}r${cseq}`, true), ...dialog(c, id, `${cseq} REGISTER`, true), ...extra, SERVER_UA]);
+    // Field story 000: only clients on UDP 5060 lose the 401; elsewhere the same start registers.
+    const outcome = final === 'no-answer' && (c.tcp || c.ep.port !== 5060) ? 200 : final;
     w.send(c, true, ts, req(1, false));
-    if (final === 503) return w.send(c, false, ts + 2_000, res(1, '503 Service Unavailable', ['Retry-After: 30']));
+    if (outcome === 503) return w.send(c, false, ts + 2_000, res(1, '503 Service Unavailable', ['Retry-After: 30']));
     w.send(c, false, ts + 2_000, res(1, '401 Unauthorized', [`WWW-Authenticate: Digest realm="voip.example.net", nonce="${id.toString(16)}a9f3", qop="auth", algorithm=MD5`]));
-    if (final === 'no-answer') return;
+    if (outcome === 'no-answer') return;
     w.send(c, true, ts + 60_000, req(2, true));
-    w.send(c, false, ts + 62_000, res(2, final === 200 ? '200 OK' : '403 Forbidden', final === 200 ? [`${contact(c)};expires=3600`] : []));
+    w.send(c, false, ts + 62_000, res(2, outcome === 200 ? '200 OK' : '403 Forbidden', outcome === 200 ? [`${contact(c)};expires=3600`] : []));
   };
 }
 
-function keepalive(answered: boolean): Scenario {
+export function keepalive(answered: boolean): Scenario {
   return (w, c, id, ts) => {
     const sv = `Via: SIP/2.0/${c.tcp ? 'TCP' : 'UDP'} ${SERVER.address}:${SERVER.port};branch=z9hG4bK${id}k`;
     const head = [sv, `From: <sip:ping@voip.example.net>;tag=${id}p`, `To: <sip:${c.user}@${c.ep.address}:${c.ep.port}>`, `Call-ID: ${id.toString(36)}ka@${SERVER.address}`, 'CSeq: 1 OPTIONS'];
@@ -116,9 +118,11 @@ function keepalive(answered: boolean): Scenario {
   };
 }
 
-type CallEnd = 'bye' | 486 | 487 | 480 | 408 | 503 | 'no-ack';
+type CallEnd = 'bye' | 486 | 487 | 480 | 408 | 503 | 'no-ack' | 'reinvite-storm';
+/** re-INVITEs of the 'reinvite-storm' call. */
+const STORM_REINVITES = 12;
 
-function call(end: CallEnd): Scenario {
+export function call(end: CallEnd): Scenario {
   return (w, c, id, ts, r) => {
     const callee = `+4930${String(1_000_000 + Math.floor(r() * 8_999_999))}`;
     const uri = `sip:${callee}@voip.example.net`;
@@ -149,6 +153,12 @@ function call(end: CallEnd): Scenario {
     }
     w.send(c, false, ts + 4_000_000, ok);
     w.send(c, true, ts + 4_020_000, ack());
+    for (let i = 1; end === 'reinvite-storm' && i <= STORM_REINVITES; i++) {
+      const at = ts + 4_100_000 + i * 200_000;
+      w.send(c, true, at, message(`INVITE sip:${callee}@${SERVER.address} SIP/2.0`, [via(c, `${id}re${i}`), ...inviteHead(`${1 + i} INVITE`, true).slice(1), 'Max-Forwards: 70', contact(c), `User-Agent: ${c.ua}`], sdp(c, id + i, mediaPort, false)));
+      w.send(c, false, at + 3_000, message('SIP/2.0 200 OK', [via(c, `${id}re${i}`, true), ...inviteHead(`${1 + i} INVITE`, true).slice(1), SERVER_UA], answer));
+      w.send(c, true, at + 5_000, ack(`${1 + i} ACK`));
+    }
     w.rtp(c, ts + 4_040_000, 3);
     w.send(c, true, ts + 60_000_000, message(`BYE sip:${callee}@${SERVER.address} SIP/2.0`, [via(c, `${id}b`), ...inviteHead('2 BYE', true).slice(1), 'Max-Forwards: 70', `User-Agent: ${c.ua}`]));
     w.send(c, false, ts + 60_030_000, message('SIP/2.0 200 OK', [`${via(c, `${id}b`, true)}`, ...inviteHead('2 BYE', true).slice(1), SERVER_UA]));
@@ -157,15 +167,16 @@ function call(end: CallEnd): Scenario {
 
 /** Scenarios by weight (out of 100). */
 const MIX: Array<[number, Scenario]> = [
-  [30, register(200)], [2, register(403)], [1, register(503)],
+  [28, register(200)], [2, register('no-answer')], [2, register(403)], [1, register(503)],
   [24, keepalive(true)], [3, keepalive(false)],
-  [28, call('bye')], [3, call(486)], [3, call(487)], [1, call(480)], [1, call(408)], [1, call(503)], [1, call('no-ack')],
+  [28, call('bye')], [3, call(486)], [3, call(487)], [1, call(480)], [1, call(408)], [1, call(503)], [1, call('no-ack')], [1, call('reinvite-storm')],
 ];
 
-function clientsFor(count: number, r: () => number): Client[] {
+/** `count` clients: several user agents (Jitsi on UDP 5060), one in five on TCP, one in five with a private media address. */
+export function clientsFor(count: number, r: () => number): Client[] {
   return Array.from({ length: count }, (_, i) => {
     const ua = USER_AGENTS[i % USER_AGENTS.length]!;
-    const address = `${i % 3 ? '203.0.113' : '100.64.' + ((i >> 8) & 255)}.${i & 255}`.replace(/^203\.0\.113\.(\d+)$/, `203.${(i >> 8) & 127}.113.$1`);
+    const address = i % 3 ? `203.${(i >> 8) & 127}.113.${i & 255}` : `198.${18 + ((i >> 16) & 1)}.${(i >> 8) & 255}.${i & 255}`;
     const jitsi = ua.startsWith('Jitsi');
     // One client in five keeps its private address in SDP (no STUN, no ALG): one-way audio material.
     const mediaAddress = i % 5 === 0 ? `192.168.${i & 255}.${10 + (i % 200)}` : address;
