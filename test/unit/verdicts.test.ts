@@ -12,7 +12,7 @@ import type { TraceEvent } from '../../shared/model/trace.js';
 import { adviceFor } from '../../shared/profiles/advice.js';
 import { CLIENT_PROFILES } from '../../shared/profiles/clients.js';
 import { predictProfiles } from '../../shared/profiles/predict.js';
-import { normaliseForm } from '../../renderer/src/form.js';
+import { normaliseForm, validateForm } from '../../renderer/src/form.js';
 import { markParts } from '../../renderer/src/marks.js';
 import { EMPTY_FORM } from '../../renderer/src/store.js';
 
@@ -182,6 +182,18 @@ describe('the account form', () => {
     expect(normaliseForm({ ...EMPTY_FORM, user: 'alice@example.com', server: 'pbx.example.com' })).toMatchObject({ user: 'alice', server: 'pbx.example.com', domain: 'example.com' });
     expect(normaliseForm({ ...EMPTY_FORM, user: 'alice@example.com' })).toMatchObject({ user: 'alice', server: 'example.com' });
     expect(normaliseForm({ ...EMPTY_FORM, server: '2001:db8::1' }).server).toBe('2001:db8::1');
+    expect(validateForm({ ...EMPTY_FORM, server: 'sip:alice@pbx.example.com:5080' }).options).toMatchObject({ server: 'pbx.example.com', user: 'alice', ports: { udp: 5080, tcp: 5080 } });
+  });
+
+  it('says what is wrong in the user\'s words, per field', () => {
+    const { errors } = validateForm({ ...EMPTY_FORM, server: 'bad host', user: 'alice:secret', fixedPort: '70000', transports: [] });
+    expect(errors).toEqual({
+      server: 'Server: enter a host name or address (the port goes in its own field, or as host:5080)',
+      user: 'User: no ":" here — never put the password in the user name',
+      fixedPort: 'Fixed local port: enter a number from 1 to 65535 (5060 is what Jitsi and most desk phones use)',
+      transports: 'Transports: choose at least one',
+    });
+    expect(validateForm(EMPTY_FORM).errors.server).toBe('Server: enter a host name or address, e.g. sip.example.com');
   });
 });
 
