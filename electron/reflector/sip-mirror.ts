@@ -97,9 +97,3 @@ export function reflect(raw: Uint8Array, from: Endpoint, transport: string, cook
   const note = fits === 0 ? '' : fits === 1 ? 'mirror body or padding omitted' : 'minimal answer';
   return { kind: 'answer', bytes: options[fits]!, knock: proven && cookie ? knockFor(req) : null, proven, note };
 }
-
-/** The answer to a request from a proven source (streams), or null when none is due. Used by tests and tools. */
-export function mirrorResponse(raw: Uint8Array, from: Endpoint, transport: string): Uint8Array | null {
-  const r = reflect(raw, from, transport);
-  return r.kind === 'answer' ? r.bytes : null;
-}
