@@ -6,6 +6,7 @@ import { headerValue, type SipMessage } from '../sip/message.js';
 import type { DiagnosisContext, Finding, Rule } from './types.js';
 
 interface Clue {
+  kind: 'via' | 'contact' | 'received' | 'port';
   what: string;
   /** Whether the clue alone proves a rewrite (an echo that came back changed) or only suggests one. */
   proves: boolean;
@@ -39,7 +40,7 @@ function echoClues(ctx: DiagnosisContext, a: AttemptResult): Clue[] {
   for (const { request, response } of exchanges(ctx, a)) {
     const seqs = [request.seq, response.seq];
     if (sentBy(request.m) !== sentBy(response.m)) {
-      clues.push({ what: `Via sent-by ${sentBy(request.m)} came back as ${sentBy(response.m)}`, proves: true, seqs, attempt: a.id });
+      clues.push({ kind: 'via', what: `Via sent-by ${sentBy(request.m)} came back as ${sentBy(response.m)}`, proves: true, seqs, attempt: a.id });
     }
     // Only a REGISTER that adds our binding must see it listed (§10.3); the removal's 200 lists the others.
     const adds = request.m.kind === 'request' && request.m.method === 'REGISTER' && headerValue(request.m, 'expires')?.trim() !== '0';
@@ -47,7 +48,7 @@ function echoClues(ctx: DiagnosisContext, a: AttemptResult): Clue[] {
     const listed = response.m.contact === '*' ? [] : response.m.contact.map((c) => c.uri);
     const status = response.m.kind === 'response' ? response.m.status : 0;
     if (status >= 200 && status < 300 && ours && listed.length && !listed.some((u) => hostPort(u.host, u.port) === hostPort(ours.host, ours.port))) {
-      clues.push({ what: `our Contact ${hostPort(ours.host, ours.port)} is not among the bindings in the ${status} (${listed.map((u) => hostPort(u.host, u.port)).join(', ')})`, proves: false, seqs, attempt: a.id });
+      clues.push({ kind: 'contact', what: `our Contact ${hostPort(ours.host, ours.port)} is not among the bindings in the ${status} (${listed.map((u) => hostPort(u.host, u.port)).join(', ')})`, proves: false, seqs, attempt: a.id });
     }
   }
   return clues.slice(0, 2);
@@ -61,12 +62,12 @@ function addressClues(result: CheckResult, a: AttemptResult, seqs: number[]): Cl
   const stun = result.pathProbes?.stun;
   const publicSeen = [stun?.mapped?.address, ...result.attempts.filter((x) => x.id !== a.id).map((x) => x.via?.received)].filter((x) => x && x !== a.localAddress);
   if (via.received === a.localAddress && isPrivateAddress(a.localAddress) && !isPrivateAddress(a.target.address)) {
-    clues.push({ what: `the server reports our private address ${via.received} as the source${publicSeen.length ? `, while ${publicSeen[0]} is what it or STUN sees elsewhere` : ''}`, proves: publicSeen.length > 0, seqs, attempt: a.id });
+    clues.push({ kind: 'received', what: `the server reports our private address ${via.received} as the source${publicSeen.length ? `, while ${publicSeen[0]} is what it or STUN sees elsewhere` : ''}`, proves: publicSeen.length > 0, seqs, attempt: a.id });
   }
   const preserved = stun?.portPreservation.find((p) => p.localPort === a.localPort && p.preserved);
   const plainNat = stun?.mapping === undefined || stun.mapping === 'endpoint-independent';
   if (via.rport !== undefined && a.localPort !== undefined && via.rport !== a.localPort && preserved && plainNat && a.transport === 'udp') {
-    clues.push({ what: `the server saw local port ${a.localPort} as port ${via.rport}, while STUN shows the router keeps port ${a.localPort}`, proves: false, seqs, attempt: a.id });
+    clues.push({ kind: 'port', what: `the server saw local port ${a.localPort} as port ${via.rport}, while STUN shows the router keeps port ${a.localPort}`, proves: false, seqs, attempt: a.id });
   }
   return clues;
 }
@@ -81,7 +82,8 @@ export const passiveAlgRules: Rule = (ctx) => {
     return [...echoes, ...addressClues(result, a, firstAnswer ? [firstAnswer.request.seq, firstAnswer.response.seq] : [])];
   }).filter((c) => c.seqs.length);
   if (!clues.length) return [];
-  const proven = clues.some((c) => c.proves) || clues.length >= 2;
+  // One echo that came back changed proves it; so do two different kinds of hint (one kind seen on several attempts does not).
+  const proven = clues.some((c) => c.proves) || new Set(clues.map((c) => c.kind)).size >= 2;
   const affected = [...new Set(clues.map((c) => c.attempt))];
   const labels = result.attempts.filter((a) => affected.includes(a.id)).map((a) => a.label);
   const mirror = result.pathProbes?.alg?.outcome === 'clean' ? ' The reflector\'s mirror saw no rewriting on its own path (another port or address).' : '';

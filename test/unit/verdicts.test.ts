@@ -141,6 +141,16 @@ describe('SIP ALG seen passively', () => {
     expect(alg(result([a]))).toBeUndefined();
     const moved = attempt(2, 'UDP', {}, { answerVia: '192.168.1.2:5060', contact: '<sip:alice@203.0.113.1:5060>;expires=60' });
     expect(alg(result([moved]))!.technical).toMatch(/our Contact 192\.168\.1\.2:5060 is not among the bindings/);
+    expect(alg(result([moved]))!.severity).toBe('warning');
+  });
+
+  it('two kinds of hint prove it; one kind on several attempts does not', () => {
+    const bothHints = attempt(1, 'UDP', { via: { sentBy: '192.168.1.2:5060', rportRequested: true, received: '203.0.113.1', rport: 51671 } },
+      { answerVia: '192.168.1.2:5060;rport=51671;received=203.0.113.1', contact: '<sip:alice@203.0.113.1:51671>' });
+    const preserved = stun({ portPreservation: [{ localPort: 5060, mappedPort: 5060, preserved: true, detail: '' }] });
+    expect(alg(result([bothHints], { pathProbes: { stun: preserved } }))).toMatchObject({ severity: 'error', confidence: 'high' });
+    const contactOnly = (id: number) => attempt(id, `UDP ${id}`, {}, { answerVia: '192.168.1.2:5060', contact: '<sip:alice@203.0.113.1:5060>' });
+    expect(alg(result([contactOnly(1), contactOnly(2)]))).toMatchObject({ severity: 'warning', attempts: [1, 2] });
   });
 
   it('a clean path, a LAN server, and the reflector\'s definitive finding: nothing passive', () => {
