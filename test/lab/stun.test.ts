@@ -2,7 +2,7 @@
 // in its two behaviours; the verdicts must match the topology and coturn's own natdiscovery tool.
 import { describe, expect, it } from 'vitest';
 import type { StunNatResult } from '../../shared/model/path-results.js';
-import { checkFromClient, coturn as coturnProcess, labUnavailableReason, NAT_PUBLIC_IP, natDiscovery, SERVER_IP, setNatMode, setUdpMappingTimeout } from './lab.js';
+import { checkFromClient, coturn as coturnProcess, labUnavailableReason, NAT_PUBLIC_IP, natDiscovery, reflector, SERVER_IP, setNatMode, setUdpMappingTimeout } from './lab.js';
 import { useLab } from './use-lab.js';
 
 const unavailable = labUnavailableReason();
@@ -44,4 +44,15 @@ describe.skipIf(unavailable !== null)('lab: STUN NAT behaviour against coturn', 
       setUdpMappingTimeout(30);
     }
   }, 40_000);
+});
+
+describe.skipIf(unavailable !== null)('lab: STUN next to the reflector', () => {
+  useLab({ processes: [coturnProcess(), reflector()] }, () => setNatMode('masquerade'));
+
+  it('port preservation is measured while the inbound probe also uses local port 5060 (one after the other)', async () => {
+    const { result } = await checkFromClient(['--transports', 'udp', '--stun', SERVER_IP, '--reflector', SERVER_IP]);
+    const { stun, inbound } = result.pathProbes!;
+    expect(inbound!.checks.map((c) => [c.localPort, c.responseReceived])).toEqual([[5060, true], [expect.any(Number), true]]);
+    expect(stun!.portPreservation).toEqual([expect.objectContaining({ localPort: 5060, mappedPort: 5060, preserved: true })]);
+  });
 });
