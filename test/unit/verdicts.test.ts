@@ -6,6 +6,8 @@ import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { toBase64 } from '../../shared/hash/utf8.js';
 import { ladderModel } from '../../shared/ladder/model.js';
 import { layoutLadder } from '../../shared/ladder/layout.js';
+import { asciiLadder } from '../../shared/ladder/ascii.js';
+import { ladderSvg } from '../../shared/ladder/svg.js';
 import type { FragmentationResult, StunNatResult } from '../../shared/model/path-results.js';
 import type { AttemptResult, CheckResult } from '../../shared/model/results.js';
 import type { TraceEvent } from '../../shared/model/trace.js';
@@ -85,6 +87,10 @@ describe('the ladder', () => {
     expect(lost!.arrows.at(-1)).toMatchObject({ refused: false, lost: true });
     const layout = layoutLadder([refused!, lost!]);
     expect(layout.arrows.map((a) => a.timeLabel)).toEqual(['10 ms', '30 ms after the request', '10 ms', 'never arrived']);
+    // The text and SVG views draw it apart too: "~" reaching this computer, "!" / ⊘ at its end.
+    expect(asciiLadder(refused!).split('\n').at(-1)).toMatch(/^\|!<~+ refused: ICMP port unreachable \|\s+\+30 ms$/);
+    expect(asciiLadder(lost!).split('\n').at(-1)).toMatch(/x< no answer to REGISTER -+\|\s*$/);
+    expect(ladderSvg(layout)).toContain('>⊘</text>');
   });
 
   it('flags only the arrows a finding cites (and the lost answer to a cited request)', () => {
