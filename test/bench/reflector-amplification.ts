@@ -41,7 +41,7 @@ function sipCases(port: number): Case[] {
   return [
     ...sip('SIP OPTIONS with only Via and Call-ID', [], tiny),
     ...sip('SIP OPTIONS (Via, Call-ID) asking for 8192 B', ['X-SipLadder-Response-Size: 8192'], tiny),
-    ...sip('SIP OPTIONS as the ALG probe sends it (mirror)', []),
+    ...sip('SIP OPTIONS, usual headers (mirror)', []),
     ...sip('SIP OPTIONS asking for a knock', ['X-SipLadder-Knock: source']),
     ...sip('SIP OPTIONS padded for a cookie (+400 B)', [`X-SipLadder-Padding: ${'p'.repeat(400)}`]),
   ];
