@@ -3,6 +3,7 @@
 // Built from results + trace only, so a ladder from a bundle is the same as a live one.
 import { fromBase64 } from '../hash/utf8.js';
 import type { AttemptResult, CheckResult } from '../model/results.js';
+import type { TraceEvent } from '../model/trace.js';
 import { parseMessage } from '../sip/parse.js';
 
 export type Lane = 'computer' | 'router' | 'server';
@@ -34,15 +35,24 @@ export interface LadderColumn {
   arrows: LadderArrow[];
 }
 
+/** Trace events by seq, built once per trace: a column per exchange of a 40,000-exchange capture must not scan the whole trace each. */
+const traceIndex = new WeakMap<TraceEvent[], Map<number, TraceEvent>>();
+
+function eventsOf(result: CheckResult, seqs: number[]): TraceEvent[] {
+  let index = traceIndex.get(result.trace);
+  if (!index) traceIndex.set(result.trace, (index = new Map(result.trace.map((e) => [e.seq, e]))));
+  return [...new Set(seqs)].sort((a, b) => a - b).map((s) => index.get(s)).filter((e): e is TraceEvent => e !== undefined);
+}
+
 export function ladderColumn(result: CheckResult, attempt: AttemptResult, annotations: Map<number, string[]> = new Map()): LadderColumn {
-  const seqs = new Set(attempt.traceSeqs);
-  const events = result.trace.filter((e) => seqs.has(e.seq) && (e.kind === 'sent' || e.kind === 'received') && e.bytes);
+  const events = eventsOf(result, attempt.traceSeqs).filter((e) => (e.kind === 'sent' || e.kind === 'received') && e.bytes);
   const publicAddress = attempt.via?.received ? `${attempt.via.received}:${attempt.via.rport ?? '?'}` : 'public address unknown';
   const column: LadderColumn = {
     attempt: attempt.id, title: attempt.label, outcome: attempt.outcome,
     lanes: {
-      computer: `This computer${attempt.localAddress ? ` ${attempt.localAddress}:${attempt.localPort}` : ''}`,
-      router: `Your router (${publicAddress})`,
+      // A capture was taken elsewhere (often at the server): its words are "client" and "seen", never "this computer".
+      computer: `${result.origin === 'capture' ? 'Client' : 'This computer'}${attempt.localAddress ? ` ${attempt.localAddress}:${attempt.localPort}` : ''}`,
+      router: result.origin === 'capture' ? `Client as the server saw it (${publicAddress})` : `Your router (${publicAddress})`,
       server: `Server ${attempt.target.address}:${attempt.target.port}`,
     },
     arrows: [],
