@@ -5,6 +5,7 @@ import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import type { RunEvent } from '../../shared/ipc/contract.js';
 import type { ProgressEvent } from '../../shared/model/progress.js';
 import { api } from './api.js';
+import { FORGOTTEN_BUNDLE_NOTICE, isForgottenBundle } from './components/ErrorBoundary.js';
 import { useApp, type AppState } from './store.js';
 
 /** Events of runs this window has not claimed yet: a run's first events can beat startCheck's answer. */
@@ -22,6 +23,8 @@ function apply(e: RunEvent): void {
   const s = useApp.getState();
   if (e.type === 'bundle-opened') {
     const b = e.bundle;
+    // It broke the view and the user went back (ErrorBoundary): not again, and say so.
+    if (isForgottenBundle(b)) return s.set({ error: FORGOTTEN_BUNDLE_NOTICE });
     s.set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: null, lastOptions: null, opened: { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null, probes: [] });
     return;
   }

@@ -39,6 +39,11 @@ function file(name: string, bytes: Uint8Array): string {
   return path;
 }
 
+/** What the backend would send if results that break a view got past it. */
+function breakingView(): OpenedBundleView {
+  return { createdAt: '2026-01-01T00:00:00.000Z', appVersion: 'e2e', pseudonymised: false, result: spoiled(), diagnosis: diagnose(result) };
+}
+
 if (chromiumMissing) console.warn(`e2e tests skipped: ${chromiumMissing}`);
 let app: Harness;
 
@@ -62,8 +67,7 @@ describe.skipIf(chromiumMissing !== null)('bad results in the app', () => {
   it('results that break a view show the error boundary, and going back forgets them', async () => {
     const page = await app.open();
     // Stands in for any route by which unchecked results could reach the renderer (a bug, an old backend).
-    const view: OpenedBundleView = { createdAt: '2026-01-01T00:00:00.000Z', appVersion: 'e2e', pseudonymised: false, result: spoiled(), diagnosis: diagnose(result) };
-    await page.route('**/api/bundle/open', (route) => route.fulfill({ json: view }));
+    await page.route('**/api/bundle/open', (route) => route.fulfill({ json: breakingView() }));
     await page.getByTestId('open-bundle-input').setInputFiles(file('any.sipladder', exportBundle(result).bytes));
     await page.getByTestId('error-boundary').waitFor();
     expect(await page.getByTestId('error-boundary').textContent()).toMatch(/These results cannot be shown/);
@@ -75,6 +79,21 @@ describe.skipIf(chromiumMissing !== null)('bad results in the app', () => {
     await page.unroute('**/api/bundle/open');
     await page.getByTestId('open-bundle-input').setInputFiles(file('good.sipladder', exportBundle(result).bytes));
     await page.getByTestId('verdict').waitFor();
+    await page.close();
+  });
+
+  it('a bundle the server replays on every reload is not shown again once the user went back from it', async () => {
+    const page = await app.open();
+    // The browser-mode server sends the presented bundle to every new event stream (backend.ts).
+    const replay = `data: ${JSON.stringify({ runId: '', type: 'bundle-opened', bundle: breakingView() })}\n\n`;
+    await page.route('**/api/events', (route) => route.fulfill({ status: 200, contentType: 'text/event-stream', body: replay }));
+    await page.reload();
+    await page.getByTestId('error-boundary').waitFor();
+    await page.getByTestId('error-boundary-back').click();
+    await page.getByTestId('account-server').waitFor();
+    await page.reload();
+    expect(await page.getByTestId('run-error').textContent()).toMatch(/was not opened again/);
+    expect(await page.getByTestId('error-boundary').count()).toBe(0);
     await page.close();
   });
 });

@@ -8,6 +8,9 @@ import { useApp } from '../store.js';
 /** sessionStorage key of the presented bundle the user walked away from (it is replayed on every reload). */
 const FORGOTTEN_KEY = 'sipladder-forgotten-bundle';
 
+/** Shown on the first screen when the browser-mode server replays a bundle the user walked away from. */
+export const FORGOTTEN_BUNDLE_NOTICE = 'The bundle that could not be shown was not opened again; open its file to try once more.';
+
 /** Identifies a presented bundle well enough to recognise its replay; nothing in it is trusted. */
 function bundleKey(b: OpenedBundleView): string {
   return JSON.stringify([b.createdAt, b.appVersion, b.result?.startedAt, b.result?.trace?.length]);
