@@ -52,23 +52,26 @@ function sized(startLine: string, headers: Headers, size: number): Uint8Array {
 }
 
 /**
- * The answers to one request, best first: the full one (mirror body, or the requested size), the
- * same without the mirror body, and the minimal one of §8.2.6.2 plus the cookie.
+ * The answers to one request, best first, each built only when asked for: the full one (mirror
+ * body, or the requested size), the same without the mirror body, and the minimal one of §8.2.6.2
+ * plus the cookie. The mirror body is a base64 copy of the request: not built when it cannot fit.
  */
-function candidates(req: SipRequest, copied: Headers, raw: Uint8Array, from: Endpoint, transport: string, cookie: string | undefined, sizeCap: number): Uint8Array[] {
+function candidates(req: SipRequest, copied: Headers, raw: Uint8Array, from: Endpoint, transport: string, cookie: string | undefined, limit: number): Array<[string, () => Uint8Array]> {
   const ok = req.method === 'OPTIONS';
   const startLine = ok ? 'SIP/2.0 200 OK' : 'SIP/2.0 405 Method Not Allowed';
   const cookieHeaders: Headers = cookie ? [[COOKIE_HEADER, cookie]] : [];
   const headers: Headers = [
     ...copied, ['Server', 'sipladder-reflector'], ['X-SipLadder-Transport', transport], ['X-SipLadder-Source', `${from.address}:${from.port}`], ...cookieHeaders,
   ];
-  const minimal = serialize({ startLine, headers: [...copied, ...cookieHeaders] });
-  const bare = serialize({ startLine, headers });
+  const minimal: [string, () => Uint8Array] = ['minimal answer', () => serialize({ startLine, headers: [...copied, ...cookieHeaders] })];
+  const bare = (note: string): [string, () => Uint8Array] => [note, () => serialize({ startLine, headers })];
   const wanted = Number(headerValue(req, RESPONSE_SIZE_HEADER));
   // Sized responses carry no mirror body: they only exist to be large.
-  if (ok && Number.isInteger(wanted) && wanted > 0) return [sized(startLine, headers, Math.min(wanted, sizeCap)), bare, minimal];
-  if (!ok) return [bare, minimal];
-  return [serialize({ startLine, headers: [...headers, ['Content-Type', MIRROR_CONTENT_TYPE]], body: toBase64(raw) }), bare, minimal];
+  if (ok && Number.isInteger(wanted) && wanted > 0) return [['', () => sized(startLine, headers, Math.min(wanted, MAX_SIZED_RESPONSE, limit))], bare('padding omitted'), minimal];
+  // Base64 makes the body 4/3 of the request: larger than an unproven request by itself.
+  if (!ok) return [bare(''), minimal];
+  if (Math.ceil(raw.length / 3) * 4 > limit) return [bare('mirror body omitted'), minimal];
+  return [['', () => serialize({ startLine, headers: [...headers, ['Content-Type', MIRROR_CONTENT_TYPE]], body: toBase64(raw) })], bare('mirror body omitted'), minimal];
 }
 
 /** The knock payload a request asks for, or null (only ever to the request's own source). */
@@ -91,9 +94,12 @@ export function reflect(raw: Uint8Array, from: Endpoint, transport: string, cook
   const carried = cookie ? headerValue(req, COOKIE_HEADER)?.trim() : undefined;
   const proven = !cookie || (carried !== undefined && cookie.valid(carried));
   const limit = Math.min(MAX_ANSWER_BYTES, proven ? Infinity : raw.length);
-  const options = candidates(req, copied, raw, from, transport, cookie?.issue(), Math.min(MAX_SIZED_RESPONSE, limit));
-  const fits = options.findIndex((o) => o.length <= limit);
-  if (fits < 0) return { kind: 'withheld', smallest: options[options.length - 1]!.length };
-  const note = fits === 0 ? '' : fits === 1 ? 'mirror body or padding omitted' : 'minimal answer';
-  return { kind: 'answer', bytes: options[fits]!, knock: proven && cookie ? knockFor(req) : null, proven, note };
+  const options = candidates(req, copied, raw, from, transport, cookie?.issue(), limit);
+  let smallest = Infinity;
+  for (const [note, build] of options) {
+    const bytes = build();
+    if (bytes.length <= limit) return { kind: 'answer', bytes, knock: proven && cookie ? knockFor(req) : null, proven, note };
+    smallest = Math.min(smallest, bytes.length);
+  }
+  return { kind: 'withheld', smallest };
 }
