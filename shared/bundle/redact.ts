@@ -109,7 +109,9 @@ function variants(value: string, kind: IdentifierKind): string {
 function replacer(list: Replacement[]): (text: string) => string {
   if (!list.length) return (t) => t;
   const ordered = [...list].sort((a, b) => b.original.length - a.original.length);
-  const re = new RegExp(ordered.map((r) => `(${variants(r.original, r.kind)})`).join('|'), 'g');
+  // Most positions start no replacement: a first-character test rejects them before any lookbehind runs.
+  const firsts = new Set(ordered.flatMap((r) => [r.original[0]!.toLowerCase(), r.original[0]!.toUpperCase(), '%']));
+  const re = new RegExp(`(?=[${[...firsts].map(escapeRe).join('')}])(?:${ordered.map((r) => `(${variants(r.original, r.kind)})`).join('|')})`, 'g');
   return (text) => text.replace(re, (match: string, ...groups: unknown[]) => {
     const r = ordered[groups.findIndex((g) => g !== undefined)]!;
     // A %-encoded spelling is longer than the original: the stand-in, padded to it, keeps offsets.
