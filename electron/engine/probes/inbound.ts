@@ -55,6 +55,7 @@ export async function probeInbound(o: InboundOptions, deps: EngineDeps, trace: T
       let wake: (() => void) | null = null;
       ep.onMessage((b, from) => {
         const isKnock = b.length === knock.length && b.every((v, i) => v === knock[i]);
+        const hadCookie = cookie !== null;
         if (isKnock) knockReceived = true;
         else if (from.address === remote.address && from.port === remote.port && new TextDecoder().decode(b.subarray(0, 8)) === 'SIP/2.0 ') {
           responseReceived = true;
@@ -62,7 +63,8 @@ export async function probeInbound(o: InboundOptions, deps: EngineDeps, trace: T
           cookie ??= parsed.ok ? cookieOf(parsed.message) : null;
         } else return;
         record({ attempt, kind: 'received', transport: 'udp', local: ep.local, remote: from, bytes: b, note: isKnock ? 'knock from a fresh reflector port' : 'answer' });
-        wake?.();
+        // Hurry only to use a fresh cookie, or when all is in: a knock may still follow its answer.
+        if ((!hadCookie && cookie !== null) || (responseReceived && knockReceived)) wake?.();
       });
       for (let i = 0; i < SENDS && !signal.aborted && !(responseReceived && knockReceived); i++) {
         await rate.take(remote.address, signal).catch(() => undefined);
@@ -70,7 +72,6 @@ export async function probeInbound(o: InboundOptions, deps: EngineDeps, trace: T
         ep.send(bytes, remote);
         const what = cookie ? 'OPTIONS asking for a knock, with the reflector cookie' : 'OPTIONS asking for a knock (padded: no cookie yet)';
         record({ attempt, kind: 'sent', transport: 'udp', local: ep.local, remote, bytes, note: i ? `${what} (retransmission ${i})` : what });
-        // Wakes early when something arrives: a fresh cookie is used at once.
         const w = interruptibleWait(deps.clock, i === SENDS - 1 ? INBOUND_WAIT_MS : 500, signal);
         wake = w.wake;
         await w.done;
