@@ -39,6 +39,7 @@ export const PARSER_FAMILIES: Family[] = [
   { name: 'header flag parameters (Via)', make: (size) => fill(REQ + 'Via: SIP/2.0/UDP h', ';rport', '\r\n' + TAIL, size) },
   { name: 'many header fields (at the cap)', make: (size) => enc.encode(RESP + `X: ${'y'.repeat(Math.max(1, Math.floor(size / 250) - 6))}\r\n`.repeat(250) + '\r\n') },
   { name: 'many header fields (over the cap)', make: (size) => fill(RESP, 'X: y\r\n', '\r\n', size) },
+  { name: 'repeated To, non-ASCII display names', make: (size) => enc.encode(REQ + `To: "${'é'.repeat(Math.max(1, Math.floor((size / 250 - 18) / 2)))}" <sip:a@b>\r\n`.repeat(250) + TAIL) },
   { name: 'many commas (Via)', make: (size) => fill(REQ + 'Via: ', 'SIP/2.0/UDP h;branch=z9hG4bK1,', 'SIP/2.0/UDP h\r\n' + TAIL, size) },
   { name: 'many empty list entries (Contact)', make: (size) => fill(REQ + 'Contact: ', ',', '\r\n' + TAIL, size) },
   { name: 'quoted string with escapes', make: (size) => fill(REQ + 'From: "', '\\"', '" <sip:a@b>;tag=1\r\n' + TAIL, size) },
@@ -65,6 +66,7 @@ export const FRAMER_FAMILIES: Array<Family & { chunk: number }> = [
   { name: 'LF-only lines (blank-line candidates), 1-byte chunks', chunk: 1, make: (size) => fill(RESP, 'X: y\n\r', '\nl: 0\n\n', size) },
   { name: 'long start line, 1-byte chunks', chunk: 1, make: (size) => fill('OPTIONS sip:', 'a', ' SIP/2.0\r\nl: 0\r\n\r\n', Math.min(size, 2000)) },
   { name: '60 KB-style header, 7-byte chunks', chunk: 7, make: (size) => fill(RESP, 'X: yyyyyyyyyyyy\r\n', 'Content-Length: 0\r\n\r\n', size) },
+  { name: 'repeated Content-Length, 1-byte chunks', chunk: 1, make: (size) => fill(RESP, 'Content-Length: 0\r\n', '\r\n', size) },
   { name: 'many small messages, one chunk', chunk: 1 << 20, make: (size) => fill('', RESP + 'l: 0\r\n\r\n', '', size) },
 ];
 
