@@ -43,7 +43,7 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
     deleteAccount: (id) => accounts.remove(id),
     accountPassword: (id) => accounts.password(id),
     exportBundle: async (runId, pseudo) => {
-      const result = runs.result(runId);
+      const result = runs.result(runId) ?? captures.result(runId);
       if (!result) throw new Error('that check is no longer available; run it again');
       const { bytes, replacements } = exportBundle(result, { pseudonymise: pseudo ?? undefined });
       const stamp = result.startedAt.replace(/[:.]/g, '-').slice(0, 19);

@@ -3,13 +3,17 @@
 import { randomBytes } from 'node:crypto';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import type { OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
+import type { CheckResult } from '../../shared/model/results.js';
 import { importChunks, slicesOf } from './import-stream.js';
 
 /** Imports running at once (each holds its upload in memory). */
 export const MAX_CONCURRENT_IMPORTS = 2;
+/** Finished imports kept to be saved as bundles (a 200,000-packet one holds ~200 MB). */
+export const MAX_KEPT_IMPORTS = 2;
 
 export class CaptureImports {
   private readonly running = new Map<string, AbortController>();
+  private readonly kept = new Map<string, CheckResult>();
 
   constructor(private readonly emit: (e: RunEvent) => void, private readonly newId = () => randomBytes(8).toString('hex')) {}
 
@@ -23,10 +27,17 @@ export class CaptureImports {
         source: name, totalBytes: bytes.length, signal: abort.signal,
         onProgress: (progress) => this.emit({ runId, type: 'capture-progress', progress }),
       });
-      return { createdAt: result.startedAt, appVersion: 'capture import', pseudonymised: false, result, diagnosis: diagnose(result) };
+      this.kept.set(runId, result);
+      if (this.kept.size > MAX_KEPT_IMPORTS) this.kept.delete(this.kept.keys().next().value!);
+      return { createdAt: result.startedAt, appVersion: 'capture import', pseudonymised: false, result, diagnosis: diagnose(result), importId: runId };
     } finally {
       this.running.delete(runId);
     }
+  }
+
+  /** A finished import, while it is among the last MAX_KEPT_IMPORTS. */
+  result(importId: string): CheckResult | undefined {
+    return this.kept.get(importId);
   }
 
   /** Whether `runId` was an import (now cancelled). */

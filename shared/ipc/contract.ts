@@ -38,6 +38,8 @@ export interface OpenedBundleView {
   pseudonymised: boolean;
   result: CheckResult;
   diagnosis: Diagnosis;
+  /** An imported capture: the id to save it as a bundle with `exportBundle(importId, …)`. */
+  importId?: string;
 }
 
 /** Largest bundle the app opens (base64 text is 4/3 of it). */

@@ -67,6 +67,12 @@ describe.skipIf(chromiumMissing !== null)('the app in headless Chromium', () => 
     // The raw pane shows exactly the bytes on the wire: a highlighted rport is not doubled.
     const via = (await page.getByTestId('raw-message').locator('pre > div').allTextContents()).find((l) => l.startsWith('Via:'))!;
     expect(via).toMatch(/^Via: SIP\/2\.0\/UDP 127\.0\.0\.1:\d+;branch=z9hG4bK[\w-]+;rport$/);
+    // Right: the message at the same height in the attempt beside it; Left: back.
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-column'));
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('1');
+    await page.keyboard.press('ArrowLeft');
+    expect(await focused()).toBe('0');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     const answerVia = (await page.getByTestId('raw-message').locator('pre > div').allTextContents()).find((l) => l.startsWith('Via:'))!;
@@ -191,7 +197,7 @@ describe.skipIf(chromiumMissing !== null)('the app in headless Chromium', () => 
     await page.getByTestId('open-bundle-input').setInputFiles(file);
     await page.getByTestId('verdict').waitFor();
     await page.getByTestId('finding-capture-inbound-5060-filtered').waitFor();
-    expect(await page.getByTestId('attempts').textContent()).toMatch(/REGISTER from 203\.0\.113\.50:5060/);
+    expect(await page.getByTestId('dialog-list').textContent()).toMatch(/REGISTER\s*203\.0\.113\.50:5060/);
     await page.close();
   });
 

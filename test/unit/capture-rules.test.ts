@@ -3,6 +3,7 @@
 // does not depend on the order packets come in.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseFilter, selectDialogs, type DialogRow } from '../../shared/capture/dialog-filter.js';
 import { dialogFacts } from '../../shared/capture/dialogs.js';
 import { importCapture } from '../../shared/capture/import.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
@@ -114,5 +115,24 @@ describe('grouping', () => {
     const bytes = new TextEncoder().encode('OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKx\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n');
     const r = importCapture(pcapFile('raw', [{ ts: 0, data: ipPacket({ address: '192.0.2.1', port: 5060 }, { address: '192.0.2.2', port: 5060 }, 'udp', bytes) }]), 'x').result;
     expect(r.attempts.map((a) => a.label)).toEqual(['OPTIONS from 192.0.2.1:5060 (Call-ID no-call-id-192.0)']);
+  });
+});
+
+describe('dialog filter', () => {
+  const rows = (): DialogRow[] => {
+    const r = captureOf([[register(403), client({ ua: 'Jitsi2.10' })], [call('bye'), client({ ua: 'Linphone/5' })], [keepalive(false), client()]]);
+    return dialogFacts(r).map((f, i) => ({ ...f, startMs: i }));
+  };
+  const pick = (text: string, failuresOnly = false) =>
+    selectDialogs(rows(), { filter: parseFilter(text, (id) => (id === 'x' ? [2] : undefined)), failuresOnly, sort: 'start', descending: false }).map((d) => d.method);
+
+  it('keys, wildcards, bare words, failures only, finding', () => {
+    expect(pick('status:4xx ua:jitsi')).toEqual(['REGISTER']);
+    expect(pick('status:2xx')).toEqual(['INVITE']);
+    expect(pick('status:none')).toEqual(['OPTIONS']);
+    expect(pick('linphone')).toEqual(['INVITE']);
+    expect(pick('', true)).toEqual(['REGISTER', 'OPTIONS']);
+    expect(pick('finding:x')).toEqual(['INVITE']);
+    expect(parseFilter('colour:red 203.0.113.9:5060').unknown).toEqual(['colour']);
   });
 });

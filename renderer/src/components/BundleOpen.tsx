@@ -28,7 +28,8 @@ export function BundleOpen(): JSX.Element {
       const data = await toBase64(file);
       setImporting(!bundle);
       const b = bundle ? await api.openBundle(data) : await api.importCapture(data, file.name);
-      set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: null, opened: { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null });
+      // An imported capture can be saved as a bundle like a finished check (its import id stands for the run).
+      set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: b.importId ?? null, opened: b.importId ? null : { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null });
     } catch (e) {
       setError((e as Error).message);
     } finally {

@@ -7,6 +7,7 @@ import { adviceFor } from '../../../shared/profiles/advice.js';
 import { api } from '../api.js';
 import { startRun } from '../run.js';
 import { useApp } from '../store.js';
+import { ShowAffected } from './capture/ShowAffected.js';
 
 function FindingItem({ f, initiallyOpen }: { f: Finding; initiallyOpen: boolean }): JSX.Element {
   const set = useApp((s) => s.set);
@@ -18,6 +19,7 @@ function FindingItem({ f, initiallyOpen }: { f: Finding; initiallyOpen: boolean 
       {f.fix.length > 0 && <><h4>What to change</h4><ul>{f.fix.map((x) => <li key={x}>{x}</li>)}</ul></>}
       <h4>For support staff</h4>
       <p className="technical">{f.technical}</p>
+      <ShowAffected finding={f} />
       <p>Evidence: {f.evidence.slice(0, 20).map((seq) => (
         <button key={seq} type="button" className="link" onClick={() => set({ selectedSeq: seq })}>#{seq}</button>
       ))} <span className="muted">(confidence {f.confidence})</span></p>

@@ -10,6 +10,7 @@ import type { AttemptResult } from '../../../shared/model/results.js';
 import { api } from '../api.js';
 import { endDemo, useApp } from '../store.js';
 import { BundleExport } from './BundleExport.js';
+import { DialogList } from './capture/DialogList.js';
 import { Charts } from './Charts.js';
 import { Findings } from './Findings.js';
 import { LadderView } from './LadderView.js';
@@ -42,7 +43,7 @@ export function Results(): JSX.Element | null {
   return (
     <>
       <Findings />
-      <section className="card">
+      {result.origin === 'capture' ? <DialogList shown={ids} onSelect={(id) => setShown([id])} /> : <section className="card">
         <h2>Attempts</h2>
         <table data-testid="attempts">
           <thead><tr><th>Show</th><th>Attempt</th><th>Local port</th><th>Outcome</th><th>Time</th><th>Seen by the server as</th></tr></thead>
@@ -57,7 +58,7 @@ export function Results(): JSX.Element | null {
           ))}</tbody>
         </table>
         {result.attempts.length > TABLE_ROWS && <p className="muted">Showing the first {TABLE_ROWS} of {result.attempts.length} exchanges; the findings cover all of them.</p>}
-      </section>
+      </section>}
       <section className="card">
         <h2>Registration ladder</h2>
         <div className="ladder-pane">

@@ -1,0 +1,85 @@
+import type { JSX } from 'react';
+// The dialogs of an imported capture, fit for 40,000 of them: virtualised (only the rows in view
+// become DOM), sortable by any column, filtered sngrep-style (`status:4xx ua:Jitsi`), failures
+// only, and "show affected" from the findings. Choosing a row shows its ladder.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { parseFilter, selectDialogs, type DialogRow, type SortKey } from '../../../../shared/capture/dialog-filter.js';
+import { dialogFacts, type SdpSummary } from '../../../../shared/capture/dialogs.js';
+import { useApp } from '../../store.js';
+import { useCaptureView } from './capture-view.js';
+
+const ROW_HEIGHT = 28;
+const VIEW_HEIGHT = 420;
+/** Rows rendered beyond the visible window on each side, so fast scrolling shows no gaps. */
+const OVERSCAN = 10;
+const GRID = { display: 'grid', gridTemplateColumns: '5rem 6rem 12rem 7rem 1fr 7rem 3.5rem 1fr', gap: '0.5rem', alignItems: 'center' } as const;
+const COLUMNS: Array<[SortKey | null, string]> = [['start', 'Time'], ['method', 'Method'], ['client', 'Client'], ['user', 'User'], ['agent', 'User agent'], ['status', 'Answer'], ['messages', 'Msgs'], [null, 'Media (SDP offer)']];
+
+const n = (x: number): string => x.toLocaleString('en-US');
+const media = (s?: SdpSummary): string => (s ? `${s.codecs.slice(0, 3).join(' ')} ${s.address}:${s.port}${s.direction === 'sendrecv' ? '' : ` ${s.direction}`}` : '');
+
+function Header({ rows, total }: { rows: number; total: number }): JSX.Element {
+  const v = useCaptureView();
+  const sortBy = (key: SortKey): void => v.set({ sort: key, descending: v.sort === key ? !v.descending : false });
+  return (
+    <>
+      <div className="dialog-controls">
+        <input type="search" aria-label="Filter dialogs" data-testid="dialog-filter" size={50} value={v.filter} onChange={(e) => v.set({ filter: e.target.value })}
+          placeholder="status:4xx ua:Jitsi user:alice ip:10.0.0.7 callid:… method:INVITE" />
+        <label className="inline"><input type="checkbox" data-testid="failures-only" checked={v.failuresOnly} onChange={() => v.set({ failuresOnly: !v.failuresOnly })} /> Failures only</label>
+        <span data-testid="dialog-count" aria-live="polite">{n(rows)} of {n(total)} dialogs</span>
+      </div>
+      <div role="row" style={GRID} className="dialog-head">
+        {COLUMNS.map(([key, label]) => (key
+          ? <button key={label} type="button" role="columnheader" className="link" data-testid={`sort-${key}`} aria-sort={v.sort === key ? (v.descending ? 'descending' : 'ascending') : 'none'} onClick={() => sortBy(key)}>{label}{v.sort === key ? (v.descending ? ' ▼' : ' ▲') : ''}</button>
+          : <span key={label} role="columnheader">{label}</span>))}
+      </div>
+    </>
+  );
+}
+
+export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(attempt: number): void }): JSX.Element | null {
+  const { result, diagnosis, selectedSeq } = useApp();
+  const view = useCaptureView();
+  const [scrollTop, setScrollTop] = useState(0);
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useMemo<DialogRow[]>(() => {
+    if (!result) return [];
+    const startOf = new Map(result.attempts.map((a) => [a.id, a.startedAt]));
+    return dialogFacts(result).map((f) => ({ ...f, startMs: startOf.get(f.attempt) ?? 0 }));
+  }, [result]);
+  const filter = useMemo(() => parseFilter(view.filter, (id) => diagnosis?.findings.find((f) => f.id === id)?.attempts), [view.filter, diagnosis]);
+  const selected = useMemo(() => selectDialogs(rows, { filter, failuresOnly: view.failuresOnly, sort: view.sort, descending: view.descending }), [rows, filter, view.failuresOnly, view.sort, view.descending]);
+  useEffect(() => {
+    if (!view.focusRequest) return;
+    scroller.current?.scrollIntoView({ block: 'nearest' });
+    if (scroller.current) scroller.current.scrollTop = 0;
+  }, [view.focusRequest]);
+  // An evidence link to a message of an exchange not in the ladder brings that exchange into it.
+  useEffect(() => {
+    const attempt = selectedSeq === null ? undefined : result?.trace[selectedSeq - 1]?.attempt;
+    if (attempt !== undefined && !shown.includes(attempt)) onSelect(attempt);
+  }, [selectedSeq]); // only a new selection moves the ladder, not a change of the shown set
+  if (!result) return null;
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const visible = selected.slice(first, first + Math.ceil(VIEW_HEIGHT / ROW_HEIGHT) + 2 * OVERSCAN);
+  return (
+    <section className="card" data-testid="dialog-list">
+      <h2>Dialogs seen in this capture</h2>
+      <Header rows={selected.length} total={rows.length} />
+      {filter.unknown.length > 0 && <p className="muted">Not a filter key: {filter.unknown.join(', ')} (use status, ua, user, ip, callid, method, kind).</p>}
+      <div ref={scroller} role="table" aria-rowcount={selected.length} data-testid="dialog-scroll" style={{ height: VIEW_HEIGHT, overflowY: 'auto' }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+        <div style={{ height: selected.length * ROW_HEIGHT, position: 'relative' }}>
+          {visible.map((d, i) => (
+            <div key={d.attempt} role="row" tabIndex={0} data-testid="dialog-row" aria-selected={shown.includes(d.attempt)} className={d.failed ? 'bad' : 'ok'}
+              style={{ ...GRID, position: 'absolute', left: 0, right: 0, top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT, cursor: 'pointer', overflow: 'hidden', whiteSpace: 'nowrap' }}
+              onClick={() => onSelect(d.attempt)} onKeyDown={(e) => { if (e.key === 'Enter') onSelect(d.attempt); }}>
+              <span>{(d.startMs / 1000).toFixed(1)} s</span><span>{d.method || '–'}</span><span>{d.client.address}:{d.client.port}</span><span>{d.user}</span>
+              <span title={d.agent}>{d.agent}</span><span data-testid="dialog-status">{d.failed ? '✖ ' : '✔ '}{d.status ?? 'no answer'}</span><span>{d.messages}</span><span>{media(d.offer)}</span>
+            </div>
+          ))}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+// A provider-side capture in the app (headless Chromium, browser mode): the dialog list filters,
+// sorts, shows only failures, shows a finding's affected exchanges, puts a chosen dialog in the
+// ladder, and the import can be saved as a bundle. Expected figures come from the same capture
+// imported here in Node. Waits are on elements and texts, never sleeps.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialogFacts } from '../../shared/capture/dialogs.js';
+import { importCapture } from '../../shared/capture/import.js';
+import { diagnose } from '../../shared/diagnosis/diagnose.js';
+import { call, clientsFor, keepalive, register, Writer, type Scenario } from '../bench/capture-gen.js';
+import { pcapFile } from '../fixtures/pcap-builder.js';
+import { chromiumMissing, startHarness, type Harness } from './harness.js';
+
+const SCENARIOS: Scenario[] = [register(200), register(403), call('bye'), call('no-ack'), call(486), call(487), keepalive(true), keepalive(false), register('no-answer')];
+const DIALOGS = 400;
+
+function captureFile(): { file: string; bytes: Uint8Array } {
+  let seed = 7;
+  const random = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  const clients = clientsFor(60, random);
+  const w = new Writer();
+  for (let i = 0; i < DIALOGS; i++) SCENARIOS[i % SCENARIOS.length]!(w, clients[i % clients.length]!, i + 1, 1_700_000_000_000_000 + i * 5_000, random);
+  const bytes = pcapFile('ethernet', w.frames(Number.MAX_SAFE_INTEGER));
+  const file = join(mkdtempSync(join(tmpdir(), 'sl-e2e-cap-')), 'provider.pcap');
+  writeFileSync(file, bytes);
+  return { file, bytes };
+}
+
+if (chromiumMissing) console.warn(`e2e capture tests skipped: ${chromiumMissing}`);
+let app: Harness;
+
+describe.skipIf(chromiumMissing !== null)('a capture in the app', () => {
+  beforeAll(async () => {
+    app = await startHarness();
+  }, 120_000);
+  afterAll(() => app?.close());
+
+  it('filters, sorts, shows failures and affected exchanges; a chosen dialog goes in the ladder; saves as a bundle', async () => {
+    const { file, bytes } = captureFile();
+    const { result } = importCapture(bytes, 'provider.pcap');
+    const facts = dialogFacts(result);
+    const d = diagnose(result);
+    const count = (shown: number): string => `${shown.toLocaleString('en-US')} of ${facts.length.toLocaleString('en-US')} dialogs`;
+    const page = await app.open();
+    await page.getByTestId('open-bundle-input').setInputFiles(file);
+    await page.getByTestId('dialog-list').waitFor();
+    const counter = page.getByTestId('dialog-count');
+    expect(await counter.textContent()).toBe(count(facts.length));
+    // Virtualised: a few dozen rows in the DOM, not 400.
+    expect(await page.getByTestId('dialog-row').count()).toBeLessThan(60);
+
+    await page.getByTestId('dialog-filter').fill('status:4xx method:REGISTER');
+    await expect.poll(() => counter.textContent()).toBe(count(facts.filter((f) => f.method === 'REGISTER' && f.status !== undefined && f.status >= 400 && f.status < 500).length));
+    await page.getByTestId('dialog-filter').fill('');
+    await page.getByTestId('failures-only').check();
+    await expect.poll(() => counter.textContent()).toBe(count(facts.filter((f) => f.failed).length));
+    await page.getByTestId('failures-only').uncheck();
+
+    // Sorted by answer, descending: the first row carries the highest status.
+    await page.getByTestId('sort-status').click();
+    await page.getByTestId('sort-status').click();
+    const highest = Math.max(...facts.map((f) => f.status ?? 0));
+    await expect.poll(() => page.getByTestId('dialog-status').first().textContent()).toMatch(new RegExp(`${highest}$`));
+
+    const noAck = d.findings.find((f) => f.id === 'capture-no-ack')!;
+    await page.getByTestId('finding-capture-no-ack').locator('summary').click();
+    await page.getByTestId('show-affected-capture-no-ack').click();
+    await expect.poll(() => counter.textContent()).toBe(count(noAck.attempts.length));
+    expect(await page.getByTestId('dialog-filter').inputValue()).toBe('finding:capture-no-ack');
+
+    const row = page.getByTestId('dialog-row').first();
+    await row.click();
+    await expect.poll(() => row.getAttribute('aria-selected')).toBe('true');
+    await page.locator('[data-testid^="ladder-arrow-"]').first().waitFor();
+    expect(await page.getByTestId('ladder').textContent()).toMatch(/INVITE/);
+
+    await page.getByTestId('bundle-prepare').click();
+    await page.getByTestId('bundle-save').waitFor();
+    await page.close();
+  });
+});
