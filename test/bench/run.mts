@@ -8,6 +8,7 @@ import { benchLabUi } from './lab-ui.js';
 import { benchCaptureImports } from './capture-import.js';
 import { benchUiCapture } from './ui-capture.js';
 import { benchReflectorAmplification, formatAmplification } from './reflector-amplification.js';
+import { benchBundles } from './bundle.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -41,7 +42,12 @@ for (const cap of benchCaptureImports()) {
   console.log(t ? `    tshark -Y sip      ${(t.ms / 1000).toFixed(2)} s, peak ${t.maxRssMb ? Math.round(t.maxRssMb) : '?'} MB (${t.messages.toLocaleString('en-US')} lines)` : `    tshark: ${cap.tshark as string}`);
 }
 const uiCap = await benchUiCapture(100_000);
-console.log(typeof uiCap === 'string' ? `  app first paint: skipped (${uiCap})` : `  app: choose the file → results and ladder on screen ${(uiCap.firstPaintMs / 1000).toFixed(2)} s (${uiCap.arrowsInDom} ladder arrows and ${uiCap.rowsInDom} table rows in the DOM)`);
+console.log(typeof uiCap === 'string' ? `  app first screen: skipped (${uiCap})` : `  app, 100,000 packets: choose the file → verdict and dialog list on screen ${(uiCap.firstPaintMs / 1000).toFixed(2)} s (${uiCap.rowsInDom} dialog rows and ${uiCap.arrowsInDom} ladder arrows in the DOM)`);
+
+console.log('\nBundles (synthetic REGISTER exchanges; median of 3):');
+for (const b of benchBundles()) {
+  console.log(`  ${b.messages.toLocaleString('en-US')} messages: open (zip, complete schema check, findings) ${fmt(b.openMs)} ms, of which schema check ${fmt(b.schemaMs)} ms; pseudonymise ${fmt(b.pseudonymiseMs)} ms (${b.replacements} values)`);
+}
 
 console.log(`\n${formatAmplification(await benchReflectorAmplification())}`);
 
