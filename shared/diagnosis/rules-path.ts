@@ -25,6 +25,12 @@ function largestAnswer(s: FragmentationSeries): number | undefined {
   return sizes.length ? Math.max(...sizes) : undefined;
 }
 
+/** The largest size any of `series` delivered below `lostFrom`. */
+function largestBelow(lostFrom: number, ...series: Array<FragmentationSeries | undefined>): number | undefined {
+  const sizes = series.map((s) => s?.largestDelivered).filter((n): n is number => n !== undefined && n < lostFrom);
+  return sizes.length ? Math.max(...sizes) : undefined;
+}
+
 /**
  * The loss per direction, in bytes of the messages going that way. Upstream sizes the requests and
  * downstream (reflector) the answers exactly. Against a registrar there is no downstream: an echo
@@ -32,7 +38,8 @@ function largestAnswer(s: FragmentationSeries): number | undefined {
  */
 function lossByDirection(udp: FragmentationSeries[]): { outbound?: Loss; inbound?: Loss } {
   const [up, echo, down] = (['upstream', 'echo', 'downstream'] as const).map((m) => udp.find((s) => s.mode === m));
-  const outbound = up?.smallestLost !== undefined ? { delivered: up.largestDelivered, lostFrom: up.smallestLost, inferred: false } : undefined;
+  // An echo that got through carried a request as large (against a registrar upstream is only timed where echo failed).
+  const outbound = up?.smallestLost !== undefined ? { delivered: largestBelow(up.smallestLost, up, echo), lostFrom: up.smallestLost, inferred: false } : undefined;
   if (down) return { outbound, inbound: down.smallestLost !== undefined ? { delivered: down.largestDelivered, lostFrom: down.smallestLost, inferred: false } : undefined };
   const answerLost = echo?.smallestLost !== undefined && (up?.largestDelivered ?? 0) >= echo.smallestLost;
   return { outbound, inbound: answerLost ? { delivered: largestAnswer(echo), lostFrom: echo.smallestLost!, inferred: true } : undefined };

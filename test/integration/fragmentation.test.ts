@@ -3,7 +3,7 @@
 // direction only (the UDP endpoint is wrapped: the test decides what the "network" does).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultDeps, type EngineDeps } from '../../electron/engine/deps.js';
-import { FIRST_ANSWER_WAIT_MS, FRAGMENTATION_SIZES, LARGE_FROM, probeFragmentation, SIZE_WAIT_MS, TCP_SIZES } from '../../electron/engine/probes/fragmentation.js';
+import { FIRST_ANSWER_WAIT_MS, FRAGMENTATION_SIZES, LARGE_FROM, probeFragmentation, REGISTRAR_SIZES, SIZE_WAIT_MS, TCP_SIZES } from '../../electron/engine/probes/fragmentation.js';
 import { RateLimiter } from '../../electron/engine/safety.js';
 import { TraceRecorder } from '../../electron/engine/trace-recorder.js';
 import { startReflector, type Reflector } from '../../electron/reflector/server.js';
@@ -37,37 +37,44 @@ async function probe(opts: FixtureOptions, transports: Array<'udp' | 'tcp'> = ['
 describe('fragmentation probe against a registrar', () => {
   it('delivers every size on a clean path, with the request really that large and the actual response sizes recorded', async () => {
     const r = await probe({});
-    expect(find(r, 'udp', 'upstream').points.map((p) => p.size)).toEqual(FRAGMENTATION_SIZES);
-    expect(find(r, 'udp', 'echo').points.map((p) => p.size)).toEqual(FRAGMENTATION_SIZES.filter((s) => s >= LARGE_FROM));
+    expect(find(r, 'udp', 'echo').points.map((p) => p.size)).toEqual(REGISTRAR_SIZES);
+    // Every echo (both directions large) was answered on time: no upstream request was needed.
+    expect(r.series.map((s) => `${s.transport}/${s.mode}`)).toEqual(['udp/echo']);
+    expect(r.skipped).toContain('upstream sizes (only the request large): every echo size was answered on time, so no direction needed telling apart');
     for (const s of r.series) {
       expect(s.points.every((p) => p.delivered && p.requestSize === p.size && p.sends === 1)).toBe(true);
       expect(s.largestDelivered).toBe(8000);
     }
     const sizes = fx!.received.filter((q) => q.text.startsWith('OPTIONS')).map((q) => Buffer.byteLength(q.text));
-    expect(sizes).toEqual(expect.arrayContaining(FRAGMENTATION_SIZES));
-    // Upstream: only the request is large; echo: the response copies the padded Call-ID.
-    expect(at(find(r, 'udp', 'upstream'), 8000).responseSize).toBeLessThan(1000);
+    expect(sizes).toEqual(expect.arrayContaining(REGISTRAR_SIZES));
+    // Echo: the response copies the padded Call-ID.
     expect(at(find(r, 'udp', 'echo'), 8000).responseSize).toBeGreaterThan(7900);
   });
 
   it('finds the size above which UDP requests are lost, by bisection, and stops climbing', async () => {
     const r = await probe({ udpDropAbove: 1450 });
-    const up = find(r, 'udp', 'upstream');
-    expect(up.largestDelivered).toBeGreaterThanOrEqual(1400);
-    expect(up.largestDelivered).toBeLessThanOrEqual(1450);
-    expect(up.smallestLost! - up.largestDelivered!).toBeLessThanOrEqual(32);
+    const [up, echo] = [find(r, 'udp', 'upstream'), find(r, 'udp', 'echo')];
+    // The largest request that got through, upstream or echo (an echo request is as large).
+    const sent = Math.max(up.largestDelivered ?? 0, echo.largestDelivered!);
+    expect(sent).toBeGreaterThanOrEqual(1400);
+    expect(sent).toBeLessThanOrEqual(1450);
+    expect(up.smallestLost! - sent).toBeLessThanOrEqual(32);
     expect(up.points.some((p) => p.bisection)).toBe(true);
-    expect(up.points.filter((p) => p.detail?.startsWith('not tried'))).not.toHaveLength(0);
+    // Upstream only where echo failed, and neither climbed past two lost sizes.
+    expect(up.points.filter((p) => !p.bisection).map((p) => p.size)).toEqual(REGISTRAR_SIZES.filter((x) => x > 1450 && x <= 1500));
+    expect(find(r, 'udp', 'echo').points.filter((p) => p.detail?.startsWith('not tried')).map((p) => p.size)).toEqual([3000, 8000]);
     // The requests were lost, not the answers: the finding says so, with the limit.
     const f = diagnose({ attempts: [], trace: [], pathProbes: { fragmentation: r } } as unknown as CheckResult).findings.find((x) => x.id === 'large-udp-lost')!;
-    expect(f.title).toBe(`SIP messages this computer sends over UDP are lost above ${up.largestDelivered} bytes`);
+    expect(f.title).toBe(`SIP messages this computer sends over UDP are lost above ${sent} bytes`);
   }, 60_000);
 
   it('measures the delay of large datagrams (seed 001) while counting them as delivered', async () => {
     const r = await probe({ udpDelayAbove: { bytes: 1472, ms: 1200 } });
-    const up = find(r, 'udp', 'upstream');
-    expect(at(up, 1000).delivered && at(up, 2000).delivered).toBe(true);
-    expect(at(up, 2000).rttMs! - at(up, 1000).rttMs!).toBeGreaterThan(1000);
+    const [echo, up] = [find(r, 'udp', 'echo'), find(r, 'udp', 'upstream')];
+    expect(echo.points.every((p) => p.delivered)).toBe(true);
+    // Slow echo sizes are timed upstream too: here the requests are what is held back.
+    expect(up.points.map((p) => [p.size, p.delivered])).toEqual(REGISTRAR_SIZES.filter((x) => x > 1472).map((x) => [x, true]));
+    expect(at(up, 3000).rttMs! - at(echo, 1300).rttMs!).toBeGreaterThan(1000);
   }, 60_000);
 
   it('runs over TCP too: the echo sizes of the yardstick', async () => {

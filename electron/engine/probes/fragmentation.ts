@@ -17,13 +17,18 @@ import { cookieFetchOptions, cookieOf, withCookie } from './reflector-cookie.js'
 /** Ladder of sizes: below and above the 1472-byte UDP payload of a 1500-byte MTU, up to 8 KB. */
 export const FRAGMENTATION_SIZES = [500, 1000, 1300, 1400, 1472, 1500, 2000, 3000, 4000, 8000];
 /**
+ * The shorter ladder against a registrar: it is not ours, every request costs an eighth of a second
+ * of its rate limit (shared with the matrix), and bisection fills in the gaps where something is lost.
+ */
+export const REGISTRAR_SIZES = [500, 1300, 1472, 1500, 3000, 8000];
+/**
  * RFC 3261 §18.1.1: messages under 1300 bytes are expected to fit any path. The upstream series
  * climbs from the bottom (it also gives the small-message RTT); echo and downstream start here,
  * since their small sizes are the same exchange as upstream's (a small request, a small answer).
  */
 export const LARGE_FROM = 1300;
 /** TCP never fragments at the IP layer: a few sizes show that it carries them all, for comparison. */
-export const TCP_SIZES = [500, 1500, 3000, 8000];
+export const TCP_SIZES = [500, 1500, 8000];
 /** The answer the reflector is asked for when only the request is to be large. */
 export const SMALL_RESPONSE_BYTES = 500;
 /** How long a UDP size holds the lane before the next goes; its answer is still awaited until LATE_WINDOW_MS. */
@@ -35,6 +40,12 @@ export const LATE_WINDOW_MS = 5000;
  * on Timer E): unanswered by then, UDP to the target is silent and no size is tried.
  */
 export const FIRST_ANSWER_WAIT_MS = 2000;
+/**
+ * Against a registrar, upstream (only the request large) is timed only at sizes where echo (both
+ * large) went unanswered or was this much slower than the smallest echo: there it tells which
+ * direction is at fault; elsewhere it would add requests and nothing else.
+ */
+export const SLOW_ECHO_MS = 250;
 /** A series stops climbing after this many sizes in a row went unanswered. */
 export const MAX_CONSECUTIVE_LOSSES = 2;
 /** Bisection steps between the largest delivered and the smallest lost size, and where it stops. */
@@ -87,10 +98,15 @@ function trailingLosses(points: SizePoint[]): number {
   return n;
 }
 
-/** The largest answered size and the smallest unanswered one above it, when bisection can still narrow them. */
-function lossGap(points: SizePoint[]): { lo: number; hi: SizePoint } | null {
+const largestAnswered = (points: SizePoint[]): number => Math.max(0, ...points.filter((p) => p.delivered).map((p) => p.size));
+
+/**
+ * The largest answered size (at least `floor`, a size known to get through) and the smallest
+ * unanswered one above it, when bisection can still narrow them.
+ */
+function lossGap(points: SizePoint[], floor = 0): { lo: number; hi: SizePoint } | null {
   const tried = points.filter((p) => p.sends > 0);
-  const lo = Math.max(0, ...tried.filter((p) => p.delivered).map((p) => p.size));
+  const lo = Math.max(floor, largestAnswered(points));
   const hi = tried.filter((p) => !p.delivered && p.size > lo).sort((a, b) => a.size - b.size)[0];
   return lo && hi && hi.size - lo > BISECTION_RESOLUTION ? { lo, hi } : null;
 }
@@ -133,9 +149,17 @@ export async function probeFragmentation(o: FragmentationOptions, deps: EngineDe
   return result;
 
   async function runUdp(): Promise<FragmentationSeries[]> {
-    const modes: Mode[] = o.reflector ? ['upstream', 'echo', 'downstream'] : ['upstream', 'echo'];
+    const modes: Mode[] = o.reflector ? ['upstream', 'echo', 'downstream'] : ['echo', 'upstream'];
     const series = modes.map((mode): FragmentationSeries => ({ transport: 'udp', mode, points: [] }));
-    const ladder = (mode: Mode): number[] => FRAGMENTATION_SIZES.filter((s) => mode === 'upstream' || s >= LARGE_FROM);
+    const sizes = o.reflector ? FRAGMENTATION_SIZES : REGISTRAR_SIZES;
+    const echo = series.find((x) => x.mode === 'echo')!;
+    /** Registrar: echo at this size was lost (so far) or slow, so upstream is timed there too. */
+    const echoFailed = (size: number): boolean => {
+      const p = echo.points.find((x) => x.size === size && x.sends > 0);
+      const small = echo.points.find((x) => x.delivered)?.rttMs ?? Infinity;
+      return !!p && (!p.delivered || p.rttMs! - small > SLOW_ECHO_MS);
+    };
+    const ladder = (mode: Mode): number[] => sizes.filter((s) => (o.reflector ? mode === 'upstream' || s >= LARGE_FROM : mode === 'echo' || echoFailed(s)));
     const lane = await UdpLane.open({ deps, trace, rate, attempt, signal, traceSeqs: result.traceSeqs }, remote);
     if (typeof lane === 'string') return series.map((s) => ({ transport: 'udp', mode: s.mode, points: ladder(s.mode).map((size) => notTried(size, lane)) }));
     const base = (): Base => ({ transport: 'udp', domain: o.domain, user: o.user, local: lane.local, fromTag, cseq: ++cseq });
@@ -158,8 +182,10 @@ export async function probeFragmentation(o: FragmentationOptions, deps: EngineDe
       // The first request tells whether UDP is answered at all; with the reflector it brings the cookie.
       let first = !o.reflector;
       let silent = o.reflector && !(await fetchCookie());
-      for (const size of FRAGMENTATION_SIZES) {
-        for (const s of series.filter((x) => ladder(x.mode).includes(size))) {
+      for (const size of sizes) {
+        // The filter runs per series, after the previous one's answer: upstream follows echo's outcome.
+        for (const s of series) {
+          if (!ladder(s.mode).includes(size)) continue;
           const why = silent ? `the first UDP request got no answer within ${FIRST_ANSWER_WAIT_MS} ms`
             : trailingLosses(s.points) >= MAX_CONSECUTIVE_LOSSES ? 'smaller sizes were already lost' : over() ? 'time limit' : '';
           if (why) {
@@ -174,7 +200,8 @@ export async function probeFragmentation(o: FragmentationOptions, deps: EngineDe
         }
       }
       if (!silent) {
-        for (const s of series) await bisect(lane, s, step);
+        // A request size that echo got through goes through upstream too: bisection starts there.
+        for (const s of series) await bisect(lane, s, step, !o.reflector && s.mode === 'upstream' ? largestAnswered(echo.points) : 0);
         await lane.settle(LATE_WINDOW_MS, deadlineAt);
       }
     } finally {
@@ -183,19 +210,21 @@ export async function probeFragmentation(o: FragmentationOptions, deps: EngineDe
     for (const p of series.flatMap((s) => s.points)) {
       if (p.sends > 0 && !p.delivered) p.detail = `no answer within ${p.sends > 1 ? FIRST_ANSWER_WAIT_MS : LATE_WINDOW_MS} ms`;
     }
-    return series;
+    if (series.some((s) => s.points.length === 0)) result.skipped.push('upstream sizes (only the request large): every echo size was answered on time, so no direction needed telling apart');
+    return series.filter((s) => s.points.length > 0);
   }
 
   /**
    * Halves the gap between the largest answered and the smallest unanswered size of a series. The
    * unanswered end must be settled first: an answer that is only late closes the gap instead.
    */
-  async function bisect(lane: UdpLane, s: FragmentationSeries, step: (mode: Mode, size: number, bisection: boolean) => UdpStep & { point: SizePoint }): Promise<void> {
+  async function bisect(lane: UdpLane, s: FragmentationSeries, step: (mode: Mode, size: number, bisection: boolean) => UdpStep & { point: SizePoint },
+    floor: number): Promise<void> {
     for (let i = 0; i < MAX_BISECTION_STEPS && !over(); i++) {
-      const unsettled = lossGap(s.points);
+      const unsettled = lossGap(s.points, floor);
       if (!unsettled) return;
       await lane.settle(LATE_WINDOW_MS, deadlineAt, [unsettled.hi]);
-      const gap = lossGap(s.points);
+      const gap = lossGap(s.points, floor);
       if (!gap || over()) return;
       const st = step(s.mode, Math.round((gap.lo + gap.hi.size) / 2), true);
       s.points.push(st.point);
