@@ -89,7 +89,8 @@ export function openStream(o: OpenOptions): Promise<OpenResult> {
     });
     socket.on('data', (chunk: Buffer) => {
       if (closed) return;
-      for (const ev of framer.push(new Uint8Array(chunk))) {
+      // A view, not a copy: the framer copies what it keeps into its own buffer.
+      for (const ev of framer.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))) {
         if (ev.type === 'message') o.handlers.message(ev.bytes, o.remote);
         else if (ev.type === 'keepalive') o.handlers.other(ev.bytes, 'CRLF keep-alive');
         else {
