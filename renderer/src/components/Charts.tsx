@@ -1,12 +1,16 @@
 import type { JSX } from 'react';
 // Round-trip time per message size (UDP vs TCP) and per transport, with recharts.
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import type { FragmentationSeries } from '../../../shared/model/path-results.js';
 import { useApp } from '../store.js';
 
 export function Charts(): JSX.Element | null {
   const { result } = useApp();
   if (!result) return null;
-  const series = result.pathProbes?.fragmentation?.series.filter((s) => s.mode === 'upstream') ?? [];
+  // One line per transport: its series that tried the most sizes (echo against a registrar, upstream with the reflector).
+  const all = result.pathProbes?.fragmentation?.series ?? [];
+  const tried = (s: FragmentationSeries): number => s.points.filter((p) => p.sends > 0).length;
+  const series = (['udp', 'tcp'] as const).map((t) => all.filter((s) => s.transport === t).sort((a, b) => tried(b) - tried(a))[0]).filter((s): s is FragmentationSeries => s !== undefined && tried(s) > 0);
   const sizes = [...new Set(series.flatMap((s) => s.points.map((p) => p.size)))].sort((a, b) => a - b);
   const sizeData = sizes.map((size) => Object.fromEntries([['size', size], ...series.map((s) => {
     const p = s.points.find((x) => x.size === size);

@@ -33,14 +33,24 @@ export function LadderView({ attempts }: { attempts: number[] }): JSX.Element | 
 }
 
 /** The drawing itself, from props only; `visible` limits the rows rendered (by y). */
-/** Arrow keys move the focus along the arrows (in reading order); Tab leaves the ladder. */
+/**
+ * Arrow keys move the focus: Up/Down to the previous/next message of the same attempt, Left/Right
+ * to the message at about the same height in the neighbouring attempt. Tab leaves the ladder.
+ */
 function moveFocus(e: KeyboardEvent<SVGGElement>): void {
-  const step = e.key === 'ArrowDown' || e.key === 'ArrowRight' ? 1 : e.key === 'ArrowUp' || e.key === 'ArrowLeft' ? -1 : 0;
-  if (!step) return;
+  const vertical = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
+  const sideways = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+  if (!vertical && !sideways) return;
   e.preventDefault();
   const found = e.currentTarget.ownerSVGElement?.querySelectorAll<SVGGElement>('g.arrow[role="button"]');
   const all = found ? Array.from(found) : [];
-  all[all.indexOf(e.currentTarget) + step]?.focus();
+  const column = (g: SVGGElement): number => Number(g.dataset.column);
+  const here = e.currentTarget;
+  // The same column for Up/Down, the neighbouring one for Left/Right.
+  const peers = all.filter((g) => column(g) === column(here) + sideways);
+  if (vertical) return void peers[peers.indexOf(here) + vertical]?.focus();
+  const distance = (g: SVGGElement): number => Math.abs(Number(g.dataset.y) - Number(here.dataset.y));
+  peers.sort((a, b) => distance(a) - distance(b))[0]?.focus();
 }
 
 /** A lane title in two lines, the name and the address ("Your router" / "(203.0.113.1:5060)"), each cut to fit. */
@@ -58,6 +68,7 @@ export function LadderSvg({ layout, selectedSeq, onSelect, visible }: { layout: 
   const arrows = visible ? layout.arrows.filter((a) => a.y >= visible.from && a.y <= visible.to) : layout.arrows;
   // One arrow is in the Tab order (the selected one, else the first); arrow keys reach the others.
   const tabSeq = arrows.some((a) => a.seq === selectedSeq) ? selectedSeq : arrows.find((a) => a.seq > 0)?.seq;
+  const columnOf = new Map(layout.columns.map((c, i) => [c.attempt, i]));
   return (
     <>
       <svg data-testid="ladder" viewBox={`0 0 ${layout.width} ${layout.height}`} width={layout.width} height={layout.height} style={{ minWidth: layout.width * MIN_SCALE }} role="group" aria-label="Registration ladder (arrow keys move between messages, Enter opens one)">
@@ -80,7 +91,7 @@ export function LadderSvg({ layout, selectedSeq, onSelect, visible }: { layout: 
           const cls = `arrow${a.lost ? ' lost' : ''}${a.refused ? ' refused' : ''}${a.retransmission ? ' retransmission' : ''}${selected ? ' selected' : ''}${a.annotations.length ? ' annotated' : ''}`;
           const select = (): void => { if (a.seq > 0) onSelect(a.seq); };
           return (
-            <g key={`${a.attempt}-${a.seq}`} className={cls} data-testid={`ladder-arrow-${a.seq}`} tabIndex={a.seq === tabSeq ? 0 : a.seq > 0 ? -1 : undefined} role={a.seq > 0 ? 'button' : 'img'}
+            <g key={`${a.attempt}-${a.seq}`} className={cls} data-testid={`ladder-arrow-${a.seq}`} data-column={columnOf.get(a.attempt)} data-y={a.y} tabIndex={a.seq === tabSeq ? 0 : a.seq > 0 ? -1 : undefined} role={a.seq > 0 ? 'button' : 'img'}
               aria-label={`${a.fullLabel}${a.retransmission ? ' (retransmission)' : ''}, ${a.timeLabel}${a.annotations.length ? `; cited by: ${a.annotations.join('; ')}` : ''}`}
               onClick={select} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') select(); else moveFocus(e); }}>
               <line x1={a.x1} x2={a.x2} y1={a.y} y2={a.y} markerEnd={a.lost || a.refused ? undefined : 'url(#arrowhead)'} />
