@@ -85,7 +85,8 @@ export function ipPacket(src: Endpoint, dst: Endpoint, proto: 'udp' | 'tcp', pay
 
 const pad4 = (n: number): number => (n + 3) & ~3;
 
-function block(type: number, body: Uint8Array): Uint8Array {
+/** One pcapng block: type, total length, body padded to 4 bytes, total length again. */
+export function block(type: number, body: Uint8Array): Uint8Array {
   const total = 12 + pad4(body.length);
   const out = new Uint8Array(total);
   const v = new DataView(out.buffer);

@@ -111,17 +111,17 @@ describe('capture reader: fragments', () => {
     expect(r.dropped.fragments.tooManyFragments).toBe(1);
   });
 
-  it('reassembly time grows linearly (ratio guard: 16× the fragments must not take 80× the time)', () => {
-    // Best of three runs each: the machine is shared, and a pause only ever adds time.
-    const time = (file: Uint8Array): number => Math.min(...[0, 1, 2].map(() => {
-      const t0 = performance.now();
-      importCapture(file, 'x');
-      return performance.now() - t0;
-    }));
+  it('reassembly is linear: 48,000 fragments of one datagram, in order or all overlapping, well under 2 s (quadratic took minutes)', () => {
+    // An absolute bound a quadratic path cannot meet (16k fragments took 7.5 s, 50k overlapping 218 s),
+    // generous enough for a shared machine: best of three runs, as a pause only ever adds time.
     for (const overlap of [false, true]) {
-      const small = fragmentsOfOne(3_000, overlap);
-      const large = fragmentsOfOne(48_000, overlap);
-      expect(time(large) / Math.max(time(small), 1)).toBeLessThan(80);
+      const file = fragmentsOfOne(48_000, overlap);
+      const best = Math.min(...[0, 1, 2].map(() => {
+        const t0 = performance.now();
+        importCapture(file, 'x');
+        return performance.now() - t0;
+      }));
+      expect(best).toBeLessThan(2000);
     }
   });
 });
