@@ -38,10 +38,12 @@ export function fixedPortsAfter(deps: EngineDeps, before: Promise<unknown>, sign
     const onAbort = (): void => reject(signal.reason);
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    void before.finally(() => {
+    // Settled either way: a probe that failed no longer holds the port.
+    const done = (): void => {
       signal.removeEventListener('abort', onAbort);
       resolve();
-    });
+    };
+    before.then(done, done);
   });
   return {
     ...deps,
