@@ -9,15 +9,17 @@ export interface VerdictFigure { scenario: string; firstMs: number; completeMs: 
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Healthy and worst case (every UDP path silent), the whole check as a user runs it (STUN included). */
+/** Healthy and worst case (every UDP path silent), the whole check as a user runs it, without and with a STUN server. */
 async function verdictTimes(runs: number): Promise<VerdictFigure[]> {
   const out: VerdictFigure[] = [];
-  for (const [scenario, fault] of [['healthy', null], ['worst case: every UDP path silent', 'block-all-udp']] as const) {
+  const scenarios = [['healthy', null, []], ['worst case: every UDP path silent', 'block-all-udp', []],
+    ['healthy, --stun', null, ['--stun', SERVER_IP]], ['worst case, --stun', 'block-all-udp', ['--stun', SERVER_IP]]] as const;
+  for (const [scenario, fault, extra] of scenarios) {
     const times: TimedCheck[] = [];
     for (let i = 0; i < runs; i++) {
       clearFaults();
       if (fault) applyFault(fault);
-      const t = await timedCheckFromClient(['--stun', SERVER_IP]);
+      const t = await timedCheckFromClient([...extra]);
       if (t.firstVerdictMs === undefined || t.completeMs === undefined) throw new Error(`check gave no verdict times: ${t.stderr.slice(-2000)}`);
       times.push(t);
     }

@@ -56,7 +56,7 @@ const lab = await benchLabChecks();
 if (typeof lab === 'string') console.log(`  skipped: ${lab}`);
 else {
   for (const f of lab.checks) console.log(`  ${f.scenario.padEnd(36)} check ${(f.checkMs / 1000).toFixed(2)} s   wall ${(f.wallMs / 1000).toFixed(2)} s\n    ${f.outcomes}`);
-  console.log('\nVerdict times against the lab (sipladder check with --stun, path probes included; engine time, wall incl. CLI start-up; median of 3):');
+  console.log('\nVerdict times against the lab (sipladder check, path probes included; engine time, wall incl. CLI start-up; median of 3):');
   for (const v of lab.verdicts) console.log(`  ${v.scenario.padEnd(36)} first verdict ${(v.firstMs / 1000).toFixed(2)} s (wall ${(v.wallFirstMs / 1000).toFixed(2)} s)   complete ${(v.completeMs / 1000).toFixed(2)} s (wall ${(v.wallMs / 1000).toFixed(2)} s)\n    "${v.verdict}"`);
   console.log('\nFragmentation probe against the lab (size in bytes = round-trip time):');
   for (const f of lab.fragments) console.log(`  ${f.scenario} (probe ${(f.probeMs / 1000).toFixed(1)} s)\n${f.series.map((s) => `    ${s}`).join('\n')}`);
