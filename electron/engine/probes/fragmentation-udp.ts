@@ -3,7 +3,7 @@
 // queue of fragments it measures and reports its own congestion as loss. Every answer is matched
 // by Via branch and Call-ID (RFC 3261 §17.1.3) until the probe ends, so an answer that arrives
 // after the probe gave up waiting for its size is recorded as late, with its delay, not as lost.
-import type { SizePoint } from '../../../shared/model/path-results.js';
+import type { FragmentationSeries, SizePoint } from '../../../shared/model/path-results.js';
 import type { Endpoint } from '../../../shared/model/trace.js';
 import type { SipResponse } from '../../../shared/sip/message.js';
 import { parseMessage } from '../../../shared/sip/parse.js';
@@ -12,6 +12,11 @@ import { interruptibleWait, type EngineDeps } from '../deps.js';
 import type { RateLimiter } from '../safety.js';
 import type { TraceRecorder } from '../trace-recorder.js';
 import { familyOf, type UdpEndpoint } from '../transports/udp-endpoint.js';
+import {
+  FIRST_ANSWER_WAIT_MS, FRAGMENTATION_SIZES, LARGE_FROM, largestAnswered, LATE_WINDOW_MS, lossGap, MAX_BISECTION_STEPS, MAX_CONSECUTIVE_LOSSES, notTried, over, params,
+  REGISTRAR_SIZES, SIZE_WAIT_MS, sizedRequest, SLOW_ECHO_MS, trailingLosses, type Mode, type ProbeContext,
+} from './fragmentation-plan.js';
+import { cookieFetchOptions, cookieOf } from './reflector-cookie.js';
 
 /** One sized request of the lane and the point it fills in. */
 export interface UdpStep {
@@ -147,4 +152,102 @@ export class UdpLane {
     this.answers.push(res);
     this.wake?.();
   }
+}
+
+/** Registrar: echo at this size was lost (so far) or slow, so upstream is timed there too. */
+function echoFailed(echo: FragmentationSeries, size: number): boolean {
+  const p = echo.points.find((x) => x.size === size && x.sends > 0);
+  const small = echo.points.find((x) => x.delivered)?.rttMs ?? Infinity;
+  return !!p && (!p.delivered || p.rttMs! - small > SLOW_ECHO_MS);
+}
+
+/** The series of one run and the sizes each climbs (decided size by size: upstream follows echo against a registrar). */
+function udpPlan(reflector: boolean): { series: FragmentationSeries[]; sizes: number[]; climbs: (s: FragmentationSeries, size: number) => boolean } {
+  const modes: Mode[] = reflector ? ['upstream', 'echo', 'downstream'] : ['echo', 'upstream'];
+  const series = modes.map((mode): FragmentationSeries => ({ transport: 'udp', mode, points: [] }));
+  const echo = series.find((x) => x.mode === 'echo')!;
+  const climbs = (s: FragmentationSeries, size: number): boolean => (reflector ? s.mode === 'upstream' || size >= LARGE_FROM : s.mode === 'echo' || echoFailed(echo, size));
+  return { series, sizes: reflector ? FRAGMENTATION_SIZES : REGISTRAR_SIZES, climbs };
+}
+
+type Step = (mode: Mode, size: number, bisection?: boolean) => UdpStep;
+
+/** The ladder, size by size and series by series, one datagram at a time. Returns false when UDP was silent. */
+async function climb(ctx: ProbeContext, lane: UdpLane, plan: ReturnType<typeof udpPlan>, step: Step, silentAtStart: boolean): Promise<boolean> {
+  // The first request tells whether UDP is answered at all (with the reflector: the cookie fetch, already sent).
+  let first = !ctx.reflector;
+  let silent = silentAtStart;
+  for (const size of plan.sizes) {
+    for (const s of plan.series) {
+      if (!plan.climbs(s, size)) continue;
+      const why = silent ? `the first UDP request got no answer within ${FIRST_ANSWER_WAIT_MS} ms`
+        : trailingLosses(s.points) >= MAX_CONSECUTIVE_LOSSES ? 'smaller sizes were already lost' : over(ctx) ? 'time limit' : '';
+      if (why) {
+        s.points.push(notTried(size, why));
+        continue;
+      }
+      const st = step(s.mode, size);
+      s.points.push(st.point);
+      await lane.send(st, first ? FIRST_ANSWER_WAIT_MS : SIZE_WAIT_MS, first);
+      silent = first && !st.point.delivered;
+      first = false;
+    }
+  }
+  return !silent;
+}
+
+/**
+ * Halves the gap between the largest answered size (at least `floor`) and the smallest unanswered
+ * one. The unanswered end is settled first: an answer that is only late closes the gap instead.
+ */
+async function bisect(ctx: ProbeContext, lane: UdpLane, s: FragmentationSeries, step: Step, floor: number): Promise<void> {
+  for (let i = 0; i < MAX_BISECTION_STEPS && !over(ctx); i++) {
+    const unsettled = lossGap(s.points, floor);
+    if (!unsettled) return;
+    await lane.settle(LATE_WINDOW_MS, ctx.deadlineAt, [unsettled.hi]);
+    const gap = lossGap(s.points, floor);
+    if (!gap || over(ctx)) return;
+    const st = step(s.mode, Math.round((gap.lo + gap.hi.size) / 2), true);
+    s.points.push(st.point);
+    await lane.send(st, SIZE_WAIT_MS);
+  }
+}
+
+/** The UDP series of the probe: upstream, echo and (reflector) downstream on one socket. */
+export async function runUdpSeries(ctx: ProbeContext): Promise<FragmentationSeries[]> {
+  const plan = udpPlan(ctx.reflector);
+  const lane = await UdpLane.open({ ...ctx, traceSeqs: ctx.result.traceSeqs }, ctx.remote);
+  if (typeof lane === 'string') return plan.series.map((s) => ({ ...s, points: plan.sizes.filter((size) => plan.climbs(s, size)).map((size) => notTried(size, lane)) }));
+  const step: Step = (mode, size, bisection = false) => {
+    // Every reflector answer carries the cookie for our address and port; any one will do.
+    const cookie = lane.answers.map(cookieOf).find((c) => c !== null) ?? null;
+    const req = sizedRequest(ctx, 'udp', lane.local, mode, size, cookie);
+    const point: SizePoint = { size, delivered: false, sends: 0, expectedResponseSize: req.expectedResponseSize, ...(bisection ? { bisection } : {}) };
+    return { ...req, what: `OPTIONS ${mode} ${size} bytes`, point };
+  };
+  try {
+    const answered = ctx.reflector ? await fetchCookie(ctx, lane) : true;
+    if (await climb(ctx, lane, plan, step, !answered)) {
+      // A request size that echo got through goes through upstream too: against a registrar, bisection starts there.
+      const echo = plan.series.find((s) => s.mode === 'echo')!;
+      for (const s of plan.series) await bisect(ctx, lane, s, step, !ctx.reflector && s.mode === 'upstream' ? largestAnswered(echo.points) : 0);
+      await lane.settle(LATE_WINDOW_MS, ctx.deadlineAt);
+    }
+  } finally {
+    lane.close();
+  }
+  for (const p of plan.series.flatMap((s) => s.points)) {
+    if (p.sends > 0 && !p.delivered) p.detail = `no answer within ${p.sends > 1 ? FIRST_ANSWER_WAIT_MS : LATE_WINDOW_MS} ms`;
+  }
+  if (plan.series.some((s) => s.points.length === 0)) ctx.result.skipped.push('upstream sizes (only the request large): every echo size was answered on time, so no direction needed telling apart');
+  return plan.series.filter((s) => s.points.length > 0);
+}
+
+/** The reflector's cookie, fetched with a padded OPTIONS (answered even before routability is shown); false when UDP is silent. */
+async function fetchCookie(ctx: ProbeContext, lane: UdpLane): Promise<boolean> {
+  const p = params(ctx, 'udp', lane.local);
+  const req = cookieFetchOptions(p);
+  const point: SizePoint = { size: req.bytes.length, delivered: false, sends: 0 };
+  await lane.send({ bytes: req.bytes, branch: p.branch, callId: req.callId, what: 'OPTIONS to fetch the reflector cookie (padded)', point }, FIRST_ANSWER_WAIT_MS, true);
+  return point.delivered;
 }
