@@ -44,11 +44,21 @@ describe.skipIf(chromiumMissing !== null)('the app in headless Chromium', () => 
 
   it('healthy demo: verdict first and focused, no false alarms; the keyboard walks the ladder and opens raw messages', async () => {
     const page = await app.open();
+    // Every state the verdict shows, as the DOM changes (no polling).
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { verdictStates: string[] }).verdictStates = seen;
+      new MutationObserver(() => {
+        const state = document.querySelector<HTMLElement>('[data-testid="verdict"]')?.dataset.state;
+        if (state && seen.at(-1) !== state) seen.push(state);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
     await runDemo(page, 'healthy');
     // The matrix's verdict is on screen (and focused) while the path probes still run.
     expect(await page.getByTestId('verdict').textContent()).toBe('Registration works over UDP and TCP.');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('verdict');
     await verdictComplete(page);
+    expect(await page.evaluate(() => (window as unknown as { verdictStates: string[] }).verdictStates)).toEqual(['partial', 'complete']);
     await page.getByTestId('no-findings').waitFor();
     expect(await page.locator('.arrow.annotated').count()).toBe(0);
     const arrows = page.locator('[data-testid^="ladder-arrow-"][role="button"]');
