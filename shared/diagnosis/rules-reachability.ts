@@ -2,9 +2,31 @@
 import type { AttemptResult } from '../model/results.js';
 import { evidenceOf, firstAnswerOf, listLabels, silent } from './evidence.js';
 import { silentCause } from './silent-cause.js';
-import type { Finding, Rule } from './types.js';
+import type { DiagnosisContext, Finding, Rule } from './types.js';
 
 const answered = (a: AttemptResult): boolean => a.status !== undefined;
+
+/** A whole transport is silent while another one answers: said with its likely cause (silent-cause.ts). */
+function silentTransports(ctx: DiagnosisContext): Finding[] {
+  const { attempts } = ctx.result;
+  const answeringTransports = new Set(attempts.filter(answered).map((a) => a.transport));
+  const out: Finding[] = [];
+  for (const t of ['udp', 'tcp', 'tls', 'ws', 'wss'] as const) {
+    const ts = attempts.filter((a) => a.transport === t);
+    if (!ts.length || !ts.every(silent) || answeringTransports.size === 0) continue;
+    const cause = silentCause(ctx.result, t, ts);
+    const others = [...answeringTransports].map((x) => x.toUpperCase());
+    out.push({
+      id: `silent-${t}`, severity: 'error', confidence: cause.confidence,
+      title: `The server does not answer over ${t.toUpperCase()}`,
+      explanation: `Over ${others.join(' and ')} the server answers, but over ${t.toUpperCase()} nothing ever comes back. ${cause.explanation}`,
+      technical: `${listLabels(ts)}: ${ts[0]!.detail}. ${cause.technical}`,
+      evidence: [...ts.flatMap((a) => evidenceOf(ctx, a)), ...(t === 'udp' ? ctx.result.pathProbes?.stun?.traceSeqs ?? [] : [])], attempts: ts.map((a) => a.id),
+      fix: [`Use ${others.join(' or ')} in the phone`, ...cause.fix.filter((f) => !/^Use (TCP|UDP)/.test(f))],
+    });
+  }
+  return out;
+}
 
 export const reachabilityRules: Rule = (ctx) => {
   const out: Finding[] = [];
@@ -65,22 +87,7 @@ export const reachabilityRules: Rule = (ctx) => {
     });
   }
 
-  // A whole transport is silent while another one answers.
-  const answeringTransports = new Set(by(answered).map((a) => a.transport));
-  for (const t of ['udp', 'tcp', 'tls', 'ws', 'wss'] as const) {
-    const ts = by((a) => a.transport === t);
-    if (!ts.length || !ts.every(silent) || answeringTransports.size === 0) continue;
-    const cause = silentCause(ctx.result, t, ts);
-    const others = [...answeringTransports].map((x) => x.toUpperCase());
-    out.push({
-      id: `silent-${t}`, severity: 'error', confidence: cause.confidence,
-      title: `The server does not answer over ${t.toUpperCase()}`,
-      explanation: `Over ${others.join(' and ')} the server answers, but over ${t.toUpperCase()} nothing ever comes back. ${cause.explanation}`,
-      technical: `${listLabels(ts)}: ${ts[0]!.detail}. ${cause.technical}`,
-      evidence: [...ts.flatMap((a) => evidenceOf(ctx, a)), ...(t === 'udp' ? ctx.result.pathProbes?.stun?.traceSeqs ?? [] : [])], attempts: ts.map((a) => a.id),
-      fix: [`Use ${others.join(' or ')} in the phone`, ...cause.fix.filter((f) => !/^Use (TCP|UDP)/.test(f))],
-    });
-  }
+  out.push(...silentTransports(ctx));
   const all = attempts.filter((a) => a.outcome !== 'dns-failure');
   if (all.length && all.every(silent)) {
     out.push({

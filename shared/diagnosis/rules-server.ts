@@ -2,7 +2,7 @@
 // unexpected address, silence after the credentials (possible ban), clock skew (Date header).
 import type { AttemptResult } from '../model/results.js';
 import { evidenceOf, listLabels } from './evidence.js';
-import type { Finding, Rule } from './types.js';
+import type { DiagnosisContext, Finding, Rule } from './types.js';
 
 /** Clock difference worth mentioning (nonces and TLS certificates care about time). */
 export const CLOCK_SKEW_WARN_S = 300;
@@ -18,6 +18,31 @@ function tlsFinding(a: AttemptResult[], reason: string): Pick<Finding, 'id' | 't
     return { id: 'tls-certificate-untrusted', title: 'The TLS certificate is not from a trusted authority', explanation: 'The certificate chain does not lead to an authority this computer trusts (self-signed, private CA, or missing intermediate certificate).', fix: ['Ask the provider for its CA certificate and install it', 'Or ask the provider to send the full certificate chain'] };
   }
   return { id: 'tls-handshake-failed', title: 'The secure (TLS) connection cannot be set up', explanation: 'The TLS handshake with the server failed before any SIP message could be sent.', fix: ['Check that the TLS port is right (often 5061)', 'Check that the phone supports the TLS version the server requires'] };
+}
+
+/** Clock skew: the server's Date header (RFC 3261 §20.17) against our clock at that moment (first dated answer only). */
+function clockSkew(ctx: DiagnosisContext): Finding[] {
+  const out: Finding[] = [];
+  const { attempts } = ctx.result;
+  const start = Date.parse(ctx.result.startedAt);
+  if (Number.isFinite(start)) {
+    for (const a of attempts) {
+      const m = ctx.messages(a.id).find((x) => x.event.kind === 'received' && x.message.headers.some((h) => h.key === 'date'));
+      if (!m) continue;
+      const serverTime = Date.parse(m.message.headers.find((h) => h.key === 'date')!.value);
+      const skew = Math.round((serverTime - (start + m.event.t)) / 1000);
+      if (Number.isFinite(skew) && Math.abs(skew) >= CLOCK_SKEW_WARN_S) {
+        out.push({
+          id: 'clock-skew', severity: 'warning', confidence: 'medium', title: 'This computer\'s clock is off',
+          explanation: `The server's clock and this computer's differ by about ${Math.round(Math.abs(skew) / 60)} minutes. Wrong clocks break certificate checks and some logins.`,
+          technical: `Date header ${m.message.headers.find((h) => h.key === 'date')!.value} vs local ${new Date(start + m.event.t).toUTCString()} (${skew > 0 ? '+' : ''}${skew} s).`,
+          evidence: [m.event.seq], attempts: [a.id], fix: ['Turn on automatic time (NTP) in the system settings'],
+        });
+      }
+      break;
+    }
+  }
+  return out;
 }
 
 export const serverRules: Rule = (ctx) => {
@@ -95,24 +120,6 @@ export const serverRules: Rule = (ctx) => {
     });
   }
 
-  // Clock skew: the server's Date header (RFC 3261 §20.17) against our clock at that moment.
-  const start = Date.parse(ctx.result.startedAt);
-  if (Number.isFinite(start)) {
-    for (const a of attempts) {
-      const m = ctx.messages(a.id).find((x) => x.event.kind === 'received' && x.message.headers.some((h) => h.key === 'date'));
-      if (!m) continue;
-      const serverTime = Date.parse(m.message.headers.find((h) => h.key === 'date')!.value);
-      const skew = Math.round((serverTime - (start + m.event.t)) / 1000);
-      if (Number.isFinite(skew) && Math.abs(skew) >= CLOCK_SKEW_WARN_S) {
-        out.push({
-          id: 'clock-skew', severity: 'warning', confidence: 'medium', title: 'This computer\'s clock is off',
-          explanation: `The server's clock and this computer's differ by about ${Math.round(Math.abs(skew) / 60)} minutes. Wrong clocks break certificate checks and some logins.`,
-          technical: `Date header ${m.message.headers.find((h) => h.key === 'date')!.value} vs local ${new Date(start + m.event.t).toUTCString()} (${skew > 0 ? '+' : ''}${skew} s).`,
-          evidence: [m.event.seq], attempts: [a.id], fix: ['Turn on automatic time (NTP) in the system settings'],
-        });
-      }
-      break;
-    }
-  }
+  out.push(...clockSkew(ctx));
   return out;
 };
