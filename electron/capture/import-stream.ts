@@ -1,8 +1,7 @@
 // Capture import on the process that also serves the UI: the file is read in chunks and each
 // chunk is processed in slices with a turn of the event loop between them, so IPC and HTTP
 // requests (progress, Cancel) are served while a 200,000-packet capture is read.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CaptureImport, type CaptureProgress, type ImportedCapture } from '../../shared/capture/import.js';
 
@@ -56,13 +55,24 @@ export function* slicesOf(bytes: Uint8Array, size = IMPORT_CHUNK_BYTES): Generat
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
-/** A capture file, streamed from disk: never held whole. */
+/**
+ * A capture file, streamed from disk through one reused buffer: never held whole, and no garbage
+ * chunk per read (the reader copies what it keeps).
+ */
 export async function importCaptureFile(path: string, o: Omit<ImportOptions, 'totalBytes' | 'source'> & { source?: string }): Promise<ImportedCapture> {
-  const { size } = await stat(path);
-  const stream = createReadStream(path, { highWaterMark: IMPORT_CHUNK_BYTES });
+  const file = await open(path, 'r');
   try {
-    return await importChunks(stream, { ...o, source: o.source ?? path, totalBytes: size });
+    const { size } = await file.stat();
+    const buffer = new Uint8Array(IMPORT_CHUNK_BYTES);
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) return;
+        yield buffer.subarray(0, bytesRead);
+      }
+    }
+    return await importChunks(chunks(), { ...o, source: o.source ?? path, totalBytes: size });
   } finally {
-    stream.destroy();
+    await file.close();
   }
 }

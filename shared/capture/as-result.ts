@@ -2,11 +2,12 @@
 // registration, a call, an OPTIONS or other exchange), the first request's sender as the client,
 // the trace as evidence. Grouping streams: each message is scanned once and kept only as its bytes
 // and a few bits; the results are built at the end.
-import { fromBase64, toBase64 } from '../hash/utf8.js';
 import { ByteArena } from './arena.js';
+import { DialogBuilder, rememberDialogFacts, type DialogFacts } from './dialogs.js';
+import { bytesGetterFor, RAW } from './lazy-bytes.js';
 import type { AttemptOutcome, AttemptResult, CaptureOrigin, CheckResult } from '../model/results.js';
 import type { Endpoint, TraceEvent, Transport } from '../model/trace.js';
-import { brief, viaOf, type Brief } from './brief.js';
+import { brief, textAt, viaOf, type Brief } from './brief.js';
 import type { CapturedMessage } from './sip-messages.js';
 
 const key = (e: { address: string; port: number }): string => `${e.address}:${e.port}`;
@@ -33,39 +34,25 @@ interface Group {
   firstRequest: number;
   via?: ReturnType<typeof viaOf>;
   viaTs: number;
+  /** Dialog facts gathered as the messages come (rebuilt in time order for a group that needs sorting). */
+  dialog: DialogBuilder;
 }
 
 /** A message as kept between reading and the results: its bytes in the arena. */
 interface Stored { ts: number; transport: CapturedMessage['transport']; src: Endpoint; dst: Endpoint; locator: number; size: number }
 
+/** The reason phrase of a status line ("SIP/2.0 200 OK" → "OK"; RFC 3261 §7.2), as a string of its own. */
+function reasonOf(bytes: Uint8Array): string {
+  let eol = bytes.indexOf(10);
+  if (eol < 0) eol = bytes.length;
+  return textAt(bytes, [Math.min(12, eol), bytes[eol - 1] === 13 ? eol - 1 : eol]);
+}
+
 /**
- * Trace events whose base64 `bytes` are encoded on first read: a 200,000-message capture is mostly
- * never displayed. `bytes` is an enumerable accessor, so JSON and structured clone still carry it;
- * the arena locator sits under a symbol key, which neither copies. One getter per import, shared
- * by all its events, keeps them one V8 shape (a closure per event costs ~0.5 KB).
+ * Joins parts into one flat string: 40,000 labels built by template literals would each be a
+ * tree of V8 cons strings holding every part (measured: 10 MB at 200k packets).
  */
-const RAW = Symbol('arena locator, then base64');
-type LazyEvent = Omit<TraceEvent, 'bytes'> & { [RAW]: number | string; size: number };
-const ARENA_OF = new WeakMap<() => string, ByteArena>();
-
-function bytesGetterFor(arena: ByteArena): () => string {
-  const get = function (this: LazyEvent): string {
-    const v = this[RAW];
-    return typeof v === 'string' ? v : (this[RAW] = toBase64(arena.view(v, this.size)));
-  };
-  ARENA_OF.set(get, arena);
-  return get;
-}
-
-/** The raw bytes of a trace event: from the import's arena when it is one of ours, else from its base64. */
-export function rawBytesOf(e: TraceEvent): Uint8Array {
-  const get = Object.getOwnPropertyDescriptor(e, 'bytes')?.get as (() => string) | undefined;
-  const arena = get && ARENA_OF.get(get);
-  const raw = (e as unknown as LazyEvent)[RAW];
-  return arena && typeof raw === 'number' ? arena.view(raw, e.size!) : fromBase64(e.bytes ?? '');
-}
-
-const reasonOf = (bytes: Uint8Array): string => /^SIP\/2\.0 \d{3} ?([^\r\n]*)/.exec(new TextDecoder().decode(bytes.subarray(0, 200)))?.[1] ?? '';
+const flat = (...parts: Array<string | number>): string => parts.join('');
 
 /** Methods whose 401/407 left unanswered means a client that did not (or could not) authenticate. */
 const AUTHENTICATING = new Set(['REGISTER', 'INVITE']);
@@ -85,7 +72,7 @@ function outcomeOf(g: Group, arena: ByteArena): { outcome: AttemptOutcome; statu
   if (last < 0) return { outcome: 'no-response', detail: `${requests} ${g.method} request(s), no final response in the capture` };
   const status = g.info[last]! & STATUS_MASK;
   const reason = reasonOf(arena.view(g.messages[last]!.locator, g.messages[last]!.size));
-  const said = { status, reason, detail: `${status} ${reason}` };
+  const said = { status, reason, detail: flat(status, ' ', reason) };
   if (status < 300) return { outcome: g.method === 'REGISTER' ? 'registered' : 'answered', ...said };
   if (status < 400) return { outcome: 'redirected', ...said };
   if ((status === 401 || status === 407) && lastOfMethod === last && AUTHENTICATING.has(g.method)) {
@@ -120,7 +107,7 @@ export class CaptureGrouper {
     const id = b.callId ?? `no-call-id-${key(m.src)}`;
     let g = this.groups.get(id);
     if (!g) {
-      this.groups.set(id, (g = { messages: [], info: [], method: b.method, firstRequest: -1, viaTs: Infinity }));
+      this.groups.set(id, (g = { messages: [], info: [], method: b.method, firstRequest: -1, viaTs: Infinity, dialog: new DialogBuilder() }));
       this.exchanges++;
     }
     // The earliest request and response in time, whatever order the file has them in.
@@ -132,6 +119,7 @@ export class CaptureGrouper {
       g.via = viaOf(m.bytes, b.viaAt);
       g.viaTs = m.ts;
     }
+    g.dialog.add(b, m.bytes, g.messages.length);
     g.messages.push(stored);
     g.info.push(infoOf(b));
   }
@@ -140,28 +128,38 @@ export class CaptureGrouper {
     const t0 = this.messages ? this.t0 : 0;
     const trace: TraceEvent[] = [];
     const attempts: AttemptResult[] = [];
+    const facts: DialogFacts[] = [];
     for (const [callId, g] of this.groups) {
       // TCP messages carry the time of the segment that completed them: sort the rare group that is out of order.
-      if (!g.messages.every((m, i) => i === 0 || g.messages[i - 1]!.ts <= m.ts)) sortGroup(g);
-      attempts.push(exchangeAttempt(attempts.length + 1, callId, g, trace, t0, this.arena, this.bytesGetter));
+      if (!g.messages.every((m, i) => i === 0 || g.messages[i - 1]!.ts <= m.ts)) sortGroup(g, this.arena);
+      const attempt = exchangeAttempt(attempts.length + 1, callId, g, trace, t0, this.arena, this.bytesGetter);
+      attempts.push(attempt);
+      facts.push(g.dialog.facts(attempt));
       this.groups.delete(callId); // released as the results grow: the peak holds one form of each message, not two
     }
     const server = [...this.requestTargets].reduce<[string, number]>((top, e) => (e[1] > top[1] ? e : top), [origin.file, 0])[0];
-    return {
+    const result: CheckResult = {
       schemaVersion: 1, tool: { name: 'sipladder', version: 'import' }, origin: 'capture', capture: origin, startedAt: new Date(t0 / 1000).toISOString(),
       durationMs: this.messages ? Math.round((this.tEnd - t0) / 1000) : 0,
       account: { server, domain: server, user: '', authUser: '', transports: [...this.transports], passwordGiven: false },
       dns: [], attempts, authFailures: 0, trace,
     };
+    rememberDialogFacts(result, facts);
+    return result;
   }
 }
 
-function sortGroup(g: Group): void {
+function sortGroup(g: Group, arena: ByteArena): void {
   const first = g.messages[g.firstRequest];
   const order = g.messages.map((_, i) => i).sort((a, b) => g.messages[a]!.ts - g.messages[b]!.ts);
   g.messages = order.map((i) => g.messages[i]!);
   g.info = order.map((i) => g.info[i]!);
   g.firstRequest = first ? g.messages.indexOf(first) : -1;
+  g.dialog = new DialogBuilder();
+  g.messages.forEach((m, i) => {
+    const bytes = arena.view(m.locator, m.size);
+    g.dialog.add(brief(bytes)!, bytes, i); // every stored message had a brief when it was added
+  });
 }
 
 /** One exchange (a Call-ID) as an attempt, its messages appended to `trace`. */
@@ -183,7 +181,7 @@ function exchangeAttempt(attempt: number, callId: string, g: Group, trace: Trace
   const via = g.via;
   const last = g.messages[g.messages.length - 1]!;
   return {
-    id: attempt, label: `${g.firstRequest < 0 ? 'exchange' : g.method} from ${key(client)} (Call-ID ${callId.slice(0, 16)})`, transport: first.transport, target: { host: first.dst.address, ...first.dst },
+    id: attempt, label: flat(g.firstRequest < 0 ? 'exchange' : g.method, ' from ', client.address, ':', client.port, ' (Call-ID ', callId.slice(0, 16), ')'), transport: first.transport, target: { host: first.dst.address, ...first.dst },
     sourcePortMode: client.port === 5060 ? 'fixed-5060' : 'ephemeral', rport: via?.rport !== undefined, localPort: client.port, localAddress: client.address,
     ...outcomeOf(g, arena), durationMs: Math.round((last.ts - first.ts) / 1000), startedAt: Math.round((first.ts - t0) / 1000), requestsSent: g.info.filter((i) => i & REQUEST).length,
     retransmissions: 0, responsesFromElsewhere: [], traceSeqs: seqs,

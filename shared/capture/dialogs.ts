@@ -4,7 +4,7 @@
 // same facts come out of a fresh import, a bundle, the CLI and the app; cached per result.
 import type { AttemptResult, CheckResult } from '../model/results.js';
 import type { Endpoint, TraceEvent } from '../model/trace.js';
-import { rawBytesOf } from './as-result.js';
+import { rawBytesOf } from './lazy-bytes.js';
 import { brief, fromUserOf, textAt, type Brief } from './brief.js';
 
 export interface SdpSummary {
@@ -89,50 +89,83 @@ export function dialogFacts(result: CheckResult): DialogFacts[] {
   return facts;
 }
 
-function factsOf(a: AttemptResult, eventOf: (seq: number) => TraceEvent | undefined): DialogFacts {
-  const f: DialogFacts = {
-    attempt: a.id, kind: 'other', method: '', callId: '', client: { address: a.localAddress ?? '', port: a.localPort ?? 0 }, server: { address: a.target.address, port: a.target.port },
-    user: '', agent: '', status: a.status, failed: !WORKING.has(a.outcome), messages: 0, invite2xx: 0, acked: false, reinvites: 0, firstSeq: a.traceSeqs[0] ?? 0,
-  };
-  let firstInviteCseq: number | undefined;
-  let serverAgent = '';
-  for (const seq of a.traceSeqs) {
-    const e = eventOf(seq);
-    if (!e || (e.kind !== 'sent' && e.kind !== 'received')) continue;
-    const bytes = rawBytesOf(e);
-    const b = brief(bytes);
-    if (!b) continue;
-    f.messages++;
-    if (b.request && !f.method) {
-      f.method = b.method;
-      f.kind = KINDS[b.method] ?? 'other';
-      f.callId = b.callId ?? '';
-      f.firstSeq = seq;
-      if (b.fromAt) f.user = fromUserOf(bytes, b.fromAt);
-      if (b.agentAt) f.agent = textAt(bytes, b.agentAt);
-    }
-    if (!b.request && b.agentAt && !serverAgent) serverAgent = textAt(bytes, b.agentAt);
-    if (b.method === 'INVITE') firstInviteCseq = inviteStep(f, b, bytes, seq, firstInviteCseq);
-    else if (b.request && b.method === 'ACK' && f.invite2xx > 0) f.acked = true;
-    if (!b.request && b.status >= 200 && b.method === f.method) f.finalSeq = seq;
-  }
-  f.agent ||= serverAgent;
-  // An answer the caller never confirmed is a call that drops after Timer H (RFC 3261 §13.3.1.4).
-  if (f.invite2xx > 0 && !f.acked) f.failed = true;
-  return f;
+/** Facts the import built while it grouped (the same builder over the same messages): no second pass. */
+export function rememberDialogFacts(result: CheckResult, facts: DialogFacts[]): void {
+  cache.set(result.trace, facts);
 }
 
-/** One INVITE or answer to an INVITE: re-INVITEs, 2xx count, SDP offer and answer. Returns the first INVITE's CSeq. */
-function inviteStep(f: DialogFacts, b: Brief, bytes: Uint8Array, seq: number, firstCseq: number | undefined): number | undefined {
-  if (b.request) {
-    if (firstCseq !== undefined && b.cseq !== undefined && b.cseq > firstCseq) f.reinvites++;
-    firstCseq ??= b.cseq;
-  } else if (b.status >= 200 && b.status < 300) f.invite2xx++;
-  const offerOrAnswer = b.request ? !f.offer : b.status >= 200 && b.status < 300 && !f.answer;
-  if (b.sdpAt !== undefined && offerOrAnswer) {
-    const sdp = sdpSummary(textAt(bytes, [b.sdpAt, Math.min(bytes.length, b.sdpAt + SDP_MAX_BYTES)]), seq);
-    if (b.request) f.offer = sdp;
-    else f.answer = sdp;
+function factsOf(a: AttemptResult, eventOf: (seq: number) => TraceEvent | undefined): DialogFacts {
+  const d = new DialogBuilder();
+  a.traceSeqs.forEach((seq, position) => {
+    const e = eventOf(seq);
+    if (!e || (e.kind !== 'sent' && e.kind !== 'received')) return;
+    const bytes = rawBytesOf(e);
+    const b = brief(bytes);
+    if (b) d.add(b, bytes, position);
+  });
+  return d.facts(a);
+}
+
+/**
+ * Facts of one dialog, fed its messages in time order: by the import as it groups them, or from
+ * a trace. Messages are named by position in the dialog until `facts` maps them to trace seqs.
+ */
+export class DialogBuilder {
+  private method = '';
+  private kind: DialogKind = 'other';
+  private callId = '';
+  private user = '';
+  private agent = '';
+  private serverAgent = '';
+  private messages = 0;
+  private invite2xx = 0;
+  private acked = false;
+  private reinvites = 0;
+  private firstInviteCseq: number | undefined;
+  private first = 0;
+  private final: number | undefined;
+  private offer: SdpSummary | undefined;
+  private answer: SdpSummary | undefined;
+
+  add(b: Brief, bytes: Uint8Array, position: number): void {
+    this.messages++;
+    if (b.request && !this.method) {
+      this.method = b.method;
+      this.kind = KINDS[b.method] ?? 'other';
+      this.callId = b.callId ?? '';
+      this.first = position;
+      if (b.fromAt) this.user = fromUserOf(bytes, b.fromAt);
+      if (b.agentAt) this.agent = textAt(bytes, b.agentAt);
+    }
+    if (!b.request && b.agentAt && !this.serverAgent) this.serverAgent = textAt(bytes, b.agentAt);
+    if (b.method === 'INVITE') this.invite(b, bytes, position);
+    else if (b.request && b.method === 'ACK' && this.invite2xx > 0) this.acked = true;
+    if (!b.request && b.status >= 200 && b.method === this.method) this.final = position;
   }
-  return firstCseq;
+
+  /** An INVITE or an answer to one: re-INVITEs, 2xx count, SDP offer and answer. */
+  private invite(b: Brief, bytes: Uint8Array, position: number): void {
+    if (b.request) {
+      if (this.firstInviteCseq !== undefined && b.cseq !== undefined && b.cseq > this.firstInviteCseq) this.reinvites++;
+      this.firstInviteCseq ??= b.cseq;
+    } else if (b.status >= 200 && b.status < 300) this.invite2xx++;
+    const wanted = b.request ? !this.offer : b.status >= 200 && b.status < 300 && !this.answer;
+    if (b.sdpAt === undefined || !wanted) return;
+    const sdp = sdpSummary(textAt(bytes, [b.sdpAt, Math.min(bytes.length, b.sdpAt + SDP_MAX_BYTES)]), position);
+    if (b.request) this.offer = sdp;
+    else this.answer = sdp;
+  }
+
+  facts(a: AttemptResult): DialogFacts {
+    const seq = (position: number): number => a.traceSeqs[position] ?? 0;
+    const atSeq = (s?: SdpSummary): SdpSummary | undefined => (s ? { ...s, seq: seq(s.seq) } : undefined);
+    return {
+      attempt: a.id, kind: this.kind, method: this.method, callId: this.callId, client: { address: a.localAddress ?? '', port: a.localPort ?? 0 },
+      server: { address: a.target.address, port: a.target.port }, user: this.user, agent: this.agent || this.serverAgent, status: a.status,
+      // An answer the caller never confirmed is a call that drops after Timer H (RFC 3261 §13.3.1.4).
+      failed: !WORKING.has(a.outcome) || (this.invite2xx > 0 && !this.acked),
+      messages: this.messages, invite2xx: this.invite2xx, acked: this.acked, reinvites: this.reinvites, offer: atSeq(this.offer), answer: atSeq(this.answer),
+      firstSeq: seq(this.first), finalSeq: this.final === undefined ? undefined : seq(this.final),
+    };
+  }
 }

@@ -45,7 +45,10 @@ type Format =
   | { kind: 'pcap'; le: boolean; nanos: boolean; linktype: number }
   | { kind: 'pcapng'; le: boolean; ifaces: Array<{ linktype: number; unitsPerSecond: number }> };
 
-/** Push-based reader: `push` chunks in file order, then `end`. Packets go to `emit` as they are complete. */
+/**
+ * Push-based reader: `push` chunks in file order, then `end`. Packets go to `emit` as they are
+ * complete, as views into the chunk; the chunk may be reused once `push` returns.
+ */
 export class CaptureFileReader {
   private rest: Uint8Array = new Uint8Array(0);
   /** File offset of rest[0]. */
@@ -64,7 +67,8 @@ export class CaptureFileReader {
       buf.set(chunk, this.rest.length);
     }
     const used = this.consume(buf, new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
-    this.rest = buf.subarray(used);
+    // The caller may reuse its chunk's memory for the next read: keep a copy of an unfinished record.
+    this.rest = buf === chunk ? buf.slice(used) : buf.subarray(used);
     this.base += used;
   }
 

@@ -48,7 +48,7 @@ export class CaptureImport {
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
     if (this.format === 'pcap') return this.reader.push(chunk);
-    this.held.push(chunk);
+    this.held.push(chunk.slice()); // the caller may reuse the chunk's memory
     this.heldBytes += chunk.length;
     if (this.format === null && this.heldBytes >= MAGIC_BYTES) {
       const start = concatBytes(this.held);

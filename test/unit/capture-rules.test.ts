@@ -111,6 +111,13 @@ describe('grouping', () => {
     }), { numRuns: 60, seed: 10 });
   });
 
+  it('the facts the import gathers while grouping equal those computed again from the trace (a bundle, the app)', () => {
+    const r = captureOf([[call('reinvite-storm'), client({ tcp: true })], [call('no-ack'), client({ mediaAddress: '10.0.0.9' })], [register(403), client()], [keepalive(false), client()]]);
+    const reread = structuredClone(r);
+    expect(dialogFacts(reread)).not.toBe(dialogFacts(r));
+    expect(dialogFacts(reread)).toEqual(dialogFacts(r));
+  });
+
   it('a message without Call-ID is grouped by its sender, not dropped', () => {
     const bytes = new TextEncoder().encode('OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKx\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n');
     const r = importCapture(pcapFile('raw', [{ ts: 0, data: ipPacket({ address: '192.0.2.1', port: 5060 }, { address: '192.0.2.2', port: 5060 }, 'udp', bytes) }]), 'x').result;
