@@ -19,8 +19,8 @@ export const isOwnValue = (value: string): boolean => OWN_VALUES.has(value.toLow
 export const KEPT_ADDRESSES = new Set(['127.0.0.1', '0.0.0.0', '::1', '::']);
 
 export const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d]|\.\d)/g;
-/** Candidates only: validated by isIpv6 (hex groups and colons, optionally a dotted IPv4 tail). */
-const IPV6_CANDIDATE = /(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,8}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![0-9A-Za-z:])/g;
+/** Candidates only: validated by isIpv6 (hex groups and colons, optionally a dotted IPv4 tail, tried first). */
+export const IPV6_CANDIDATE = /(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,8}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![0-9A-Za-z:])/g;
 const HOST = /^(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
 /** sip:, sips: and tel: URIs (RFC 3261 §19.1.1, RFC 3966): user part and host. */
 const URI = /\b(sips?|tel):([^\s<>";,?]+)/gi;

@@ -8,7 +8,7 @@
 // trace recorder.
 import { fromBase64, fromUtf8Strict, toBase64, utf8 } from '../hash/utf8.js';
 import type { CheckResult } from '../model/results.js';
-import { findInFields, findInMessage, findInText, isOwnValue, KEPT_ADDRESSES, type Found, type IdentifierKind } from './identifiers.js';
+import { findInFields, findInMessage, findInText, IPV4, IPV6_CANDIDATE, isOwnValue, KEPT_ADDRESSES, type Found, type IdentifierKind } from './identifiers.js';
 import { CheckResultSchema, TraceEventSchema } from './results-schema.js';
 import { digitsStandIn, hexStandIn, ipv4StandIn, wordStandIn } from './standins.js';
 
@@ -91,32 +91,46 @@ const escapeRe = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&
 /** A character in either letter case (the pattern runs without the i flag, so protocol words can stay exact). */
 const anyCase = (c: string): string => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRe(c));
 
-/** A pattern for the value in any letter case, each character also as its %-escape (RFC 3986 §2.1). */
+/** A pattern for a value (not an address) in any letter case, each character also as its %-escape (RFC 3986 §2.1). */
 function variants(value: string, kind: IdentifierKind): string {
   const exactOnly = PROTOCOL_WORDS.has(value.toLowerCase());
   const chars = [...value].map((c) => {
     const code = c.codePointAt(0)!;
     if (exactOnly) return escapeRe(c);
-    if (kind === 'address' || code > 0x7f) return anyCase(c);
+    if (code > 0x7f) return anyCase(c);
     return `(?:${anyCase(c)}|%${[...code.toString(16).padStart(2, '0')].map(anyCase).join('')})`;
   }).join('');
-  const edge = kind === 'address' ? (value.includes(':') ? ['(?<![0-9A-Fa-f:.])', '(?![0-9A-Fa-f:])'] : ['(?<![\\d.])', '(?!\\d|\\.\\d)'])
-    : kind === 'phone' ? ['(?<!\\d)', '(?!\\d)'] : ['(?<=^|[^A-Za-z0-9]|%[0-9A-Fa-f]{2})', '(?![A-Za-z0-9])'];
+  const edge = kind === 'phone' ? ['(?<!\\d)', '(?!\\d)'] : ['(?<=^|[^A-Za-z0-9]|%[0-9A-Fa-f]{2})', '(?![A-Za-z0-9])'];
   return `${edge[0]}${chars}${edge[1]}`;
 }
 
-/** One pass over a text with all replacements (longest first, so "alice2" wins over "alice"). */
-function replacer(list: Replacement[]): (text: string) => string {
-  if (!list.length) return (t) => t;
-  const ordered = [...list].sort((a, b) => b.original.length - a.original.length);
+/** Alternatives per pattern: one pattern for thousands of values would exceed what a RegExp may hold. */
+const ALTERNATIVES_PER_PATTERN = 200;
+/** Addresses as the scan in identifiers.ts finds them: IPv6 (with a dotted tail) first, then IPv4. */
+const ADDRESS = new RegExp(`${IPV6_CANDIDATE.source}|${IPV4.source}`, 'g');
+
+/** Replaces the values of one pattern's worth of replacements (longest first, so "alice2" wins over "alice"). */
+function wordPass(chunk: Replacement[]): (text: string) => string {
   // Most positions start no replacement: a first-character test rejects them before any lookbehind runs.
-  const firsts = new Set(ordered.flatMap((r) => [r.original[0]!.toLowerCase(), r.original[0]!.toUpperCase(), '%']));
-  const re = new RegExp(`(?=[${[...firsts].map(escapeRe).join('')}])(?:${ordered.map((r) => `(${variants(r.original, r.kind)})`).join('|')})`, 'g');
-  return (text) => text.replace(re, (match: string, ...groups: unknown[]) => {
-    const r = ordered[groups.findIndex((g) => g !== undefined)]!;
-    // A %-encoded spelling is longer than the original: the stand-in, padded to it, keeps offsets.
-    return r.pseudonym.padEnd(match.length, 'x');
-  });
+  const firsts = new Set(chunk.flatMap((r) => [r.original[0]!.toLowerCase(), r.original[0]!.toUpperCase(), '%']));
+  const re = new RegExp(`(?=[${[...firsts].map(escapeRe).join('')}])(?:${chunk.map((r) => `(${variants(r.original, r.kind)})`).join('|')})`, 'g');
+  // A %-encoded spelling is longer than the original: the stand-in, padded to it, keeps offsets.
+  return (text) => text.replace(re, (match: string, ...groups: unknown[]) => chunk[groups.findIndex((g) => g !== undefined)]!.pseudonym.padEnd(match.length, 'x'));
+}
+
+/**
+ * All replacements applied to a text: names, users, domains … by patterns (any case, %-encoded),
+ * longest values first; addresses, which can be many, by one scan and a lookup.
+ */
+function replacer(list: Replacement[]): (text: string) => string {
+  const words = list.filter((r) => r.kind !== 'address').sort((a, b) => b.original.length - a.original.length);
+  const passes = Array.from({ length: Math.ceil(words.length / ALTERNATIVES_PER_PATTERN) }, (_, i) => wordPass(words.slice(i * ALTERNATIVES_PER_PATTERN, (i + 1) * ALTERNATIVES_PER_PATTERN)));
+  const addresses = new Map(list.filter((r) => r.kind === 'address').map((r) => [r.original.toLowerCase(), r.pseudonym]));
+  const address = (found: string): string => addresses.get(found.toLowerCase()) ?? found.replace(IPV4, (v4) => addresses.get(v4) ?? v4);
+  return (text) => {
+    const replaced = passes.reduce((t, pass) => pass(t), text);
+    return addresses.size ? replaced.replace(ADDRESS, address) : replaced;
+  };
 }
 
 /** The parts of a valibot schema the walk below reads. */
