@@ -12,7 +12,7 @@ const FORGOTTEN_KEY = 'sipladder-forgotten-bundle';
 export const FORGOTTEN_BUNDLE_NOTICE = 'The bundle that could not be shown was not opened again; open its file to try once more.';
 
 /** Identifies a presented bundle well enough to recognise its replay; nothing in it is trusted. */
-function bundleKey(b: OpenedBundleView): string {
+function bundleKey(b: Pick<OpenedBundleView, 'createdAt' | 'appVersion' | 'result'>): string {
   return JSON.stringify([b.createdAt, b.appVersion, b.result?.startedAt, b.result?.trace?.length]);
 }
 
@@ -24,7 +24,7 @@ export function isForgottenBundle(b: OpenedBundleView): boolean {
 /** Back to the first screen: everything but the account form and the running demo is reset. */
 function forgetShownResults(): void {
   const s = useApp.getState();
-  if (s.opened && s.result) sessionStorage.setItem(FORGOTTEN_KEY, bundleKey({ ...s.opened, result: s.result, diagnosis: s.diagnosis! }));
+  if (s.opened && s.result) sessionStorage.setItem(FORGOTTEN_KEY, bundleKey({ ...s.opened, result: s.result }));
   useApp.setState({ ...useApp.getInitialState(), form: s.form, demo: s.demo }, true);
 }
 
