@@ -70,6 +70,8 @@ export interface ProbeContext {
 
 /** Past the deadline, or cancelled: no more requests. */
 export const over = (ctx: ProbeContext): boolean => ctx.signal.aborted || ctx.deps.clock.now() >= ctx.deadlineAt;
+/** A wait of `ms`, cut short by the probe's deadline. */
+export const within = (ctx: ProbeContext, ms: number): number => Math.max(0, Math.min(ms, ctx.deadlineAt - ctx.deps.clock.now()));
 
 export type Mode = FragmentationSeries['mode'];
 

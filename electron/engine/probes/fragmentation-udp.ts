@@ -14,7 +14,7 @@ import type { TraceRecorder } from '../trace-recorder.js';
 import { familyOf, type UdpEndpoint } from '../transports/udp-endpoint.js';
 import {
   FIRST_ANSWER_WAIT_MS, FRAGMENTATION_SIZES, LARGE_FROM, largestAnswered, LATE_WINDOW_MS, lossGap, MAX_BISECTION_STEPS, MAX_CONSECUTIVE_LOSSES, notTried, over, params,
-  REGISTRAR_SIZES, SIZE_WAIT_MS, sizedRequest, SLOW_ECHO_MS, trailingLosses, type Mode, type ProbeContext,
+  REGISTRAR_SIZES, SIZE_WAIT_MS, sizedRequest, SLOW_ECHO_MS, trailingLosses, within, type Mode, type ProbeContext,
 } from './fragmentation-plan.js';
 import { cookieFetchOptions, cookieOf } from './reflector-cookie.js';
 
@@ -188,7 +188,7 @@ async function climb(ctx: ProbeContext, lane: UdpLane, plan: ReturnType<typeof u
       }
       const st = step(s.mode, size);
       s.points.push(st.point);
-      await lane.send(st, first ? FIRST_ANSWER_WAIT_MS : SIZE_WAIT_MS, first);
+      await lane.send(st, within(ctx, first ? FIRST_ANSWER_WAIT_MS : SIZE_WAIT_MS), first);
       silent = first && !st.point.delivered;
       first = false;
     }
@@ -209,7 +209,7 @@ async function bisect(ctx: ProbeContext, lane: UdpLane, s: FragmentationSeries, 
     if (!gap || over(ctx)) return;
     const st = step(s.mode, Math.round((gap.lo + gap.hi.size) / 2), true);
     s.points.push(st.point);
-    await lane.send(st, SIZE_WAIT_MS);
+    await lane.send(st, within(ctx, SIZE_WAIT_MS));
   }
 }
 
@@ -248,6 +248,6 @@ async function fetchCookie(ctx: ProbeContext, lane: UdpLane): Promise<boolean> {
   const p = params(ctx, 'udp', lane.local);
   const req = cookieFetchOptions(p);
   const point: SizePoint = { size: req.bytes.length, delivered: false, sends: 0 };
-  await lane.send({ bytes: req.bytes, branch: p.branch, callId: req.callId, what: 'OPTIONS to fetch the reflector cookie (padded)', point }, FIRST_ANSWER_WAIT_MS, true);
+  await lane.send({ bytes: req.bytes, branch: p.branch, callId: req.callId, what: 'OPTIONS to fetch the reflector cookie (padded)', point }, within(ctx, FIRST_ANSWER_WAIT_MS), true);
   return point.delivered;
 }
