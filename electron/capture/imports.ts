@@ -1,6 +1,7 @@
 // Capture imports started from the UI: an id per import (to cancel it), progress as run events,
 // and the results shown like an opened bundle.
 import { randomBytes } from 'node:crypto';
+import { dialogFacts } from '../../shared/capture/dialogs.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import type { OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
 import type { CheckResult } from '../../shared/model/results.js';
@@ -29,7 +30,7 @@ export class CaptureImports {
       });
       this.kept.set(runId, result);
       if (this.kept.size > MAX_KEPT_IMPORTS) this.kept.delete(this.kept.keys().next().value!);
-      return { createdAt: result.startedAt, appVersion: 'capture import', pseudonymised: false, result, diagnosis: diagnose(result), importId: runId };
+      return { createdAt: result.startedAt, appVersion: 'capture import', pseudonymised: false, result, diagnosis: diagnose(result), importId: runId, dialogs: dialogFacts(result) };
     } finally {
       this.running.delete(runId);
     }

@@ -7,6 +7,7 @@ import type { CheckResult } from '../model/results.js';
 import type { Diagnosis } from '../diagnosis/types.js';
 import type { PseudonymOptions, Replacement } from '../bundle/redact.js';
 import type { CaptureProgress } from '../capture/import.js';
+import type { DialogFacts } from '../capture/dialogs.js';
 import { isValidHost } from '../model/check-options.js';
 import { TRANSPORTS, type Transport } from '../model/trace.js';
 
@@ -40,6 +41,8 @@ export interface OpenedBundleView {
   diagnosis: Diagnosis;
   /** An imported capture: the id to save it as a bundle with `exportBundle(importId, …)`. */
   importId?: string;
+  /** An imported capture: its dialog facts, so the page need not decode every message again to list them. */
+  dialogs?: DialogFacts[];
 }
 
 /** Largest bundle the app opens (base64 text is 4/3 of it). */

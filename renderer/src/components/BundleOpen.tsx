@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { api } from '../api.js';
 import { useApp } from '../store.js';
 import { ImportProgress } from './capture/ImportProgress.js';
+import { rememberDialogFacts } from '../../../shared/capture/dialogs.js';
 
 function toBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -28,6 +29,7 @@ export function BundleOpen(): JSX.Element {
       const data = await toBase64(file);
       setImporting(!bundle);
       const b = bundle ? await api.openBundle(data) : await api.importCapture(data, file.name);
+      if (b.dialogs) rememberDialogFacts(b.result, b.dialogs);
       // An imported capture can be saved as a bundle like a finished check (its import id stands for the run).
       set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: b.importId ?? null, opened: b.importId ? null : { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null });
     } catch (e) {
