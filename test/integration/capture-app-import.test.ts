@@ -1,0 +1,42 @@
+// Capture import as the app runs it (the backend both shells serve): progress arrives as run
+// events while the import runs, Cancel (cancelCheck with the import's id) stops it, and a
+// finished import can be saved as a bundle.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBackend, type Backend } from '../../electron/app/backend.js';
+import { openBundle } from '../../electron/bundle/bundle.js';
+import type { CaptureProgress } from '../../shared/capture/import.js';
+import { registrationsCapture } from '../fixtures/registrations-capture.js';
+
+let backend: Backend | undefined;
+afterEach(() => backend?.close());
+
+const start = (): Backend => (backend = createBackend({ accountsFile: join(mkdtempSync(join(tmpdir(), 'sl-capapp-')), 'accounts.json') }));
+const base64 = Buffer.from(registrationsCapture(8000)).toString('base64');
+
+describe('capture import in the app', () => {
+  it('reports progress while it runs and saves the result as a bundle', async () => {
+    const b = start();
+    const progress: CaptureProgress[] = [];
+    b.subscribe((e) => {
+      if (e.type === 'capture-progress') progress.push(e.progress);
+    });
+    const view = await b.importCapture(base64, 'regs.pcap');
+    expect(view.result.attempts).toHaveLength(2000);
+    expect(view.dialogs).toHaveLength(2000);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)).toMatchObject({ packets: 8000, messages: 8000, exchanges: 2000 });
+    const bundle = await b.exportBundle(view.importId!, null);
+    expect(openBundle(new Uint8Array(Buffer.from(bundle.base64, 'base64'))).result.attempts).toHaveLength(2000);
+  });
+
+  it('is cancelled by cancelCheck with the id its progress events carry', async () => {
+    const b = start();
+    b.subscribe((e) => {
+      if (e.type === 'capture-progress') b.cancelCheck(e.runId);
+    });
+    await expect(b.importCapture(base64, 'regs.pcap')).rejects.toThrow(/import cancelled/);
+  });
+});
