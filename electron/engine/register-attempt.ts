@@ -121,6 +121,8 @@ class Registration {
   private authSent = false;
   private staleRetried = false;
   private intervalRetried = false;
+  /** The run's auth slot, kept after a stale=true answer for the retry (see withCredentials). */
+  private heldTurn = false;
 
   constructor(private readonly ctx: AttemptContext, private readonly flow: SipFlow, private readonly result: AttemptResult, private readonly t0: number) {
     this.ids = idSource(ctx.deps.random);
@@ -132,6 +134,8 @@ class Registration {
   }
 
   end(outcome: AttemptOutcome, detail: string, status?: SipResponse): AttemptResult {
+    if (this.heldTurn) this.ctx.auth.settle('unsent'); // a kept turn that was not used goes back
+    this.heldTurn = false;
     return finish(this.ctx, this.result, this.t0, outcome, detail, status);
   }
 
@@ -178,16 +182,22 @@ class Registration {
     return [[a.headerName, a.headerValue]];
   }
 
-  /** One credentialed REGISTER under the run's budget (safety.ts); null when the budget is spent. */
+  /**
+   * One credentialed REGISTER under the run's budget (safety.ts); null when the budget is spent.
+   * A stale=true answer keeps this attempt's turn for its one retry, so another attempt's
+   * credentials cannot slip in between.
+   */
   private async withCredentials(expires: number, what: string, signal = this.ctx.signal): Promise<TxOutcome | null> {
-    if (!(await this.ctx.auth.acquire(signal).catch(() => false))) return null;
+    if (!this.heldTurn && !(await this.ctx.auth.acquire(signal).catch(() => false))) return null;
+    this.heldTurn = false;
     const sentBefore = this.flow.stats.requestsSent;
     let tx: TxOutcome | undefined;
     try {
       tx = await this.register(expires, this.credentials(), what, signal);
       return tx;
     } finally {
-      this.ctx.auth.settle(this.flow.stats.requestsSent === sentBefore ? 'unsent' : credentialVerdict(tx));
+      const verdict = this.flow.stats.requestsSent === sentBefore ? 'unsent' : credentialVerdict(tx);
+      this.heldTurn = this.ctx.auth.settle(verdict, verdict === 'unaccepted' && !this.staleRetried && isStaleChallenge(tx));
     }
   }
 
@@ -198,7 +208,7 @@ class Registration {
 
   /** 401/407: answer the challenge, or stop when the credentials were already refused. */
   private async answerChallenge(res: SipResponse): Promise<Next> {
-    const picked = pickChallenge(res.challenges.filter((c) => c.header === (res.status === 401 ? 'www-authenticate' : 'proxy-authenticate')));
+    const picked = challengeOf(res);
     // A fresh nonce with stale=true means only the nonce expired (RFC 7616 §3.3): retry once. The
     // server may still count the stale request as a failed login, so the budget counts it too.
     const staleRetry: boolean = this.authSent && picked.ok && picked.challenge.stale && !this.staleRetried;
@@ -259,6 +269,18 @@ class Registration {
     const why = !tx ? 'not sent: the run\'s budget for unaccepted credentials is spent' : tx.kind === 'response' ? `${tx.msg.status} ${tx.msg.reason}` : tx.kind;
     if (!r.unregistered) r.detail += `; removing the binding failed (${why}), it expires within ${REGISTER_EXPIRES_S} s`;
   }
+}
+
+/** The challenge a 401 (WWW-Authenticate) or 407 (Proxy-Authenticate) asks us to answer (RFC 3261 §22.2, §22.3). */
+function challengeOf(res: SipResponse): ReturnType<typeof pickChallenge> {
+  return pickChallenge(res.challenges.filter((c) => c.header === (res.status === 401 ? 'www-authenticate' : 'proxy-authenticate')));
+}
+
+/** A 401/407 whose challenge says only the nonce was stale (RFC 7616 §3.3). */
+function isStaleChallenge(tx: TxOutcome | undefined): boolean {
+  if (tx?.kind !== 'response' || (tx.msg.status !== 401 && tx.msg.status !== 407)) return false;
+  const picked = challengeOf(tx.msg);
+  return picked.ok && picked.challenge.stale;
 }
 
 /** Whether a credentialed request was accepted; a 423 comes only after authentication passed (RFC 3261 §10.3 steps 3 and 7). */

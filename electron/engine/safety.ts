@@ -88,14 +88,20 @@ export class AuthGate {
     }
   }
 
-  /** Reports how the server took the request sent after acquire() returned true. */
-  settle(verdict: AuthVerdict): void {
-    this.pending--;
+  /**
+   * Reports how the server took the request sent after acquire() returned true. With `keepTurn`
+   * (a stale=true answer the same attempt retries at once, RFC 7616 §3.3) the caller keeps its slot
+   * for that retry when the budget allows; returns whether it did. A kept slot is settled again.
+   */
+  settle(verdict: AuthVerdict, keepTurn = false): boolean {
     if (verdict === 'accepted') this.accepted = true;
     if (verdict === 'unaccepted') this.unaccepted++;
+    if (keepTurn && this.unaccepted + this.pending <= this.maxFailures) return true;
+    this.pending--;
     const waiting = this.waiters;
     this.waiters = [];
     for (const wake of waiting) wake();
+    return false;
   }
 }
 

@@ -120,4 +120,17 @@ describe('AuthGate', () => {
     gate.settle('unaccepted');
     expect(await p).toBe(false);
   });
+
+  it('keeps a turn for a stale retry only while the budget allows it', async () => {
+    const gate = new AuthGate(2);
+    expect(await gate.acquire()).toBe(true);
+    let other = false;
+    const waiting = gate.acquire().then((v) => (other = v));
+    expect(gate.settle('unaccepted', true)).toBe(true); // kept: 1 unaccepted + this slot ≤ 2
+    await new Promise((r) => setImmediate(r));
+    expect(other).toBe(false); // nobody slipped in between
+    expect(gate.settle('unaccepted', true)).toBe(false); // the budget is spent: the turn goes back
+    expect(await waiting).toBe(false);
+    expect(gate.failureCount).toBe(2);
+  });
 });
