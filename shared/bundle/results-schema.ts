@@ -107,7 +107,11 @@ type AllRequired<T> = T extends readonly (infer U)[] ? Array<AllRequired<U>> : T
 type Same<A, B> = [AllRequired<A>] extends [AllRequired<B>] ? ([AllRequired<B>] extends [AllRequired<A>] ? true : false) : false;
 /** A compile error unless T is `true`. */
 type Assert<T extends true> = T;
-/** Checked by `npm run typecheck`: the schemas describe exactly the model types. */
+/**
+ * Checked by `npm run typecheck`: the schemas describe exactly the model types. "Type 'false' does
+ * not satisfy the constraint 'true'" here means a field was added to or changed in the model
+ * (shared/model/*.ts, shared/diagnosis/types.ts) but not in the schema above, or the other way round.
+ */
 export type SchemasMatchModel = [
   Assert<Same<v.InferOutput<typeof CheckResultSchema>, CheckResult>>,
   Assert<Same<v.InferOutput<typeof DiagnosisSchema>, Diagnosis>>,
