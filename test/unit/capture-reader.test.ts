@@ -87,6 +87,20 @@ describe('capture reader: malformed files', () => {
       }
     }), { numRuns: 600, seed: 8 });
   });
+
+  it('fuzz: any mutation of ngrep text imports or ends as a CaptureError', () => {
+    const text = te.encode(['U 2013/07/19 22:17:34.920749 203.0.113.50:5060 -> 66.151.32.200:5060', 'REGISTER sip:ostel.co SIP/2.0.', 'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj.', 'Call-ID: j.',
+      'CSeq: 1 REGISTER.', 'Content-Length: 0.', '.', '#', 'U 2013/07/19 22:17:34.921155 66.151.32.200:5060 -> 203.0.113.50:5060', 'SIP/2.0 401 Unauthorized.', 'Call-ID: j.', 'CSeq: 1 REGISTER.', '.'].join('\n'));
+    fc.assert(fc.property(fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }), (edits) => {
+      const bytes = text.slice();
+      for (const { at, value } of edits) bytes[at % bytes.length] = value;
+      try {
+        importCapture(bytes, 'fuzz.txt');
+      } catch (e) {
+        if (!(e instanceof CaptureError)) throw e;
+      }
+    }), { numRuns: 300, seed: 8 });
+  });
 });
 
 describe('capture reader: fragments', () => {
