@@ -104,6 +104,7 @@ describe.skipIf(chromiumMissing !== null)('the app in headless Chromium', () => 
     expect(await page.getByTestId('verdict').textContent()).toMatch(/^UDP from port \d+ fails: your internet provider or router blocks incoming SIP on port 5060\. Registration works over UDP \(from an ephemeral port, from an ephemeral port, no rport\) and TCP\.$/);
     expect(await page.getByTestId('verdict').evaluate((h) => h.nextElementSibling?.getAttribute('data-testid'))).toBe('advice');
     expect(await page.getByTestId('advice').textContent()).toMatch(/^Jitsi \(desktop\): set Advanced → SIP → "SIP client port" to another port \(e\.g\. 5062\)/);
+    expect(await page.getByTestId('demo-results-note').textContent()).toMatch(/^Demo: local port \d+ stands in for 5060/);
     // The first problem is open by default.
     const finding = page.getByTestId('finding-inbound-udp-5060-dropped');
     expect(await page.locator('details.finding.error').first().getAttribute('data-testid')).toBe('finding-inbound-udp-5060-dropped');

@@ -41,7 +41,7 @@ function PendingProbes(): JSX.Element | null {
 }
 
 export function Findings(): JSX.Element | null {
-  const { diagnosis, result, runId, form, lastOptions } = useApp();
+  const { diagnosis, result, runId, form, lastOptions, demo, opened } = useApp();
   const verdictRef = useRef<HTMLHeadingElement>(null);
   const arrived = !!diagnosis;
   // Focus moves to the verdict when results arrive, so keyboard and screen-reader users start there.
@@ -56,6 +56,9 @@ export function Findings(): JSX.Element | null {
     <section className="card" aria-labelledby="verdict">
       <h2 id="verdict" data-testid="verdict" data-state={state} tabIndex={-1} ref={verdictRef}>{diagnosis.verdict}</h2>
       {advice && <p className="advice" data-testid="advice">{advice}</p>}
+      {demo && !opened && lastOptions?.fixedSourcePort === demo.blockedSourcePort && (
+        <p className="note" data-testid="demo-results-note">Demo: local port {demo.blockedSourcePort} stands in for 5060, which a demo must not take from this computer.</p>
+      )}
       {state === 'incomplete' && (
         <p className="incomplete" role="status" data-testid="incomplete">
           Incomplete: {result.incomplete!.detail}. What did not finish is left out of the findings.{' '}
