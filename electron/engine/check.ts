@@ -49,28 +49,30 @@ export function planAttempts(transports: Transport[], targets: Partial<Record<Tr
   return plans;
 }
 
+type PathProbeKey = keyof NonNullable<CheckResult['pathProbes']>;
+/** Each path probe's name in the words of an incomplete run's "not finished: …". */
+const PROBE_NAMES: Record<PathProbeKey, string> = { stun: 'STUN NAT behaviour', fragmentation: 'message size / fragmentation', alg: 'SIP ALG', inbound: 'inbound reachability' };
+
 /** The path probes that were still running when the run was cancelled at `cancelledAt` (run ms). */
-function interruptedProbes(probes: NonNullable<CheckResult['pathProbes']>, trace: TraceRecorder, cancelledAt: number): string[] {
+function interruptedProbes(probes: NonNullable<CheckResult['pathProbes']>, trace: TraceRecorder, cancelledAt: number): PathProbeKey[] {
   const startOf = new Map(trace.events.map((e) => [e.seq, e.t]));
   return Object.entries(probes).filter(([, r]) => {
     const starts = r.traceSeqs.map((s) => startOf.get(s) ?? Infinity);
     // A probe that ended before the cancel has all of its run (first event + duration) before it;
     // one that sent nothing at all has measured nothing either.
     return starts.length === 0 || Math.min(...starts) + r.durationMs > cancelledAt;
-  }).map(([key]) => key);
+  }).map(([key]) => key as PathProbeKey);
 }
 
 /** Marks what a cancelled run did not finish, and leaves out the probes it interrupted (their partial answers mislead). */
 function markCancelled(result: CheckResult, trace: TraceRecorder, cancelledAt: number): void {
   const probes = result.pathProbes ? interruptedProbes(result.pathProbes, trace, cancelledAt) : [];
-  for (const key of probes) delete result.pathProbes![key as keyof NonNullable<CheckResult['pathProbes']>];
+  for (const key of probes) delete result.pathProbes![key];
   if (result.pathProbes && Object.keys(result.pathProbes).length === 0) delete result.pathProbes;
   const attempts = result.attempts.filter((a) => a.outcome === 'aborted').map((a) => a.label);
-  const unfinished = [...attempts, ...probes.map((k) => PROBE_NAMES[k] ?? k)];
+  const unfinished = [...attempts, ...probes.map((k) => PROBE_NAMES[k])];
   result.incomplete = { reason: 'cancelled', detail: `cancelled by the user after ${(cancelledAt / 1000).toFixed(2)} s${unfinished.length ? `; not finished: ${unfinished.join(', ')}` : ''}` };
 }
-
-const PROBE_NAMES: Record<string, string> = { stun: 'STUN NAT behaviour', fragmentation: 'message size / fragmentation', alg: 'SIP ALG', inbound: 'inbound reachability' };
 
 export async function check(o: CheckOptions, deps: EngineDeps, hooks: CheckHooks = {}): Promise<CheckResult> {
   const t0 = deps.clock.now();
