@@ -1,5 +1,6 @@
 // `npm run bench`: prints figures (no pass/fail): parser throughput and lab check wall times.
 import { benchLabChecks } from './lab-check.js';
+import { benchPathProbes } from './path-probes.js';
 import { benchParsers } from './parser.js';
 import { reportAdversarial } from './adversarial.js';
 import { benchLadder } from './ladder-render.js';
@@ -60,4 +61,14 @@ else {
   for (const v of lab.verdicts) console.log(`  ${v.scenario.padEnd(36)} first verdict ${(v.firstMs / 1000).toFixed(2)} s (wall ${(v.wallFirstMs / 1000).toFixed(2)} s)   complete ${(v.completeMs / 1000).toFixed(2)} s (wall ${(v.wallMs / 1000).toFixed(2)} s)\n    "${v.verdict}"`);
   console.log('\nFragmentation probe against the lab (size in bytes = round-trip time):');
   for (const f of lab.fragments) console.log(`  ${f.scenario} (probe ${(f.probeMs / 1000).toFixed(1)} s)\n${f.series.map((s) => `    ${s}`).join('\n')}`);
+}
+
+console.log('\nPath probes in the lab, all on (STUN to coturn, reflector on the second address; engine time, median of 3):');
+const probes = await benchPathProbes();
+if (typeof probes === 'string') console.log(`  skipped: ${probes}`);
+else {
+  for (const p of probes) {
+    const each = Object.entries(p.probes).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(2)} s`).join(', ');
+    console.log(`  ${p.scenario.padEnd(24)} matrix ${(p.matrixMs / 1000).toFixed(2)} s, complete ${(p.totalMs / 1000).toFixed(2)} s; ${each}`);
+  }
 }

@@ -159,10 +159,10 @@ export function coturn(): NsProcess {
 
 const TSX_NODE = [process.execPath, '--import', 'tsx'];
 
-/** `sipladder reflector` on the server: SIP mirror on 5060 and 5099. */
-export function reflector(): NsProcess {
-  return new NsProcess(NS.server, [process.execPath, CLI, 'reflector', '--listen', SERVER_IP, '--sip-ports', '5060,5099'],
-    listening(NS.server, '-lntu', `${SERVER_IP}:5060`, `${SERVER_IP}:5099`), 'reflector');
+/** `sipladder reflector` on the server: SIP mirror on 5060 and 5099 (on SERVER_IP2 it runs next to Kamailio). */
+export function reflector(address = SERVER_IP): NsProcess {
+  return new NsProcess(NS.server, [process.execPath, CLI, 'reflector', '--listen', address, '--sip-ports', '5060,5099'],
+    listening(NS.server, '-lntu', `${address}:5060`, `${address}:5099`), 'reflector');
 }
 
 /** Port on the router where redirected SIP goes through the bad ALG. */
