@@ -66,9 +66,9 @@ export class UdpLane {
   }
 
   /**
-   * Sends `step` and waits until it is answered or `waitMs` passed. With `retransmitUntilMs`, it is
-   * resent on Timer E (T1, 2·T1, … RFC 3261 §17.1.2.2) within that time: only for small requests,
-   * which cannot congest a queue of fragments.
+   * Sends `step` and waits until it is answered or `waitMs` passed (from the first send). With
+   * `retransmit`, it is resent on Timer E (T1, 2·T1, … RFC 3261 §17.1.2.2) within that time: only for
+   * the first, small request, which cannot congest a queue of fragments.
    */
   async send(step: UdpStep, waitMs: number, retransmit = false): Promise<void> {
     const { deps, signal } = this.ctx;
