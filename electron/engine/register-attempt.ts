@@ -121,7 +121,7 @@ class Registration {
   private authSent = false;
   private staleRetried = false;
   private intervalRetried = false;
-  /** The run's auth slot, kept after a stale=true answer for the retry (see withCredentials). */
+  /** The run's auth slot, kept for the request that must follow: a retry after stale=true, or the removal of our binding (see withCredentials). */
   private heldTurn = false;
 
   constructor(private readonly ctx: AttemptContext, private readonly flow: SipFlow, private readonly result: AttemptResult, private readonly t0: number) {
@@ -134,9 +134,14 @@ class Registration {
   }
 
   end(outcome: AttemptOutcome, detail: string, status?: SipResponse): AttemptResult {
-    if (this.heldTurn) this.ctx.auth.settle('unsent'); // a kept turn that was not used goes back
-    this.heldTurn = false;
+    this.releaseTurn();
     return finish(this.ctx, this.result, this.t0, outcome, detail, status);
+  }
+
+  /** A kept turn that was not used goes back to the run's budget. */
+  private releaseTurn(): void {
+    if (this.heldTurn) this.ctx.auth.settle('unsent');
+    this.heldTurn = false;
   }
 
   async run(): Promise<AttemptResult> {
@@ -197,7 +202,11 @@ class Registration {
       return tx;
     } finally {
       const verdict = this.flow.stats.requestsSent === sentBefore ? 'unsent' : credentialVerdict(tx);
-      this.heldTurn = this.ctx.auth.settle(verdict, verdict === 'unaccepted' && !this.staleRetried && isStaleChallenge(tx));
+      // Keep the turn for the request that must follow: the one retry after stale=true, or the
+      // removal of a binding the server just accepted (its slot is reserved from here on, so other
+      // attempts' failures can never leave a binding behind unremovable).
+      const keep = verdict === 'unaccepted' ? !this.staleRetried && isStaleChallenge(tx) : verdict === 'accepted' && expires > 0;
+      this.heldTurn = this.ctx.auth.settle(verdict, keep);
     }
   }
 
@@ -239,7 +248,8 @@ class Registration {
 
   private async finalAnswer(res: SipResponse): Promise<AttemptResult> {
     if (res.status >= 200 && res.status < 300) {
-      this.end('registered', `registered: ${res.status} ${res.reason}`, res);
+      // Not end(): the turn kept for the removal must stay with this attempt until unregister().
+      finish(this.ctx, this.result, this.t0, 'registered', `registered: ${res.status} ${res.reason}`, res);
       await this.unregister();
       this.result.durationMs = Math.round(this.ctx.deps.clock.now() - this.t0);
       return this.result;
@@ -264,6 +274,7 @@ class Registration {
         tx = await this.withCredentials(0, 'REGISTER Expires 0 with fresh credentials', own);
       }
     }
+    this.releaseTurn();
     const r = this.result;
     r.unregistered = tx?.kind === 'response' && tx.msg.status >= 200 && tx.msg.status < 300;
     const why = !tx ? 'not sent: the run\'s budget for unaccepted credentials is spent' : tx.kind === 'response' ? `${tx.msg.status} ${tx.msg.reason}` : tx.kind;

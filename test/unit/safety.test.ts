@@ -121,6 +121,22 @@ describe('AuthGate', () => {
     expect(await p).toBe(false);
   });
 
+  it('a binding the server accepted keeps a slot for its removal, whatever other attempts spend', async () => {
+    const gate = new AuthGate(2);
+    expect(await gate.acquire()).toBe(true);
+    expect(gate.settle('accepted', true)).toBe(true); // registered: the turn is kept for the removal
+    expect(await gate.acquire()).toBe(true); // another attempt authenticates and fails
+    gate.settle('unaccepted');
+    let other: boolean | undefined;
+    const waiting = gate.acquire().then((v) => (other = v));
+    await new Promise((r) => setImmediate(r));
+    expect(other).toBeUndefined(); // it may not take the removal's slot
+    gate.settle('accepted'); // the removal, sent with the kept turn, is accepted
+    expect(await waiting).toBe(true);
+    gate.settle('unaccepted');
+    expect(gate.failureCount).toBe(2);
+  });
+
   it('keeps a turn for a stale retry only while the budget allows it', async () => {
     const gate = new AuthGate(2);
     expect(await gate.acquire()).toBe(true);
