@@ -109,7 +109,9 @@ export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: Tr
       if (!address) {
         return { server: { host: stun.host, address: '', port }, outcome: 'error' as const, detail: `cannot resolve STUN server ${stun.host}`, portPreservation: [], skipped: [], durationMs: 0, traceSeqs: [] };
       }
-      return probeStunNat({ host: stun.host, address, port, preservePorts: [fixedPort], bindingLifetimeS: o.bindingLifetimeS ?? 0 }, stunDeps, trace, firstId, signal);
+      // The reflector the user named answers only padded Bindings at first; any other server gets plain ones.
+      const padFirst = !!o.reflector && (await reflectorAddress) === address;
+      return probeStunNat({ host: stun.host, address, port, preservePorts: [fixedPort], bindingLifetimeS: o.bindingLifetimeS ?? 0, padFirst }, stunDeps, trace, firstId, signal);
     }).then((r) => void (out.stun = r)));
   }
   // Fragmentation goes to the reflector when there is one (it can size its responses), else to the registrar.

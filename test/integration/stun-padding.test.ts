@@ -1,8 +1,9 @@
-// The STUN client pads its requests (RFC 5780 §7.6) only as long as the server may be a SIP Ladder
-// reflector: after a first answer without SIPLADDER-COOKIE, requests go out bare, since other servers
-// pad their answers to the MTU (RFC 5780 §6.1) and would fragment them for nothing.
+// The STUN client pads a Binding (RFC 5780 §7.6) only where a SIP Ladder reflector may need it:
+// other servers pad their answers to padded requests up to the MTU (RFC 5780 §6.1), which fragments
+// them for nothing (and loses them where fragments are dropped). Test I goes out bare, padded at once
+// only toward the reflector the user named, and padded as a fallback when the bare one is unanswered.
 import dgram from 'node:dgram';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultDeps } from '../../electron/engine/deps.js';
 import { STUN_PADDED_REQUEST_BYTES } from '../../electron/engine/probes/stun-client.js';
 import { probeStunNat } from '../../electron/engine/probes/stun-nat.js';
@@ -11,30 +12,57 @@ import { encodeAddress } from '../../shared/stun/attributes.js';
 import { decodeStun, encodeStun } from '../../shared/stun/codec.js';
 import { ATTR, METHOD_BINDING } from '../../shared/stun/message.js';
 
-/** A plain STUN server (no cookie, one address) that records the size of every request. */
+/** A plain STUN server (no cookie, one address) that records the size of every request; `padOnly` ignores bare ones, like a reflector toward an unproven source. */
 let server: dgram.Socket;
-const sizes: number[] = [];
+let sizes: number[] = [];
+let padOnly = false;
 beforeAll(async () => {
   server = dgram.createSocket('udp4');
   server.on('message', (msg, r) => {
     const d = decodeStun(new Uint8Array(msg));
     if (!d.ok || d.message.cls !== 'request') return;
     sizes.push(msg.length);
+    if (padOnly && msg.length < STUN_PADDED_REQUEST_BYTES) return;
     const value = encodeAddress({ address: r.address, port: r.port }, d.message.transactionId);
     server.send(encodeStun({ cls: 'success', method: METHOD_BINDING, transactionId: d.message.transactionId, attributes: [{ type: ATTR.XOR_MAPPED_ADDRESS, value }] }), r.port, r.address);
   });
   await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', () => resolve()));
 });
 afterAll(() => server.close());
+beforeEach(() => {
+  sizes = [];
+  padOnly = false;
+});
+
+async function probe(padFirst?: boolean) {
+  const deps = defaultDeps();
+  return probeStunNat({ host: '127.0.0.1', address: '127.0.0.1', port: server.address().port, preservePorts: [], bindingLifetimeS: 0, padFirst },
+    deps, new TraceRecorder(deps.clock), 1, new AbortController().signal);
+}
 
 describe('STUN client padding', () => {
-  it('pads the first Binding, and no other once the server has shown it is not a reflector', async () => {
-    const deps = defaultDeps();
-    const r = await probeStunNat({ host: '127.0.0.1', address: '127.0.0.1', port: server.address().port, preservePorts: [], bindingLifetimeS: 0 },
-      deps, new TraceRecorder(deps.clock), 1, new AbortController().signal);
+  it('sends plain Bindings to a STUN server it was not told is the reflector', async () => {
+    const r = await probe();
+    expect(r.outcome).toBe('ok');
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(sizes.every((n) => n < STUN_PADDED_REQUEST_BYTES)).toBe(true);
+  });
+
+  it('toward the named reflector pads the first Binding, and no other once the server has shown it is not one', async () => {
+    const r = await probe(true);
     expect(r.outcome).toBe('ok');
     expect(sizes[0]).toBe(STUN_PADDED_REQUEST_BYTES);
-    expect(sizes.length).toBeGreaterThan(1);
     expect(sizes.slice(1).every((n) => n < STUN_PADDED_REQUEST_BYTES)).toBe(true);
+  });
+
+  it('pads test I once the plain one is unanswered (a reflector named only as the STUN server)', async () => {
+    padOnly = true;
+    const r = await probe();
+    expect(r.outcome).toBe('ok');
+    expect(r.mapped).toBeDefined();
+    const padded = sizes.findIndex((n) => n === STUN_PADDED_REQUEST_BYTES);
+    // The bare request and its retransmissions first, then the padded one.
+    expect(padded).toBeGreaterThan(0);
+    expect(sizes.slice(0, padded).every((n) => n < STUN_PADDED_REQUEST_BYTES)).toBe(true);
   });
 });

@@ -15,6 +15,13 @@ import { cookieFetchOptions, cookieOf, withCookie } from './reflector-cookie.js'
 export const INBOUND_WAIT_MS = 2500;
 /** Sends of the request (answers and knocks may be lost once). */
 const SENDS = 3;
+/**
+ * How long a knock may trail the answer to the request that asked for it. The reflector sends the
+ * knock right after that answer, over the same path, so once the answer is in, a knock that has not
+ * come within this grace was filtered (or lost: the next request asks again). Without it the probe
+ * waited out every send's full wait whenever the NAT filters the knock, i.e. on most home routers.
+ */
+export const KNOCK_GRACE_MS = 250;
 
 export interface InboundOptions {
   host: string;
@@ -53,6 +60,7 @@ export async function probeInbound(o: InboundOptions, deps: EngineDeps, trace: T
       let knockReceived = false;
       let cookie: string | null = null;
       let wake: (() => void) | null = null;
+      let cancelGrace = (): void => undefined;
       ep.onMessage((b, from) => {
         const isKnock = b.length === knock.length && b.every((v, i) => v === knock[i]);
         const hadCookie = cookie !== null;
@@ -63,8 +71,10 @@ export async function probeInbound(o: InboundOptions, deps: EngineDeps, trace: T
           cookie ??= parsed.ok ? cookieOf(parsed.message) : null;
         } else return;
         record({ attempt, kind: 'received', transport: 'udp', local: ep.local, remote: from, bytes: b, note: isKnock ? 'knock from a fresh reflector port' : 'answer' });
-        // Hurry only to use a fresh cookie, or when all is in: a knock may still follow its answer.
+        // Hurry to use a fresh cookie, or when all is in; an answer to a knocking request leaves its
+        // knock KNOCK_GRACE_MS to follow (then the next send asks again, or the check ends).
         if ((!hadCookie && cookie !== null) || (responseReceived && knockReceived)) wake?.();
+        else if (!isKnock && hadCookie && !knockReceived) cancelGrace = deps.clock.setTimer(() => wake?.(), KNOCK_GRACE_MS);
       });
       for (let i = 0; i < SENDS && !signal.aborted && !(responseReceived && knockReceived); i++) {
         await rate.take(remote.address, signal).catch(() => undefined);
@@ -75,6 +85,7 @@ export async function probeInbound(o: InboundOptions, deps: EngineDeps, trace: T
         const w = interruptibleWait(deps.clock, i === SENDS - 1 ? INBOUND_WAIT_MS : 500, signal);
         wake = w.wake;
         await w.done;
+        cancelGrace();
         wake = null;
       }
       const detail = `${responseReceived ? 'answer arrived' : 'answer lost'}; ${knockReceived ? 'knock from a fresh port arrived' : 'knock from a fresh port did not arrive'}`;

@@ -37,9 +37,9 @@ export interface StunContext {
   signal: AbortSignal;
   traceSeqs: number[];
   /**
-   * Pad requests to STUN_PADDED_REQUEST_BYTES, so that a SIP Ladder reflector answers them. Probes
-   * start with it on and turn it off once the server has shown it is not one (no SIPLADDER-COOKIE):
-   * other servers pad their answers to the MTU (RFC 5780 §6.1), which fragments them needlessly.
+   * Pad requests to STUN_PADDED_REQUEST_BYTES, so that a SIP Ladder reflector answers them. On only
+   * while the server is, or may be, one (it sends SIPLADDER-COOKIE): other servers pad their answers
+   * to the MTU (RFC 5780 §6.1), which fragments them needlessly — and loses them where fragments are dropped.
    */
   pad: boolean;
 }

@@ -9,7 +9,7 @@ import type { Endpoint } from '../../../shared/model/trace.js';
 import { sleep, type EngineDeps } from '../deps.js';
 import type { TraceRecorder } from '../trace-recorder.js';
 import { familyOf, type UdpEndpoint } from '../transports/udp-endpoint.js';
-import { bindingTransaction, type StunContext } from './stun-client.js';
+import { bindingTransaction, type BindingReply, type StunContext } from './stun-client.js';
 
 export const DEFAULT_STUN_PORT = 3478;
 /** How long the hairpinned datagram may take to come back. */
@@ -27,6 +27,11 @@ export interface StunNatOptions {
   preservePorts: number[];
   /** 0 skips the binding-lifetime test. */
   bindingLifetimeS: number;
+  /**
+   * The server is the SIP Ladder reflector the user named (--reflector): pad test I at once. Otherwise
+   * test I goes out bare and is padded only when the bare request is unanswered (see firstBinding).
+   */
+  padFirst?: boolean;
 }
 
 const same = (a: Endpoint | null | undefined, b: Endpoint | null | undefined): boolean => !!a && !!b && a.address === b.address && a.port === b.port;
@@ -36,7 +41,7 @@ export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: T
   const t0 = deps.clock.now();
   const primary = { address: o.address, port: o.port };
   const result: StunNatResult = { server: { host: o.host, ...primary }, outcome: 'ok', detail: '', portPreservation: [], skipped: [], durationMs: 0, traceSeqs: [] };
-  const ctx: StunContext = { deps, trace, attempt, signal, traceSeqs: result.traceSeqs, pad: true };
+  const ctx: StunContext = { deps, trace, attempt, signal, traceSeqs: result.traceSeqs, pad: o.padFirst ?? false };
   const open: UdpEndpoint[] = [];
   const socket = async (localPort?: number): Promise<UdpEndpoint> => {
     const ep = await deps.openUdpEndpoint({ family: familyOf(o.address), localPort, toward: primary });
@@ -52,7 +57,7 @@ export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: T
     // Test I (§4.3): our mapping as seen by the primary address, and the alternate address.
     const a = await socket();
     result.local = a.local;
-    const first = await bindingTransaction(ctx, a, primary, [], 'Binding (test I)');
+    const first = await firstBinding(a);
     if (!first || !first.xorMapped) {
       result.outcome = first ? 'error' : 'no-response';
       result.detail = first ? `server answered without XOR-MAPPED-ADDRESS${first.error ? ` (${first.error.code} ${first.error.reason})` : ''}` : `no STUN response from ${text(primary)}`;
@@ -89,6 +94,21 @@ export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: T
     for (const ep of open) ep.close();
   }
 
+  /**
+   * Test I. RFC 5780 §7.6 PADDING exists to make a message fragment, and a server SHOULD pad its answer
+   * to a padded request to the MTU (§6.1) — coturn does, so on a path that drops fragments a padded
+   * Binding is never answered. A plain Binding (RFC 8489 §6.2) is the right request; only a SIP Ladder
+   * reflector needs padding (it never answers an unproven source with more bytes than it received), so
+   * a padded one follows when the bare one is unanswered: the server may be a reflector named only as
+   * the STUN server (the app has no reflector field).
+   */
+  async function firstBinding(a: UdpEndpoint): Promise<BindingReply | null> {
+    const bare = await bindingTransaction(ctx, a, primary, [], 'Binding (test I)');
+    if (bare || ctx.pad || signal.aborted) return bare;
+    ctx.pad = true;
+    return bindingTransaction(ctx, a, primary, [], 'Binding (test I, padded for a SIP Ladder reflector)');
+  }
+
   async function mappingTests(a: UdpEndpoint, m1: Endpoint, other: Endpoint): Promise<void> {
     const r2 = await bindingTransaction(ctx, a, { address: other.address, port: primary.port }, [], 'Binding to alternate IP (test II)');
     if (!r2?.xorMapped) return void result.skipped.push('mapping behaviour: no answer from the alternate IP address');
@@ -102,17 +122,28 @@ export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: T
   }
 
   async function filteringTests(other: Endpoint): Promise<void> {
-    // §4.4: a fresh binding, then ask the server to answer from another IP and port, then another port.
-    const f = await socket();
-    const base = await bindingTransaction(ctx, f, primary, [], 'Binding (filtering test I)');
-    if (!base) return void result.skipped.push('filtering behaviour: no answer to the initial Binding');
-    const both = await bindingTransaction(ctx, f, primary, [{ type: ATTR.CHANGE_REQUEST, value: changeRequest(true, true) }], 'Binding, change IP and port (filtering test II)');
-    const port = both ? null : await bindingTransaction(ctx, f, primary, [{ type: ATTR.CHANGE_REQUEST, value: changeRequest(false, true) }], 'Binding, change port (filtering test III)');
+    // §4.4: a fresh binding toward the primary address, then ask the server to answer from another IP
+    // and port (test II), or from another port (test III). Each test gets its own socket and binding,
+    // so they run at once and a filtered answer costs one transaction wait, not two; a binding that has
+    // only ever talked to the primary address is what each test needs, so the results are the same.
+    const [both, port] = await Promise.all([
+      filteringTest(changeRequest(true, true), 'II', 'change IP and port'),
+      filteringTest(changeRequest(false, true), 'III', 'change port'),
+    ]);
+    if (both === 'unbound' || port === 'unbound') return void result.skipped.push('filtering behaviour: no answer to the initial Binding');
     if (both && !same(both.from, { address: other.address, port: other.port })) {
       result.skipped.push(`filtering behaviour: the "change IP and port" answer came from ${text(both.from)}, not the alternate address`);
       return;
     }
     result.filtering = classifyFiltering(!!both, !!port);
+  }
+
+  /** One filtering test on a fresh socket: 'unbound' when its initial Binding went unanswered. */
+  async function filteringTest(change: Uint8Array, test: 'II' | 'III', what: string): Promise<BindingReply | null | 'unbound'> {
+    const f = await socket();
+    const base = await bindingTransaction(ctx, f, primary, [], `Binding (filtering test I, socket of test ${test})`);
+    if (!base) return 'unbound';
+    return bindingTransaction(ctx, f, primary, [{ type: ATTR.CHANGE_REQUEST, value: change }], `Binding, ${what} (filtering test ${test})`);
   }
 
   async function hairpinTest(): Promise<void> {
