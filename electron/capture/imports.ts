@@ -3,8 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { dialogFacts } from '../../shared/capture/dialogs.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
-import type { OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
+import type { CaptureMessage, OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
 import type { CheckResult } from '../../shared/model/results.js';
+import type { TraceEvent } from '../../shared/model/trace.js';
 import { importChunks, slicesOf } from './import-stream.js';
 
 /** Imports running at once (each holds its upload in memory). */
@@ -30,7 +31,8 @@ export class CaptureImports {
       });
       this.kept.set(runId, result);
       if (this.kept.size > MAX_KEPT_IMPORTS) this.kept.delete(this.kept.keys().next().value!);
-      return { createdAt: result.startedAt, appVersion: 'capture import', pseudonymised: false, result, diagnosis: diagnose(result), importId: runId, dialogs: dialogFacts(result) };
+      const page = { ...result, trace: result.trace.map(withoutBytes) };
+      return { createdAt: result.startedAt, appVersion: 'capture import', pseudonymised: false, result: page, diagnosis: diagnose(result), importId: runId, dialogs: dialogFacts(result) };
     } finally {
       this.running.delete(runId);
     }
@@ -39,6 +41,18 @@ export class CaptureImports {
   /** A finished import, while it is among the last MAX_KEPT_IMPORTS. */
   result(importId: string): CheckResult | undefined {
     return this.kept.get(importId);
+  }
+
+  /** Bytes of messages of a kept import by trace seq (seqs that are not messages are left out). */
+  messages(importId: string, seqs: number[]): CaptureMessage[] {
+    const result = this.kept.get(importId);
+    if (!result) throw new Error('that capture is no longer available; import it again');
+    const out: CaptureMessage[] = [];
+    for (const seq of seqs) {
+      const bytes = result.trace[seq - 1]?.bytes; // seqs number the trace from 1
+      if (bytes !== undefined) out.push({ seq, bytes });
+    }
+    return out;
   }
 
   /** Whether `runId` was an import (now cancelled). */
@@ -51,4 +65,13 @@ export class CaptureImports {
   cancelAll(): void {
     for (const abort of this.running.values()) abort.abort();
   }
+}
+
+/**
+ * A trace event without its bytes, for the page: the full trace of 100,000 messages is ~80 MB of
+ * JSON, most never displayed; the page fetches the bytes of the dialogs it draws. Built field by
+ * field, since spreading an event would encode its lazy `bytes`.
+ */
+function withoutBytes(e: TraceEvent): TraceEvent {
+  return { seq: e.seq, t: e.t, attempt: e.attempt, kind: e.kind, transport: e.transport, local: e.local, remote: e.remote, size: e.size, note: e.note };
 }

@@ -1,7 +1,7 @@
 // The Electron main process: one window with Electron's security defaults (contextIsolation,
 // sandbox, no nodeIntegration), a strict CSP, no new windows or navigation, https links only
 // opened outside; IPC handlers that validate every argument from the renderer.
-import { CHANNELS, checkAccountId, checkAccountInput, checkBundleBase64, checkCaptureName, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck } from '../../shared/ipc/contract.js';
+import { CHANNELS, checkAccountId, checkAccountInput, checkBundleBase64, checkCaptureBytes, checkCaptureMessages, checkCaptureName, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck } from '../../shared/ipc/contract.js';
 import type { Backend } from '../app/backend.js';
 import type { WebBackend } from '../web/server.js';
 import { CSP } from '../web/server.js';
@@ -56,9 +56,13 @@ export function registerIpc(electron: MainElectronLike, backend: WebBackend): vo
     return v.ok ? backend.openBundle(v.value) : refuse(v.error);
   });
   electron.ipcMain.handle(CHANNELS.importCapture, (_e, arg, name) => {
-    const v = checkBundleBase64(arg);
+    const v = checkCaptureBytes(arg);
     const n = checkCaptureName(name);
     return v.ok && n.ok ? backend.importCapture(v.value, n.value) : refuse(!v.ok ? v.error : (n as { error: string }).error);
+  });
+  electron.ipcMain.handle(CHANNELS.captureMessages, (_e, arg) => {
+    const v = checkCaptureMessages(arg);
+    return v.ok ? backend.captureMessages(v.value.importId, v.value.seqs) : refuse(v.error);
   });
   electron.ipcMain.handle(CHANNELS.listAccounts, () => backend.listAccounts());
   electron.ipcMain.handle(CHANNELS.saveAccount, (_e, arg) => {

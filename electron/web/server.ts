@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import {
-  checkAccountId, checkAccountInput, checkBundleBase64, checkCaptureName, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck, MAX_BUNDLE_BASE64,
-  type AccountInput, type DemoInfo, type DemoScenario, type ExportedBundle, type OpenedBundleView, type RunEvent, type SavedAccount,
+  checkAccountId, checkAccountInput, checkBundleBase64, checkCaptureBytes, checkCaptureMessages, checkCaptureName, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck, MAX_BUNDLE_BASE64, MAX_CAPTURE_BYTES,
+  type AccountInput, type CaptureMessage, type DemoInfo, type DemoScenario, type ExportedBundle, type OpenedBundleView, type RunEvent, type SavedAccount,
 } from '../../shared/ipc/contract.js';
 import type { PseudonymOptions } from '../../shared/bundle/redact.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
@@ -26,7 +26,8 @@ export interface WebBackend {
   accountPassword(id: string): Promise<string | null>;
   exportBundle(runId: string, pseudonymise: PseudonymOptions | null): Promise<ExportedBundle>;
   openBundle(base64: string): Promise<OpenedBundleView>;
-  importCapture(base64: string, name: string): Promise<OpenedBundleView>;
+  importCapture(bytes: Uint8Array, name: string): Promise<OpenedBundleView>;
+  captureMessages(importId: string, seqs: number[]): Promise<CaptureMessage[]>;
   /** Subscribes to run events; returns the unsubscribe function. */
   subscribe(listener: (e: RunEvent) => void): () => void;
 }
@@ -52,7 +53,14 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
     res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
     res.end(text);
   };
-  const readJson = (req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> => new Promise((resolve, reject) => {
+  const readJson = async (req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> => {
+    try {
+      return JSON.parse((await readBody(req, limit)).toString('utf8') || 'null');
+    } catch (e) {
+      throw (e as { status?: number }).status ? e : new Error('request body is not JSON');
+    }
+  };
+  const readBody = (req: http.IncomingMessage, limit: number): Promise<Buffer> => new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
@@ -60,13 +68,7 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
       if (size > limit) reject(Object.assign(new Error(`request body over ${limit} bytes`), { status: 413 }));
       else chunks.push(c);
     });
-    req.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null'));
-      } catch {
-        reject(new Error('request body is not JSON'));
-      }
-    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
   });
 
   const server = http.createServer(async (req, res) => {
@@ -99,8 +101,20 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
       return;
     }
     if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
+    if (path === '/api/capture/import') {
+      // The capture's raw bytes as the body, its name in the query (no base64, no JSON: see the contract).
+      const n = checkCaptureName(new URL(req.url ?? '/', 'http://local').searchParams.get('name'));
+      if (!n.ok) return send(res, 400, { error: n.error });
+      const v = checkCaptureBytes(new Uint8Array(await readBody(req, MAX_CAPTURE_BYTES)));
+      if (!v.ok) return send(res, 400, { error: v.error });
+      try {
+        return send(res, 200, await backend.importCapture(v.value, n.value));
+      } catch (e) {
+        return send(res, 422, { error: (e as Error).message });
+      }
+    }
     // Only opening a bundle may send a large body.
-    const body = await readJson(req, path === '/api/bundle/open' || path === '/api/capture/import' ? MAX_BUNDLE_BASE64 + 1024 : MAX_BODY_BYTES);
+    const body = await readJson(req, path === '/api/bundle/open' ? MAX_BUNDLE_BASE64 + 1024 : MAX_BODY_BYTES);
     if (path === '/api/check') {
       const v = checkStartCheck(body);
       if (!v.ok) return send(res, 400, { error: v.error });
@@ -136,15 +150,13 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
       if (!v.ok) return send(res, 400, { error: v.error });
       return send(res, 200, await backend.exportBundle(v.value.runId, v.value.pseudonymise));
     }
-    if (path === '/api/capture/import') {
-      const b = body as { base64?: unknown; name?: unknown } | null;
-      const v = checkBundleBase64(b?.base64);
-      const n = checkCaptureName(b?.name);
-      if (!v.ok || !n.ok) return send(res, 400, { error: !v.ok ? v.error : (n as { error: string }).error });
+    if (path === '/api/capture/messages') {
+      const v = checkCaptureMessages(body);
+      if (!v.ok) return send(res, 400, { error: v.error });
       try {
-        return send(res, 200, await backend.importCapture(v.value, n.value));
+        return send(res, 200, await backend.captureMessages(v.value.importId, v.value.seqs));
       } catch (e) {
-        return send(res, 422, { error: (e as Error).message });
+        return send(res, 404, { error: (e as Error).message });
       }
     }
     if (path === '/api/bundle/open') {

@@ -9,13 +9,17 @@ declare global {
   }
 }
 
+async function answerOf<T>(res: Response): Promise<T> {
+  const data = (await res.json()) as T & { error?: string };
+  if (!res.ok) throw new Error(data.error ?? `HTTP ${res.status}`);
+  return data;
+}
+
 function httpApi(): SipLadderApi {
   const token = document.querySelector<HTMLMetaElement>('meta[name="sipladder-token"]')?.content ?? '';
   const post = async <T>(path: string, body: unknown): Promise<T> => {
     const res = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-SipLadder-Token': token }, body: JSON.stringify(body) });
-    const data = (await res.json()) as T & { error?: string };
-    if (!res.ok) throw new Error(data.error ?? `HTTP ${res.status}`);
-    return data;
+    return answerOf<T>(res);
   };
   const listeners = new Set<(e: RunEvent) => void>();
   let streaming = false;
@@ -50,7 +54,11 @@ function httpApi(): SipLadderApi {
     deleteAccount: async (id) => void (await post('/api/accounts/delete', { id })),
     exportBundle: (runId, pseudonymise) => post('/api/bundle/export', { runId, pseudonymise }),
     openBundle: (base64) => post('/api/bundle/open', { base64 }),
-    importCapture: (base64, name) => post('/api/capture/import', { base64, name }),
+    importCapture: async (bytes, name) => {
+      const res = await fetch(`/api/capture/import?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'X-SipLadder-Token': token }, body: bytes as Uint8Array<ArrayBuffer> });
+      return answerOf(res);
+    },
+    captureMessages: (importId, seqs) => post('/api/capture/messages', { importId, seqs }),
     accountPassword: async (id) => (await post<{ password: string | null }>('/api/accounts/password', { id })).password,
     onRunEvent: (listener) => {
       listeners.add(listener);

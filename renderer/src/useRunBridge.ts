@@ -1,6 +1,7 @@
 // The single bridge from engine events to the store. A run's results arrive twice: the
 // registration matrix first (verdict on screen at once), then the complete result after the path probes.
 import { useEffect } from 'react';
+import { rememberDialogFacts } from '../../shared/capture/dialogs.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import type { RunEvent } from '../../shared/ipc/contract.js';
 import type { ProgressEvent } from '../../shared/model/progress.js';
@@ -25,7 +26,9 @@ function apply(e: RunEvent): void {
     const b = e.bundle;
     // It broke the view and the user went back (ErrorBoundary): not again, and say so.
     if (isForgottenBundle(b)) return s.set({ error: FORGOTTEN_BUNDLE_NOTICE });
-    s.set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: null, lastOptions: null, opened: { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null, probes: [] });
+    if (b.dialogs) rememberDialogFacts(b.result, b.dialogs);
+    // An imported capture's id stands for the run: to save it as a bundle and fetch its messages.
+    s.set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: b.importId ?? null, lastOptions: null, opened: b.importId ? null : { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null, probes: [] });
     return;
   }
   if (e.type === 'capture-progress') return; // import progress: components/capture/ImportProgress

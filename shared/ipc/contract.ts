@@ -23,6 +23,7 @@ export const CHANNELS = {
   exportBundle: 'sipladder:export-bundle',
   openBundle: 'sipladder:open-bundle',
   importCapture: 'sipladder:import-capture',
+  captureMessages: 'sipladder:capture-messages',
 } as const;
 
 export interface ExportedBundle {
@@ -43,6 +44,15 @@ export interface OpenedBundleView {
   importId?: string;
   /** An imported capture: its dialog facts, so the page need not decode every message again to list them. */
   dialogs?: DialogFacts[];
+}
+
+/** Messages of an imported capture fetched per request (`captureMessages`): the import's view carries its trace without bytes. */
+export const MAX_CAPTURE_MESSAGES_PER_REQUEST = 4000;
+
+/** One message's bytes (base64) by trace seq. */
+export interface CaptureMessage {
+  seq: number;
+  bytes: string;
 }
 
 /** Largest bundle the app opens (base64 text is 4/3 of it). */
@@ -96,8 +106,13 @@ export interface SipLadderApi {
   accountPassword(id: string): Promise<string | null>;
   exportBundle(runId: string, pseudonymise: PseudonymOptions | null): Promise<ExportedBundle>;
   openBundle(base64: string): Promise<OpenedBundleView>;
-  /** A pcap, pcapng or ngrep text capture, shown like a bundle; progress comes as 'capture-progress' run events. */
-  importCapture(base64: string, name: string): Promise<OpenedBundleView>;
+  /**
+   * A pcap, pcapng or ngrep text capture, shown like a bundle; progress comes as 'capture-progress'
+   * run events. Raw bytes, not base64: a 40 MB file as base64 in JSON froze the page for 1.3 s.
+   */
+  importCapture(bytes: Uint8Array, name: string): Promise<OpenedBundleView>;
+  /** The bytes of messages of an imported capture (its view's trace has none, to reach the page fast), by trace seq. */
+  captureMessages(importId: string, seqs: number[]): Promise<CaptureMessage[]>;
 }
 
 export type DemoScenario = 'healthy' | 'blocked-5060';
@@ -159,6 +174,24 @@ export function checkBundleBase64(arg: unknown): Checked<string> {
   return { ok: true, value: arg };
 }
 
+/** Largest capture the app imports (the CLI streams larger files from disk). */
+export const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
+
+export function checkCaptureBytes(arg: unknown): Checked<Uint8Array> {
+  return arg instanceof Uint8Array && arg.length <= MAX_CAPTURE_BYTES ? { ok: true, value: arg } : { ok: false, error: 'capture must be bytes, at most 64 MB' };
+}
+
 export function checkCaptureName(arg: unknown): Checked<string> {
   return typeof arg === 'string' && arg.length <= 255 && !/[\u0000-\u001f/\\]/.test(arg) ? { ok: true, value: arg } : { ok: false, error: 'name must be a file name' };
+}
+
+export function checkCaptureMessages(arg: unknown): Checked<{ importId: string; seqs: number[] }> {
+  const a = arg as { importId?: unknown; seqs?: unknown } | null;
+  const id = checkRunId(a?.importId);
+  if (!id.ok) return id;
+  const seqs = a?.seqs;
+  if (!Array.isArray(seqs) || seqs.length > MAX_CAPTURE_MESSAGES_PER_REQUEST || !seqs.every((s) => Number.isInteger(s) && s >= 1)) {
+    return { ok: false, error: `seqs must be at most ${MAX_CAPTURE_MESSAGES_PER_REQUEST} positive integers` };
+  }
+  return { ok: true, value: { importId: id.value, seqs: seqs as number[] } };
 }

@@ -14,7 +14,7 @@ let backend: Backend | undefined;
 afterEach(() => backend?.close());
 
 const start = (): Backend => (backend = createBackend({ accountsFile: join(mkdtempSync(join(tmpdir(), 'sl-capapp-')), 'accounts.json') }));
-const base64 = Buffer.from(registrationsCapture(8000)).toString('base64');
+const capture = registrationsCapture(8000);
 
 describe('capture import in the app', () => {
   it('reports progress while it runs and saves the result as a bundle', async () => {
@@ -23,13 +23,21 @@ describe('capture import in the app', () => {
     b.subscribe((e) => {
       if (e.type === 'capture-progress') progress.push(e.progress);
     });
-    const view = await b.importCapture(base64, 'regs.pcap');
+    const view = await b.importCapture(capture, 'regs.pcap');
     expect(view.result.attempts).toHaveLength(2000);
     expect(view.dialogs).toHaveLength(2000);
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.at(-1)).toMatchObject({ packets: 8000, messages: 8000, exchanges: 2000 });
     const bundle = await b.exportBundle(view.importId!, null);
-    expect(openBundle(new Uint8Array(Buffer.from(bundle.base64, 'base64'))).result.attempts).toHaveLength(2000);
+    const saved = openBundle(new Uint8Array(Buffer.from(bundle.base64, 'base64'))).result;
+    expect(saved.attempts).toHaveLength(2000);
+    // The page gets the trace without bytes and fetches a dialog's messages when it draws them.
+    expect(view.result.trace.filter((e) => e.bytes !== undefined)).toEqual([]);
+    const seqs = view.result.attempts[1]!.traceSeqs;
+    const messages = await b.captureMessages(view.importId!, seqs);
+    expect(messages.map((m) => m.seq)).toEqual(seqs);
+    expect(messages.map((m) => m.bytes)).toEqual(seqs.map((seq) => saved.trace[seq - 1]!.bytes));
+    await expect(b.captureMessages('0123456789abcdef', seqs)).rejects.toThrow(/no longer available/);
   });
 
   it('is cancelled by cancelCheck with the id its progress events carry', async () => {
@@ -37,6 +45,6 @@ describe('capture import in the app', () => {
     b.subscribe((e) => {
       if (e.type === 'capture-progress') b.cancelCheck(e.runId);
     });
-    await expect(b.importCapture(base64, 'regs.pcap')).rejects.toThrow(/import cancelled/);
+    await expect(b.importCapture(capture, 'regs.pcap')).rejects.toThrow(/import cancelled/);
   });
 });

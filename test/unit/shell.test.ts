@@ -62,6 +62,7 @@ function fakeBackend(): Backend & { emit(e: RunEvent): void; started: unknown[];
     exportBundle: async () => ({ fileName: 'b.sipladder', base64: '', replacements: [] }),
     openBundle: async () => { throw new Error('not in this test'); },
     importCapture: async () => { throw new Error('not in this test'); },
+    captureMessages: async () => { throw new Error('not in this test'); },
   };
 }
 
@@ -139,7 +140,7 @@ describe('preload', () => {
     exposeApi(electron);
     const api = exposed.sipladder as Record<string, unknown>;
     expect(Object.keys(exposed)).toEqual(['sipladder']);
-    expect(Object.keys(api).sort()).toEqual(['accountPassword', 'cancelCheck', 'deleteAccount', 'exportBundle', 'importCapture', 'listAccounts', 'onRunEvent', 'openBundle', 'saveAccount', 'startCheck', 'startDemo']);
+    expect(Object.keys(api).sort()).toEqual(['accountPassword', 'cancelCheck', 'captureMessages', 'deleteAccount', 'exportBundle', 'importCapture', 'listAccounts', 'onRunEvent', 'openBundle', 'saveAccount', 'startCheck', 'startDemo']);
     expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
     await (api.startCheck as (o: unknown) => Promise<unknown>)({ server: 's' });
     expect(invoked).toEqual([[CHANNELS.startCheck, { server: 's' }]]);

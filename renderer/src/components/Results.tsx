@@ -11,6 +11,7 @@ import { api } from '../api.js';
 import { endDemo, useApp } from '../store.js';
 import { BundleExport } from './BundleExport.js';
 import { DialogList } from './capture/DialogList.js';
+import { useCaptureMessages } from './capture/capture-messages.js';
 import { Charts } from './Charts.js';
 import { Findings } from './Findings.js';
 import { LadderView } from './LadderView.js';
@@ -30,8 +31,9 @@ export function Results(): JSX.Element | null {
   const { result, diagnosis, set, runId } = useApp();
   const [shown, setShown] = useState<number[] | null>(null);
   const [audience, setAudience] = useState<'provider' | 'customer'>('provider');
+  const ids = result ? shown ?? defaultPair(result.attempts) : [];
+  const messages = useCaptureMessages(ids);
   if (!result || !diagnosis) return null;
-  const ids = shown ?? defaultPair(result.attempts);
   const toggle = (id: number): void => setShown(ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]);
   const text = reportText(result, diagnosis, audience);
   // Back to the form: a run whose path probes still go on is cancelled, so its end cannot pull the view back.
@@ -60,9 +62,10 @@ export function Results(): JSX.Element | null {
         {result.attempts.length > TABLE_ROWS && <p className="muted">Showing the first {TABLE_ROWS} of {result.attempts.length} exchanges; the findings cover all of them.</p>}
       </section>}
       <section className="card">
-        <h2>Registration ladder</h2>
+        <h2>{result.origin === 'capture' ? 'Ladder' : 'Registration ladder'}</h2>
+        {messages.error && <p className="error" role="alert">⚠ Could not load the messages of this dialog: {messages.error}</p>}
         <div className="ladder-pane">
-          <LadderView attempts={ids} />
+          <LadderView key={messages.loaded} attempts={ids} />
           <RawMessage />
         </div>
         <details>
@@ -70,7 +73,7 @@ export function Results(): JSX.Element | null {
           <pre data-testid="ascii-ladder">{ladderModel(result, diagnosis.findings, ids).map(asciiLadder).join('\n\n')}</pre>
         </details>
       </section>
-      <section className="card" data-testid="profiles">
+      {result.origin !== 'capture' && <section className="card" data-testid="profiles">
         <h2>Would these phones register here?</h2>
         <ul>{predictProfiles(result, CLIENT_PROFILES).map((p) => (
           <li key={p.profile}>
@@ -79,7 +82,7 @@ export function Results(): JSX.Element | null {
             {p.warnings.map((w) => <div key={w}>⚠ {w}</div>)}
           </li>
         ))}</ul>
-      </section>
+      </section>}
       <Charts />
       <section className="card">
         <h2>Copy and send</h2>
