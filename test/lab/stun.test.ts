@@ -2,7 +2,7 @@
 // in its two behaviours; the verdicts must match the topology and coturn's own natdiscovery tool.
 import { describe, expect, it } from 'vitest';
 import type { StunNatResult } from '../../shared/model/path-results.js';
-import { checkFromClient, coturn as coturnProcess, labUnavailableReason, NAT_PUBLIC_IP, natDiscovery, reflector, SERVER_IP, setNatMode, setUdpMappingTimeout } from './lab.js';
+import { applyFragmentFault, checkFromClient, coturn as coturnProcess, labUnavailableReason, NAT_PUBLIC_IP, natDiscovery, reflector, SERVER_IP, setNatMode, setUdpMappingTimeout } from './lab.js';
 import { useLab } from './use-lab.js';
 
 const unavailable = labUnavailableReason();
@@ -23,6 +23,17 @@ describe.skipIf(unavailable !== null)('lab: STUN NAT behaviour against coturn', 
     });
     expect(stun.mapped!.address).toBe(NAT_PUBLIC_IP);
     expect(stun.portPreservation).toEqual([expect.objectContaining({ localPort: 5060, mappedPort: 5060, preserved: true })]);
+    expect(natDiscovery()).toEqual({ mapping: stun.mapping, filtering: stun.filtering });
+  });
+
+  it('through a router that drops IP fragments (seed 001): measured as on a clean path, as coturn\'s own natdiscovery does', async () => {
+    // coturn pads its answer to a padded Binding up to the MTU (RFC 5780 §6.1): a fragmented answer
+    // that never arrives. Plain Bindings are answered in one datagram.
+    applyFragmentFault('drop');
+    const stun = await stunFromClient();
+    expect(stun).toMatchObject({ outcome: 'ok', mapping: 'endpoint-independent', filtering: 'address-and-port-dependent', hairpinning: false, mappedRewritten: false });
+    expect(stun.mapped!.address).toBe(NAT_PUBLIC_IP);
+    expect(stun.portPreservation).toEqual([expect.objectContaining({ localPort: 5060, preserved: true })]);
     expect(natDiscovery()).toEqual({ mapping: stun.mapping, filtering: stun.filtering });
   });
 
