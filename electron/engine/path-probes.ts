@@ -8,6 +8,7 @@ import type { Target } from './dns.js';
 import { RateLimiter } from './safety.js';
 import type { TraceRecorder } from './trace-recorder.js';
 import type { CheckHooks } from './check.js';
+import type { FinishedProbe } from '../../shared/model/progress.js';
 import { isIP } from 'node:net';
 import { DEFAULT_STUN_PORT, probeStunNat } from './probes/stun-nat.js';
 import { probeFragmentation } from './probes/fragmentation.js';
@@ -63,18 +64,25 @@ async function resolveAddress(deps: EngineDeps, host: string): Promise<string> {
   return isIP(host) ? host : (await deps.resolver.addresses(host).catch(() => [] as string[]))[0] ?? '';
 }
 
+type PathProbes = NonNullable<CheckResult['pathProbes']>;
+
 /** Path probes after the registration matrix; each is bounded on its own (README "Time bounds"). */
 export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: TraceRecorder, rate: RateLimiter, firstId: number,
-  targets: Partial<Record<Transport, Target[]>>, answered: Set<Transport>, hooks: CheckHooks): Promise<NonNullable<CheckResult['pathProbes']>> {
+  targets: Partial<Record<Transport, Target[]>>, answered: Set<Transport>, hooks: CheckHooks): Promise<PathProbes> {
   const signal = hooks.signal ?? new AbortController().signal;
-  const timed = async <T extends { outcome: string; durationMs: number }>(probe: string, run: () => Promise<T>): Promise<T> => {
+  const out: PathProbes = {};
+  // Each probe's result goes out as it ends, with the trace events it cites: the app's findings
+  // grow probe by probe instead of waiting for the slowest. A cancelled run's later ends say nothing.
+  const timed = async <K extends keyof PathProbes>(key: K, probe: string, run: () => Promise<NonNullable<PathProbes[K]>>): Promise<NonNullable<PathProbes[K]>> => {
     hooks.onProgress?.({ type: 'probe-started', probe });
     const r = await run();
-    hooks.onProgress?.({ type: 'probe-finished', probe, outcome: r.outcome, durationMs: r.durationMs });
+    out[key] = r;
+    const cited = new Set(r.traceSeqs);
+    const finished = signal.aborted ? undefined : { key, result: r, trace: trace.events.filter((e) => cited.has(e.seq)) } as FinishedProbe;
+    hooks.onProgress?.({ type: 'probe-finished', probe, outcome: r.outcome, durationMs: r.durationMs, ...(finished ? { finished } : {}) });
     return r;
   };
-  const out: NonNullable<CheckResult['pathProbes']> = {};
-  const tasks: Array<Promise<void>> = [];
+  const tasks: Array<Promise<unknown>> = [];
   const reflectorRate = (share: number): RateLimiter => new RateLimiter(deps.clock, share, REFLECTOR_WINDOW_MS);
   // The reflector's address, looked up once for the three probes that use it.
   const reflectorAddress = o.reflector ? resolveAddress(deps, o.reflector.host) : Promise.resolve('');
@@ -84,7 +92,7 @@ export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: Tr
   let fixedPortFree: Promise<unknown> = Promise.resolve();
   if (o.reflector) {
     const reflector = o.reflector;
-    const inbound = timed(`inbound reachability (${reflector.host})`, async () => {
+    const inbound = timed('inbound', `inbound reachability (${reflector.host})`, async () => {
       const address = await reflectorAddress;
       const port = reflector.port ?? REFLECTOR_PORT;
       if (!address) return { target: { host: reflector.host, address, port }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
@@ -92,18 +100,18 @@ export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: Tr
         deps, trace, reflectorRate(REFLECTOR_SHARES.inbound), firstId + 3, signal);
     });
     fixedPortFree = inbound;
-    tasks.push(inbound.then((r) => void (out.inbound = r)));
-    tasks.push(timed(`SIP ALG (${reflector.host})`, async () => {
+    tasks.push(inbound);
+    tasks.push(timed('alg', `SIP ALG (${reflector.host})`, async () => {
       const address = await reflectorAddress;
       const ports = [...new Set([SIP_PORT, reflector.port ?? REFLECTOR_PORT])];
       if (!address) return { target: { host: reflector.host, address, port: ports[0]! }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
       return probeAlg({ host: reflector.host, address, ports, user: o.user, domain: o.domain ?? o.server }, deps, trace, reflectorRate(REFLECTOR_SHARES.alg), firstId + 2, signal);
-    }).then((r) => void (out.alg = r)));
+    }));
   }
   if (o.stun) {
     const stun = o.stun;
     const stunDeps = fixedPortsAfter(deps, fixedPortFree, signal);
-    tasks.push(timed(`STUN NAT behaviour (${stun.host})`, async () => {
+    tasks.push(timed('stun', `STUN NAT behaviour (${stun.host})`, async () => {
       const port = stun.port ?? DEFAULT_STUN_PORT;
       const address = await resolveAddress(deps, stun.host);
       if (!address) {
@@ -112,14 +120,14 @@ export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: Tr
       // The reflector the user named answers only padded Bindings at first; any other server gets plain ones.
       const padFirst = !!o.reflector && (await reflectorAddress) === address;
       return probeStunNat({ host: stun.host, address, port, preservePorts: [fixedPort], bindingLifetimeS: o.bindingLifetimeS ?? 0, padFirst }, stunDeps, trace, firstId, signal);
-    }).then((r) => void (out.stun = r)));
+    }));
   }
   // Fragmentation goes to the reflector when there is one (it can size its responses), else to the registrar.
   const target = o.reflector
     ? { host: o.reflector.host, address: '', port: o.reflector.port ?? REFLECTOR_PORT }
     : (targets.udp ?? targets.tcp)?.[0];
   if (target) {
-    tasks.push(timed(`fragmentation (${target.host})`, async () => {
+    tasks.push(timed('fragmentation', `fragmentation (${target.host})`, async () => {
       const address = target.address || (await reflectorAddress);
       // Against the registrar, only where it answered at all: silence is already known and costs seconds per size.
       const transports = (['udp', 'tcp'] as const).filter((t) => o.reflector || answered.has(t));
@@ -131,7 +139,7 @@ export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: Tr
       }
       return probeFragmentation({ target: { ...target, address }, domain: o.domain ?? o.server, user: o.user, transports, reflector: !!o.reflector, caPem: o.caPem },
         deps, trace, o.reflector ? reflectorRate(REFLECTOR_SHARES.fragmentation) : rate, firstId + 1, signal);
-    }).then((r) => void (out.fragmentation = r)));
+    }));
   }
   await Promise.all(tasks);
   return out;

@@ -1,10 +1,11 @@
-// The single bridge from engine events to the store. A run's results arrive twice: the
-// registration matrix first (verdict on screen at once), then the complete result after the path probes.
+// The single bridge from engine events to the store. A run's results arrive in steps: the
+// registration matrix first (verdict on screen at once), each path probe as it ends (findings grow),
+// then the complete result.
 import { useEffect } from 'react';
 import { rememberDialogFacts } from '../../shared/capture/dialogs.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import type { RunEvent } from '../../shared/ipc/contract.js';
-import type { ProgressEvent } from '../../shared/model/progress.js';
+import { withFinishedProbe, type ProgressEvent } from '../../shared/model/progress.js';
 import { api } from './api.js';
 import { FORGOTTEN_BUNDLE_NOTICE, isForgottenBundle } from './components/ErrorBoundary.js';
 import { useApp, type AppState } from './store.js';
@@ -18,6 +19,13 @@ function probesAfter(probes: AppState['probes'], e: ProgressEvent): AppState['pr
   if (e.type === 'probe-started') return [...probes, { probe: e.probe }];
   if (e.type === 'probe-finished') return probes.map((p) => (p.probe === e.probe ? { ...p, outcome: e.outcome, durationMs: e.durationMs } : p));
   return probes;
+}
+
+/** A finished path probe joins the shown (partial) result, and the findings are diagnosed again with it. */
+function findingsAfter(result: AppState['result'], e: ProgressEvent): Partial<AppState> {
+  if (e.type !== 'probe-finished' || !e.finished || !result) return {};
+  const next = withFinishedProbe(result, e.finished);
+  return { result: next, diagnosis: diagnose(next) };
 }
 
 function apply(e: RunEvent): void {
@@ -38,7 +46,7 @@ function apply(e: RunEvent): void {
     return;
   }
   if (e.type === 'progress' && e.event.type === 'matrix-finished') s.set({ step: 'results', result: e.event.result, diagnosis: diagnose(e.event.result), opened: null });
-  else if (e.type === 'progress') s.set({ progress: [...s.progress, e.event], probes: probesAfter(s.probes, e.event) });
+  else if (e.type === 'progress') s.set({ progress: [...s.progress, e.event], probes: probesAfter(s.probes, e.event), ...findingsAfter(s.result, e.event) });
   else if (e.type === 'done') s.set({ step: 'results', result: e.result, diagnosis: e.diagnosis, runId: null, lastRunId: e.runId, opened: null });
   else s.set({ step: 'account', error: e.message, runId: null });
 }
