@@ -29,7 +29,7 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
   const runs = new RunManager(defaultDeps, (e) => listeners.forEach((l) => l(e)));
   const demo = new Demo();
   const captures = new CaptureImports((e) => listeners.forEach((l) => l(e)));
-  const imported = (bytes: Uint8Array, name: string): Promise<OpenedBundleView> => captures.run(bytes, name);
+  const imported = (source: Uint8Array | AsyncIterable<Uint8Array>, name: string, totalBytes?: number): Promise<OpenedBundleView> => captures.run(source, name, totalBytes);
   const view = (base64: string): OpenedBundleView => {
     const b = openBundle(new Uint8Array(Buffer.from(base64, 'base64')));
     return { createdAt: b.manifest.createdAt, appVersion: b.manifest.app.version, pseudonymised: b.manifest.pseudonymised, result: b.result, diagnosis: b.diagnosis };
@@ -50,7 +50,7 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
       return { fileName: `sipladder-${stamp}.sipladder`, base64: Buffer.from(bytes).toString('base64'), replacements };
     },
     openBundle: async (base64) => view(base64),
-    importCapture: (bytes, name) => imported(bytes, name),
+    importCapture: (source, name, totalBytes) => imported(source, name, totalBytes),
     captureMessages: async (importId, seqs) => captures.messages(importId, seqs),
     presentFile: async (base64, name) => {
       presented = { runId: '', type: 'bundle-opened', bundle: /\.sipladder$/i.test(name) ? view(base64) : await imported(new Uint8Array(Buffer.from(base64, 'base64')), name) };

@@ -19,14 +19,19 @@ export class CaptureImports {
 
   constructor(private readonly emit: (e: RunEvent) => void, private readonly newId = () => randomBytes(8).toString('hex')) {}
 
-  async run(bytes: Uint8Array, name: string): Promise<OpenedBundleView> {
+  /**
+   * Imports a capture held in memory (Electron IPC) or arriving as a stream (the browser mode's
+   * upload, imported while it is still being sent); `totalBytes` sizes the progress bar.
+   */
+  async run(source: Uint8Array | AsyncIterable<Uint8Array>, name: string, totalBytes?: number): Promise<OpenedBundleView> {
     if (this.running.size >= MAX_CONCURRENT_IMPORTS) throw new Error(`${MAX_CONCURRENT_IMPORTS} imports are already running; wait for one to finish`);
     const runId = this.newId();
     const abort = new AbortController();
     this.running.set(runId, abort);
     try {
-      const { result } = await importChunks(slicesOf(bytes), {
-        source: name, totalBytes: bytes.length, signal: abort.signal,
+      const whole = source instanceof Uint8Array;
+      const { result } = await importChunks(whole ? slicesOf(source) : source, {
+        source: name, totalBytes: whole ? source.length : totalBytes, signal: abort.signal,
         onProgress: (progress) => this.emit({ runId, type: 'capture-progress', progress }),
       });
       this.kept.set(runId, result);

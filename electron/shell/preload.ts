@@ -15,7 +15,8 @@ export function preloadApi(ipc: PreloadElectronLike['ipcRenderer']): SipLadderAp
     accountPassword: (id) => ipc.invoke(CHANNELS.accountPassword, id) as ReturnType<SipLadderApi['accountPassword']>,
     exportBundle: (runId, pseudonymise) => ipc.invoke(CHANNELS.exportBundle, { runId, pseudonymise }) as ReturnType<SipLadderApi['exportBundle']>,
     openBundle: (base64) => ipc.invoke(CHANNELS.openBundle, base64) as ReturnType<SipLadderApi['openBundle']>,
-    importCapture: (bytes, name) => ipc.invoke(CHANNELS.importCapture, bytes, name) as ReturnType<SipLadderApi['importCapture']>,
+    // IPC cannot carry a Blob: its bytes go, checked again in the main process.
+    importCapture: async (file, name) => ipc.invoke(CHANNELS.importCapture, new Uint8Array(await file.arrayBuffer()), name) as ReturnType<SipLadderApi['importCapture']>,
     captureMessages: (importId, seqs) => ipc.invoke(CHANNELS.captureMessages, { importId, seqs }) as ReturnType<SipLadderApi['captureMessages']>,
     onRunEvent: (listener) => {
       const handler = (_e: unknown, payload: unknown): void => listener(payload as RunEvent);

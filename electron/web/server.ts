@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import {
-  checkAccountId, checkAccountInput, checkBundleBase64, checkCaptureBytes, checkCaptureMessages, checkCaptureName, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck, MAX_BUNDLE_BASE64, MAX_CAPTURE_BYTES,
+  checkAccountId, checkAccountInput, checkBundleBase64, checkCaptureMessages, checkCaptureName, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck, MAX_BUNDLE_BASE64, MAX_CAPTURE_BYTES,
   type AccountInput, type CaptureMessage, type DemoInfo, type DemoScenario, type ExportedBundle, type OpenedBundleView, type RunEvent, type SavedAccount,
 } from '../../shared/ipc/contract.js';
 import type { PseudonymOptions } from '../../shared/bundle/redact.js';
@@ -26,7 +26,8 @@ export interface WebBackend {
   accountPassword(id: string): Promise<string | null>;
   exportBundle(runId: string, pseudonymise: PseudonymOptions | null): Promise<ExportedBundle>;
   openBundle(base64: string): Promise<OpenedBundleView>;
-  importCapture(bytes: Uint8Array, name: string): Promise<OpenedBundleView>;
+  /** A capture in memory, or streamed (imported while it arrives; `totalBytes` for progress). */
+  importCapture(source: Uint8Array | AsyncIterable<Uint8Array>, name: string, totalBytes?: number): Promise<OpenedBundleView>;
   captureMessages(importId: string, seqs: number[]): Promise<CaptureMessage[]>;
   /** Subscribes to run events; returns the unsubscribe function. */
   subscribe(listener: (e: RunEvent) => void): () => void;
@@ -71,6 +72,15 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
     req.on('end', () => resolve(Buffer.concat(chunks)));
   });
 
+  /** The request body as it arrives, ending in an error (status 413) past `limit` bytes. */
+  async function* bodyUpTo(req: http.IncomingMessage, limit: number): AsyncGenerator<Uint8Array> {
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      if ((size += chunk.length) > limit) throw Object.assign(new Error(`capture over ${limit} bytes`), { status: 413 });
+      yield chunk;
+    }
+  }
+
   const server = http.createServer(async (req, res) => {
     // DNS rebinding: only our own host names; CSRF: only our own origin (browsers always send Origin on POST).
     if (!hosts.has(req.headers.host ?? '')) return send(res, 421, 'wrong Host');
@@ -105,10 +115,11 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
       // The capture's raw bytes as the body, its name in the query (no base64, no JSON: see the contract).
       const n = checkCaptureName(new URL(req.url ?? '/', 'http://local').searchParams.get('name'));
       if (!n.ok) return send(res, 400, { error: n.error });
-      const v = checkCaptureBytes(new Uint8Array(await readBody(req, MAX_CAPTURE_BYTES)));
-      if (!v.ok) return send(res, 400, { error: v.error });
+      const declared = Number(req.headers['content-length']);
+      if (declared > MAX_CAPTURE_BYTES) return send(res, 413, { error: `capture over ${MAX_CAPTURE_BYTES} bytes` });
       try {
-        return send(res, 200, await backend.importCapture(v.value, n.value));
+        // Imported as it arrives: the upload and the import overlap.
+        return send(res, 200, await backend.importCapture(bodyUpTo(req, MAX_CAPTURE_BYTES), n.value, declared || undefined));
       } catch (e) {
         return send(res, 422, { error: (e as Error).message });
       }

@@ -54,8 +54,8 @@ function httpApi(): SipLadderApi {
     deleteAccount: async (id) => void (await post('/api/accounts/delete', { id })),
     exportBundle: (runId, pseudonymise) => post('/api/bundle/export', { runId, pseudonymise }),
     openBundle: (base64) => post('/api/bundle/open', { base64 }),
-    importCapture: async (bytes, name) => {
-      const res = await fetch(`/api/capture/import?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'X-SipLadder-Token': token }, body: bytes as Uint8Array<ArrayBuffer> });
+    importCapture: async (file, name) => {
+      const res = await fetch(`/api/capture/import?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'X-SipLadder-Token': token }, body: file });
       return answerOf(res);
     },
     captureMessages: (importId, seqs) => post('/api/capture/messages', { importId, seqs }),

@@ -27,7 +27,7 @@ export function BundleOpen(): JSX.Element {
     const bundle = /\.sipladder$/i.test(file.name);
     try {
       setImporting(!bundle);
-      const b = bundle ? await api.openBundle(await toBase64(file)) : await api.importCapture(new Uint8Array(await file.arrayBuffer()), file.name);
+      const b = bundle ? await api.openBundle(await toBase64(file)) : await api.importCapture(file, file.name);
       if (b.dialogs) rememberDialogFacts(b.result, b.dialogs);
       // An imported capture can be saved as a bundle like a finished check (its import id stands for the run).
       set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: b.importId ?? null, opened: b.importId ? null : { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null });
