@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AccountInput, SavedAccount } from '../../shared/ipc/contract.js';
+import type { CheckOptions } from '../../shared/model/check-options.js';
 
 /** The slice of Electron's safeStorage used here. */
 export interface SecretBox {
@@ -18,6 +19,10 @@ export const MAX_ACCOUNTS = 100;
 
 interface StoredAccount extends Omit<SavedAccount, 'hasPassword'> {
   passwordEncrypted?: string; // base64 of the safeStorage blob
+}
+
+function sameAccount(saved: StoredAccount, check: Pick<CheckOptions, 'server' | 'user' | 'authUser' | 'domain'>): boolean {
+  return saved.server === check.server && saved.user === check.user && (saved.authUser ?? '') === (check.authUser ?? '') && (saved.domain ?? '') === (check.domain ?? '');
 }
 
 export class AccountStore {
@@ -68,9 +73,14 @@ export class AccountStore {
     await this.write((await this.read()).filter((a) => a.id !== id));
   }
 
-  async password(id: string): Promise<string | null> {
+  /**
+   * The decrypted password of a saved account, for a check of that same account only (server, user,
+   * auth user and domain as saved), so an edited form never sends the saved password's digest to
+   * another server; null otherwise, or when none is stored. Only the main process calls this.
+   */
+  async passwordFor(id: string, check: Pick<CheckOptions, 'server' | 'user' | 'authUser' | 'domain'>): Promise<string | null> {
     const a = (await this.read()).find((x) => x.id === id);
-    if (!a?.passwordEncrypted || !this.canStorePasswords) return null;
+    if (!a?.passwordEncrypted || !this.canStorePasswords || !sameAccount(a, check)) return null;
     try {
       return this.box!.decryptString(Buffer.from(a.passwordEncrypted, 'base64'));
     } catch {

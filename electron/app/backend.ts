@@ -3,6 +3,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
+import type { CheckOptions } from '../../shared/model/check-options.js';
 import { AccountStore, type SecretBox } from './accounts.js';
 import { exportBundle, openBundle } from '../bundle/bundle.js';
 import { CaptureImports } from '../capture/imports.js';
@@ -17,6 +18,8 @@ export function defaultAccountsFile(): string {
 }
 
 export interface Backend extends WebBackend {
+  /** A check of a saved account: its keychain password is filled in here, unless one was typed (Electron only). */
+  startSavedCheck(options: CheckOptions, accountId: string): Promise<string>;
   /** Shows a bundle (.sipladder) or a capture in every window, now and when one connects later. */
   presentFile(base64: string, name: string): Promise<void>;
   close(): Promise<void>;
@@ -41,7 +44,7 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
     listAccounts: async () => ({ accounts: await accounts.list(), canStorePasswords: accounts.canStorePasswords }),
     saveAccount: (a) => accounts.save(a),
     deleteAccount: (id) => accounts.remove(id),
-    accountPassword: (id) => accounts.password(id),
+    startSavedCheck: async (options, id) => runs.start(options.password !== undefined ? options : { ...options, password: (await accounts.passwordFor(id, options)) ?? undefined }),
     exportBundle: async (runId, pseudo) => {
       const result = runs.result(runId) ?? captures.result(runId);
       if (!result) throw new Error('that check is no longer available; run it again');

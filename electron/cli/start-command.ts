@@ -31,7 +31,7 @@ export async function ensureRendererBuilt(io: CliIo): Promise<void> {
     for (const e of readdirSync(dir, { withFileTypes: true })) t = Math.max(t, e.isDirectory() ? newest(`${dir}/${e.name}`) : statSync(`${dir}/${e.name}`).mtimeMs);
     return t;
   };
-  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(newest(`${ROOT}renderer`), newest(`${ROOT}shared`))) return;
+  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(newest(`${ROOT}renderer`), newest(`${ROOT}shared`), newest(`${ROOT}build`))) return;
   io.stderr.write('Building the user interface (once)…\n');
   const { build } = await import('vite');
   await build({ configFile: `${ROOT}build/vite.renderer.config.ts`, logLevel: 'warn' });

@@ -11,6 +11,8 @@ import { startShell } from './main.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const electron = createRequire(import.meta.url)('electron') as MainElectronLike;
-void electron.app.whenReady().then(() => startShell(electron,
+// Started at once, not after 'ready': the shell registers the app:// scheme and the OS's open-file
+// events before the app is ready, as Electron requires.
+void startShell(electron,
   createBackend({ accountsFile: join(electron.app.getPath('userData'), 'accounts.json'), secretBox: electron.safeStorage }),
-  { preload: join(here, 'preload.cjs'), indexHtml: join(here, '..', 'renderer', 'index.html'), readFile: async (f) => new Uint8Array(await readFile(f)), argv: process.argv }));
+  { preload: join(here, 'preload.cjs'), rendererDir: join(here, '..', 'renderer'), readFile: async (f) => new Uint8Array(await readFile(f)), argv: process.argv });

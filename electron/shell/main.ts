@@ -1,39 +1,50 @@
 // The Electron main process: one window with Electron's security defaults (contextIsolation,
-// sandbox, no nodeIntegration), a strict CSP, no new windows or navigation, https links only
-// opened outside; IPC handlers that validate every argument from the renderer.
+// sandbox, no nodeIntegration), the UI from app:// under a strict CSP (app-protocol.ts), every web
+// contents guarded (guard.ts); IPC handlers that validate every argument from the renderer; and run
+// events — bundles and captures opened from the OS or the menu among them — sent to every window
+// that listens, whether or not it started anything.
 import { CHANNELS, checkAccountId, checkAccountInput, checkBundleBase64, checkCaptureBytes, checkCaptureMessages, checkCaptureName, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck } from '../../shared/ipc/contract.js';
 import type { Backend } from '../app/backend.js';
 import type { WebBackend } from '../web/server.js';
-import { CSP } from '../web/server.js';
-import type { MainElectronLike, WebContentsLike } from './electron-like.js';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.js';
+import type { BrowserWindowLike, MainElectronLike, WebContentsLike } from './electron-like.js';
+import { guardWebContents } from './guard.js';
 
 export interface ShellPaths {
   preload: string;
-  indexHtml: string;
+  /** The built renderer (index.html and its assets), served as app://sipladder/. */
+  rendererDir: string;
+  readFile(path: string): Promise<Uint8Array>;
+  argv: string[];
 }
 
 export const WINDOW_PREFERENCES = { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true } as const;
 
-/** Only https links leave the app, and only to the system browser. */
-export function externalUrlAllowed(url: string): boolean {
-  try {
-    return new URL(url).protocol === 'https:';
-  } catch {
-    return false;
-  }
+/** Subscribes a window to run events once (the backend replays a bundle opened before it asked), until it is destroyed. */
+function windowEvents(backend: WebBackend): (wc: WebContentsLike) => void {
+  const subscribed = new Map<WebContentsLike, () => void>();
+  return (wc) => {
+    if (subscribed.has(wc)) return;
+    subscribed.set(wc, backend.subscribe((e) => wc.send(CHANNELS.runEvent, e)));
+    wc.on('destroyed', () => {
+      subscribed.get(wc)?.();
+      subscribed.delete(wc);
+    });
+  };
 }
 
-export function registerIpc(electron: MainElectronLike, backend: WebBackend): void {
-  const watchers = new Set<WebContentsLike>();
-  backend.subscribe((e) => watchers.forEach((w) => w.send(CHANNELS.runEvent, e)));
+export function registerIpc(electron: MainElectronLike, backend: Backend): void {
+  const subscribe = windowEvents(backend);
+  electron.ipcMain.handle(CHANNELS.subscribeEvents, (event) => void subscribe(event.sender));
   const refuse = (error: string): never => {
     throw new Error(`invalid argument: ${error}`);
   };
-  electron.ipcMain.handle(CHANNELS.startCheck, (event, arg) => {
+  electron.ipcMain.handle(CHANNELS.startCheck, async (_event, arg, savedAccountId) => {
     const v = checkStartCheck(arg);
     if (!v.ok) return refuse(v.error);
-    watchers.add(event.sender);
-    return { runId: backend.startCheck(v.value) };
+    if (savedAccountId === undefined) return { runId: backend.startCheck(v.value) };
+    const id = checkAccountId(savedAccountId);
+    return id.ok ? { runId: await backend.startSavedCheck(v.value, id.value) } : refuse(id.error);
   });
   electron.ipcMain.handle(CHANNELS.cancelCheck, (_event, arg) => {
     const v = checkRunId(arg);
@@ -41,10 +52,9 @@ export function registerIpc(electron: MainElectronLike, backend: WebBackend): vo
     backend.cancelCheck(v.value);
     return undefined;
   });
-  electron.ipcMain.handle(CHANNELS.startDemo, (event, arg) => {
+  electron.ipcMain.handle(CHANNELS.startDemo, (_event, arg) => {
     const v = checkDemoScenario(arg);
     if (!v.ok) return refuse(v.error);
-    watchers.add(event.sender);
     return backend.startDemo(v.value);
   });
   electron.ipcMain.handle(CHANNELS.exportBundle, (_e, arg) => {
@@ -73,10 +83,6 @@ export function registerIpc(electron: MainElectronLike, backend: WebBackend): vo
     const v = checkAccountId(arg);
     return v.ok ? backend.deleteAccount(v.value) : refuse(v.error);
   });
-  electron.ipcMain.handle(CHANNELS.accountPassword, (_e, arg) => {
-    const v = checkAccountId(arg);
-    return v.ok ? backend.accountPassword(v.value) : refuse(v.error);
-  });
 }
 
 /** A .sipladder file among the process arguments (file association on Linux and Windows). */
@@ -86,25 +92,7 @@ export function bundleArgument(argv: string[]): string | undefined {
 
 export const OPEN_FILTERS = [{ name: 'Bundles and captures', extensions: ['sipladder', 'pcap', 'pcapng', 'cap', 'txt'] }];
 
-export async function startShell(electron: MainElectronLike, backend: Backend, paths: ShellPaths & { readFile(path: string): Promise<Uint8Array>; argv: string[] }): Promise<void> {
-  const present = (file: string): void => {
-    void paths.readFile(file).then((bytes) => backend.presentFile(Buffer.from(bytes).toString('base64'), file)).catch(() => undefined);
-  };
-  // macOS delivers files opened from Finder as events, possibly before the app is ready.
-  electron.app.on('open-file', (e, file) => {
-    e.preventDefault();
-    present(file);
-  });
-  await electron.app.whenReady();
-  registerIpc(electron, backend);
-  const win = new electron.BrowserWindow({ width: 1280, height: 900, title: 'SIP Ladder', webPreferences: { ...WINDOW_PREFERENCES, preload: paths.preload } });
-  const wc = win.webContents;
-  wc.session.webRequest.onHeadersReceived((d, cb) => cb({ responseHeaders: { ...(d.responseHeaders ?? {}), 'Content-Security-Policy': [CSP] } }));
-  wc.setWindowOpenHandler(({ url }) => {
-    if (externalUrlAllowed(url)) void electron.shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  wc.on('will-navigate', (e) => e.preventDefault());
+function setMenu(electron: MainElectronLike, win: BrowserWindowLike, present: (file: string) => void): void {
   electron.Menu.setApplicationMenu(electron.Menu.buildFromTemplate([
     { label: 'File', submenu: [
       { label: 'Open Bundle or Capture…', accelerator: 'CmdOrCtrl+O', click: () => void electron.dialog.showOpenDialog(win, { properties: ['openFile'], filters: OPEN_FILTERS })
@@ -113,10 +101,39 @@ export async function startShell(electron: MainElectronLike, backend: Backend, p
     ] },
     { label: 'Edit', submenu: [{ role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
   ]));
+}
+
+/** Runs the shell; called before the app is ready, so no file the OS opens early is missed. */
+export async function startShell(electron: MainElectronLike, backend: Backend, paths: ShellPaths): Promise<void> {
+  // One instance: a file double-clicked while the app runs arrives as 'second-instance' in the first.
+  if (!electron.app.requestSingleInstanceLock()) return electron.app.quit();
+  // Every window listens (see windowEvents), and the backend replays the last opened file to a
+  // window that subscribes later, so a file may be presented before any window exists.
+  const present = (file: string): void => {
+    void paths.readFile(file).then((bytes) => backend.presentFile(Buffer.from(bytes).toString('base64'), file)).catch(() => undefined);
+  };
+  let win: BrowserWindowLike | undefined;
+  electron.protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  electron.app.on('web-contents-created', (_e, contents) => guardWebContents(contents, electron.shell));
+  // macOS delivers files opened from Finder as events, possibly before the app is ready.
+  electron.app.on('open-file', (e, file) => {
+    e.preventDefault();
+    present(file);
+  });
+  electron.app.on('second-instance', (_e, argv) => {
+    const file = bundleArgument(argv);
+    if (file) present(file);
+    win?.focus();
+  });
+  const file = bundleArgument(paths.argv);
+  if (file) present(file);
+  await electron.app.whenReady();
+  electron.protocol.handle(APP_SCHEME, appProtocolHandler(paths.rendererDir, paths.readFile));
+  registerIpc(electron, backend);
+  win = new electron.BrowserWindow({ width: 1280, height: 900, title: 'SIP Ladder', webPreferences: { ...WINDOW_PREFERENCES, preload: paths.preload } });
+  setMenu(electron, win, present);
   electron.app.on('window-all-closed', () => {
     void backend.close().finally(() => electron.app.quit());
   });
-  await win.loadFile(paths.indexHtml);
-  const file = bundleArgument(paths.argv);
-  if (file) present(file);
+  await win.loadURL(APP_INDEX_URL);
 }

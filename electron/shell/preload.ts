@@ -6,13 +6,12 @@ import type { PreloadElectronLike } from './electron-like.js';
 
 export function preloadApi(ipc: PreloadElectronLike['ipcRenderer']): SipLadderApi {
   return {
-    startCheck: (options: CheckOptions) => ipc.invoke(CHANNELS.startCheck, options) as Promise<{ runId: string }>,
+    startCheck: (options: CheckOptions, savedAccountId?: string) => ipc.invoke(CHANNELS.startCheck, options, savedAccountId) as Promise<{ runId: string }>,
     cancelCheck: async (runId: string) => void (await ipc.invoke(CHANNELS.cancelCheck, runId)),
     startDemo: (scenario: DemoScenario) => ipc.invoke(CHANNELS.startDemo, scenario) as ReturnType<SipLadderApi['startDemo']>,
     listAccounts: () => ipc.invoke(CHANNELS.listAccounts) as ReturnType<SipLadderApi['listAccounts']>,
     saveAccount: (a) => ipc.invoke(CHANNELS.saveAccount, a) as ReturnType<SipLadderApi['saveAccount']>,
     deleteAccount: async (id) => void (await ipc.invoke(CHANNELS.deleteAccount, id)),
-    accountPassword: (id) => ipc.invoke(CHANNELS.accountPassword, id) as ReturnType<SipLadderApi['accountPassword']>,
     exportBundle: (runId, pseudonymise) => ipc.invoke(CHANNELS.exportBundle, { runId, pseudonymise }) as ReturnType<SipLadderApi['exportBundle']>,
     openBundle: (base64) => ipc.invoke(CHANNELS.openBundle, base64) as ReturnType<SipLadderApi['openBundle']>,
     // IPC cannot carry a Blob: its bytes go, checked again in the main process.
@@ -21,6 +20,9 @@ export function preloadApi(ipc: PreloadElectronLike['ipcRenderer']): SipLadderAp
     onRunEvent: (listener) => {
       const handler = (_e: unknown, payload: unknown): void => listener(payload as RunEvent);
       ipc.on(CHANNELS.runEvent, handler);
+      // Only now does the main process send this window events (the listener is in place, so a
+      // bundle opened before the page was ready, replayed on subscription, is not lost).
+      void ipc.invoke(CHANNELS.subscribeEvents);
       return () => ipc.removeListener(CHANNELS.runEvent, handler);
     },
   };

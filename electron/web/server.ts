@@ -10,11 +10,11 @@ import {
 } from '../../shared/ipc/contract.js';
 import type { PseudonymOptions } from '../../shared/bundle/redact.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
+import { CSP } from '../../shared/ipc/csp.js';
 
 export const TOKEN_HEADER = 'x-sipladder-token';
 /** Largest request body the API accepts. */
 export const MAX_BODY_BYTES = 64 * 1024;
-export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export interface WebBackend {
   startCheck(options: CheckOptions): string;
@@ -23,7 +23,6 @@ export interface WebBackend {
   listAccounts(): Promise<{ accounts: SavedAccount[]; canStorePasswords: boolean }>;
   saveAccount(a: AccountInput): Promise<SavedAccount>;
   deleteAccount(id: string): Promise<void>;
-  accountPassword(id: string): Promise<string | null>;
   exportBundle(runId: string, pseudonymise: PseudonymOptions | null): Promise<ExportedBundle>;
   openBundle(base64: string): Promise<OpenedBundleView>;
   /** A capture in memory, or streamed (imported while it arrives; `totalBytes` for progress). */
@@ -150,11 +149,10 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
       const v = checkAccountInput(body);
       return v.ok ? send(res, 200, await backend.saveAccount(v.value)) : send(res, 400, { error: v.error });
     }
-    if (path === '/api/accounts/delete' || path === '/api/accounts/password') {
+    if (path === '/api/accounts/delete') {
       const v = checkAccountId((body as { id?: unknown } | null)?.id);
       if (!v.ok) return send(res, 400, { error: v.error });
-      if (path === '/api/accounts/delete') return send(res, 200, { deleted: (await backend.deleteAccount(v.value), true) });
-      return send(res, 200, { password: await backend.accountPassword(v.value) });
+      return send(res, 200, { deleted: (await backend.deleteAccount(v.value), true) });
     }
     if (path === '/api/bundle/export') {
       const v = checkExportRequest(body);

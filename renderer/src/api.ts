@@ -46,6 +46,7 @@ function httpApi(): SipLadderApi {
     streaming = false;
   };
   return {
+    // No saved account id: the browser mode keeps no passwords, so there is nothing to fill in.
     startCheck: (options: CheckOptions) => post<{ runId: string }>('/api/check', options),
     cancelCheck: async (runId: string) => void (await post('/api/cancel', { runId })),
     startDemo: (scenario: DemoScenario) => post<DemoInfo>('/api/demo', { scenario }),
@@ -59,7 +60,6 @@ function httpApi(): SipLadderApi {
       return answerOf(res);
     },
     captureMessages: (importId, seqs) => post('/api/capture/messages', { importId, seqs }),
-    accountPassword: async (id) => (await post<{ password: string | null }>('/api/accounts/password', { id })).password,
     onRunEvent: (listener) => {
       listeners.add(listener);
       if (!streaming) void stream();

@@ -7,7 +7,7 @@ import { claimRun } from './useRunBridge.js';
 export async function startRun(options: CheckOptions): Promise<void> {
   const { set } = useApp.getState();
   try {
-    const { runId } = await api.startCheck(options);
+    const { runId } = await api.startCheck(options, useApp.getState().form.savedAccountId);
     set({ step: 'run', runId, lastOptions: options, startedAt: Date.now(), progress: [], probes: [], result: null, diagnosis: null, error: null, selectedSeq: null, lastRunId: null, opened: null });
     claimRun(runId);
   } catch (e) {

@@ -21,6 +21,8 @@ export interface AccountForm {
   fixedPort: string;
   /** The SIP client the user has (a CLIENT_PROFILES id, or "unknown"): the advice under the verdict speaks its settings. */
   client: string;
+  /** The saved account picked, whose keychain password the main process fills in when the check starts (never sent here). */
+  savedAccountId?: string;
 }
 
 /** A path probe of the running check, shown as pending until it ends. */

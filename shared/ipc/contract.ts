@@ -16,10 +16,11 @@ export const CHANNELS = {
   cancelCheck: 'sipladder:cancel-check',
   startDemo: 'sipladder:start-demo',
   runEvent: 'sipladder:run-event',
+  /** A window asks for run events (bundles opened from the OS, menu actions, runs), whether or not it ran anything. */
+  subscribeEvents: 'sipladder:subscribe-events',
   listAccounts: 'sipladder:list-accounts',
   saveAccount: 'sipladder:save-account',
   deleteAccount: 'sipladder:delete-account',
-  accountPassword: 'sipladder:account-password',
   exportBundle: 'sipladder:export-bundle',
   openBundle: 'sipladder:open-bundle',
   importCapture: 'sipladder:import-capture',
@@ -95,15 +96,17 @@ export interface DemoInfo {
 
 /** The API the preload exposes on `window.sipladder`, and the browser mode mirrors over HTTP. */
 export interface SipLadderApi {
-  startCheck(options: CheckOptions): Promise<{ runId: string }>;
+  /**
+   * Starts a check. For a saved account, its id: the main process fills in the password kept in the
+   * keychain (when none is typed), so the page never holds a decrypted password.
+   */
+  startCheck(options: CheckOptions, savedAccountId?: string): Promise<{ runId: string }>;
   cancelCheck(runId: string): Promise<void>;
   startDemo(scenario: DemoScenario): Promise<DemoInfo>;
   onRunEvent(listener: (e: RunEvent) => void): () => void;
   listAccounts(): Promise<{ accounts: SavedAccount[]; canStorePasswords: boolean }>;
   saveAccount(account: AccountInput): Promise<SavedAccount>;
   deleteAccount(id: string): Promise<void>;
-  /** The decrypted password of a saved account, to fill the form; null when none is stored. */
-  accountPassword(id: string): Promise<string | null>;
   exportBundle(runId: string, pseudonymise: PseudonymOptions | null): Promise<ExportedBundle>;
   openBundle(base64: string): Promise<OpenedBundleView>;
   /**

@@ -21,7 +21,11 @@ describe('saved accounts', () => {
     const saved = await store.save({ ...account, password: SECRET });
     expect(saved).toMatchObject({ name: 'Office', hasPassword: true });
     expect(readFileSync(file, 'utf8')).not.toContain(SECRET);
-    expect(await store.password(saved.id)).toBe(SECRET);
+    expect(await store.passwordFor(saved.id, account)).toBe(SECRET);
+    // Only for a check of that same account: never for another server, user, auth user or domain.
+    for (const other of [{ server: 'evil.example' }, { user: 'bob' }, { authUser: 'alice2' }, { domain: 'other.example' }]) {
+      expect(await store.passwordFor(saved.id, { ...account, ...other })).toBeNull();
+    }
     // Saving again without a password keeps the stored one; listing never returns it.
     await store.save({ ...account, id: saved.id, name: 'Office 2' });
     expect(await store.list()).toEqual([{ ...account, id: saved.id, name: 'Office 2', hasPassword: true }]);
@@ -36,7 +40,7 @@ describe('saved accounts', () => {
     const saved = await store.save({ ...account, password: SECRET });
     expect(saved.hasPassword).toBe(false);
     expect(readFileSync(file, 'utf8')).not.toContain(SECRET);
-    expect(await store.password(saved.id)).toBeNull();
+    expect(await store.passwordFor(saved.id, account)).toBeNull();
     expect(store.canStorePasswords).toBe(false);
   });
 

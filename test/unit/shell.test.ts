@@ -1,135 +1,125 @@
-// The Electron shell against fake Electron modules: security defaults, CSP, navigation and window
-// denial, https-only external links, IPC argument validation, and a narrow preload API.
+// The Electron shell against a fake Electron module (fake-electron.ts): window events reach every
+// window whether or not it ran anything (file association, second instance, macOS open-file,
+// File → Open), one instance, security defaults, IPC argument validation, and a narrow preload API.
 import { describe, expect, it } from 'vitest';
-import { CHANNELS, type RunEvent } from '../../shared/ipc/contract.js';
-import type { MainElectronLike, MenuItemLike, PreloadElectronLike, WebContentsLike, WebPreferencesLike } from '../../electron/shell/electron-like.js';
-import { externalUrlAllowed, startShell } from '../../electron/shell/main.js';
+import { APP_INDEX_URL } from '../../electron/shell/app-protocol.js';
+import type { PreloadElectronLike } from '../../electron/shell/electron-like.js';
+import { startShell } from '../../electron/shell/main.js';
 import { exposeApi } from '../../electron/shell/preload.js';
-import type { Backend } from '../../electron/app/backend.js';
+import { CHANNELS, type RunEvent } from '../../shared/ipc/contract.js';
+import { fakeBackend, fakeElectron, settle } from './fake-electron.js';
 
-function fakeElectron() {
-  const handlers = new Map<string, (event: { sender: WebContentsLike }, ...args: unknown[]) => unknown>();
-  const opened: string[] = [];
-  const sent: unknown[] = [];
-  let prefs: WebPreferencesLike | undefined;
-  let openHandler: ((d: { url: string }) => { action: string }) | undefined;
-  let navigate: ((e: { preventDefault(): void }, url: string) => void) | undefined;
-  let openFile: ((e: { preventDefault(): void }, path: string) => void) | undefined;
-  let menu: MenuItemLike[] = [];
-  let headers: ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
-  const webContents: WebContentsLike = {
-    setWindowOpenHandler: (h) => void (openHandler = h),
-    on: (_e, l) => void (navigate = l),
-    send: (_c, ...args) => void sent.push(args[0]),
-    session: { webRequest: { onHeadersReceived: (l) => void (headers = l) } },
-  };
-  const electron: MainElectronLike = {
-    app: { whenReady: async () => undefined, on: (e: string, l: unknown) => void (e === 'open-file' && (openFile = l as typeof openFile)), quit: () => undefined, getPath: () => '/tmp' },
-    BrowserWindow: class {
-      webContents = webContents;
-      constructor(o: { webPreferences: WebPreferencesLike }) {
-        prefs = o.webPreferences;
-      }
-      async loadFile(): Promise<void> {}
-    },
-    ipcMain: { handle: (c, h) => void handlers.set(c, h) },
-    shell: { openExternal: async (u) => void opened.push(u) },
-    safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
-    Menu: { buildFromTemplate: (t) => t, setApplicationMenu: (m) => void (menu = m as MenuItemLike[]) },
-    dialog: { showOpenDialog: async () => ({ canceled: false, filePaths: ['/picked/capture.pcap'] }) },
-  };
-  return { electron, handlers, opened, sent, webContents, get prefs() { return prefs; }, get openHandler() { return openHandler!; }, get navigate() { return navigate!; }, get headers() { return headers!; }, get openFile() { return openFile!; }, get menu() { return menu; } };
-}
+const PATHS = { preload: '/p.cjs', rendererDir: '/r', readFile: async (f: string) => new TextEncoder().encode(`bundle bytes of ${f}`), argv: ['electron', 'main.mjs'] };
 
-function fakeBackend(): Backend & { emit(e: RunEvent): void; started: unknown[]; presented: string[] } {
-  const presented: string[] = [];
-  const listeners = new Set<(e: RunEvent) => void>();
-  const started: unknown[] = [];
-  return {
-    started,
-    presented,
-    presentFile: async (b) => void presented.push(b),
-    startCheck: (o) => (started.push(o), '0123456789abcdef'),
-    cancelCheck: () => true,
-    startDemo: async () => ({ server: '127.0.0.1', ports: { udp: 1, tcp: 1 }, user: 'u', password: 'p', blockedSourcePort: 2 }),
-    subscribe: (l) => (listeners.add(l), () => void listeners.delete(l)),
-    emit: (e) => listeners.forEach((l) => l(e)),
-    close: async () => undefined,
-    listAccounts: async () => ({ accounts: [], canStorePasswords: false }),
-    saveAccount: async (a) => ({ ...a, id: 'abcdefabcdef', hasPassword: false }),
-    deleteAccount: async () => undefined,
-    accountPassword: async () => null,
-    exportBundle: async () => ({ fileName: 'b.sipladder', base64: '', replacements: [] }),
-    openBundle: async () => { throw new Error('not in this test'); },
-    importCapture: async () => { throw new Error('not in this test'); },
-    captureMessages: async () => { throw new Error('not in this test'); },
-  };
-}
+/** What a window was shown: the files of the bundles opened in it. */
+const openedIn = (events: RunEvent[]): string[] => events.flatMap((e) => (e.type === 'bundle-opened' ? [e.bundle.appVersion] : []));
 
-const PATHS = { preload: '/p.cjs', indexHtml: '/i.html', readFile: async (f: string) => new TextEncoder().encode(`bundle bytes of ${f}`), argv: ['electron', 'main.mjs'] };
-
-describe('Electron main', () => {
-  it('presents a bundle given on the command line (file association) or by the OS open-file event', async () => {
+describe('Electron main: window events', () => {
+  it('opens a bundle given by the file association in a fresh window that never started a check or demo', async () => {
     const f = fakeElectron();
-    const backend = fakeBackend();
-    await startShell(f.electron, backend, { ...PATHS, argv: ['electron', 'main.mjs', '--flag', '/home/u/ticket.sipladder'] });
-    let prevented = false;
-    f.openFile({ preventDefault: () => (prevented = true) }, '/Users/u/other.sipladder');
-    await new Promise((r) => setImmediate(r));
-    expect(prevented).toBe(true);
-    expect(backend.presented.map((b) => Buffer.from(b, 'base64').toString())).toEqual(['bundle bytes of /home/u/ticket.sipladder', 'bundle bytes of /Users/u/other.sipladder']);
-    // File → Open… picks a file and presents it too.
-    const open = f.menu[0]!.submenu!.find((i) => i.accelerator === 'CmdOrCtrl+O')!;
-    open.click!();
-    await new Promise((r) => setTimeout(r, 10));
-    expect(Buffer.from(backend.presented[2]!, 'base64').toString()).toBe('bundle bytes of /picked/capture.pcap');
+    await startShell(f.electron, fakeBackend(), { ...PATHS, argv: ['electron', 'main.mjs', '--flag', '/home/u/ticket.sipladder'] });
+    const [wc] = f.contents;
+    const shown: RunEvent[] = [];
+    f.pageApi(wc!).onRunEvent((e) => shown.push(e)); // what the page does at start, nothing more
+    await settle();
+    expect(openedIn(shown)).toEqual(['bundle bytes of /home/u/ticket.sipladder']);
+    expect(f.windows[0]!.loaded).toEqual([APP_INDEX_URL]);
   });
 
-  it('opens the window with contextIsolation, sandbox, no nodeIntegration, and a strict CSP', async () => {
-    const f = fakeElectron();
-    await startShell(f.electron, fakeBackend(), PATHS);
-    expect(f.prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: '/p.cjs' });
-    let out: Record<string, string[]> = {};
-    f.headers({ responseHeaders: {} }, (r) => (out = r.responseHeaders));
-    expect(out['Content-Security-Policy']![0]).toMatch(/^default-src 'none'; script-src 'self'/);
-  });
-
-  it('denies new windows and navigation, and opens only https links outside', async () => {
-    const f = fakeElectron();
-    await startShell(f.electron, fakeBackend(), PATHS);
-    expect(f.openHandler({ url: 'https://example.com/help' })).toEqual({ action: 'deny' });
-    expect(f.openHandler({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
-    expect(f.openHandler({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
-    expect(f.opened).toEqual(['https://example.com/help']);
-    let prevented = false;
-    f.navigate({ preventDefault: () => (prevented = true) }, 'https://evil.example');
-    expect(prevented).toBe(true);
-    expect(['http://x', 'ftp://x', 'not a url'].map(externalUrlAllowed)).toEqual([false, false, false]);
-  });
-
-  it('validates every IPC argument before the engine sees it, and forwards run events', async () => {
+  it('sends files from a second instance, the macOS open-file event and File → Open to every listening window', async () => {
     const f = fakeElectron();
     const backend = fakeBackend();
     await startShell(f.electron, backend, PATHS);
-    const call = (c: string, arg: unknown) => Promise.resolve().then(() => f.handlers.get(c)!({ sender: f.webContents }, arg));
+    const shownA: RunEvent[] = [];
+    const shownB: RunEvent[] = [];
+    f.pageApi(f.contents[0]!).onRunEvent((e) => shownA.push(e));
+    const other = f.createContents();
+    f.pageApi(other).onRunEvent((e) => shownB.push(e));
+    await settle();
+    f.emitApp('second-instance', {}, ['sipladder', '/home/u/second.sipladder']);
+    await settle();
+    expect(f.windows[0]!.focused).toBe(1);
+    let prevented = false;
+    f.emitApp('open-file', { preventDefault: () => (prevented = true) }, '/Users/u/other.sipladder');
+    await settle();
+    expect(prevented).toBe(true);
+    f.state.menu[0]!.submenu!.find((i) => i.accelerator === 'CmdOrCtrl+O')!.click!();
+    await settle();
+    const files = ['bundle bytes of /home/u/second.sipladder', 'bundle bytes of /Users/u/other.sipladder', 'bundle bytes of /picked/capture.pcap'];
+    expect(openedIn(shownA)).toEqual(files);
+    expect(openedIn(shownB)).toEqual(files);
+    // A run started in one window is seen by both (each page keeps only the runs it claimed).
+    backend.emit({ runId: '0123456789abcdef', type: 'failed', message: 'x' });
+    expect(shownA.at(-1)).toEqual(shownB.at(-1));
+    // A destroyed window is sent nothing more; a second subscription of a page adds no copy.
+    other.destroy();
+    await f.handlers.get(CHANNELS.subscribeEvents)!({ sender: f.contents[0]! });
+    backend.emit({ runId: '0123456789abcdef', type: 'failed', message: 'y' });
+    expect([shownA.length, shownB.length]).toEqual([5, 4]);
+  });
+
+  it('presents a file opened by the OS before the app is ready, once a window listens', async () => {
+    const f = fakeElectron();
+    const shell = startShell(f.electron, fakeBackend(), PATHS);
+    f.emitApp('open-file', { preventDefault: () => undefined }, '/Users/u/early.sipladder');
+    await shell;
+    const shown: RunEvent[] = [];
+    f.pageApi(f.contents[0]!).onRunEvent((e) => shown.push(e));
+    await settle();
+    expect(openedIn(shown)).toEqual(['bundle bytes of /Users/u/early.sipladder']);
+  });
+
+  it('a second instance quits at once, leaving the file to the first one', async () => {
+    const f = fakeElectron({ singleInstance: false });
+    await startShell(f.electron, fakeBackend(), { ...PATHS, argv: ['electron', 'main.mjs', '/home/u/ticket.sipladder'] });
+    expect([f.state.quit, f.windows.length, f.handlers.size]).toEqual([1, 0, 0]);
+  });
+});
+
+describe('Electron main: window and IPC', () => {
+  it('opens the window with contextIsolation, sandbox, no nodeIntegration, from app:// registered as privileged before ready', async () => {
+    const f = fakeElectron();
+    await startShell(f.electron, fakeBackend(), PATHS);
+    expect(f.windows[0]!.prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: '/p.cjs' });
+    expect(f.protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(f.protocol.registeredWhileReady).toEqual([false]);
+    expect([...f.protocol.handlers.keys()]).toEqual(['app']);
+  });
+
+  it('validates every IPC argument before the engine sees it', async () => {
+    const f = fakeElectron();
+    const backend = fakeBackend();
+    await startShell(f.electron, backend, PATHS);
+    const call = (c: string, arg: unknown) => Promise.resolve().then(() => f.handlers.get(c)!({ sender: f.contents[0]! }, arg));
     await expect(call(CHANNELS.startCheck, { server: 'bad host', user: 'a', transports: ['udp'] })).rejects.toThrow(/invalid argument: .*not a valid host/);
     await expect(call(CHANNELS.startCheck, '{"server":"x"}')).rejects.toThrow(/must be an object/);
     await expect(call(CHANNELS.cancelCheck, { $gt: '' })).rejects.toThrow(/runId/);
     await expect(call(CHANNELS.startDemo, '../../x')).rejects.toThrow(/scenario/);
     await expect(call(CHANNELS.saveAccount, { name: 'x', server: 'bad host', user: 'u', transports: ['udp'] })).rejects.toThrow(/server/);
-    await expect(call(CHANNELS.accountPassword, '../secrets')).rejects.toThrow(/account id/);
+    await expect(call(CHANNELS.deleteAccount, '../secrets')).rejects.toThrow(/account id/);
     await expect(call(CHANNELS.exportBundle, { runId: 'x', pseudonymise: null })).rejects.toThrow(/runId/);
     await expect(call(CHANNELS.exportBundle, { runId: '0123456789abcdef', pseudonymise: { users: 'yes' } })).rejects.toThrow(/pseudonymise/);
     await expect(call(CHANNELS.openBundle, 'not base64 !!')).rejects.toThrow(/base64/);
     expect(backend.started).toEqual([]);
     expect(await call(CHANNELS.startCheck, { server: 'sip.example.com', user: 'alice', transports: ['udp'] })).toEqual({ runId: '0123456789abcdef' });
-    backend.emit({ runId: '0123456789abcdef', type: 'failed', message: 'x' });
-    expect(f.sent).toEqual([{ runId: '0123456789abcdef', type: 'failed', message: 'x' }]);
+  });
+
+  it('starts a saved account’s check in the main process, which fills in its password; no channel hands one to the page', async () => {
+    const f = fakeElectron();
+    const backend = fakeBackend();
+    await startShell(f.electron, backend, PATHS);
+    const page = f.pageApi(f.contents[0]!);
+    const options = { server: 'sip.example.com', user: 'alice', transports: ['udp' as const] };
+    expect(await page.startCheck(options, 'abcdefabcdef')).toEqual({ runId: 'fedcba9876543210' });
+    expect(backend.savedStarts).toMatchObject([[options, 'abcdefabcdef']]);
+    await expect(page.startCheck(options, '../accounts')).rejects.toThrow(/account id/);
+    expect([backend.started.length, backend.savedStarts.length]).toEqual([0, 1]);
+    expect(Object.values(CHANNELS).filter((c) => /password|secret/i.test(c))).toEqual([]);
   });
 });
 
 describe('preload', () => {
-  it('exposes only the contract API, never ipcRenderer', async () => {
+  it('exposes only the contract API, never ipcRenderer, and subscribes to events when the page listens', async () => {
     const exposed: Record<string, unknown> = {};
     const invoked: Array<[string, unknown]> = [];
     const listeners = new Map<string, (e: unknown, p: unknown) => void>();
@@ -140,12 +130,13 @@ describe('preload', () => {
     exposeApi(electron);
     const api = exposed.sipladder as Record<string, unknown>;
     expect(Object.keys(exposed)).toEqual(['sipladder']);
-    expect(Object.keys(api).sort()).toEqual(['accountPassword', 'cancelCheck', 'captureMessages', 'deleteAccount', 'exportBundle', 'importCapture', 'listAccounts', 'onRunEvent', 'openBundle', 'saveAccount', 'startCheck', 'startDemo']);
+    expect(Object.keys(api).sort()).toEqual(['cancelCheck', 'captureMessages', 'deleteAccount', 'exportBundle', 'importCapture', 'listAccounts', 'onRunEvent', 'openBundle', 'saveAccount', 'startCheck', 'startDemo']);
     expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
     await (api.startCheck as (o: unknown) => Promise<unknown>)({ server: 's' });
-    expect(invoked).toEqual([[CHANNELS.startCheck, { server: 's' }]]);
+    expect(invoked).toEqual([[CHANNELS.startCheck, { server: 's' }]]); // no saved account id
     const got: unknown[] = [];
     const off = (api.onRunEvent as (l: (e: unknown) => void) => () => void)((e) => got.push(e));
+    expect(invoked.at(-1)).toEqual([CHANNELS.subscribeEvents, undefined]);
     listeners.get(CHANNELS.runEvent)!({}, { runId: 'r', type: 'failed', message: 'm' });
     off();
     expect(got).toHaveLength(1);

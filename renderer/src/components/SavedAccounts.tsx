@@ -1,6 +1,7 @@
 import type { JSX } from 'react';
 // Saved accounts: pick one to fill the form, or save the current one. Passwords are kept only in
-// the OS keychain (desktop app); the browser mode never stores them, and says so.
+// the OS keychain (desktop app) and never come back to the page: the main process fills one in when
+// a check of that account starts. The browser mode never stores them, and says so.
 import { useEffect, useState } from 'react';
 import type { SavedAccount } from '../../../shared/ipc/contract.js';
 import { api } from '../api.js';
@@ -19,10 +20,11 @@ export function SavedAccounts(): JSX.Element {
   };
   useEffect(() => void refresh().catch(() => undefined), []);
 
-  const use = async (a: SavedAccount): Promise<void> => {
-    const password = a.hasPassword ? (await api.accountPassword(a.id)) ?? '' : '';
+  const use = (a: SavedAccount): void => {
     endDemo(true);
-    setForm({ server: a.server, port: a.port ? String(a.port) : '', user: a.user, authUser: a.authUser ?? '', domain: a.domain ?? '', transports: a.transports, password });
+    setForm({ server: a.server, port: a.port ? String(a.port) : '', user: a.user, authUser: a.authUser ?? '', domain: a.domain ?? '', transports: a.transports, password: '',
+      savedAccountId: a.hasPassword ? a.id : undefined });
+    setMessage(a.hasPassword ? 'The password stays in the system keychain; the app uses it when the check starts (a password typed here wins).' : '');
   };
   const save = async (): Promise<void> => {
     try {
@@ -41,7 +43,7 @@ export function SavedAccounts(): JSX.Element {
       {accounts.length === 0 && <span className="muted">None yet. </span>}
       {accounts.map((a) => (
         <span key={a.id} className="saved-item">
-          <button type="button" onClick={() => void use(a)}>{a.name}{a.hasPassword ? ' 🔑' : ''}</button>
+          <button type="button" onClick={() => use(a)}>{a.name}{a.hasPassword ? ' 🔑' : ''}</button>
           <button type="button" className="link" aria-label={`Delete ${a.name}`} onClick={() => void api.deleteAccount(a.id).then(refresh)}>delete</button>
         </span>
       ))}
