@@ -93,6 +93,8 @@ export async function bindingTransaction(ctx: StunContext, ep: UdpEndpoint, to: 
     wake = w.wake;
     await w.done;
   }
-  if (!reply) record({ attempt: ctx.attempt, kind: 'timer', transport: 'udp', local: ep.local, remote: to, note: `${what}: no response within ${deadlineMs} ms` });
+  // Stopped early (the run was cancelled, or another transaction already has the answer): say so, not "no response".
+  const ended = ctx.signal.aborted ? `stopped after ${Math.round(ctx.deps.clock.now() - started)} ms without a response` : `no response within ${deadlineMs} ms`;
+  if (!reply) record({ attempt: ctx.attempt, kind: 'timer', transport: 'udp', local: ep.local, remote: to, note: `${what}: ${ended}` });
   return reply;
 }

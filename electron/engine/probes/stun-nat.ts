@@ -9,7 +9,7 @@ import type { Endpoint } from '../../../shared/model/trace.js';
 import { sleep, type EngineDeps } from '../deps.js';
 import type { TraceRecorder } from '../trace-recorder.js';
 import { familyOf, type UdpEndpoint } from '../transports/udp-endpoint.js';
-import { bindingTransaction, type BindingReply, type StunContext } from './stun-client.js';
+import { bindingTransaction, STUN_RTO_MS, type BindingReply, type StunContext } from './stun-client.js';
 
 export const DEFAULT_STUN_PORT = 3478;
 /** How long the hairpinned datagram may take to come back. */
@@ -99,14 +99,25 @@ export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: T
    * to a padded request to the MTU (§6.1) — coturn does, so on a path that drops fragments a padded
    * Binding is never answered. A plain Binding (RFC 8489 §6.2) is the right request; only a SIP Ladder
    * reflector needs padding (it never answers an unproven source with more bytes than it received), so
-   * a padded one follows when the bare one is unanswered: the server may be a reflector named only as
-   * the STUN server (the app has no reflector field).
+   * a padded one follows when the plain one is unanswered after its first retransmission timeout: the
+   * server may be a reflector named only as the STUN server (the app has no reflector field). The two
+   * overlap, so a silent server costs STUN_RTO_MS + one transaction wait, not two waits.
    */
   async function firstBinding(a: UdpEndpoint): Promise<BindingReply | null> {
-    const bare = await bindingTransaction(ctx, a, primary, [], 'Binding (test I)');
-    if (bare || ctx.pad || signal.aborted) return bare;
-    ctx.pad = true;
-    return bindingTransaction(ctx, a, primary, [], 'Binding (test I, padded for a SIP Ladder reflector)');
+    if (ctx.pad) return bindingTransaction(ctx, a, primary, [], 'Binding (test I)');
+    const settled = new AbortController();
+    const until = AbortSignal.any([signal, settled.signal]);
+    const plain = bindingTransaction({ ...ctx, signal: until }, a, primary, [], 'Binding (test I)');
+    const early = await Promise.race([plain, sleep(deps.clock, STUN_RTO_MS, until).then(() => undefined, () => undefined)]);
+    if (early !== undefined || until.aborted) return early ?? plain;
+    const padded = bindingTransaction({ ...ctx, pad: true, signal: until }, a, primary, [], 'Binding (test I, padded for a SIP Ladder reflector)');
+    // The first answer wins and ends the other transaction; null only when both went unanswered.
+    const reply = await new Promise<BindingReply | null>((resolve) => {
+      let unanswered = 0;
+      for (const t of [plain, padded]) void t.then((r) => (r ? resolve(r) : ++unanswered === 2 && resolve(null)));
+    });
+    settled.abort();
+    return reply;
   }
 
   async function mappingTests(a: UdpEndpoint, m1: Endpoint, other: Endpoint): Promise<void> {
