@@ -37,6 +37,12 @@ export interface MenuItemLike {
   submenu?: MenuItemLike[];
 }
 
+/** What an ipcMain handler learns of the caller: its web contents and the frame (null once it is gone). */
+export interface IpcEventLike {
+  sender: WebContentsLike;
+  senderFrame: { url: string } | null;
+}
+
 /** A scheme made standard and secure (so 'self' in the CSP, fetch and relative URLs work as on https). */
 export interface PrivilegedScheme {
   scheme: string;
@@ -55,7 +61,7 @@ export interface MainElectronLike {
     getPath(name: 'userData'): string;
   };
   BrowserWindow: new (o: { width: number; height: number; title: string; webPreferences: WebPreferencesLike }) => BrowserWindowLike;
-  ipcMain: { handle(channel: string, handler: (event: { sender: WebContentsLike }, ...args: unknown[]) => unknown): void };
+  ipcMain: { handle(channel: string, handler: (event: IpcEventLike, ...args: unknown[]) => unknown): void };
   protocol: { registerSchemesAsPrivileged(schemes: PrivilegedScheme[]): void; handle(scheme: string, handler: (request: Request) => Promise<Response>): void };
   shell: { openExternal(url: string): Promise<void> };
   Menu: { buildFromTemplate(t: MenuItemLike[]): unknown; setApplicationMenu(menu: unknown): void };

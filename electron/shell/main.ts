@@ -6,7 +6,7 @@
 import { CHANNELS, checkAccountId, checkAccountInput, checkBundleBase64, checkCaptureBytes, checkCaptureMessages, checkCaptureName, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck } from '../../shared/ipc/contract.js';
 import type { Backend } from '../app/backend.js';
 import type { WebBackend } from '../web/server.js';
-import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.js';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler, isAppUrl } from './app-protocol.js';
 import type { BrowserWindowLike, MainElectronLike, WebContentsLike } from './electron-like.js';
 import { guardWebContents } from './guard.js';
 
@@ -33,53 +33,64 @@ function windowEvents(backend: WebBackend): (wc: WebContentsLike) => void {
   };
 }
 
+/** ipcMain.handle for the app's own pages only: a call from any other frame (a subframe, a page navigated elsewhere) is refused. */
+function appIpc(electron: MainElectronLike): Pick<MainElectronLike['ipcMain'], 'handle'> {
+  return {
+    handle: (channel, handler) => electron.ipcMain.handle(channel, (event, ...args) => {
+      if (!isAppUrl(event.senderFrame?.url)) throw new Error(`refused: ${channel} from a frame that is not the app's page`);
+      return handler(event, ...args);
+    }),
+  };
+}
+
 export function registerIpc(electron: MainElectronLike, backend: Backend): void {
+  const ipc = appIpc(electron);
   const subscribe = windowEvents(backend);
-  electron.ipcMain.handle(CHANNELS.subscribeEvents, (event) => void subscribe(event.sender));
+  ipc.handle(CHANNELS.subscribeEvents, (event) => void subscribe(event.sender));
   const refuse = (error: string): never => {
     throw new Error(`invalid argument: ${error}`);
   };
-  electron.ipcMain.handle(CHANNELS.startCheck, async (_event, arg, savedAccountId) => {
+  ipc.handle(CHANNELS.startCheck, async (_event, arg, savedAccountId) => {
     const v = checkStartCheck(arg);
     if (!v.ok) return refuse(v.error);
     if (savedAccountId === undefined) return { runId: backend.startCheck(v.value) };
     const id = checkAccountId(savedAccountId);
     return id.ok ? { runId: await backend.startSavedCheck(v.value, id.value) } : refuse(id.error);
   });
-  electron.ipcMain.handle(CHANNELS.cancelCheck, (_event, arg) => {
+  ipc.handle(CHANNELS.cancelCheck, (_event, arg) => {
     const v = checkRunId(arg);
     if (!v.ok) return refuse(v.error);
     backend.cancelCheck(v.value);
     return undefined;
   });
-  electron.ipcMain.handle(CHANNELS.startDemo, (_event, arg) => {
+  ipc.handle(CHANNELS.startDemo, (_event, arg) => {
     const v = checkDemoScenario(arg);
     if (!v.ok) return refuse(v.error);
     return backend.startDemo(v.value);
   });
-  electron.ipcMain.handle(CHANNELS.exportBundle, (_e, arg) => {
+  ipc.handle(CHANNELS.exportBundle, (_e, arg) => {
     const v = checkExportRequest(arg);
     return v.ok ? backend.exportBundle(v.value.runId, v.value.pseudonymise) : refuse(v.error);
   });
-  electron.ipcMain.handle(CHANNELS.openBundle, (_e, arg) => {
+  ipc.handle(CHANNELS.openBundle, (_e, arg) => {
     const v = checkBundleBase64(arg);
     return v.ok ? backend.openBundle(v.value) : refuse(v.error);
   });
-  electron.ipcMain.handle(CHANNELS.importCapture, (_e, arg, name) => {
+  ipc.handle(CHANNELS.importCapture, (_e, arg, name) => {
     const v = checkCaptureBytes(arg);
     const n = checkCaptureName(name);
     return v.ok && n.ok ? backend.importCapture(v.value, n.value) : refuse(!v.ok ? v.error : (n as { error: string }).error);
   });
-  electron.ipcMain.handle(CHANNELS.captureMessages, (_e, arg) => {
+  ipc.handle(CHANNELS.captureMessages, (_e, arg) => {
     const v = checkCaptureMessages(arg);
     return v.ok ? backend.captureMessages(v.value.importId, v.value.seqs) : refuse(v.error);
   });
-  electron.ipcMain.handle(CHANNELS.listAccounts, () => backend.listAccounts());
-  electron.ipcMain.handle(CHANNELS.saveAccount, (_e, arg) => {
+  ipc.handle(CHANNELS.listAccounts, () => backend.listAccounts());
+  ipc.handle(CHANNELS.saveAccount, (_e, arg) => {
     const v = checkAccountInput(arg);
     return v.ok ? backend.saveAccount(v.value) : refuse(v.error);
   });
-  electron.ipcMain.handle(CHANNELS.deleteAccount, (_e, arg) => {
+  ipc.handle(CHANNELS.deleteAccount, (_e, arg) => {
     const v = checkAccountId(arg);
     return v.ok ? backend.deleteAccount(v.value) : refuse(v.error);
   });

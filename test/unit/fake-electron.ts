@@ -3,12 +3,13 @@
 // file to a listener that subscribes later. Each fake window's renderer side is the real preload
 // wired to the recorded ipcMain handlers, so a test drives the shell the way a page does.
 import type { Backend } from '../../electron/app/backend.js';
-import type { MainElectronLike, MenuItemLike, PrivilegedScheme, SessionLike, WebContentsLike, WebPreferencesLike } from '../../electron/shell/electron-like.js';
+import { APP_INDEX_URL } from '../../electron/shell/app-protocol.js';
+import type { IpcEventLike, MainElectronLike, MenuItemLike, PrivilegedScheme, SessionLike, WebContentsLike, WebPreferencesLike } from '../../electron/shell/electron-like.js';
 import { preloadApi } from '../../electron/shell/preload.js';
 import type { RunEvent, SipLadderApi } from '../../shared/ipc/contract.js';
 
 type Listener = (...args: never[]) => unknown;
-type IpcHandler = (event: { sender: WebContentsLike }, ...args: unknown[]) => unknown;
+type IpcHandler = (event: IpcEventLike, ...args: unknown[]) => unknown;
 
 export interface FakeWebContents extends WebContentsLike {
   listeners: Map<string, Listener>;
@@ -88,7 +89,7 @@ export function fakeElectron(o: { singleInstance?: boolean } = {}) {
       pageListeners.get(channel)?.({}, payload);
     };
     return preloadApi({
-      invoke: async (channel, ...args) => handlers.get(channel)!({ sender: wc }, ...args),
+      invoke: async (channel, ...args) => handlers.get(channel)!(fromPage(wc), ...args),
       on: (channel, l) => void pageListeners.set(channel, l),
       removeListener: (channel) => void pageListeners.delete(channel),
     });
@@ -96,6 +97,9 @@ export function fakeElectron(o: { singleInstance?: boolean } = {}) {
   const emitApp = (event: string, ...args: unknown[]): void => (appListeners.get(event) as ((...a: unknown[]) => void) | undefined)?.(...args);
   return { electron, handlers, session, contents, windows, protocol, state, createContents, pageApi, emitApp };
 }
+
+/** An IPC event from the app's page in a web contents. */
+export const fromPage = (wc: WebContentsLike, url = APP_INDEX_URL): IpcEventLike => ({ sender: wc, senderFrame: { url } });
 
 export function fakeBackend(): Backend & { emit(e: RunEvent): void; started: unknown[]; savedStarts: Array<[unknown, string]>; presented: string[] } {
   const presented: string[] = [];

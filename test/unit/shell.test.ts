@@ -7,7 +7,7 @@ import type { PreloadElectronLike } from '../../electron/shell/electron-like.js'
 import { startShell } from '../../electron/shell/main.js';
 import { exposeApi } from '../../electron/shell/preload.js';
 import { CHANNELS, type RunEvent } from '../../shared/ipc/contract.js';
-import { fakeBackend, fakeElectron, settle } from './fake-electron.js';
+import { fakeBackend, fakeElectron, fromPage, settle } from './fake-electron.js';
 
 const PATHS = { preload: '/p.cjs', rendererDir: '/r', readFile: async (f: string) => new TextEncoder().encode(`bundle bytes of ${f}`), argv: ['electron', 'main.mjs'] };
 
@@ -53,7 +53,7 @@ describe('Electron main: window events', () => {
     expect(shownA.at(-1)).toEqual(shownB.at(-1));
     // A destroyed window is sent nothing more; a second subscription of a page adds no copy.
     other.destroy();
-    await f.handlers.get(CHANNELS.subscribeEvents)!({ sender: f.contents[0]! });
+    await f.handlers.get(CHANNELS.subscribeEvents)!(fromPage(f.contents[0]!));
     backend.emit({ runId: '0123456789abcdef', type: 'failed', message: 'y' });
     expect([shownA.length, shownB.length]).toEqual([5, 4]);
   });
@@ -90,7 +90,12 @@ describe('Electron main: window and IPC', () => {
     const f = fakeElectron();
     const backend = fakeBackend();
     await startShell(f.electron, backend, PATHS);
-    const call = (c: string, arg: unknown) => Promise.resolve().then(() => f.handlers.get(c)!({ sender: f.contents[0]! }, arg));
+    const call = (c: string, arg: unknown, from = fromPage(f.contents[0]!)) => Promise.resolve().then(() => f.handlers.get(c)!(from, arg));
+    // Only the app's own page may call: not a page navigated elsewhere, a look-alike host, or a frame already gone.
+    for (const url of ['https://evil.example/', 'app://sipladder.evil/index.html', 'file:///tmp/x.html']) {
+      await expect(call(CHANNELS.listAccounts, undefined, fromPage(f.contents[0]!, url))).rejects.toThrow(/not the app's page/);
+    }
+    await expect(call(CHANNELS.startCheck, { server: 'sip.example.com', user: 'a', transports: ['udp'] }, { sender: f.contents[0]!, senderFrame: null })).rejects.toThrow(/not the app's page/);
     await expect(call(CHANNELS.startCheck, { server: 'bad host', user: 'a', transports: ['udp'] })).rejects.toThrow(/invalid argument: .*not a valid host/);
     await expect(call(CHANNELS.startCheck, '{"server":"x"}')).rejects.toThrow(/must be an object/);
     await expect(call(CHANNELS.cancelCheck, { $gt: '' })).rejects.toThrow(/runId/);
