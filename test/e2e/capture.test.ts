@@ -75,6 +75,15 @@ describe.skipIf(chromiumMissing !== null)('a capture in the app', () => {
     await expect.poll(() => row.getAttribute('aria-selected')).toBe('true');
     await page.locator('[data-testid^="ladder-arrow-"]').first().waitFor();
     expect(await page.getByTestId('ladder').textContent()).toMatch(/INVITE/);
+    // The page got the trace without bytes: the dialog's messages were fetched when it was drawn.
+    await page.locator('[data-testid^="ladder-arrow-"][role="button"]').first().focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('raw-message').textContent()).toMatch(/INVITE sip:/);
+
+    // Only what applies to a capture: no phone predictions, and a timing chart of what it has.
+    expect(await page.getByTestId('profiles').count()).toBe(0);
+    await page.getByTestId('chart-capture-response').waitFor();
+    expect(await page.getByTestId('chart-capture-response').textContent()).toMatch(/INVITE \(\d+\)/);
 
     await page.getByTestId('bundle-prepare').click();
     await page.getByTestId('bundle-save').waitFor();

@@ -13,6 +13,7 @@ import { BundleExport } from './BundleExport.js';
 import { DialogList } from './capture/DialogList.js';
 import { useCaptureMessages } from './capture/capture-messages.js';
 import { Charts } from './Charts.js';
+import { CaptureCharts } from './capture/CaptureCharts.js';
 import { Findings } from './Findings.js';
 import { LadderView } from './LadderView.js';
 import { RawMessage } from './RawMessage.js';
@@ -83,7 +84,7 @@ export function Results(): JSX.Element | null {
           </li>
         ))}</ul>
       </section>}
-      <Charts />
+      {result.origin === 'capture' ? <CaptureCharts /> : <Charts />}
       <section className="card">
         <h2>Copy and send</h2>
         <div role="tablist">
