@@ -12,17 +12,21 @@ import { encodeAddress } from '../../shared/stun/attributes.js';
 import { decodeStun, encodeStun } from '../../shared/stun/codec.js';
 import { ATTR, METHOD_BINDING } from '../../shared/stun/message.js';
 
-/** A plain STUN server (no cookie, one address) that records the size of every request; `padOnly` ignores bare ones, like a reflector toward an unproven source. */
+/**
+ * A plain STUN server (no cookie, one address) that records the size of every request; `answers`
+ * 'padded' ignores plain requests (a reflector toward an unproven source), 'plain' padded ones (as if
+ * its MTU-padded answers were lost to a path that drops fragments).
+ */
 let server: dgram.Socket;
 let sizes: number[] = [];
-let padOnly = false;
+let answers: 'all' | 'padded' | 'plain' = 'all';
 beforeAll(async () => {
   server = dgram.createSocket('udp4');
   server.on('message', (msg, r) => {
     const d = decodeStun(new Uint8Array(msg));
     if (!d.ok || d.message.cls !== 'request') return;
     sizes.push(msg.length);
-    if (padOnly && msg.length < STUN_PADDED_REQUEST_BYTES) return;
+    if (answers !== 'all' && (answers === 'padded') !== (msg.length >= STUN_PADDED_REQUEST_BYTES)) return;
     const value = encodeAddress({ address: r.address, port: r.port }, d.message.transactionId);
     server.send(encodeStun({ cls: 'success', method: METHOD_BINDING, transactionId: d.message.transactionId, attributes: [{ type: ATTR.XOR_MAPPED_ADDRESS, value }] }), r.port, r.address);
   });
@@ -31,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => {
   sizes = [];
-  padOnly = false;
+  answers = 'all';
 });
 
 async function probe(padFirst?: boolean) {
@@ -56,7 +60,7 @@ describe('STUN client padding', () => {
   });
 
   it('pads test I once the plain one is unanswered (a reflector named only as the STUN server)', async () => {
-    padOnly = true;
+    answers = 'padded';
     const r = await probe();
     expect(r.outcome).toBe('ok');
     expect(r.mapped).toBeDefined();
@@ -64,5 +68,14 @@ describe('STUN client padding', () => {
     // The bare request and its retransmissions first, then the padded one.
     expect(padded).toBeGreaterThan(0);
     expect(sizes.slice(0, padded).every((n) => n < STUN_PADDED_REQUEST_BYTES)).toBe(true);
+  });
+
+  it('toward the named reflector\'s address, also tries a plain Binding when the padded one is slow (another server may share the address)', async () => {
+    answers = 'plain';
+    const r = await probe(true);
+    expect(r.outcome).toBe('ok');
+    expect(r.mapped).toBeDefined();
+    expect(sizes[0]).toBe(STUN_PADDED_REQUEST_BYTES);
+    expect(sizes.some((n) => n < STUN_PADDED_REQUEST_BYTES)).toBe(true);
   });
 });

@@ -28,8 +28,8 @@ export interface StunNatOptions {
   /** 0 skips the binding-lifetime test. */
   bindingLifetimeS: number;
   /**
-   * The server is the SIP Ladder reflector the user named (--reflector): pad test I at once. Otherwise
-   * test I goes out bare and is padded only when the bare request is unanswered (see firstBinding).
+   * The server is at the address of the SIP Ladder reflector the user named (--reflector): pad test I
+   * at once. Otherwise test I goes out plain, and padded only if the plain one is slow (see firstBinding).
    */
   padFirst?: boolean;
 }
@@ -100,21 +100,21 @@ export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: T
    * Binding is never answered. A plain Binding (RFC 8489 §6.2) is the right request; only a SIP Ladder
    * reflector needs padding (it never answers an unproven source with more bytes than it received), so
    * a padded one follows when the plain one is unanswered after its first retransmission timeout: the
-   * server may be a reflector named only as the STUN server (the app has no reflector field). The two
-   * overlap, so a silent server costs STUN_RTO_MS + one transaction wait, not two waits.
+   * server may be a reflector named only as the STUN server (the app has no reflector field). Toward
+   * the named reflector it is the other way round (padded first, plain next: another server may share
+   * its address). The two overlap, so a silent server costs STUN_RTO_MS + one transaction wait, not two.
    */
   async function firstBinding(a: UdpEndpoint): Promise<BindingReply | null> {
-    if (ctx.pad) return bindingTransaction(ctx, a, primary, [], 'Binding (test I)');
     const settled = new AbortController();
     const until = AbortSignal.any([signal, settled.signal]);
-    const plain = bindingTransaction({ ...ctx, signal: until }, a, primary, [], 'Binding (test I)');
-    const early = await Promise.race([plain, sleep(deps.clock, STUN_RTO_MS, until).then(() => undefined, () => undefined)]);
-    if (early !== undefined || until.aborted) return early ?? plain;
-    const padded = bindingTransaction({ ...ctx, pad: true, signal: until }, a, primary, [], 'Binding (test I, padded for a SIP Ladder reflector)');
+    const first = bindingTransaction({ ...ctx, signal: until }, a, primary, [], 'Binding (test I)');
+    const early = await Promise.race([first, sleep(deps.clock, STUN_RTO_MS, until).then(() => undefined, () => undefined)]);
+    if (early !== undefined || until.aborted) return early ?? first;
+    const other = bindingTransaction({ ...ctx, pad: !ctx.pad, signal: until }, a, primary, [], `Binding (test I, ${ctx.pad ? 'plain' : 'padded for a SIP Ladder reflector'})`);
     // The first answer wins and ends the other transaction; null only when both went unanswered.
     const reply = await new Promise<BindingReply | null>((resolve) => {
       let unanswered = 0;
-      for (const t of [plain, padded]) void t.then((r) => (r ? resolve(r) : ++unanswered === 2 && resolve(null)));
+      for (const t of [first, other]) void t.then((r) => (r ? resolve(r) : ++unanswered === 2 && resolve(null)));
     });
     settled.abort();
     return reply;
