@@ -89,4 +89,24 @@ describe.skipIf(chromiumMissing !== null)('a capture in the app', () => {
     await page.getByTestId('bundle-save').waitFor();
     await page.close();
   });
+
+  it('at 1024×700 the column titles and cells each fit their column, side by side', async () => {
+    const page = await app.open({ width: 1024, height: 700 });
+    await page.getByTestId('open-bundle-input').setInputFiles(captureFile().file);
+    await page.getByTestId('dialog-row').first().waitFor();
+    const boxes = await page.locator('.dialog-head [role="columnheader"]').evaluateAll((heads) => heads.map((h) => {
+      const r = h.getBoundingClientRect();
+      return { left: r.left, right: r.right, cut: h.scrollWidth > h.clientWidth, top: r.top };
+    }));
+    expect(boxes).toHaveLength(8);
+    expect(boxes.filter((b) => b.cut)).toEqual([]);
+    for (let i = 1; i < boxes.length; i++) expect(boxes[i]!.left).toBeGreaterThanOrEqual(boxes[i - 1]!.right);
+    // One line of titles.
+    expect(new Set(boxes.map((b) => Math.round(b.top))).size).toBe(1);
+    // Every row's cells start where their titles do (a long user agent must not push its row apart).
+    const rowLefts = await page.getByTestId('dialog-row').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => Math.round(c.getBoundingClientRect().left))));
+    expect(rowLefts.length).toBeGreaterThan(5);
+    for (const lefts of rowLefts) expect(lefts).toEqual(boxes.map((b) => Math.round(b.left)));
+    await page.close();
+  });
 });

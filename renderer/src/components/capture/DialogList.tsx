@@ -12,8 +12,11 @@ const ROW_HEIGHT = 28;
 const VIEW_HEIGHT = 420;
 /** Rows rendered beyond the visible window on each side, so fast scrolling shows no gaps. */
 const OVERSCAN = 10;
-const GRID = { display: 'grid', gridTemplateColumns: '5rem 6rem 12rem 7rem 1fr 7rem 3.5rem 1fr', gap: '0.5rem', alignItems: 'center' } as const;
-const COLUMNS: Array<[SortKey | null, string]> = [['start', 'Time'], ['method', 'Method'], ['client', 'Client'], ['user', 'User'], ['agent', 'User agent'], ['status', 'Answer'], ['messages', 'Msgs'], [null, 'Media (SDP offer)']];
+// minmax(0, 1fr): a long user agent must not widen its column in one row only (rows are grids of their own).
+const GRID = { display: 'grid', gridTemplateColumns: '5rem 6rem 12rem 7rem minmax(0, 1fr) 7rem 3.5rem minmax(0, 1fr)', gap: '0.5rem', alignItems: 'center' } as const;
+/** Every cell and title on one line, cut with an ellipsis (the full value is in its title), never over the next column. */
+const CELL = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', textAlign: 'left', padding: 0 } as const;
+const COLUMNS: Array<[SortKey | null, string]> = [['start', 'Time'], ['method', 'Method'], ['client', 'Client'], ['user', 'User'], ['agent', 'User agent'], ['status', 'Answer'], ['messages', 'Msgs'], [null, 'SDP offer']];
 
 const n = (x: number): string => x.toLocaleString('en-US');
 const media = (s?: SdpSummary): string => (s ? `${s.codecs.slice(0, 3).join(' ')} ${s.address}:${s.port}${s.direction === 'sendrecv' ? '' : ` ${s.direction}`}` : '');
@@ -31,8 +34,8 @@ function Header({ rows, total }: { rows: number; total: number }): JSX.Element {
       </div>
       <div role="row" style={GRID} className="dialog-head">
         {COLUMNS.map(([key, label]) => (key
-          ? <button key={label} type="button" role="columnheader" className="link" data-testid={`sort-${key}`} aria-sort={v.sort === key ? (v.descending ? 'descending' : 'ascending') : 'none'} onClick={() => sortBy(key)}>{label}{v.sort === key ? (v.descending ? ' ▼' : ' ▲') : ''}</button>
-          : <span key={label} role="columnheader">{label}</span>))}
+          ? <button key={label} type="button" role="columnheader" className="link" style={CELL} title={`Sort by ${label}`} data-testid={`sort-${key}`} aria-sort={v.sort === key ? (v.descending ? 'descending' : 'ascending') : 'none'} onClick={() => sortBy(key)}>{label}{v.sort === key ? (v.descending ? ' ▼' : ' ▲') : ''}</button>
+          : <span key={label} role="columnheader" style={CELL} title={label}>{label}</span>))}
       </div>
     </>
   );
@@ -74,8 +77,10 @@ export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(atte
             <div key={d.attempt} role="row" tabIndex={0} data-testid="dialog-row" aria-selected={shown.includes(d.attempt)} className={d.failed ? 'bad' : 'ok'}
               style={{ ...GRID, position: 'absolute', left: 0, right: 0, top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT, cursor: 'pointer', overflow: 'hidden', whiteSpace: 'nowrap' }}
               onClick={() => onSelect(d.attempt)} onKeyDown={(e) => { if (e.key === 'Enter') onSelect(d.attempt); }}>
-              <span>{(d.startMs / 1000).toFixed(1)} s</span><span>{d.method || '–'}</span><span>{d.client.address}:{d.client.port}</span><span>{d.user}</span>
-              <span title={d.agent}>{d.agent}</span><span data-testid="dialog-status">{d.failed ? '✖ ' : '✔ '}{d.status ?? 'no answer'}</span><span>{d.messages}</span><span>{media(d.offer)}</span>
+              <span style={CELL}>{(d.startMs / 1000).toFixed(1)} s</span><span style={CELL}>{d.method || '–'}</span>
+              <span style={CELL} title={`${d.client.address}:${d.client.port}`}>{d.client.address}:{d.client.port}</span><span style={CELL} title={d.user}>{d.user}</span>
+              <span style={CELL} title={d.agent}>{d.agent}</span><span style={CELL} data-testid="dialog-status">{d.failed ? '✖ ' : '✔ '}{d.status ?? 'no answer'}</span>
+              <span style={CELL}>{d.messages}</span><span style={CELL} title={media(d.offer)}>{media(d.offer)}</span>
             </div>
           ))}
         </div>
