@@ -51,6 +51,16 @@ const WORKING = new Set(['registered', 'answered']);
 /** SDP lines read (an SDP body of a call is small; longer ones are cut here). */
 const SDP_MAX_BYTES = 8192;
 
+/**
+ * Whether an exchange failed. A keep-alive is there to show that the other side is reachable, so
+ * any final answer (a 401 or 405 to an OPTIONS too, RFC 3261 §11.2) is a success; only silence
+ * fails it. An answer the caller never confirmed is a call that drops after Timer H (RFC 3261 §13.3.1.4).
+ */
+function failedExchange(kind: DialogKind, outcome: AttemptResult['outcome'], unacked2xx: boolean): boolean {
+  if (kind === 'keepalive') return outcome === 'no-response';
+  return !WORKING.has(outcome) || unacked2xx;
+}
+
 export function sdpSummary(text: string, seq: number): SdpSummary | undefined {
   let address = '', port = -1, direction: SdpSummary['direction'] = 'sendrecv';
   const names = new Map<string, string>();
@@ -162,8 +172,7 @@ export class DialogBuilder {
     return {
       attempt: a.id, kind: this.kind, method: this.method, callId: this.callId, client: { address: a.localAddress ?? '', port: a.localPort ?? 0 },
       server: { address: a.target.address, port: a.target.port }, user: this.user, agent: this.agent || this.serverAgent, status: a.status,
-      // An answer the caller never confirmed is a call that drops after Timer H (RFC 3261 §13.3.1.4).
-      failed: !WORKING.has(a.outcome) || (this.invite2xx > 0 && !this.acked),
+      failed: failedExchange(this.kind, a.outcome, this.invite2xx > 0 && !this.acked),
       messages: this.messages, invite2xx: this.invite2xx, acked: this.acked, reinvites: this.reinvites, offer: atSeq(this.offer), answer: atSeq(this.answer),
       firstSeq: seq(this.first), finalSeq: this.final === undefined ? undefined : seq(this.final),
     };

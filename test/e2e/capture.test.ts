@@ -104,7 +104,7 @@ describe.skipIf(chromiumMissing !== null)('a capture in the app', () => {
     // One line of titles.
     expect(new Set(boxes.map((b) => Math.round(b.top))).size).toBe(1);
     // Every row's cells start where their titles do (a long user agent must not push its row apart).
-    const rowLefts = await page.getByTestId('dialog-row').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => Math.round(c.getBoundingClientRect().left))));
+    const rowLefts = await page.getByTestId('dialog-row').evaluateAll((rows) => rows.map((r) => Array.from(r.children, (c) => Math.round(c.getBoundingClientRect().left))));
     expect(rowLefts.length).toBeGreaterThan(5);
     for (const lefts of rowLefts) expect(lefts).toEqual(boxes.map((b) => Math.round(b.left)));
     await page.close();
