@@ -27,7 +27,7 @@ const post = (path: string, body: BodyInit, type = 'application/json') =>
   fetch(`http://127.0.0.1:${web.port}${path}`, { method: 'POST', body, headers: { 'X-SipLadder-Token': web.token, 'Content-Type': type } });
 
 describe('capture import over HTTP', () => {
-  const capture = registrationsCapture(400);
+  const capture = registrationsCapture(400) as Uint8Array<ArrayBuffer>;
 
   it('imports the raw upload and serves a dialog\'s messages on request', async () => {
     const res = await post('/api/capture/import?name=regs.pcap', capture, 'application/octet-stream');
