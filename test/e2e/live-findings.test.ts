@@ -28,7 +28,7 @@ describe.skipIf(chromiumMissing !== null)('live path-probe findings in the app',
       const w = window as unknown as { whenFound?: { state?: string; pending: number } };
       new MutationObserver(() => {
         if (w.whenFound || !document.querySelector('[data-testid="finding-stun-address-rewritten"]')) return;
-        const pending = [...document.querySelectorAll('[data-testid="pending-probes"] li')].filter((li) => li.textContent?.includes('pending')).length;
+        const pending = Array.from(document.querySelectorAll('[data-testid="pending-probes"] li')).filter((li) => li.textContent?.includes('pending')).length;
         w.whenFound = { state: document.querySelector<HTMLElement>('[data-testid="verdict"]')?.dataset.state, pending };
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
     });
