@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { chromiumMissing, runDemo, startHarness, verdictComplete, type Harness } from './harness.js';
 
 if (chromiumMissing) console.warn(`e2e tests skipped: ${chromiumMissing}`);
-const DOCS = new URL('../../docs/', import.meta.url).pathname;
+/** The README's screenshots are refreshed only on request (UPDATE_SCREENSHOTS=1): a test run leaves the tree as it was. */
+const DOCS = process.env.UPDATE_SCREENSHOTS ? new URL('../../docs/', import.meta.url).pathname : `${mkdtempSync(join(tmpdir(), 'sipladder-shots-'))}/`;
 let app: Harness;
 
 describe.skipIf(chromiumMissing !== null)('the app in headless Chromium', () => {
