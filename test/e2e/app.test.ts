@@ -1,22 +1,14 @@
 // End to end in headless Chromium against the browser mode, driving the real engine and the demo
 // registrar: account → run → verdict, findings and ladder. Waits are on elements, never sleeps.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromiumMissing, runDemo, startHarness, verdictComplete, type Harness } from './harness.js';
+import { describeInBrowser, runDemo, verdictComplete } from './harness.js';
 
-if (chromiumMissing) console.warn(`e2e tests skipped: ${chromiumMissing}`);
 /** The README's screenshots are refreshed only on request (UPDATE_SCREENSHOTS=1): a test run leaves the tree as it was. */
 const DOCS = process.env.UPDATE_SCREENSHOTS ? new URL('../../docs/', import.meta.url).pathname : `${mkdtempSync(join(tmpdir(), 'sipladder-shots-'))}/`;
-let app: Harness;
-
-describe.skipIf(chromiumMissing !== null)('the app in headless Chromium', () => {
-  beforeAll(async () => {
-    app = await startHarness();
-  }, 120_000);
-  afterAll(() => app?.close());
-
+describeInBrowser('the app in headless Chromium', (app) => {
   it('validates the account as it is typed', async () => {
     const page = await app.open();
     await page.getByTestId('account-server').fill('bad host');

@@ -5,13 +5,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { dialogFacts } from '../../shared/capture/dialogs.js';
 import { importCapture } from '../../shared/capture/import.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { call, clientsFor, keepalive, register, Writer, type Scenario } from '../bench/capture-gen.js';
 import { pcapFile } from '../fixtures/pcap-builder.js';
-import { chromiumMissing, startHarness, type Harness } from './harness.js';
+import { describeInBrowser } from './harness.js';
 
 const SCENARIOS: Scenario[] = [register(200), register(403), call('bye'), call('no-ack'), call(486), call(487), keepalive(true), keepalive(false), register('no-answer')];
 const DIALOGS = 400;
@@ -28,15 +28,7 @@ function captureFile(): { file: string; bytes: Uint8Array } {
   return { file, bytes };
 }
 
-if (chromiumMissing) console.warn(`e2e capture tests skipped: ${chromiumMissing}`);
-let app: Harness;
-
-describe.skipIf(chromiumMissing !== null)('a capture in the app', () => {
-  beforeAll(async () => {
-    app = await startHarness();
-  }, 120_000);
-  afterAll(() => app?.close());
-
+describeInBrowser('a capture in the app', (app) => {
   it('filters, sorts, shows failures and affected exchanges; a chosen dialog goes in the ladder; saves as a bundle', async () => {
     const { file, bytes } = captureFile();
     const { result } = importCapture(bytes, 'provider.pcap');

@@ -4,7 +4,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { exportBundle } from '../../electron/bundle/bundle.js';
 import { readZip, writeZip } from '../../electron/bundle/zip.js';
 import { BUNDLE_FILES } from '../../shared/bundle/schema.js';
@@ -12,7 +12,7 @@ import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { toBase64, utf8 } from '../../shared/hash/utf8.js';
 import type { OpenedBundleView } from '../../shared/ipc/contract.js';
 import type { CheckResult } from '../../shared/model/results.js';
-import { chromiumMissing, startHarness, type Harness } from './harness.js';
+import { describeInBrowser } from './harness.js';
 
 const REGISTER = 'REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK1\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:alice@example.com>\r\nCall-ID: c1\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n';
 const result: CheckResult = {
@@ -44,15 +44,7 @@ function breakingView(): OpenedBundleView {
   return { createdAt: '2026-01-01T00:00:00.000Z', appVersion: 'e2e', pseudonymised: false, result: spoiled(), diagnosis: diagnose(result) };
 }
 
-if (chromiumMissing) console.warn(`e2e tests skipped: ${chromiumMissing}`);
-let app: Harness;
-
-describe.skipIf(chromiumMissing !== null)('bad results in the app', () => {
-  beforeAll(async () => {
-    app = await startHarness();
-  }, 120_000);
-  afterAll(() => app?.close());
-
+describeInBrowser('bad results in the app', (app) => {
   it('refuses a bundle with a wrong leaf before it reaches the view, naming the leaf', async () => {
     const entries = readZip(exportBundle(result).bytes);
     const results = entries.find((e) => e.name === BUNDLE_FILES.results)!;

@@ -1,20 +1,17 @@
 // End to end: a path probe's finding appears in the app as soon as that probe ends, while the verdict
 // still says the path probes are running (the STUN probe against a STUN server that shows a rewritten
 // address ends in milliseconds; the fragmentation probe against the demo registrar takes about a second).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rewritingStunServer } from '../integration/rewriting-stun.js';
-import { chromiumMissing, startHarness, verdictComplete, type Harness } from './harness.js';
+import { describeInBrowser, verdictComplete } from './harness.js';
 
-let app: Harness;
 let stun: Awaited<ReturnType<typeof rewritingStunServer>>;
 
-describe.skipIf(chromiumMissing !== null)('live path-probe findings in the app', () => {
+describeInBrowser('live path-probe findings in the app', (app) => {
   beforeAll(async () => {
-    app = await startHarness();
     stun = await rewritingStunServer();
-  }, 120_000);
+  });
   afterAll(async () => {
-    await app?.close();
     await stun?.close();
   });
 
