@@ -3,13 +3,17 @@
 // only a request that echoes it may get an answer larger than itself. A spoofed source never sees
 // its cookie, so it cannot make the reflector amplify toward a victim.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { SIPLADDER_COOKIE_BYTES } from '../../shared/stun/message.js';
 
 /** A cookie is issued for this window and stays valid through the next one (60–120 s in all). */
 export const COOKIE_WINDOW_MS = 60_000;
 /** HMAC-SHA256 key length, generated at start (never stored: a restart invalidates every cookie). */
 export const COOKIE_KEY_BYTES = 32;
-/** The cookie is this many leading bytes of the MAC (128 bits: not guessable within any budget). */
-export const COOKIE_BYTES = 16;
+/**
+ * The cookie is this many leading bytes of the MAC (128 bits: not guessable within any budget);
+ * the STUN attribute that carries it defines the length.
+ */
+export const COOKIE_BYTES = SIPLADDER_COOKIE_BYTES;
 
 export interface CookieSource {
   address: string;
