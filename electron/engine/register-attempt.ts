@@ -29,6 +29,8 @@ export interface AttemptPlan {
   sourcePortMode: SourcePortMode;
   localPort?: number;
   rport: boolean;
+  /** Expires asked for (default REGISTER_EXPIRES_S); the ring test keeps its binding for its whole wait. */
+  expires?: number;
 }
 
 export interface AttemptContext {
@@ -45,6 +47,11 @@ export interface AttemptContext {
   caPem?: string;
   wsPath: string;
   onStep?: (attempt: number, text: string) => void;
+  /**
+   * Runs while the binding exists, between the 2xx and its removal (the ring test waits for an
+   * INVITE here on the same flow); the removal follows whatever it does.
+   */
+  whileRegistered?: (accepted: SipResponse) => Promise<void>;
 }
 
 /** What the server reported about our top Via (RFC 3581 §4 received/rport). */
@@ -117,7 +124,7 @@ class Registration {
   private cseq = 0;
   private nc = 0;
   private challenge: DigestChallenge | undefined;
-  private expires = REGISTER_EXPIRES_S;
+  private expires: number;
   private authSent = false;
   private staleRetried = false;
   private intervalRetried = false;
@@ -131,6 +138,7 @@ class Registration {
     this.fromTag = this.ids.tag();
     const domain = ctx.account.domain;
     this.requestUri = `sip:${domain.includes(':') && !domain.startsWith('[') ? `[${domain}]` : domain}`;
+    this.expires = ctx.plan.expires ?? REGISTER_EXPIRES_S;
   }
 
   end(outcome: AttemptOutcome, detail: string, status?: SipResponse): AttemptResult {
@@ -250,7 +258,11 @@ class Registration {
     if (res.status >= 200 && res.status < 300) {
       // Not end(): the turn kept for the removal must stay with this attempt until unregister().
       finish(this.ctx, this.result, this.t0, 'registered', `registered: ${res.status} ${res.reason}`, res);
-      await this.unregister();
+      try {
+        await this.ctx.whileRegistered?.(res);
+      } finally {
+        await this.unregister();
+      }
       this.result.durationMs = Math.round(this.ctx.deps.clock.now() - this.t0);
       return this.result;
     }
@@ -278,7 +290,7 @@ class Registration {
     const r = this.result;
     r.unregistered = tx?.kind === 'response' && tx.msg.status >= 200 && tx.msg.status < 300;
     const why = !tx ? 'not sent: the run\'s budget for unaccepted credentials is spent' : tx.kind === 'response' ? `${tx.msg.status} ${tx.msg.reason}` : tx.kind;
-    if (!r.unregistered) r.detail += `; removing the binding failed (${why}), it expires within ${REGISTER_EXPIRES_S} s`;
+    if (!r.unregistered) r.detail += `; removing the binding failed (${why}), it expires within ${this.expires} s`;
   }
 }
 
