@@ -18,6 +18,11 @@ export interface SipChannel {
   readonly local: Endpoint;
   readonly remote: Endpoint;
   send(bytes: Uint8Array): void;
+  /**
+   * UDP only: send from the same local port to another address, e.g. a response to a request that
+   * came from elsewhere (RFC 3261 §18.2.2: to the source address and port of the request).
+   */
+  sendTo?(bytes: Uint8Array, to: Endpoint): void;
   close(): void;
 }
 

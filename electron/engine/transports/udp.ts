@@ -75,6 +75,10 @@ export async function openUdp(o: OpenOptions): Promise<OpenResult> {
       send: (bytes) => {
         if (!closed) main!.send(bytes, (err) => err && fail(err));
       },
+      // The unconnected socket shares the port, so the source port is the flow's.
+      sendTo: (bytes, to) => {
+        if (!closed) stray!.send(bytes, to.port, to.address, () => undefined);
+      },
       close: () => {
         if (closed) return;
         closed = true;
