@@ -8,7 +8,8 @@ import { CLIENT_PROFILES } from '../../../shared/profiles/clients.js';
 import { api } from '../api.js';
 import { normaliseForm, validateForm } from '../form.js';
 import { startRun } from '../run.js';
-import { endDemo, useApp, type AccountForm } from '../store.js';
+import { useShallow } from 'zustand/react/shallow';
+import { useApp, type AccountForm } from '../store.js';
 import { SavedAccounts } from './SavedAccounts.js';
 
 type TextField = Exclude<keyof AccountForm, 'transports' | 'client'>;
@@ -28,7 +29,7 @@ const FIELDS: Array<{ key: TextField; label: string; hint: string; type?: string
 const ACCOUNT_FIELDS = new Set<TextField>(['server', 'port', 'user', 'authUser', 'domain', 'password']);
 
 export function AccountStep(): JSX.Element {
-  const { form, setForm, set, error, demo } = useApp();
+  const { form, setForm, demoStarted, endDemo, error, demo } = useApp(useShallow((s) => ({ form: s.form, setForm: s.setForm, demoStarted: s.demoStarted, endDemo: s.endDemo, error: s.error, demo: s.demo })));
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const { options, errors } = validateForm(form);
 
@@ -37,9 +38,7 @@ export function AccountStep(): JSX.Element {
     if (options) await startRun(options);
   };
   const startDemo = async (scenario: DemoScenario): Promise<void> => {
-    const d = await api.startDemo(scenario);
-    set({ demo: d, error: null });
-    setForm({ server: d.server, port: String(d.ports.udp), user: d.user, password: d.password, authUser: '', domain: '', transports: ['udp', 'tcp'], fixedPort: String(d.blockedSourcePort) });
+    demoStarted(await api.startDemo(scenario));
   };
   const edit = (key: TextField, value: string): void => {
     if (demo && ACCOUNT_FIELDS.has(key)) endDemo(true);

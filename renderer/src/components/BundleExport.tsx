@@ -3,6 +3,7 @@ import type { JSX } from 'react';
 import { useState } from 'react';
 import type { ExportedBundle } from '../../../shared/ipc/contract.js';
 import { api } from '../api.js';
+import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../store.js';
 
 function download(b: ExportedBundle): void {
@@ -16,7 +17,7 @@ function download(b: ExportedBundle): void {
 }
 
 export function BundleExport(): JSX.Element {
-  const { lastRunId, opened } = useApp();
+  const { lastRunId, opened } = useApp(useShallow((s) => ({ lastRunId: s.lastRunId, opened: s.opened })));
   const [options, setOptions] = useState({ users: false, domains: false, addresses: false });
   const [prepared, setPrepared] = useState<ExportedBundle | null>(null);
   const [error, setError] = useState('');

@@ -5,7 +5,6 @@ import { useState } from 'react';
 import { api } from '../api.js';
 import { useApp } from '../store.js';
 import { ImportProgress } from './capture/ImportProgress.js';
-import { rememberDialogFacts } from '../../../shared/capture/dialogs.js';
 
 function toBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -17,7 +16,7 @@ function toBase64(file: File): Promise<string> {
 }
 
 export function BundleOpen(): JSX.Element {
-  const set = useApp((s) => s.set);
+  const openResults = useApp((s) => s.openResults);
   const [error, setError] = useState('');
   const [over, setOver] = useState(false);
   const [importing, setImporting] = useState(false);
@@ -28,9 +27,7 @@ export function BundleOpen(): JSX.Element {
     try {
       setImporting(!bundle);
       const b = bundle ? await api.openBundle(await toBase64(file)) : await api.importCapture(file, file.name);
-      if (b.dialogs) rememberDialogFacts(b.result, b.dialogs);
-      // An imported capture can be saved as a bundle like a finished check (its import id stands for the run).
-      set({ step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: b.importId ?? null, opened: b.importId ? null : { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised }, selectedSeq: null });
+      openResults(b);
     } catch (e) {
       setError((e as Error).message);
     } finally {

@@ -5,7 +5,7 @@ import type { FragmentationSeries } from '../../../shared/model/path-results.js'
 import { useApp } from '../store.js';
 
 export function Charts(): JSX.Element | null {
-  const { result } = useApp();
+  const result = useApp((s) => s.result);
   if (!result) return null;
   // One line per transport: its series that tried the most sizes (echo against a registrar, upstream with the reflector).
   const all = result.pathProbes?.fragmentation?.series ?? [];

@@ -25,7 +25,7 @@ export function isForgottenBundle(b: OpenedBundleView): boolean {
 function forgetShownResults(): void {
   const s = useApp.getState();
   if (s.opened && s.result) sessionStorage.setItem(FORGOTTEN_KEY, bundleKey({ ...s.opened, result: s.result }));
-  useApp.setState({ ...useApp.getInitialState(), form: s.form, demo: s.demo }, true);
+  s.forgetResults();
 }
 
 interface State {

@@ -6,11 +6,12 @@ import type { Finding } from '../../../shared/diagnosis/types.js';
 import { adviceFor } from '../../../shared/profiles/advice.js';
 import { api } from '../api.js';
 import { startRun } from '../run.js';
+import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../store.js';
 import { ShowAffected } from './capture/ShowAffected.js';
 
 function FindingItem({ f, initiallyOpen }: { f: Finding; initiallyOpen: boolean }): JSX.Element {
-  const set = useApp((s) => s.set);
+  const selectArrow = useApp((s) => s.selectArrow);
   const [open, setOpen] = useState(initiallyOpen);
   return (
     <details className={`finding ${f.severity}`} data-testid={`finding-${f.id}`} open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
@@ -21,7 +22,7 @@ function FindingItem({ f, initiallyOpen }: { f: Finding; initiallyOpen: boolean 
       <p className="technical">{f.technical}</p>
       <ShowAffected finding={f} />
       <p>Evidence: {f.evidence.slice(0, 20).map((seq) => (
-        <button key={seq} type="button" className="link" onClick={() => set({ selectedSeq: seq })}>#{seq}</button>
+        <button key={seq} type="button" className="link" onClick={() => selectArrow(seq)}>#{seq}</button>
       ))} <span className="muted">(confidence {f.confidence})</span></p>
     </details>
   );
@@ -29,7 +30,7 @@ function FindingItem({ f, initiallyOpen }: { f: Finding; initiallyOpen: boolean 
 
 /** Path probes of a run whose matrix verdict is already shown: each pending until it ends. */
 function PendingProbes(): JSX.Element | null {
-  const { probes, runId } = useApp();
+  const { probes, runId } = useApp(useShallow((s) => ({ probes: s.probes, runId: s.runId })));
   if (!runId) return null;
   return (
     <div className="pending" data-testid="pending-probes" aria-live="polite">
@@ -41,7 +42,7 @@ function PendingProbes(): JSX.Element | null {
 }
 
 export function Findings(): JSX.Element | null {
-  const { diagnosis, result, runId, form, lastOptions, demo, opened } = useApp();
+  const { diagnosis, result, runId, client, lastOptions, demo, opened } = useApp(useShallow((s) => ({ diagnosis: s.diagnosis, result: s.result, runId: s.runId, client: s.form.client, lastOptions: s.lastOptions, demo: s.demo, opened: s.opened })));
   const verdictRef = useRef<HTMLHeadingElement>(null);
   const arrived = !!diagnosis;
   // Focus moves to the verdict when results arrive, so keyboard and screen-reader users start there.
@@ -50,7 +51,7 @@ export function Findings(): JSX.Element | null {
   }, [arrived]);
   if (!diagnosis || !result) return null;
   const state = runId ? 'partial' : result.incomplete ? 'incomplete' : 'complete';
-  const advice = result.origin === 'capture' ? null : adviceFor(form.client, result, diagnosis);
+  const advice = result.origin === 'capture' ? null : adviceFor(client, result, diagnosis);
   const firstError = diagnosis.findings.findIndex((f) => f.severity === 'error');
   return (
     <section className="card" aria-labelledby="verdict">

@@ -5,6 +5,7 @@ import type { JSX } from 'react';
 import { useMemo, useState, type KeyboardEvent, type UIEvent } from 'react';
 import { DEFAULT_LAYOUT, layoutLadder, truncate, type LadderLayout } from '../../../shared/ladder/layout.js';
 import { ladderModel } from '../../../shared/ladder/model.js';
+import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../store.js';
 
 /** Height of the scrolling ladder viewport; rows outside it (plus a margin) are not rendered. */
@@ -14,7 +15,7 @@ const OVERSCAN_PX = 400;
 const MIN_SCALE = 0.6;
 
 export function LadderView({ attempts }: { attempts: number[] }): JSX.Element | null {
-  const { result, diagnosis, selectedSeq, set } = useApp();
+  const { result, diagnosis, selectedSeq, selectArrow } = useApp(useShallow((s) => ({ result: s.result, diagnosis: s.diagnosis, selectedSeq: s.selectedSeq, selectArrow: s.selectArrow })));
   const layout = useMemo(() => (result ? layoutLadder(ladderModel(result, diagnosis?.findings ?? [], attempts)) : null), [result, diagnosis, attempts]);
   // Scroll position in drawing units: the drawing shrinks to the pane's width on narrow windows.
   const [scrollTop, setScrollTop] = useState(0);
@@ -27,7 +28,7 @@ export function LadderView({ attempts }: { attempts: number[] }): JSX.Element | 
   const visible = { from: scrollTop - OVERSCAN_PX, to: scrollTop + VIEWPORT_PX / MIN_SCALE + OVERSCAN_PX };
   return (
     <div className="ladder-scroll" style={{ maxHeight: VIEWPORT_PX }} onScroll={onScroll} data-testid="ladder-viewport">
-      <LadderSvg layout={layout} selectedSeq={selectedSeq} onSelect={(seq) => set({ selectedSeq: seq })} visible={visible} />
+      <LadderSvg layout={layout} selectedSeq={selectedSeq} onSelect={selectArrow} visible={visible} />
     </div>
   );
 }

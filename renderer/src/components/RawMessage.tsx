@@ -7,8 +7,9 @@ import { useApp } from '../store.js';
 const IMPORTANT = /^(via|v|contact|m|www-authenticate|proxy-authenticate|authorization)\s*:/i;
 
 export function RawMessage(): JSX.Element | null {
-  const { result, selectedSeq } = useApp();
-  const event = result?.trace.find((e) => e.seq === selectedSeq);
+  const trace = useApp((s) => s.result?.trace);
+  const selectedSeq = useApp((s) => s.selectedSeq);
+  const event = trace?.find((e) => e.seq === selectedSeq);
   if (!event) return <p className="muted">Select an arrow (click, or Tab then Enter) to see the message.</p>;
   const text = event.bytes ? fromUtf8(fromBase64(event.bytes)) : event.note ?? '';
   return (

@@ -8,7 +8,8 @@ import { asciiLadder } from '../../../shared/ladder/ascii.js';
 import { ladderModel } from '../../../shared/ladder/model.js';
 import type { AttemptResult } from '../../../shared/model/results.js';
 import { api } from '../api.js';
-import { endDemo, useApp } from '../store.js';
+import { useShallow } from 'zustand/react/shallow';
+import { useApp } from '../store.js';
 import { BundleExport } from './BundleExport.js';
 import { DialogList } from './capture/DialogList.js';
 import { useCaptureMessages } from './capture/capture-messages.js';
@@ -29,7 +30,7 @@ function defaultPair(attempts: AttemptResult[]): number[] {
 }
 
 export function Results(): JSX.Element | null {
-  const { result, diagnosis, set, runId } = useApp();
+  const { result, diagnosis, backToForm, runId } = useApp(useShallow((s) => ({ result: s.result, diagnosis: s.diagnosis, backToForm: s.backToForm, runId: s.runId })));
   const [shown, setShown] = useState<number[] | null>(null);
   const [audience, setAudience] = useState<'provider' | 'customer'>('provider');
   const ids = result ? shown ?? defaultPair(result.attempts) : [];
@@ -40,8 +41,7 @@ export function Results(): JSX.Element | null {
   // Back to the form: a run whose path probes still go on is cancelled, so its end cannot pull the view back.
   const checkAgain = (): void => {
     if (runId) void api.cancelCheck(runId);
-    endDemo(false);
-    set({ step: 'account', runId: null });
+    backToForm();
   };
   return (
     <>

@@ -2,10 +2,11 @@ import type { JSX } from 'react';
 // Step 2: live progress per probe, elapsed time, cancel.
 import { useEffect, useState } from 'react';
 import { api } from '../api.js';
+import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../store.js';
 
 export function RunStep(): JSX.Element {
-  const { progress, runId, startedAt } = useApp();
+  const { progress, runId, startedAt } = useApp(useShallow((s) => ({ progress: s.progress, runId: s.runId, startedAt: s.startedAt })));
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 200);

@@ -5,10 +5,11 @@ import type { JSX } from 'react';
 import { useEffect, useState } from 'react';
 import type { SavedAccount } from '../../../shared/ipc/contract.js';
 import { api } from '../api.js';
-import { endDemo, useApp } from '../store.js';
+import { useShallow } from 'zustand/react/shallow';
+import { useApp } from '../store.js';
 
 export function SavedAccounts(): JSX.Element {
-  const { form, setForm } = useApp();
+  const { form, pickSavedAccount } = useApp(useShallow((s) => ({ form: s.form, pickSavedAccount: s.pickSavedAccount })));
   const [accounts, setAccounts] = useState<SavedAccount[]>([]);
   const [canStore, setCanStore] = useState(false);
   const [name, setName] = useState('');
@@ -21,9 +22,7 @@ export function SavedAccounts(): JSX.Element {
   useEffect(() => void refresh().catch(() => undefined), []);
 
   const use = (a: SavedAccount): void => {
-    endDemo(true);
-    setForm({ server: a.server, port: a.port ? String(a.port) : '', user: a.user, authUser: a.authUser ?? '', domain: a.domain ?? '', transports: a.transports, password: '',
-      savedAccountId: a.hasPassword ? a.id : undefined });
+    pickSavedAccount(a);
     setMessage(a.hasPassword ? 'The password stays in the system keychain; the app uses it when the check starts (a password typed here wins).' : '');
   };
   const save = async (): Promise<void> => {

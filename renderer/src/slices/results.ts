@@ -1,0 +1,40 @@
+// Results slice: the results on screen (a finished or running check, an opened bundle or an
+// imported capture) and the message selected on the ladder.
+import { rememberDialogFacts } from '../../../shared/capture/dialogs.js';
+import type { Diagnosis } from '../../../shared/diagnosis/types.js';
+import type { OpenedBundleView } from '../../../shared/ipc/contract.js';
+import type { CheckResult } from '../../../shared/model/results.js';
+import type { SliceCreator } from '../store.js';
+
+export interface ResultsSlice {
+  result: CheckResult | null;
+  diagnosis: Diagnosis | null;
+  /** The finished run shown in the results (for exporting a bundle), or an imported capture's id; null for an opened bundle. */
+  lastRunId: string | null;
+  /** Set when the results come from a bundle file. */
+  opened: { createdAt: string; appVersion: string; pseudonymised: boolean } | null;
+  /** Trace seq of the message shown raw (a ladder arrow or an evidence link). */
+  selectedSeq: number | null;
+  /** A bundle opened or a capture imported (from the page or the OS) becomes the shown results. */
+  openResults(view: OpenedBundleView): void;
+  selectArrow(seq: number): void;
+  /** Back to the first screen after a view failed: everything but the account form and the demo is reset. */
+  forgetResults(): void;
+}
+
+export const createResultsSlice: SliceCreator<ResultsSlice> = (set, get, store) => ({
+  result: null, diagnosis: null, lastRunId: null, opened: null, selectedSeq: null,
+  openResults: (b) => {
+    if (b.dialogs) rememberDialogFacts(b.result, b.dialogs);
+    // An imported capture's id stands for the run: to save it as a bundle and fetch its messages.
+    set({
+      step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: b.importId ?? null, lastOptions: null, probes: [], selectedSeq: null,
+      opened: b.importId ? null : { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised },
+    });
+  },
+  selectArrow: (seq) => set({ selectedSeq: seq }),
+  forgetResults: () => {
+    const { form, demo } = get();
+    set({ ...store.getInitialState(), form, demo }, true);
+  },
+});
