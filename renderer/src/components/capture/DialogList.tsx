@@ -5,6 +5,7 @@ import type { JSX } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { parseFilter, selectDialogs, type DialogRow, type SortKey } from '../../../../shared/capture/dialog-filter.js';
 import { dialogFacts, type SdpSummary } from '../../../../shared/capture/dialogs.js';
+import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store.js';
 import { useCaptureView } from './capture-view.js';
 
@@ -42,7 +43,7 @@ function Header({ rows, total }: { rows: number; total: number }): JSX.Element {
 }
 
 export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(attempt: number): void }): JSX.Element | null {
-  const { result, diagnosis, selectedSeq } = useApp();
+  const { result, diagnosis, selectedSeq } = useApp(useShallow((s) => ({ result: s.result, diagnosis: s.diagnosis, selectedSeq: s.selectedSeq })));
   const view = useCaptureView();
   const [scrollTop, setScrollTop] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
