@@ -6,6 +6,7 @@ import { checkCommand } from './check-command.js';
 import { importCommand } from './import-command.js';
 import { openCommand } from './open-command.js';
 import { reflectorCommand } from './reflector-command.js';
+import { ringCommand } from './ring-command.js';
 import { startCommand } from './start-command.js';
 import { terminalSafeIo } from './terminal-io.js';
 
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, Command> = {
     run: (a, io, stop) => (a.includes('--browser') ? startCommand(a, io, stop()) : openCommand(a, io)),
   },
   reflector: { summary: 'run the companion server a provider can put next to its SIP server', run: (a, io, stop) => reflectorCommand(a, io, stop()) },
+  ring: { summary: 'register, ask you to call the account, and show whether and how the call arrives (never accepted)', run: (a, io, stop) => ringCommand(a, io, stop()) },
   start: { summary: 'open the app (Electron; browser mode where Electron is not installed, or with --browser)', run: (a, io, stop) => startCommand(a, io, stop()) },
 };
 
