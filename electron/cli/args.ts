@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { validateCheckOptions, type CheckOptions } from '../../shared/model/check-options.js';
 import type { Transport } from '../../shared/model/trace.js';
+import { parseHostPort, type HostPort } from '../export/host-port.js';
 
 export const CHECK_USAGE = `Usage: sipladder check --server HOST --user USER [options]
 
@@ -26,6 +27,7 @@ export const CHECK_USAGE = `Usage: sipladder check --server HOST --user USER [op
   --bundle FILE          also write a diagnostic bundle (.sipladder) for a support ticket
   --pseudonymise         in the bundle, replace user names, phone numbers, domains and IP addresses
   --json                 print the full results as JSON (schema in README)
+  --hep HOST:PORT        also send every traced SIP message as HEP v3 over UDP (Homer, Kamailio sipcapture)
 
 Exit codes: 0 registered over at least one attempt, 1 registration failed everywhere, 2 usage error.`;
 
@@ -35,6 +37,7 @@ export interface ParsedCheck {
   bundle?: { file: string; pseudonymise: boolean };
   passwordFrom?: { env: string } | { stdin: true };
   caFile?: string;
+  hep?: HostPort;
 }
 
 export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck } | { ok: false; errors: string[] } {
@@ -50,6 +53,7 @@ export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck }
         'ws-path': { type: 'string' }, 'source-port': { type: 'string' }, 'fixed-port': { type: 'string' },
         'ca-file': { type: 'string' }, insecure: { type: 'boolean' }, json: { type: 'boolean' },
         stun: { type: 'string' }, reflector: { type: 'string' }, bundle: { type: 'string' }, pseudonymise: { type: 'boolean' }, 'binding-lifetime': { type: 'string' }, 'skip-path-probes': { type: 'boolean' },
+        hep: { type: 'string' },
       },
     }));
   } catch (e) {
@@ -84,6 +88,8 @@ export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck }
     else return { host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2] !== undefined ? Number(m[2]) : undefined };
     return undefined;
   };
+  const hep = values.hep === undefined ? undefined : parseHostPort(String(values.hep));
+  if (hep === null) errors.push(`--hep must be HOST:PORT, got "${values.hep}"`);
   const stun = hostPort('stun');
   const reflector = hostPort('reflector');
   const lifetime = values['binding-lifetime'] === undefined ? undefined : Number(values['binding-lifetime']);
@@ -102,6 +108,7 @@ export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck }
       bundle: values.bundle ? { file: String(values.bundle), pseudonymise: Boolean(values.pseudonymise) } : undefined,
       passwordFrom: values['password-env'] ? { env: String(values['password-env']) } : values['password-stdin'] ? { stdin: true } : undefined,
       caFile: values['ca-file'] as string | undefined,
+      ...(hep ? { hep } : {}),
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { exportBundle } from '../bundle/bundle.js';
 import { check } from '../engine/check.js';
 import { defaultDeps } from '../engine/deps.js';
+import { sendRunToHep } from '../export/hep.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { CHECK_USAGE, parseCheckArgs } from './args.js';
 import type { CliIo } from './main.js';
@@ -29,7 +30,7 @@ export async function checkCommand(rest: string[], io: CliIo): Promise<number> {
     complain(parsed.errors.map((e) => `sipladder check: ${e}`).join('\n') + `\n\n${CHECK_USAGE}`);
     return 2;
   }
-  const { options, json, passwordFrom, caFile, bundle } = parsed.value;
+  const { options, json, passwordFrom, caFile, bundle, hep } = parsed.value;
   if (passwordFrom && 'env' in passwordFrom) {
     const pw = io.env[passwordFrom.env];
     if (pw === undefined) {
@@ -73,6 +74,7 @@ export async function checkCommand(rest: string[], io: CliIo): Promise<number> {
       await writeFile(bundle.file, bytes);
       complain(`Bundle written: ${bundle.file} (${bytes.length} bytes)${replacements.length ? `; pseudonymised: ${replacements.map((r) => `${r.kind} ${r.original} → ${r.pseudonym}`).join(', ')}` : ''}`);
     }
+    if (hep) complain(await sendRunToHep(hep, result));
     return result.attempts.some((a) => a.outcome === 'registered') ? 0 : 1;
   } finally {
     process.removeListener('SIGINT', onSigint);
