@@ -1,0 +1,62 @@
+// What the run history keeps about each run (the store lives in electron/history; these are the
+// types both sides and the UI share).
+import type { CheckResult } from '../model/results.js';
+
+/** Where a stored run came from: a one-off check, a bundle that was opened, an imported capture, a watch cycle. */
+export const RUN_KINDS = ['check', 'bundle', 'import', 'watch'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
+/** One row of the history list: everything but the results themselves. */
+export interface HistoryEntrySummary {
+  id: number;
+  kind: RunKind;
+  /** ISO wall-clock time the run was stored. */
+  createdAt: string;
+  server: string;
+  user: string;
+  verdict: string;
+  durationMs: number;
+  /** Bytes the results take in the database (compressed). */
+  storedBytes: number;
+  /** Size of the bundle the run came from or was exported to, if any. */
+  bundleBytes?: number;
+  /** Watch runs of one `watch` session share this id. */
+  watchId?: string;
+}
+
+export interface HistoryEntry extends HistoryEntrySummary {
+  result: CheckResult;
+}
+
+/** How much history is kept; enforced on every insert (oldest runs go first). */
+export interface Retention {
+  maxRuns: number;
+  maxAgeDays: number;
+  maxMegabytes: number;
+}
+
+export const DEFAULT_RETENTION: Retention = { maxRuns: 2000, maxAgeDays: 180, maxMegabytes: 200 };
+
+/** Bounds of what a user may set (a history of 0 runs or of a terabyte is a typo). */
+export const RETENTION_LIMITS: Record<keyof Retention, { min: number; max: number }> = {
+  maxRuns: { min: 1, max: 100_000 },
+  maxAgeDays: { min: 1, max: 3650 },
+  maxMegabytes: { min: 1, max: 10_000 },
+};
+
+/** Validates untrusted retention settings (CLI, IPC); never throws. */
+export function validateRetention(input: unknown): { ok: true; value: Partial<Retention> } | { ok: false; errors: string[] } {
+  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['retention must be an object'] };
+  const errors: string[] = [];
+  const value: Partial<Retention> = {};
+  for (const [key, v] of Object.entries(input)) {
+    if (!Object.hasOwn(RETENTION_LIMITS, key)) {
+      errors.push(`unknown retention setting "${key}"`);
+      continue;
+    }
+    const { min, max } = RETENTION_LIMITS[key as keyof Retention];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) errors.push(`${key} must be a whole number from ${min} to ${max}`);
+    else value[key as keyof Retention] = v;
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, value };
+}
