@@ -2,11 +2,13 @@
 // registration, a call, an OPTIONS or other exchange), the first request's sender as the client,
 // the trace as evidence. Grouping streams: each message is scanned once and kept only as its bytes
 // and a few bits; the results are built at the end.
-import { ByteArena } from './arena.js';
+import { ByteArena, type FileRanges } from './arena.js';
+import { Interner } from './interner.js';
+import { END, MessageColumns } from './message-columns.js';
 import { DialogBuilder, rememberDialogFacts, type DialogFacts } from './dialogs.js';
 import { bytesGetterFor, RAW } from './lazy-bytes.js';
 import type { AttemptOutcome, AttemptResult, CaptureOrigin, CheckResult } from '../model/results.js';
-import type { Endpoint, TraceEvent, Transport } from '../model/trace.js';
+import type { TraceEvent, Transport } from '../model/trace.js';
 import { brief, textAt, viaOf, type Brief } from './brief.js';
 import type { CapturedMessage } from './sip-messages.js';
 
@@ -26,11 +28,13 @@ const methodCode = (m: string): number => {
 const infoOf = (b: Brief): number => (b.request ? REQUEST : b.status & STATUS_MASK) | (b.credentials ? CREDENTIALS : 0) | (methodCode(b.method) << METHOD_SHIFT);
 
 interface Group {
-  messages: Stored[];
-  info: number[];
+  /** Message indexes (MessageColumns) of the first and last message, in arrival order until sorted. */
+  head: number;
+  tail: number;
+  count: number;
   /** Method of the first request (or of the first message's CSeq). */
   method: string;
-  /** Index of the first request, -1 while there is none. */
+  /** Message index of the first request, -1 while there is none. */
   firstRequest: number;
   via?: ReturnType<typeof viaOf>;
   viaTs: number;
@@ -38,8 +42,10 @@ interface Group {
   dialog: DialogBuilder;
 }
 
-/** A message as kept between reading and the results: its bytes in the arena. */
-interface Stored { ts: number; transport: CapturedMessage['transport']; src: Endpoint; dst: Endpoint; locator: number; size: number }
+/** Message indexes of a group, in chain order. */
+function* chain(g: Group, next: Int32Array): Generator<number> {
+  for (let i = g.head; i !== END; i = next[i]!) yield i;
+}
 
 /** The reason phrase of a status line ("SIP/2.0 200 OK" → "OK"; RFC 3261 §7.2), as a string of its own. */
 function reasonOf(bytes: Uint8Array): string {
@@ -57,27 +63,30 @@ const flat = (...parts: Array<string | number>): string => parts.join('');
 /** Methods whose 401/407 left unanswered means a client that did not (or could not) authenticate. */
 const AUTHENTICATING = new Set(['REGISTER', 'INVITE']);
 
+type Outcome = { outcome: AttemptOutcome; status?: number; reason?: string; detail: string };
+
 /** The outcome of the group's own transaction kind (a BYE's 200 is not the INVITE's answer). */
-function outcomeOf(g: Group, arena: ByteArena): { outcome: AttemptOutcome; status?: number; reason?: string; detail: string } {
+function outcomeOf(g: Group, cols: MessageColumns, reasonAt: (i: number) => string): Outcome {
   const code = methodCode(g.method);
   let requests = 0, authed = false, last = -1, lastOfMethod = -1;
-  g.info.forEach((info, i) => {
-    if (info >> METHOD_SHIFT !== code) return;
+  for (const i of chain(g, cols.next)) {
+    const info = cols.info[i]!;
+    if (info >> METHOD_SHIFT !== code) continue;
     lastOfMethod = i;
     if (info & REQUEST) {
       requests++;
       authed ||= (info & CREDENTIALS) !== 0;
     } else if ((info & STATUS_MASK) >= 200) last = i;
-  });
-  if (last < 0) return { outcome: 'no-response', detail: `${requests} ${g.method} request(s), no final response in the capture` };
-  const status = g.info[last]! & STATUS_MASK;
-  const reason = reasonOf(arena.view(g.messages[last]!.locator, g.messages[last]!.size));
+  }
+  if (last < 0) return { outcome: 'no-response', detail: flat(requests, ' ', g.method, ' request(s), no final response in the capture') };
+  const status = cols.info[last]! & STATUS_MASK;
+  const reason = reasonAt(last);
   const said = { status, reason, detail: flat(status, ' ', reason) };
   if (status < 300) return { outcome: g.method === 'REGISTER' ? 'registered' : 'answered', ...said };
   if (status < 400) return { outcome: 'redirected', ...said };
   if ((status === 401 || status === 407) && lastOfMethod === last && AUTHENTICATING.has(g.method)) {
     return authed ? { outcome: 'auth-failed', ...said, detail: 'challenged again after credentials' }
-      : { outcome: 'challenged-no-answer', ...said, detail: `${status} sent, but no ${g.method} with credentials followed` };
+      : { outcome: 'challenged-no-answer', ...said, detail: flat(status, ' sent, but no ', g.method, ' with credentials followed') };
   }
   return { outcome: 'rejected', ...said };
 }
@@ -89,16 +98,25 @@ export class CaptureGrouper {
   private readonly transports = new Set<Transport>();
   /** Requests per destination address: the busiest is named as the server. */
   private readonly requestTargets = new Map<string, number>();
-  private readonly arena = new ByteArena();
-  private readonly bytesGetter = bytesGetterFor(this.arena);
+  private readonly arena: ByteArena;
+  private readonly bytesGetter: () => string;
+  private readonly cols = new MessageColumns();
+  /** Dialog texts repeat (a few user agents, codecs, addresses): one string each. */
+  private readonly intern = new Interner();
   messages = 0;
   /** Exchanges found (the groups themselves are released while the results are built). */
   exchanges = 0;
 
+  /** `file` reads the capture file back: messages found there as one piece are not copied. */
+  constructor(file?: FileRanges) {
+    this.arena = new ByteArena(file);
+    this.bytesGetter = bytesGetterFor(this.arena);
+  }
+
   add(m: CapturedMessage): void {
     const b = brief(m.bytes);
     if (!b) return;
-    const stored: Stored = { ts: m.ts, transport: m.transport, src: m.src, dst: m.dst, locator: this.arena.store(m.bytes), size: m.bytes.length };
+    const i = this.cols.add(m.ts, m.transport === 'tcp', m.src, m.dst, this.arena.store(m.bytes, m.fileOffset), m.bytes.length, infoOf(b), b.reason);
     this.messages++;
     if (m.ts < this.t0) this.t0 = m.ts;
     if (m.ts > this.tEnd) this.tEnd = m.ts;
@@ -107,21 +125,22 @@ export class CaptureGrouper {
     const id = b.callId ?? `no-call-id-${key(m.src)}`;
     let g = this.groups.get(id);
     if (!g) {
-      this.groups.set(id, (g = { messages: [], info: [], method: b.method, firstRequest: -1, viaTs: Infinity, dialog: new DialogBuilder() }));
+      this.groups.set(id, (g = { head: i, tail: i, count: 0, method: b.method, firstRequest: -1, viaTs: Infinity, dialog: new DialogBuilder(this.intern) }));
       this.exchanges++;
+    } else {
+      this.cols.next[g.tail] = i;
+      g.tail = i;
     }
     // The earliest request and response in time, whatever order the file has them in.
-    if (b.request && (g.firstRequest < 0 || m.ts < g.messages[g.firstRequest]!.ts)) {
-      g.firstRequest = g.messages.length;
+    if (b.request && (g.firstRequest < 0 || m.ts < this.cols.ts[g.firstRequest]!)) {
+      g.firstRequest = i;
       g.method = b.method;
     }
     if (!b.request && b.viaAt && (!g.via || m.ts < g.viaTs)) {
       g.via = viaOf(m.bytes, b.viaAt);
       g.viaTs = m.ts;
     }
-    g.dialog.add(b, m.bytes, g.messages.length);
-    g.messages.push(stored);
-    g.info.push(infoOf(b));
+    g.dialog.add(b, m.bytes, g.count++);
   }
 
   result(origin: CaptureOrigin): CheckResult {
@@ -129,13 +148,14 @@ export class CaptureGrouper {
     const trace: TraceEvent[] = [];
     const attempts: AttemptResult[] = [];
     const facts: DialogFacts[] = [];
+    const reasonAt = (i: number): string => this.cols.reasonOf(i) ?? reasonOf(this.arena.view(this.cols.locator[i]!, this.cols.size[i]!));
     for (const [callId, g] of this.groups) {
       // TCP messages carry the time of the segment that completed them: sort the rare group that is out of order.
-      if (!g.messages.every((m, i) => i === 0 || g.messages[i - 1]!.ts <= m.ts)) sortGroup(g, this.arena);
-      const attempt = exchangeAttempt(attempts.length + 1, callId, g, trace, t0, this.arena, this.bytesGetter);
+      if (!inTimeOrder(g, this.cols)) this.sortGroup(g);
+      const attempt = this.exchangeAttempt(attempts.length + 1, callId, g, trace, t0, reasonAt);
       attempts.push(attempt);
       facts.push(g.dialog.facts(attempt));
-      this.groups.delete(callId); // released as the results grow: the peak holds one form of each message, not two
+      this.groups.delete(callId); // released as the results grow
     }
     const server = [...this.requestTargets].reduce<[string, number]>((top, e) => (e[1] > top[1] ? e : top), [origin.file, 0])[0];
     const result: CheckResult = {
@@ -147,46 +167,59 @@ export class CaptureGrouper {
     rememberDialogFacts(result, facts);
     return result;
   }
-}
 
-function sortGroup(g: Group, arena: ByteArena): void {
-  const first = g.messages[g.firstRequest];
-  const order = g.messages.map((_, i) => i).sort((a, b) => g.messages[a]!.ts - g.messages[b]!.ts);
-  g.messages = order.map((i) => g.messages[i]!);
-  g.info = order.map((i) => g.info[i]!);
-  g.firstRequest = first ? g.messages.indexOf(first) : -1;
-  g.dialog = new DialogBuilder();
-  g.messages.forEach((m, i) => {
-    const bytes = arena.view(m.locator, m.size);
-    g.dialog.add(brief(bytes)!, bytes, i); // every stored message had a brief when it was added
-  });
-}
-
-/** One exchange (a Call-ID) as an attempt, its messages appended to `trace`. */
-function exchangeAttempt(attempt: number, callId: string, g: Group, trace: TraceEvent[], t0: number, arena: ByteArena, bytesGetter: () => string): AttemptResult {
-  const first = g.messages[Math.max(0, g.firstRequest)]!;
-  const client: Endpoint = first.src;
-  const seqs: number[] = [];
-  for (const m of g.messages) {
-    const fromClient = m.src === client || (m.src.port === client.port && m.src.address === client.address);
-    const e = {
-      seq: trace.length + 1, t: Math.round((m.ts - t0) / 10) / 100, attempt, kind: fromClient ? 'sent' : 'received', transport: m.transport as Transport,
-      local: fromClient ? m.src : m.dst, remote: fromClient ? m.dst : m.src, size: m.size, [RAW]: m.locator,
-    } as const;
-    // Symbol keys are skipped by JSON and structured clone: only `bytes` (base64) travels.
-    Object.defineProperty(e, 'bytes', { enumerable: true, configurable: true, get: bytesGetter });
-    trace.push(e);
-    seqs.push(e.seq);
+  /** Re-chains a group's messages in time order and gathers its dialog facts again in that order. */
+  private sortGroup(g: Group): void {
+    const { cols } = this;
+    const order = [...chain(g, cols.next)].sort((a, b) => cols.ts[a]! - cols.ts[b]!);
+    order.forEach((i, k) => (cols.next[i] = order[k + 1] ?? END));
+    g.head = order[0]!;
+    g.tail = order[order.length - 1]!;
+    g.dialog = new DialogBuilder(this.intern);
+    order.forEach((i, position) => {
+      const bytes = this.arena.view(cols.locator[i]!, cols.size[i]!);
+      g.dialog.add(brief(bytes)!, bytes, position); // every stored message had a brief when it was added
+    });
   }
-  const via = g.via;
-  const last = g.messages[g.messages.length - 1]!;
-  return {
-    id: attempt, label: flat(g.firstRequest < 0 ? 'exchange' : g.method, ' from ', client.address, ':', client.port, ' (Call-ID ', callId.slice(0, 16), ')'), transport: first.transport, target: { host: first.dst.address, ...first.dst },
-    sourcePortMode: client.port === 5060 ? 'fixed-5060' : 'ephemeral', rport: via?.rport !== undefined, localPort: client.port, localAddress: client.address,
-    ...outcomeOf(g, arena), durationMs: Math.round((last.ts - first.ts) / 1000), startedAt: Math.round((first.ts - t0) / 1000), requestsSent: g.info.filter((i) => i & REQUEST).length,
-    retransmissions: 0, responsesFromElsewhere: [], traceSeqs: seqs,
-    via: via ? { sentBy: `${via.host}${via.port ? ':' + via.port : ''}`, rportRequested: via.rport !== undefined, received: via.received ?? undefined, rport: via.rport ? Number(via.rport) : undefined } : undefined,
-  };
+
+  /** One exchange (a Call-ID) as an attempt, its messages appended to `trace`. */
+  private exchangeAttempt(attempt: number, callId: string, g: Group, trace: TraceEvent[], t0: number, reasonAt: (i: number) => string): AttemptResult {
+    const { cols } = this;
+    const first = g.firstRequest < 0 ? g.head : g.firstRequest;
+    const client = cols.srcOf(first);
+    const server = cols.dstOf(first);
+    const transport: Transport = cols.tcp[first] ? 'tcp' : 'udp';
+    const seqs = new Array<number>(g.count); // sized once: pushing would leave most of a growth step empty
+    let k = 0, requests = 0;
+    for (const i of chain(g, cols.next)) {
+      const src = cols.srcOf(i);
+      const fromClient = src === client || (src.port === client.port && src.address === client.address);
+      const dst = cols.dstOf(i);
+      const e = {
+        seq: trace.length + 1, t: Math.round((cols.ts[i]! - t0) / 10) / 100, attempt, kind: fromClient ? 'sent' : 'received', transport: (cols.tcp[i] ? 'tcp' : 'udp') as Transport,
+        local: fromClient ? src : dst, remote: fromClient ? dst : src, size: cols.size[i]!, [RAW]: cols.locator[i]!,
+      } as const;
+      // Symbol keys are skipped by JSON and structured clone: only `bytes` (base64) travels.
+      Object.defineProperty(e, 'bytes', { enumerable: true, configurable: true, get: this.bytesGetter });
+      trace.push(e);
+      seqs[k++] = e.seq;
+      if (cols.info[i]! & REQUEST) requests++;
+    }
+    const via = g.via;
+    return {
+      id: attempt, label: flat(g.firstRequest < 0 ? 'exchange' : g.method, ' from ', client.address, ':', client.port, ' (Call-ID ', callId.slice(0, 16), ')'),
+      transport, target: { host: server.address, address: server.address, port: server.port },
+      sourcePortMode: client.port === 5060 ? 'fixed-5060' : 'ephemeral', rport: via?.rport !== undefined, localPort: client.port, localAddress: client.address,
+      ...outcomeOf(g, cols, reasonAt), durationMs: Math.round((cols.ts[g.tail]! - cols.ts[first]!) / 1000), startedAt: Math.round((cols.ts[first]! - t0) / 1000), requestsSent: requests,
+      retransmissions: 0, responsesFromElsewhere: [], traceSeqs: seqs,
+      via: via ? { sentBy: flat(via.host, via.port ? ':' : '', via.port ?? ''), rportRequested: via.rport !== undefined, received: via.received ?? undefined, rport: via.rport ? Number(via.rport) : undefined } : undefined,
+    };
+  }
+}
+
+function inTimeOrder(g: Group, cols: MessageColumns): boolean {
+  for (let i = g.head, n = cols.next[i]!; n !== END; i = n, n = cols.next[n]!) if (cols.ts[n]! < cols.ts[i]!) return false;
+  return true;
 }
 
 /** Messages already in memory (ngrep text, tests) as results. */

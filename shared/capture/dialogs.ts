@@ -6,6 +6,7 @@ import type { AttemptResult, CheckResult } from '../model/results.js';
 import type { Endpoint, TraceEvent } from '../model/trace.js';
 import { rawBytesOf } from './lazy-bytes.js';
 import { brief, fromUserOf, textAt, type Brief } from './brief.js';
+import { Interner } from './interner.js';
 
 export interface SdpSummary {
   address: string;
@@ -93,7 +94,8 @@ export function dialogFacts(result: CheckResult): DialogFacts[] {
   if (!facts) {
     const bySeq = result.trace.every((e, i) => e.seq === i + 1) ? null : new Map(result.trace.map((e) => [e.seq, e]));
     const eventOf = (seq: number): TraceEvent | undefined => (bySeq ? bySeq.get(seq) : result.trace[seq - 1]);
-    facts = result.attempts.map((a) => factsOf(a, eventOf));
+    const intern = new Interner();
+    facts = result.attempts.map((a) => factsOf(a, eventOf, intern));
     cache.set(result.trace, facts);
   }
   return facts;
@@ -104,8 +106,8 @@ export function rememberDialogFacts(result: CheckResult, facts: DialogFacts[]): 
   cache.set(result.trace, facts);
 }
 
-function factsOf(a: AttemptResult, eventOf: (seq: number) => TraceEvent | undefined): DialogFacts {
-  const d = new DialogBuilder();
+function factsOf(a: AttemptResult, eventOf: (seq: number) => TraceEvent | undefined, intern: Interner): DialogFacts {
+  const d = new DialogBuilder(intern);
   a.traceSeqs.forEach((seq, position) => {
     const e = eventOf(seq);
     if (!e || (e.kind !== 'sent' && e.kind !== 'received')) return;
@@ -137,6 +139,9 @@ export class DialogBuilder {
   private offer: SdpSummary | undefined;
   private answer: SdpSummary | undefined;
 
+  /** `intern` is shared by the builders of one capture: their texts repeat. */
+  constructor(private readonly intern = new Interner()) {}
+
   add(b: Brief, bytes: Uint8Array, position: number): void {
     this.messages++;
     if (b.request && !this.method) {
@@ -144,10 +149,10 @@ export class DialogBuilder {
       this.kind = KINDS[b.method] ?? 'other';
       this.callId = b.callId ?? '';
       this.first = position;
-      if (b.fromAt) this.user = fromUserOf(bytes, b.fromAt);
-      if (b.agentAt) this.agent = textAt(bytes, b.agentAt);
+      if (b.fromAt) this.user = this.intern.text(fromUserOf(bytes, b.fromAt));
+      if (b.agentAt) this.agent = this.intern.text(textAt(bytes, b.agentAt));
     }
-    if (!b.request && b.agentAt && !this.serverAgent) this.serverAgent = textAt(bytes, b.agentAt);
+    if (!b.request && b.agentAt && !this.serverAgent) this.serverAgent = this.intern.text(textAt(bytes, b.agentAt));
     if (b.method === 'INVITE') this.invite(b, bytes, position);
     else if (b.request && b.method === 'ACK' && this.invite2xx > 0) this.acked = true;
     if (!b.request && b.status >= 200 && b.method === this.method) this.final = position;
@@ -162,6 +167,10 @@ export class DialogBuilder {
     const wanted = b.request ? !this.offer : b.status >= 200 && b.status < 300 && !this.answer;
     if (b.sdpAt === undefined || !wanted) return;
     const sdp = sdpSummary(textAt(bytes, [b.sdpAt, Math.min(bytes.length, b.sdpAt + SDP_MAX_BYTES)]), position);
+    if (sdp) {
+      sdp.address = this.intern.text(sdp.address);
+      sdp.codecs = this.intern.list(sdp.codecs);
+    }
     if (b.request) this.offer = sdp;
     else this.answer = sdp;
   }
@@ -170,8 +179,8 @@ export class DialogBuilder {
     const seq = (position: number): number => a.traceSeqs[position] ?? 0;
     const atSeq = (s?: SdpSummary): SdpSummary | undefined => (s ? { ...s, seq: seq(s.seq) } : undefined);
     return {
-      attempt: a.id, kind: this.kind, method: this.method, callId: this.callId, client: { address: a.localAddress ?? '', port: a.localPort ?? 0 },
-      server: { address: a.target.address, port: a.target.port }, user: this.user, agent: this.agent || this.serverAgent, status: a.status,
+      attempt: a.id, kind: this.kind, method: this.method, callId: this.callId, client: this.intern.endpoint(a.localAddress ?? '', a.localPort ?? 0),
+      server: this.intern.endpoint(a.target.address, a.target.port), user: this.user, agent: this.agent || this.serverAgent, status: a.status,
       failed: failedExchange(this.kind, a.outcome, this.invite2xx > 0 && !this.acked),
       messages: this.messages, invite2xx: this.invite2xx, acked: this.acked, reinvites: this.reinvites, offer: atSeq(this.offer), answer: atSeq(this.answer),
       firstSeq: seq(this.first), finalSeq: this.final === undefined ? undefined : seq(this.final),

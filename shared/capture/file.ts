@@ -11,6 +11,8 @@ export interface RawPacket {
   data: Uint8Array;
   /** Byte offset of the packet's record in the file (for error messages). */
   offset: number;
+  /** Byte offset of `data` in the file (a message can be read back from the file instead of kept). */
+  dataOffset: number;
 }
 
 export class CaptureError extends Error {
@@ -30,6 +32,8 @@ export const MAX_INTERFACES = 4096;
 const PCAP_HEADER_BYTES = 24;
 const PCAP_RECORD_HEADER_BYTES = 16;
 const PCAPNG_SHB = 0x0a0d0d0a;
+/** A pcapng block's body follows its type and total length (draft §3.1). */
+const PCAPNG_BODY_OFFSET = 8;
 const PCAP_FORMATS: Record<number, { le: boolean; nanos: boolean }> = {
   0xa1b2c3d4: { le: true, nanos: false }, 0xd4c3b2a1: { le: false, nanos: false }, 0xa1b23c4d: { le: true, nanos: true }, 0x4d3cb2a1: { le: false, nanos: true },
 };
@@ -107,7 +111,7 @@ export class CaptureFileReader {
     const sec = v.getUint32(pos, f.le);
     const frac = v.getUint32(pos + 4, f.le);
     this.packets++;
-    this.emit({ ts: sec * 1e6 + (f.nanos ? frac / 1000 : frac), linktype: f.linktype, data: b.subarray(pos + PCAP_RECORD_HEADER_BYTES, end), offset: this.base + pos });
+    this.emit({ ts: sec * 1e6 + (f.nanos ? frac / 1000 : frac), linktype: f.linktype, data: b.subarray(pos + PCAP_RECORD_HEADER_BYTES, end), offset: this.base + pos, dataOffset: this.base + pos + PCAP_RECORD_HEADER_BYTES });
     return end - pos;
   }
 
@@ -129,7 +133,7 @@ export class CaptureFileReader {
     if (len < 12 || len % 4 !== 0 || len > MAX_BLOCK_BYTES) throw new CaptureError(`bad block length ${len}`, at);
     if (pos + len > b.length) return 0;
     if (v.getUint32(pos + len - 4, f.le) !== len) throw new CaptureError('block lengths disagree', at);
-    const body = b.subarray(pos + 8, pos + len - 4);
+    const body = b.subarray(pos + PCAPNG_BODY_OFFSET, pos + len - 4);
     const bv = new DataView(body.buffer, body.byteOffset, body.byteLength);
     if (type === 0x00000001) this.interfaceBlock(body, bv, f, at);
     else if (type === 0x00000006) this.enhancedPacket(body, bv, f, at);
@@ -163,7 +167,7 @@ export class CaptureFileReader {
     const caplen = bv.getUint32(12, f.le);
     if (caplen > MAX_PACKET_BYTES || 20 + caplen > body.length) throw new CaptureError(`packet block has a bad length ${caplen}`, at);
     this.packets++;
-    this.emit({ ts: (units / iface.unitsPerSecond) * 1e6, linktype: iface.linktype, data: body.subarray(20, 20 + caplen), offset: at });
+    this.emit({ ts: (units / iface.unitsPerSecond) * 1e6, linktype: iface.linktype, data: body.subarray(20, 20 + caplen), offset: at, dataOffset: at + PCAPNG_BODY_OFFSET + 20 });
   }
 
   private simplePacket(body: Uint8Array, bv: DataView, f: Extract<Format, { kind: 'pcapng' }>, at: number): void {
@@ -172,7 +176,7 @@ export class CaptureFileReader {
     if (body.length < 4) throw new CaptureError(`simple packet block of ${body.length + 12} bytes is too short`, at);
     const orig = bv.getUint32(0, f.le);
     this.packets++;
-    this.emit({ ts: 0, linktype: iface.linktype, data: body.subarray(4, 4 + Math.min(orig, body.length - 4, MAX_PACKET_BYTES)), offset: at });
+    this.emit({ ts: 0, linktype: iface.linktype, data: body.subarray(4, 4 + Math.min(orig, body.length - 4, MAX_PACKET_BYTES)), offset: at, dataOffset: at + PCAPNG_BODY_OFFSET + 4 });
   }
 }
 

@@ -4,6 +4,7 @@
 import type { CaptureOrigin, CheckResult } from '../model/results.js';
 import { dropsText } from './drops.js';
 import { concatBytes, fromUtf8Strict } from '../hash/utf8.js';
+import type { FileRanges } from './arena.js';
 import { CaptureGrouper } from './as-result.js';
 import { CaptureError, CaptureFileReader, isCaptureMagic } from './file.js';
 import { NO_FRAGMENT_DROPS } from './packets.js';
@@ -34,7 +35,7 @@ export interface ImportedCapture {
 }
 
 export class CaptureImport {
-  private readonly grouper = new CaptureGrouper();
+  private readonly grouper: CaptureGrouper;
   private readonly extractor = new SipExtractor((m) => this.grouper.add(m));
   private readonly reader = new CaptureFileReader((p) => this.extractor.packet(p));
   /** Undecided (fewer than MAGIC_BYTES so far) or ngrep text: held until the end. */
@@ -43,7 +44,10 @@ export class CaptureImport {
   private format: 'pcap' | 'ngrep' | null = null;
   private bytes = 0;
 
-  constructor(private readonly totalBytes?: number) {}
+  /** `file` reads the capture file back, when it stays readable: its messages are then not copied. */
+  constructor(private readonly totalBytes?: number, file?: FileRanges) {
+    this.grouper = new CaptureGrouper(file);
+  }
 
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;

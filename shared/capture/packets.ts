@@ -8,6 +8,8 @@ export interface Segment {
   src: { address: string; port: number };
   dst: { address: string; port: number };
   payload: Uint8Array;
+  /** Byte offset of `payload` in the file; undefined when it was put together from fragments. */
+  payloadOffset?: number;
   /** TCP only. */
   seq?: number;
   syn?: boolean;
@@ -162,8 +164,13 @@ export class PacketDecoder {
         payload = whole;
       }
     } else return this.skip();
+    // A payload still inside the packet's own bytes can be read back from the file later.
+    const inFile = payload.buffer === p.data.buffer ? p.dataOffset + payload.byteOffset - p.data.byteOffset : undefined;
     if (proto === 17 && payload.length >= 8) {
-      return { ts: p.ts, proto: 'udp', src: this.endpoint(src, (payload[0]! << 8) | payload[1]!), dst: this.endpoint(dst, (payload[2]! << 8) | payload[3]!), payload: payload.subarray(8) };
+      return {
+        ts: p.ts, proto: 'udp', src: this.endpoint(src, (payload[0]! << 8) | payload[1]!), dst: this.endpoint(dst, (payload[2]! << 8) | payload[3]!),
+        payload: payload.subarray(8), payloadOffset: inFile === undefined ? undefined : inFile + 8,
+      };
     }
     if (proto === 6 && payload.length >= 20) {
       const off = (payload[12]! >> 4) * 4;

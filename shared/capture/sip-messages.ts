@@ -13,6 +13,8 @@ export interface CapturedMessage {
   src: Endpoint;
   dst: Endpoint;
   bytes: Uint8Array;
+  /** Where `bytes` are in the capture file, when they are there as one piece (UDP, not fragmented). */
+  fileOffset?: number;
 }
 
 export interface CaptureSummary {
@@ -109,7 +111,7 @@ export class SipExtractor {
 
   push(seg: Segment): void {
     if (seg.proto === 'udp') {
-      if (looksLikeSip(seg.payload)) this.emit({ ts: seg.ts, transport: 'udp', src: seg.src, dst: seg.dst, bytes: seg.payload });
+      if (looksLikeSip(seg.payload)) this.emit({ ts: seg.ts, transport: 'udp', src: seg.src, dst: seg.dst, bytes: seg.payload, fileOffset: seg.payloadOffset });
       return;
     }
     const key = `${seg.src.address}|${seg.src.port}|${seg.dst.address}|${seg.dst.port}`;
