@@ -2,6 +2,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { TOOL_VERSION } from '../engine/version.js';
 import { CHECK_USAGE } from './args.js';
+import { auditCommand } from './audit-command.js';
 import { checkCommand } from './check-command.js';
 import { importCommand } from './import-command.js';
 import { openCommand } from './open-command.js';
@@ -26,6 +27,7 @@ interface Command {
 
 /** Every command, in the order `help` lists them: adding one is one entry here and its own file. */
 const COMMANDS: Record<string, Command> = {
+  audit: { summary: 'probe your own SIP server the way scanners do and report what it exposes (--i-operate-this-server)', run: (a, io) => auditCommand(a, io) },
   check: { summary: 'probe a SIP account over UDP/TCP/TLS/WS from different source ports', run: (a, io) => checkCommand(a, io) },
   import: { summary: 'read a capture (pcap, pcapng, ngrep -W byline text): exchanges, findings, ladders', run: (a, io) => importCommand(a, io) },
   open: {

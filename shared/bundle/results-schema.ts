@@ -7,6 +7,7 @@ import type { Diagnosis } from '../diagnosis/types.js';
 import type { CheckResult } from '../model/results.js';
 import { TRANSPORTS } from '../model/trace.js';
 import { count, EndpointSchema, int, PathProbesSchema, TargetSchema } from './path-results-schema.js';
+import { AuditRecordSchema } from '../audit/schema.js';
 
 const TransportSchema = v.picklist(TRANSPORTS);
 
@@ -64,7 +65,7 @@ export const AttemptSchema = v.object({
 export const CheckResultSchema = v.object({
   schemaVersion: int,
   tool: v.object({ name: v.literal('sipladder'), version: v.string() }),
-  origin: v.optional(v.picklist(['check', 'capture'])),
+  origin: v.optional(v.picklist(['check', 'capture', 'audit'])),
   capture: v.optional(v.object({ file: v.string(), format: v.picklist(['pcap', 'ngrep']), packets: count, sipMessages: count, leftOut: v.string() })),
   startedAt: v.string(),
   durationMs: v.number(),
@@ -84,6 +85,7 @@ export const CheckResultSchema = v.object({
   authFailures: count,
   incomplete: v.optional(v.object({ reason: v.picklist(['cancelled', 'path-probes-running']), detail: v.string() })),
   trace: v.array(TraceEventSchema),
+  audit: v.optional(AuditRecordSchema),
 });
 
 export const DiagnosisSchema = v.object({

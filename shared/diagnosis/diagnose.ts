@@ -1,6 +1,7 @@
 // Rules over one check's results → findings and a one-sentence verdict. Pure; the same in the
 // CLI, the app and when support staff open a customer's bundle.
 import type { AttemptResult, CheckResult } from '../model/results.js';
+import { auditDiagnosis, isAudit } from '../audit/diagnose.js';
 import { diagnosisContext } from './context.js';
 import { captureRules, captureVerdict } from './rules-capture.js';
 import { credentialRules } from './rules-credentials.js';
@@ -55,6 +56,8 @@ function verdictOf(result: CheckResult, full: CheckResult, findings: Finding[]):
 }
 
 export function diagnose(full: CheckResult): Diagnosis {
+  // An exposure audit is judged by its own rules (shared/audit), not as a registration check.
+  if (isAudit(full)) return auditDiagnosis(full);
   // Rules judge only what finished: a cancelled attempt is not silence, a cut-short probe is not loss.
   const result = settledResult(full);
   const ctx = diagnosisContext(result);

@@ -1,6 +1,7 @@
 // Versioned, serialisable results of `check` (documented in README "JSON results").
 import type { AlgResult, FragmentationResult, InboundResult, StunNatResult } from './path-results.js';
 import type { Endpoint, TraceEvent, Transport } from './trace.js';
+import type { AuditRecord } from '../audit/model.js';
 
 /** Bumped on any incompatible change; readers refuse newer majors with a clear message. */
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -121,8 +122,8 @@ export interface CaptureOrigin {
 export interface CheckResult {
   schemaVersion: number;
   tool: { name: 'sipladder'; version: string };
-  /** 'capture' when built from an imported capture (not probed by us); absent for a check. */
-  origin?: 'check' | 'capture';
+  /** 'capture' when built from an imported capture (not probed by us), 'audit' for `sipladder audit`; absent for a check. */
+  origin?: 'check' | 'capture' | 'audit';
   /** For an imported capture: where it came from (instead of an account; no computer of ours took part). */
   capture?: CaptureOrigin;
   startedAt: string; // ISO wall-clock time, for the report only
@@ -140,4 +141,6 @@ export interface CheckResult {
    */
   incomplete?: IncompleteRun;
   trace: TraceEvent[];
+  /** For an exposure audit (origin 'audit'): what each test measured (shared/audit/model.ts). */
+  audit?: AuditRecord;
 }
