@@ -2,6 +2,7 @@
 // socket error and no hostile datagram may end the process — every handler is guarded and logged.
 import dgram from 'node:dgram';
 import type { SourceBudget } from './budget.js';
+import type { CallbackRegistrar } from './callback.js';
 import type { CookieJar } from './cookie.js';
 
 /** Log lines per second before the rest are counted instead of printed (a flood must not flood the log). */
@@ -28,6 +29,8 @@ export interface ReflectorContext {
   budget: SourceBudget;
   cookies: CookieJar;
   stats: ReflectorStats;
+  /** The callback test's registrar (UDP); absent where a listener does not offer it. */
+  callbacks?: CallbackRegistrar;
   log(line: string): void;
 }
 

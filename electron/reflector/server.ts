@@ -4,6 +4,7 @@
 // goes to a source that has not proven it receives our packets (cookie.ts); no socket error and no
 // hostile input ends the process (context.ts).
 import { DEFAULT_LIMITS, SourceBudget, type BudgetLimits } from './budget.js';
+import { CallbackRegistrar } from './callback.js';
 import { bindUdp, newStats, throttledLog, type ReflectorContext, type ReflectorStats } from './context.js';
 import { CookieJar } from './cookie.js';
 import { serveSipUdp } from './sip-udp.js';
@@ -39,7 +40,8 @@ export interface Reflector {
 export async function startReflector(c: ReflectorConfig, log: (line: string) => void, tuning: ReflectorTuning = {}): Promise<Reflector> {
   const now = tuning.now ?? (() => Date.now());
   const ctx: ReflectorContext = { budget: new SourceBudget(now, tuning.limits ?? DEFAULT_LIMITS), cookies: new CookieJar(undefined, now), stats: newStats(), log: throttledLog(log, now) };
-  const closers: Array<() => void> = [];
+  ctx.callbacks = new CallbackRegistrar(ctx, now);
+  const closers: Array<() => void> = [() => ctx.callbacks?.close()];
   const close = async (): Promise<void> => void closers.splice(0).forEach((done) => done());
   const bound: number[] = [];
   const streams: StreamListen = {

@@ -2,7 +2,17 @@
 // cookie may get more bytes than it sent, or a knock (sip-mirror.ts, README "Reflector").
 import dgram from 'node:dgram';
 import { guarded, sendDatagram, type ReflectorContext } from './context.js';
-import { reflect } from './sip-mirror.js';
+import type { UdpFlow } from './callback.js';
+import { reflect, type UdpCookie } from './sip-mirror.js';
+
+/** The flow a datagram came in on, for the callback registrar: answers and callbacks leave from the same socket. */
+function callbackFlow(udp: dgram.Socket, from: UdpFlow['source'], cookie: UdpCookie, ctx: ReflectorContext): UdpFlow {
+  const { address, port } = udp.address();
+  return {
+    source: from, local: { address, port }, cookie,
+    send: (bytes) => sendDatagram(ctx, udp, bytes, from.port, from.address, `callback ${from.address}:${from.port}`),
+  };
+}
 
 /** Serves SIP on `udp`; knocks leave from `knocker`, a port no client ever sends to (a truly unsolicited packet for a NAT). */
 export function serveSipUdp(udp: dgram.Socket, knocker: dgram.Socket, ctx: ReflectorContext): void {
@@ -10,7 +20,9 @@ export function serveSipUdp(udp: dgram.Socket, knocker: dgram.Socket, ctx: Refle
     const from = { address: r.address, port: r.port };
     const raw = new Uint8Array(msg);
     const who = `sip udp ${r.address}:${r.port}`;
-    const out = reflect(raw, from, 'udp', { issue: () => ctx.cookies.issueText(from), valid: (t) => ctx.cookies.verifyText(from, t) });
+    const cookie = { issue: () => ctx.cookies.issueText(from), valid: (t: string) => ctx.cookies.verifyText(from, t) };
+    if (ctx.callbacks?.handle(raw, callbackFlow(udp, from, cookie, ctx))) return;
+    const out = reflect(raw, from, 'udp', cookie);
     if (out.kind === 'ignored') return void ctx.stats.ignored++;
     if (out.kind === 'withheld') {
       ctx.stats.withheld++;

@@ -71,6 +71,12 @@ export interface CallbackProbe {
   optionsArrived: boolean;
   inviteArrived: boolean;
   arrivedAfterMs?: number;
+  /**
+   * Seconds the flow had been quiet (nothing sent by us) when the callback arrived, or when it was
+   * due if it never came: answering a callback refreshes the router's mapping, so this, not the
+   * delay, is what the router's timeout is compared with.
+   */
+  quietS: number;
   /** Differences between the INVITE as the reflector sent it and as it arrived (an ALG). */
   rewritten: Array<{ what: string; sent?: string; seen?: string }>;
   traceSeqs: number[];
@@ -86,7 +92,7 @@ export interface CallbackResult {
   detail: string;
   registration?: RingRegistration;
   probes: CallbackProbe[];
-  /** Longest delay whose callback arrived, and shortest whose callback did not (seconds). */
+  /** Longest quiet time after which a callback still arrived, and shortest after which none did (seconds). */
   openAtLeastS?: number;
   closedByS?: number;
   trace: TraceEvent[];

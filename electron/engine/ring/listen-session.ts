@@ -41,6 +41,8 @@ export interface SessionOptions {
 /** What a session's user gets while the binding exists. */
 export interface ListenSession {
   registration: RingRegistration;
+  /** The registrar's 2xx (the reflector's carries its cookie). */
+  accepted: SipResponse;
   /** Run ms when the 2xx arrived. */
   registeredAt: number;
   uas: InboundUas;
@@ -140,7 +142,7 @@ export async function withListenSession(o: SessionOptions, use: (s: ListenSessio
         toTag: () => ids.tag(), send: (bytes, note, to) => session!.send(bytes, note, to), onChange: () => wake(),
       });
       session = {
-        registration, registeredAt, uas, channel: c, rate,
+        registration, accepted, registeredAt, uas, channel: c, rate,
         send: (bytes, note, to) => {
           if (to && c.sendTo && (to.address !== c.remote.address || to.port !== c.remote.port)) c.sendTo(bytes, to);
           else c.send(bytes);
