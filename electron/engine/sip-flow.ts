@@ -1,9 +1,9 @@
 // One SIP flow (RFC 5626 §3: a transport connection or UDP 5-tuple) with the non-INVITE client
 // transaction of RFC 3261 §17.1.2 on top: send, retransmit on UDP (Timer E), match the response
 // (§17.1.3), trace everything. Probes build requests; the flow moves them and reports.
-import type { SipResponse } from '../../shared/sip/message.js';
+import type { SipMessage, SipResponse } from '../../shared/sip/message.js';
 import { parseMessage } from '../../shared/sip/parse.js';
-import { T1_MS, T2_MS } from '../../shared/sip/timers.js';
+import { next, nextTimer, startTransaction, type TxState, type TxStep } from '../../shared/sip/transaction.js';
 import type { TlsInfo } from '../../shared/model/results.js';
 import type { Endpoint } from '../../shared/model/trace.js';
 import { interruptibleWait, type EngineDeps } from './deps.js';
@@ -41,8 +41,26 @@ export interface FlowStats {
   responsesFromElsewhere: Endpoint[];
 }
 
+/** What identifies the response to our request (RFC 3261 §17.1.3). */
+export interface TxMatch {
+  branch: string;
+  callId: string;
+  method: string;
+}
+
+/** Why a message is not the response to our request, or '' when it is: top Via branch and CSeq method (RFC 3261 §17.1.3), Call-ID too. */
+function mismatchOf(msg: SipMessage, match: TxMatch): string {
+  if (msg.kind !== 'response') return 'a request, not a response';
+  if (msg.via[0]?.params.branch !== match.branch) return `branch ${msg.via[0]?.params.branch ?? '(none)'} is not ours`;
+  if (msg.cseq?.method !== match.method) return `CSeq method is not ${match.method}`;
+  if (msg.callId !== match.callId) return `Call-ID ${(msg.callId ?? '(none)').slice(0, 60)} is not ours`;
+  return '';
+}
+
 export class SipFlow {
   readonly stats: FlowStats = { requestsSent: 0, retransmissions: 0, responsesFromElsewhere: [] };
+  /** Earlier transactions in Completed (UDP, until Timer K), by branch: their retransmitted responses are absorbed. */
+  private readonly completed = new Map<string, TxState>();
   private inbox: Array<{ bytes: Uint8Array; from: Endpoint } | { failure: ChannelFailure; detail: string }> = [];
   private wake: (() => void) | null = null;
 
@@ -98,76 +116,117 @@ export class SipFlow {
   }
 
   /**
-   * Sends one request and waits for its final response. `signal` defaults to the run's; a different
-   * one (e.g. for removing a binding after cancel) also lifts the run deadline, keeping only `waitMs`.
+   * Sends one request and waits for its final response: the driver of the pure transaction
+   * machine (shared/sip/transaction.ts), doing its sends, waits and matching. `signal` defaults to
+   * the run's; a different one (e.g. for removing a binding after cancel) also lifts the run
+   * deadline, keeping only `waitMs`.
    */
-  async transaction(bytes: Uint8Array, match: { branch: string; callId: string; method: string }, waitMs: number, what: string,
-    signal: AbortSignal = this.o.signal): Promise<TxOutcome> {
+  async transaction(bytes: Uint8Array, match: TxMatch, waitMs: number, what: string, signal: AbortSignal = this.o.signal): Promise<TxOutcome> {
     const { deps, transport } = this.o;
-    const remote = this.o.remote;
     const started = deps.clock.now();
     const deadline = signal === this.o.signal ? Math.min(started + waitMs, this.o.deadlineAt) : started + waitMs;
     const cappedByRun = deadline < started + waitMs;
     const reliable = transport !== 'udp';
-    let sends = 0;
-    let firstSentAt = started;
-    let nextSend = started;
-    let interval = T1_MS;
+    const aborted: TxOutcome = { kind: 'failure', outcome: 'aborted', detail: 'cancelled' };
+    if (signal.aborted || !(await this.sendSlot(signal))) return aborted;
+    const firstSentAt = deps.clock.now();
+    let state = this.perform(startTransaction(firstSentAt, { reliable, timeoutMs: Math.max(0, deadline - firstSentAt) }), bytes, what);
     for (;;) {
-      if (signal.aborted) return { kind: 'failure', outcome: 'aborted', detail: 'cancelled' };
-      if (deps.clock.now() >= nextSend && (sends === 0 || !reliable)) {
-        await this.o.rate.take(remote.address, signal).catch(() => undefined);
-        if (signal.aborted) continue;
-        this.channel.send(bytes);
-        if (sends === 0) firstSentAt = deps.clock.now();
-        SipFlow.record(this.o, { attempt: this.o.attempt, kind: 'sent', transport, local: this.channel.local, remote, bytes, note: sends === 0 ? what : `${what} (retransmission ${sends})` });
-        this.stats.requestsSent++;
-        if (sends > 0) this.stats.retransmissions++;
-        sends++;
-        // Timer E (§17.1.2.2): retransmit at T1, 2*T1, ... capped at T2; reliable transports never retransmit.
-        nextSend = reliable ? Infinity : deps.clock.now() + interval;
-        interval = Math.min(interval * 2, T2_MS);
+      if (signal.aborted) return aborted;
+      const inbound = this.nextInbound(match, reliable);
+      if (inbound && 'outcome' in inbound) return inbound;
+      if (inbound) {
+        const step = next(state, { kind: 'response', status: inbound.msg.status }, deps.clock.now());
+        state = step.state;
+        if (step.actions.some((a) => a.kind === 'deliver' && a.final)) {
+          if (state.phase === 'completed') this.completed.set(match.branch, state);
+          return { kind: 'response', msg: inbound.msg, from: inbound.from, rttMs: Math.round((deps.clock.now() - firstSentAt) * 10) / 10, sends: state.sends };
+        }
+        continue;
       }
-      while (this.inbox.length > 0) {
-        const item = this.inbox.shift()!;
-        if ('failure' in item) {
-          this.note('socket', `${item.failure}: ${item.detail}`, { remote });
-          return { kind: 'failure', outcome: item.failure, detail: item.detail };
-        }
-        SipFlow.record(this.o, { attempt: this.o.attempt, kind: 'received', transport, local: this.channel.local, remote: item.from, bytes: item.bytes });
-        const parsed = parseMessage(item.bytes);
-        if (!parsed.ok) {
-          this.note('socket', `unparseable message ignored: ${parsed.error.reason} at byte ${parsed.error.offset}`);
-          if (reliable) return { kind: 'failure', outcome: 'protocol-error', detail: `server sent invalid SIP: ${parsed.error.reason} at byte ${parsed.error.offset}` };
-          continue;
-        }
-        const msg = parsed.message;
-        // Matching rule of RFC 3261 §17.1.3: top Via branch and CSeq method; Call-ID checked too.
-        const mismatch = msg.kind !== 'response' ? 'a request, not a response'
-          : msg.via[0]?.params.branch !== match.branch ? `branch ${msg.via[0]?.params.branch ?? '(none)'} is not ours`
-            : msg.cseq?.method !== match.method ? `CSeq method is not ${match.method}`
-              : msg.callId !== match.callId ? `Call-ID ${(msg.callId ?? '(none)').slice(0, 60)} is not ours` : '';
-        if (mismatch) {
-          this.note('socket', `message ignored: ${mismatch}`);
-          continue;
-        }
-        const res = msg as SipResponse;
-        if (item.from.address !== remote.address || item.from.port !== remote.port) {
-          this.stats.responsesFromElsewhere.push(item.from);
-          this.note('socket', `response came from ${item.from.address}:${item.from.port}, not from ${remote.address}:${remote.port} where the request went`);
-        }
-        if (res.status >= 200) return { kind: 'response', msg: res, from: item.from, rttMs: Math.round((deps.clock.now() - firstSentAt) * 10) / 10, sends };
-        // Provisional: stop fast retransmission and continue at T2 (§17.1.2.2 Proceeding state).
-        interval = T2_MS;
-        nextSend = reliable ? Infinity : Math.max(nextSend, deps.clock.now() + T2_MS);
-      }
+      const due = nextTimer(state);
       const now = deps.clock.now();
-      if (now >= deadline) return { kind: 'timeout', sends, waitedMs: Math.round(now - started), cappedByRun };
-      const w = interruptibleWait(deps.clock, Math.min(deadline, nextSend) - now, signal);
-      this.wake = w.wake;
-      await w.done;
-      this.wake = null;
+      if (!due || due.at > now) {
+        const w = interruptibleWait(deps.clock, (due?.at ?? deadline) - now, signal);
+        this.wake = w.wake;
+        await w.done;
+        this.wake = null;
+        continue;
+      }
+      if (due.timer === 'E' && !(await this.sendSlot(signal))) continue;
+      const step = next(state, { kind: 'timer', timer: due.timer }, deps.clock.now());
+      if (step.actions.some((a) => a.kind === 'timeout')) return { kind: 'timeout', sends: state.sends, waitedMs: Math.round(deps.clock.now() - started), cappedByRun };
+      state = this.perform(step, bytes, what);
     }
+  }
+
+  /** Waits for the rate limiter's slot; false when cancelled meanwhile. */
+  private async sendSlot(signal: AbortSignal): Promise<boolean> {
+    await this.o.rate.take(this.o.remote.address, signal).catch(() => undefined);
+    return !signal.aborted;
+  }
+
+  /** Carries out a step's sends; returns its state. */
+  private perform(step: TxStep, bytes: Uint8Array, what: string): TxState {
+    for (const a of step.actions) {
+      if (a.kind !== 'send') continue;
+      this.channel.send(bytes);
+      const n = step.state.sends - 1;
+      SipFlow.record(this.o, { attempt: this.o.attempt, kind: 'sent', transport: this.o.transport, local: this.channel.local, remote: this.o.remote, bytes, note: a.retransmission ? `${what} (retransmission ${n})` : what });
+      this.stats.requestsSent++;
+      if (a.retransmission) this.stats.retransmissions++;
+    }
+    return step.state;
+  }
+
+  /**
+   * The next inbound item for the running transaction: its response, a channel failure, or
+   * undefined when the inbox holds nothing more for it. Everything received is traced; what is
+   * not ours is noted and dropped.
+   */
+  private nextInbound(match: TxMatch, reliable: boolean): { msg: SipResponse; from: Endpoint } | Extract<TxOutcome, { kind: 'failure' }> | undefined {
+    const remote = this.o.remote;
+    for (let item = this.inbox.shift(); item; item = this.inbox.shift()) {
+      if ('failure' in item) {
+        this.note('socket', `${item.failure}: ${item.detail}`, { remote });
+        return { kind: 'failure', outcome: item.failure, detail: item.detail };
+      }
+      SipFlow.record(this.o, { attempt: this.o.attempt, kind: 'received', transport: this.o.transport, local: this.channel.local, remote: item.from, bytes: item.bytes });
+      const parsed = parseMessage(item.bytes);
+      if (!parsed.ok) {
+        this.note('socket', `unparseable message ignored: ${parsed.error.reason} at byte ${parsed.error.offset}`);
+        if (reliable) return { kind: 'failure', outcome: 'protocol-error', detail: `server sent invalid SIP: ${parsed.error.reason} at byte ${parsed.error.offset}` };
+        continue;
+      }
+      const msg = parsed.message;
+      const mismatch = mismatchOf(msg, match);
+      if (mismatch) {
+        this.note('socket', this.absorbedByCompleted(msg) ? 'retransmitted response to a completed transaction absorbed (RFC 3261 §17.1.2.2 Completed state)' : `message ignored: ${mismatch}`);
+        continue;
+      }
+      const res = msg as SipResponse;
+      if (item.from.address !== remote.address || item.from.port !== remote.port) {
+        this.stats.responsesFromElsewhere.push(item.from);
+        this.note('socket', `response came from ${item.from.address}:${item.from.port}, not from ${remote.address}:${remote.port} where the request went`);
+      }
+      return { msg: res, from: item.from };
+    }
+    return undefined;
+  }
+
+  /** Whether an earlier transaction, still Completed (Timer K not yet fired), swallows this response. */
+  private absorbedByCompleted(msg: SipMessage): boolean {
+    const branch = msg.kind === 'response' ? (msg.via[0]?.params.branch ?? undefined) : undefined;
+    const done = branch === undefined ? undefined : this.completed.get(branch);
+    if (!done || msg.kind !== 'response') return false;
+    const now = this.o.deps.clock.now();
+    const due = nextTimer(done);
+    const state = due && due.at <= now ? next(done, { kind: 'timer', timer: due.timer }, now).state : done;
+    if (state.phase === 'terminated') {
+      this.completed.delete(branch!);
+      return false;
+    }
+    return next(state, { kind: 'response', status: msg.status }, now).actions.some((a) => a.kind === 'absorb');
   }
 
   close(): void {

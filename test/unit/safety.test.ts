@@ -1,32 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../electron/engine/deps.js';
 import { AuthGate, RateLimiter } from '../../electron/engine/safety.js';
-
-/** A clock that only moves when told to. */
-function manualClock(): Clock & { advance(ms: number): Promise<void> } {
-  let now = 0;
-  let timers: Array<{ at: number; fn: () => void }> = [];
-  return {
-    now: () => now,
-    setTimer: (fn, ms) => {
-      const t = { at: now + ms, fn };
-      timers.push(t);
-      return () => void (timers = timers.filter((x) => x !== t));
-    },
-    advance: async (ms) => {
-      const end = now + ms;
-      for (;;) {
-        const due = timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-        if (!due) break;
-        timers = timers.filter((t) => t !== due);
-        now = due.at;
-        due.fn();
-        await new Promise((r) => setImmediate(r));
-      }
-      now = end;
-    },
-  };
-}
+import { manualClock } from '../manual-clock.js';
 
 describe('RateLimiter', () => {
   /** Largest number of times that fall in one window [t, t + windowMs), over every t. */
