@@ -209,13 +209,15 @@ export class AuditSession {
     await this.flow!.transaction(buildInDialog(invite, 'BYE', { ...dialog, branch: bye }), { branch: bye, callId: invite.callId, method: 'BYE' }, EXCHANGE_WAIT_MS, 'BYE (end the answered call at once)', signal);
   }
 
-  /** The attempt's outcome follows its latest answer. */
+  /** The attempt's outcome follows its latest answer, unless our account registered on it. */
   private settle(tx: TxOutcome, response: SipResponse | undefined): void {
     const r = this.result;
     const stats = this.flow!.stats;
     r.requestsSent = stats.requestsSent;
     r.retransmissions = stats.retransmissions;
     r.responsesFromElsewhere = stats.responsesFromElsewhere;
+    // A column where our own account registered keeps that story (and whether the binding was removed).
+    if (r.outcome === 'registered') return;
     if (response) {
       const s = response.status;
       const outcome: AttemptOutcome = s >= 200 && s < 300 ? 'answered' : s === 401 || s === 407 ? 'auth-skipped' : s < 400 ? 'redirected' : 'rejected';
