@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { startReflector, type ReflectorConfig } from '../reflector/server.js';
+import { parseHostPort } from '../export/host-port.js';
+import { reflectorFamilies, startMetricsServer } from '../export/metrics.js';
 import type { CliIo } from './main.js';
 
 export const REFLECTOR_USAGE = `Usage: sipladder reflector [options]   (runs until interrupted; logs to stdout)
@@ -14,7 +16,8 @@ export const REFLECTOR_USAGE = `Usage: sipladder reflector [options]   (runs unt
   --stun-primary IP        STUN responder on IP:3478 (and :3479 with --stun-alternate)
   --stun-alternate IP      a second address of this host: enables RFC 5780 tests
   --stun-port N            STUN port (default 3478; the alternate port is N+1)
-  --config FILE            JSON with the same settings: {"listen","sipPorts","tls","wsPort","stun"}`;
+  --config FILE            JSON with the same settings: {"listen","sipPorts","tls","wsPort","stun"}
+  --metrics HOST:PORT      serve the reflector's counters as OpenMetrics for Prometheus (on that address only)`;
 
 const port = (v: unknown): number | undefined => (typeof v === 'string' && /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? Number(v) : undefined);
 
@@ -22,7 +25,7 @@ export async function reflectorCommand(argv: string[], io: CliIo, stop: Promise<
   const complain = (s: string): number => (io.stderr.write(`sipladder reflector: ${s}\n\n${REFLECTOR_USAGE}\n`), 2);
   let values: Record<string, string | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: Object.fromEntries(['listen', 'sip-ports', 'tls-port', 'cert', 'key', 'ws-port', 'stun-primary', 'stun-alternate', 'stun-port', 'config'].map((k) => [k, { type: 'string' as const }])) }) as { values: Record<string, string | undefined> });
+    ({ values } = parseArgs({ args: argv, strict: true, options: Object.fromEntries(['listen', 'sip-ports', 'tls-port', 'cert', 'key', 'ws-port', 'stun-primary', 'stun-alternate', 'stun-port', 'config', 'metrics'].map((k) => [k, { type: 'string' as const }])) }) as { values: Record<string, string | undefined> });
   } catch (e) {
     return complain((e as Error).message);
   }
@@ -56,15 +59,23 @@ export async function reflectorCommand(argv: string[], io: CliIo, stop: Promise<
   if (config.stun && (!isIP(config.stun.primary) || (config.stun.alternate !== undefined && !isIP(config.stun.alternate)))) {
     return complain('--stun-primary and --stun-alternate must be IP addresses of this host');
   }
+  const metricsAt = values.metrics === undefined ? undefined : parseHostPort(values.metrics, 0);
+  if (metricsAt === null) return complain(`--metrics must be HOST:PORT, got "${values.metrics}"`);
   const log = (line: string): void => void io.stdout.write(`${new Date().toISOString()} ${line}\n`);
   let reflector;
+  let metrics;
   try {
     reflector = await startReflector(config, log);
+    const { stats } = reflector;
+    metrics = metricsAt ? await startMetricsServer(metricsAt, () => reflectorFamilies(stats)) : undefined;
+    if (metricsAt) log(`metrics on http://${metricsAt.host}:${metrics!.port}/metrics`);
   } catch (e) {
+    await reflector?.close();
     io.stderr.write(`sipladder reflector: cannot start: ${(e as Error).message}\n`);
     return 1;
   }
   await stop;
+  await metrics?.close();
   await reflector.close();
   log('stopped');
   return 0;

@@ -7,9 +7,10 @@ export interface HostPort {
 
 const HOST_PORT = /^(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/;
 
-export function parseHostPort(text: string): HostPort | null {
+/** `lowestPort` 0 for an address to listen on: port 0 there means "any free port". */
+export function parseHostPort(text: string, lowestPort: 0 | 1 = 1): HostPort | null {
   const m = HOST_PORT.exec(text);
-  const port = m ? Number(m[2]) : 0;
-  if (!m || port < 1 || port > 65535) return null;
+  const port = m ? Number(m[2]) : -1;
+  if (!m || port < lowestPort || port > 65535) return null;
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
