@@ -36,7 +36,7 @@ export function benchLadder(messages = 1000, runs = 5): { modelLayoutMs: number;
     times.model.push(performance.now() - t0);
     arrows = layout.arrows.length;
     const t1 = performance.now();
-    const html = renderToString(createElement(LadderSvg, { layout, selectedSeq: null, onSelect: () => undefined }));
+    const html = renderToString(createElement(LadderSvg, { layout }));
     times.render.push(performance.now() - t1);
     if ((html.match(/data-testid="ladder-arrow-/g) ?? []).length !== arrows) throw new Error('render incomplete');
   }
