@@ -6,7 +6,7 @@ import { check } from '../engine/check.js';
 import { defaultDeps } from '../engine/deps.js';
 import { sendRunToHep } from '../export/hep.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
-import { CHECK_USAGE, parseCheckArgs } from './args.js';
+import { CHECK_USAGE, parseCheckArgs, type ParsedCheck } from './args.js';
 import type { CliIo } from './main.js';
 import { attemptTable, findingsText } from './table.js';
 
@@ -22,21 +22,15 @@ export async function readFirstLine(stream: Readable): Promise<string> {
   return text.split(/\r?\n/)[0] ?? '';
 }
 
-export async function checkCommand(rest: string[], io: CliIo): Promise<number> {
-  const say = (s: string): void => void io.stdout.write(s + '\n');
-  const complain = (s: string): void => void io.stderr.write(s + '\n');
-  const parsed = parseCheckArgs(rest);
-  if (!parsed.ok) {
-    complain(parsed.errors.map((e) => `sipladder check: ${e}`).join('\n') + `\n\n${CHECK_USAGE}`);
-    return 2;
-  }
-  const { options, json, passwordFrom, caFile, bundle, hep } = parsed.value;
+/**
+ * Fills in the password (--password-env / --password-stdin) and the CA (--ca-file) of parsed check
+ * flags; returns what is wrong in words, or null. Shared by every command that runs a check.
+ */
+export async function readCredentialFiles(parsed: ParsedCheck, io: CliIo, command: string): Promise<string | null> {
+  const { options, passwordFrom, caFile } = parsed;
   if (passwordFrom && 'env' in passwordFrom) {
     const pw = io.env[passwordFrom.env];
-    if (pw === undefined) {
-      complain(`sipladder check: environment variable ${passwordFrom.env} is not set`);
-      return 2;
-    }
+    if (pw === undefined) return `sipladder ${command}: environment variable ${passwordFrom.env} is not set`;
     options.password = pw;
   } else if (passwordFrom) {
     options.password = await readFirstLine(io.stdin);
@@ -45,9 +39,25 @@ export async function checkCommand(rest: string[], io: CliIo): Promise<number> {
     try {
       options.caPem = await readFile(caFile, 'utf8');
     } catch (e) {
-      complain(`sipladder check: cannot read --ca-file ${caFile}: ${(e as Error).message}`);
-      return 2;
+      return `sipladder ${command}: cannot read --ca-file ${caFile}: ${(e as Error).message}`;
     }
+  }
+  return null;
+}
+
+export async function checkCommand(rest: string[], io: CliIo): Promise<number> {
+  const say = (s: string): void => void io.stdout.write(s + '\n');
+  const complain = (s: string): void => void io.stderr.write(s + '\n');
+  const parsed = parseCheckArgs(rest);
+  if (!parsed.ok) {
+    complain(parsed.errors.map((e) => `sipladder check: ${e}`).join('\n') + `\n\n${CHECK_USAGE}`);
+    return 2;
+  }
+  const { options, json, bundle, hep } = parsed.value;
+  const unusable = await readCredentialFiles(parsed.value, io, 'check');
+  if (unusable) {
+    complain(unusable);
+    return 2;
   }
   const abort = new AbortController();
   const onSigint = (): void => abort.abort(new Error('interrupted'));

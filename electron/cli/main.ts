@@ -4,12 +4,14 @@ import { TOOL_VERSION } from '../engine/version.js';
 import { CHECK_USAGE } from './args.js';
 import { auditCommand } from './audit-command.js';
 import { checkCommand } from './check-command.js';
+import { historyCommand } from './history-command.js';
 import { importCommand } from './import-command.js';
 import { openCommand } from './open-command.js';
 import { reflectorCommand } from './reflector-command.js';
 import { ringCommand } from './ring-command.js';
 import { startCommand } from './start-command.js';
 import { terminalSafeIo } from './terminal-io.js';
+import { watchCommand } from './watch-command.js';
 
 export interface CliIo {
   stdin: Readable;
@@ -29,6 +31,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   audit: { summary: 'probe your own SIP server the way scanners do and report what it exposes (--i-operate-this-server)', run: (a, io) => auditCommand(a, io) },
   check: { summary: 'probe a SIP account over UDP/TCP/TLS/WS from different source ports', run: (a, io) => checkCommand(a, io) },
+  history: { summary: 'runs kept on this computer: list, show, export as a bundle, compare two (history ids or bundles)', run: (a, io) => historyCommand(a, io) },
   import: { summary: 'read a capture (pcap, pcapng, ngrep -W byline text): exchanges, findings, ladders', run: (a, io) => importCommand(a, io) },
   open: {
     summary: "show a diagnostic bundle (.sipladder) a customer sent (--browser: in the app's browser mode)",
@@ -37,6 +40,7 @@ const COMMANDS: Record<string, Command> = {
   reflector: { summary: 'run the companion server a provider can put next to its SIP server', run: (a, io, stop) => reflectorCommand(a, io, stop()) },
   ring: { summary: 'register, ask you to call the account, and show whether and how the call arrives (never accepted)', run: (a, io, stop) => ringCommand(a, io, stop()) },
   start: { summary: 'open the app (Electron; browser mode where Electron is not installed, or with --browser)', run: (a, io, stop) => startCommand(a, io, stop()) },
+  watch: { summary: 'check again every interval (--every 5m --for 24h): each run kept in the history, changes between runs', run: (a, io, stop) => watchCommand(a, io, stop()) },
 };
 
 const USAGE = `sipladder ${TOOL_VERSION}: why won't my SIP phone register?
