@@ -1,10 +1,13 @@
 // `sipladder ring`: register the account, ask the user to call it from another phone, and show
 // whether (and how) the call arrived. The call is never accepted; Ctrl-C cancels and unregisters.
 import { readFile } from 'node:fs/promises';
-import { diagnoseRing } from '../../shared/diagnosis/rules-ring.js';
+import { parseArgs } from 'node:util';
+import { diagnoseCallback, diagnoseRing } from '../../shared/diagnosis/rules-ring.js';
 import { DEFAULT_RING_WAIT_S, MAX_RING_WAIT_S, type RingProgress } from '../../shared/model/ring.js';
 import { defaultDeps } from '../engine/deps.js';
+import { callbackProbe } from '../engine/ring/callback-probe.js';
 import { ringTest } from '../engine/ring/ring-test.js';
+import { parseSchedule } from '../reflector/callback-protocol.js';
 import { CHECK_USAGE, parseCheckArgs } from './args.js';
 import { readFirstLine } from './check-command.js';
 import type { CliIo } from './main.js';
@@ -17,6 +20,11 @@ phone, and waits up to --wait seconds (default ${DEFAULT_RING_WAIT_S}, at most $
 accepted: the test answers 180 Ringing, then 486 Busy Here, and removes the registration at the end.
 --source-port N registers from that local port. Ctrl-C cancels (and still unregisters).
 Exit codes: 0 the call arrived, 1 it did not (or registration failed), 2 usage error.
+
+       sipladder ring --callback 5,30,120 --reflector HOST[:PORT] [--source-port N] [--json]
+No second phone: registers to a SIP Ladder reflector over UDP, which calls back (OPTIONS and an
+INVITE, answered 486) after each delay (at most 4, each ≤ 300 s), showing how long the router keeps
+the flow open for incoming calls without traffic, and whether an ALG changes the INVITE.
 
 Account and connection options are those of sipladder check:
 ${CHECK_USAGE.split('\n').slice(2, 17).join('\n')}`;
@@ -38,8 +46,33 @@ function progressLine(e: RingProgress): string {
   return `  ${e.text}`;
 }
 
+/** `--callback LIST --reflector HOST[:PORT]`: the reflector calls back instead of a person (no account needed). */
+async function callbackMode(argv: string[], io: CliIo, stop: Promise<void>, complain: (s: string) => number): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, options: { callback: { type: 'string' }, reflector: { type: 'string' }, 'source-port': { type: 'string' }, json: { type: 'boolean' } } }));
+  } catch (e) {
+    return complain((e as Error).message);
+  }
+  const where = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(String(values.reflector ?? ''));
+  if (!where) return complain('--callback needs --reflector HOST[:PORT]');
+  const schedule = parseSchedule(String(values.callback));
+  if (!schedule.ok) return complain(`--callback: ${schedule.reason}`);
+  const localPort = values['source-port'] === undefined ? undefined : Number(values['source-port']);
+  const abort = new AbortController();
+  void stop.then(() => abort.abort(new Error('interrupted')));
+  io.stderr.write(`  registering to the reflector; callbacks after ${schedule.delaysS.join(', ')} s (stay quiet meanwhile)\n`);
+  const reflector = { host: where[1]!.replace(/^\[|\]$/g, ''), port: where[2] ? Number(where[2]) : undefined };
+  const result = await callbackProbe({ reflector, delaysS: schedule.delaysS, localPort }, defaultDeps(), abort.signal);
+  const diagnosis = diagnoseCallback(result);
+  const lines = result.probes.map((p) => `  after ${p.delayS} s (quiet ${p.quietS} s): OPTIONS ${p.optionsArrived ? 'arrived' : 'missing'}, INVITE ${p.inviteArrived ? 'arrived' : 'missing'}${p.rewritten.length ? `, changed: ${p.rewritten.map((d) => d.what).join(', ')}` : ''}`);
+  io.stdout.write((values.json ? JSON.stringify({ ...result, diagnosis }, null, 2) : `${findingsText(diagnosis)}\n\n${lines.join('\n')}`) + '\n');
+  return result.registered && result.probes.length > 0 ? 0 : 1;
+}
+
 export async function ringCommand(argv: string[], io: CliIo, stop: Promise<void>): Promise<number> {
   const complain = (s: string): number => (io.stderr.write(`sipladder ring: ${s}\n\n${RING_USAGE}\n`), 2);
+  if (argv.some((a) => a === '--callback' || a.startsWith('--callback='))) return callbackMode(argv, io, stop, complain);
   const { wait, rest } = takeWait(argv);
   if (wait !== undefined && !(wait >= 1 && wait <= MAX_RING_WAIT_S)) return complain(`--wait must be 1 to ${MAX_RING_WAIT_S} seconds`);
   const withUdpDefault = rest.some((a) => a.startsWith('--transports')) ? rest : [...rest, '--transports', 'udp'];
