@@ -1,7 +1,7 @@
 // The network path, from the path probes: lost or late large UDP messages (seed 001), NAT type,
 // short NAT bindings, and SIP ALGs.
-import type { FragmentationResult, FragmentationSeries } from '../model/path-results.js';
-import type { Finding, Rule } from './types.js';
+import type { FragmentationResult, FragmentationSeries, StunNatResult } from '../model/path-results.js';
+import { ruleFamily, type DiagnosisContext, type Finding, type FindingRule, type Rule } from './types.js';
 
 /** Smallest UDP payload a 1500-byte-MTU path has to fragment. */
 const FIRST_FRAGMENTED = 1473;
@@ -131,61 +131,79 @@ function fragmentationFindings(frag: FragmentationResult): Finding[] {
   return [lost, late].filter((f): f is Finding => f !== null);
 }
 
-export const pathRules: Rule = (ctx) => {
-  const out: Finding[] = [];
-  const p = ctx.result.pathProbes;
-  if (p?.fragmentation) out.push(...fragmentationFindings(p.fragmentation));
-  const stun = p?.stun;
-  if (stun?.outcome === 'ok') {
-    if (stun.mapping === 'address-dependent' || stun.mapping === 'address-and-port-dependent') {
-      out.push({
-        id: 'symmetric-nat', severity: 'warning', confidence: 'high', title: 'Your router is a "symmetric" NAT',
-        explanation: 'The router gives each destination a different public port. Registration can work, but calls and media often fail unless the provider relays them.',
-        technical: `RFC 5780 mapping: ${stun.mapping}; filtering: ${stun.filtering ?? 'unknown'} (${stun.classic}). RFC 4787 REQ-1 asks for endpoint-independent mapping.`,
-        evidence: stun.traceSeqs, attempts: [], fix: ['Enable "endpoint-independent" / "full cone" NAT or a SIP-friendly mode in the router', 'Use a provider with media relay (TURN / RTP proxy)'],
-      });
-    }
-    const lifetime = stun.bindingLifetime;
-    if (lifetime?.expiredAfter.length && Math.min(...lifetime.expiredAfter) <= TYPICAL_KEEPALIVE_S) {
-      out.push({
-        id: 'short-nat-binding', severity: 'warning', confidence: 'high', title: 'Your router forgets idle connections quickly',
-        explanation: `The router closes an idle UDP mapping within ${Math.min(...lifetime.expiredAfter)} s. A phone that refreshes less often stops receiving calls after a while.`,
-        technical: `${lifetime.detail}; RFC 4787 REQ-5 asks for at least 2 minutes. Keep-alive recommendation: ${lifetime.recommendation ? `${lifetime.recommendation.seconds} s` : 'n/a'}.`,
-        evidence: stun.traceSeqs, attempts: [],
-        fix: [`Set the phone's keep-alive (or re-registration) interval to ${lifetime.recommendation?.seconds ?? 15} s or less`, 'Or use TCP/TLS, which most routers keep longer'],
-      });
-    }
-    if (stun.mappedRewritten) {
-      out.push({
-        id: 'stun-address-rewritten', severity: 'warning', confidence: 'high', title: 'Something on the way rewrites addresses inside packets',
-        explanation: 'The plain copy of your address in the STUN answer was changed on the way, which only "helpful" routers (ALGs) do. They often break SIP too.',
-        technical: `MAPPED-ADDRESS ${stun.mappedPlain?.address}:${stun.mappedPlain?.port} ≠ XOR-MAPPED-ADDRESS ${stun.mapped?.address}:${stun.mapped?.port} (RFC 8489 §14.2 exists because of this).`,
-        evidence: stun.traceSeqs, attempts: [], fix: ['Turn off "SIP ALG" / "SIP helper" in the router'],
-      });
-    }
-  }
-  const inbound = p?.inbound;
+const fragmentation: FindingRule = (ctx) => {
+  const frag = ctx.result.pathProbes?.fragmentation;
+  return frag ? fragmentationFindings(frag) : null;
+};
+
+/** The STUN probe's result when it ended with answers. */
+const stunOf = (ctx: DiagnosisContext): StunNatResult | undefined => {
+  const stun = ctx.result.pathProbes?.stun;
+  return stun?.outcome === 'ok' ? stun : undefined;
+};
+
+const symmetricNat: FindingRule = (ctx) => {
+  const stun = stunOf(ctx);
+  if (!stun || (stun.mapping !== 'address-dependent' && stun.mapping !== 'address-and-port-dependent')) return null;
+  return {
+    id: 'symmetric-nat', severity: 'warning', confidence: 'high', title: 'Your router is a "symmetric" NAT',
+    explanation: 'The router gives each destination a different public port. Registration can work, but calls and media often fail unless the provider relays them.',
+    technical: `RFC 5780 mapping: ${stun.mapping}; filtering: ${stun.filtering ?? 'unknown'} (${stun.classic}). RFC 4787 REQ-1 asks for endpoint-independent mapping.`,
+    evidence: stun.traceSeqs, attempts: [], fix: ['Enable "endpoint-independent" / "full cone" NAT or a SIP-friendly mode in the router', 'Use a provider with media relay (TURN / RTP proxy)'],
+  };
+};
+
+const shortNatBinding: FindingRule = (ctx) => {
+  const stun = stunOf(ctx);
+  const lifetime = stun?.bindingLifetime;
+  if (!stun || !lifetime?.expiredAfter.length || Math.min(...lifetime.expiredAfter) > TYPICAL_KEEPALIVE_S) return null;
+  return {
+    id: 'short-nat-binding', severity: 'warning', confidence: 'high', title: 'Your router forgets idle connections quickly',
+    explanation: `The router closes an idle UDP mapping within ${Math.min(...lifetime.expiredAfter)} s. A phone that refreshes less often stops receiving calls after a while.`,
+    technical: `${lifetime.detail}; RFC 4787 REQ-5 asks for at least 2 minutes. Keep-alive recommendation: ${lifetime.recommendation ? `${lifetime.recommendation.seconds} s` : 'n/a'}.`,
+    evidence: stun.traceSeqs, attempts: [],
+    fix: [`Set the phone's keep-alive (or re-registration) interval to ${lifetime.recommendation?.seconds ?? 15} s or less`, 'Or use TCP/TLS, which most routers keep longer'],
+  };
+};
+
+const stunAddressRewritten: FindingRule = (ctx) => {
+  const stun = stunOf(ctx);
+  if (!stun?.mappedRewritten) return null;
+  return {
+    id: 'stun-address-rewritten', severity: 'warning', confidence: 'high', title: 'Something on the way rewrites addresses inside packets',
+    explanation: 'The plain copy of your address in the STUN answer was changed on the way, which only "helpful" routers (ALGs) do. They often break SIP too.',
+    technical: `MAPPED-ADDRESS ${stun.mappedPlain?.address}:${stun.mappedPlain?.port} ≠ XOR-MAPPED-ADDRESS ${stun.mapped?.address}:${stun.mapped?.port} (RFC 8489 §14.2 exists because of this).`,
+    evidence: stun.traceSeqs, attempts: [], fix: ['Turn off "SIP ALG" / "SIP helper" in the router'],
+  };
+};
+
+/** Seed 000 seen by the reflector: its answers reach other local ports but not the fixed one. */
+const inboundPortDropped: FindingRule = (ctx) => {
+  const inbound = ctx.result.pathProbes?.inbound;
   const fixed = inbound?.checks[0];
   const others = inbound?.checks.slice(1) ?? [];
-  if (inbound && fixed && !fixed.responseReceived && others.some((c) => c.responseReceived)) {
-    out.push({
-      id: 'inbound-udp-5060-dropped', severity: 'error', confidence: 'high',
-      title: 'Your internet provider or router blocks incoming SIP on port 5060',
-      explanation: `The reflector's answers reach this computer on other local ports but not on local port ${fixed.localPort}. Something on the way drops incoming UDP to that port.`,
-      technical: `Reflector ${inbound.target.address}:${inbound.target.port}: from local port ${fixed.localPort}: ${fixed.detail}; ${others.map((c) => `from ${c.localPort}: ${c.detail}`).join('; ')}.`,
-      evidence: inbound.traceSeqs, attempts: [],
-      fix: ['Set the phone\'s local SIP port to another number (e.g. 5062) or to random', 'Or use TCP or TLS'],
-    });
-  }
-  const alg = p?.alg;
-  if (alg?.outcome === 'rewritten') {
-    const hit = alg.checks.filter((c) => c.outcome === 'rewritten');
-    out.push({
-      id: 'sip-alg', severity: 'error', confidence: 'high', title: 'Your router rewrites SIP messages (SIP ALG)',
-      explanation: `A "SIP helper" in the router changes the messages the phone sends on ${hit.map((c) => `${c.transport.toUpperCase()} ${c.port}`).join(', ')}. It often breaks registration and calls in ways that look random.`,
-      technical: hit.map((c) => `${c.transport.toUpperCase()} ${c.port}: ${c.differences.map((d) => `${d.what} "${d.sent ?? ''}" → "${d.seen ?? ''}"`).join('; ')}`).join(' | '),
-      evidence: alg.traceSeqs, attempts: [], fix: ['Turn off "SIP ALG" / "SIP helper" / "SIP passthrough" in the router', 'Or use TLS (an ALG cannot read it) or a port other than 5060'],
-    });
-  }
-  return out;
+  if (!inbound || !fixed || fixed.responseReceived || !others.some((c) => c.responseReceived)) return null;
+  return {
+    id: 'inbound-udp-5060-dropped', severity: 'error', confidence: 'high',
+    title: 'Your internet provider or router blocks incoming SIP on port 5060',
+    explanation: `The reflector's answers reach this computer on other local ports but not on local port ${fixed.localPort}. Something on the way drops incoming UDP to that port.`,
+    technical: `Reflector ${inbound.target.address}:${inbound.target.port}: from local port ${fixed.localPort}: ${fixed.detail}; ${others.map((c) => `from ${c.localPort}: ${c.detail}`).join('; ')}.`,
+    evidence: inbound.traceSeqs, attempts: [],
+    fix: ['Set the phone\'s local SIP port to another number (e.g. 5062) or to random', 'Or use TCP or TLS'],
+  };
 };
+
+/** The reflector's mirror saw our messages changed on the way. */
+const sipAlg: FindingRule = (ctx) => {
+  const alg = ctx.result.pathProbes?.alg;
+  if (alg?.outcome !== 'rewritten') return null;
+  const hit = alg.checks.filter((c) => c.outcome === 'rewritten');
+  return {
+    id: 'sip-alg', severity: 'error', confidence: 'high', title: 'Your router rewrites SIP messages (SIP ALG)',
+    explanation: `A "SIP helper" in the router changes the messages the phone sends on ${hit.map((c) => `${c.transport.toUpperCase()} ${c.port}`).join(', ')}. It often breaks registration and calls in ways that look random.`,
+    technical: hit.map((c) => `${c.transport.toUpperCase()} ${c.port}: ${c.differences.map((d) => `${d.what} "${d.sent ?? ''}" → "${d.seen ?? ''}"`).join('; ')}`).join(' | '),
+    evidence: alg.traceSeqs, attempts: [], fix: ['Turn off "SIP ALG" / "SIP helper" / "SIP passthrough" in the router', 'Or use TLS (an ALG cannot read it) or a port other than 5060'],
+  };
+};
+
+export const pathRules: Rule = ruleFamily(fragmentation, symmetricNat, shortNatBinding, stunAddressRewritten, inboundPortDropped, sipAlg);

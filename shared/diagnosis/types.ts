@@ -36,3 +36,11 @@ export interface DiagnosisContext {
 }
 
 export type Rule = (ctx: DiagnosisContext) => Finding[];
+
+/** The rule of one finding: the finding when it applies (several for a per-transport finding), else nothing. */
+export type FindingRule = (ctx: DiagnosisContext) => Finding | Finding[] | null | undefined;
+
+/** A family of finding rules, run in order (the order decides precedence among equal severities). */
+export function ruleFamily(...rules: FindingRule[]): Rule {
+  return (ctx) => rules.flatMap((rule) => rule(ctx) ?? []);
+}
