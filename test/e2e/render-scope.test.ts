@@ -1,8 +1,10 @@
-// A click on a ladder arrow renders what the selection changes — the arrow that gains it, the one
+// The ladder in the app. A click on a ladder arrow renders what the selection changes — the arrow that gains it, the one
 // that loses it (or the Tab stop), and the raw message pane — and nothing else: not the results
 // page, not the ladder view, whose layout stays the very same object. Renders are counted in the
-// built app by a stand-in for the React DevTools hook (react-commits.ts), not by timing.
+// built app by a stand-in for the React DevTools hook (react-commits.ts), not by timing. And the
+// drawing is styled by the one ladder stylesheet that exported SVG carries (under the app's CSP).
 import { expect, it } from 'vitest';
+import { LADDER_CSS } from '../../shared/ladder/style.js';
 import { describeInBrowser, runDemo, verdictComplete } from './harness.js';
 import { componentRendered, markRenders, recordRenders, renderedSince } from './react-commits.js';
 
@@ -15,7 +17,7 @@ const layoutObjects = `(() => {
   return [f, f.alternate].filter(Boolean).map((x) => x.memoizedState.memoizedState[0]);
 })()`;
 
-describeInBrowser('render scope of a selection', (app) => {
+describeInBrowser('the ladder in the app', (app) => {
   it('selecting an arrow renders the arrows whose selection changed and the raw message, not the page or the ladder layout', async () => {
     const page = await app.open();
     await recordRenders(page);
@@ -50,6 +52,27 @@ describeInBrowser('render scope of a selection', (app) => {
     await page.getByTestId('check-again').click();
     await page.getByTestId('run-button').waitFor();
     expect((await renderedSince(page)).length).toBeGreaterThan(3);
+    await page.close();
+  });
+
+  it('is styled by the ladder stylesheet the exported SVG carries', async () => {
+    const page = await app.open();
+    await runDemo(page, 'healthy');
+    await verdictComplete(page);
+    // The page adopted the stylesheet's rules exactly (as this browser reads them), and they apply.
+    const rules = (css: string): Promise<string[]> => page.evaluate((text) => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(text);
+      return Array.from(sheet.cssRules, (r) => r.cssText);
+    }, css);
+    const adopted = await page.evaluate(() => document.adoptedStyleSheets.map((s) => Array.from(s.cssRules, (r) => r.cssText)));
+    expect(adopted).toContainEqual(await rules(LADDER_CSS));
+    const style = (selector: string): Promise<string[]> => page.locator(selector).first().evaluate((el) => {
+      const s = getComputedStyle(el);
+      return [s.stroke, s.strokeDasharray, s.strokeWidth];
+    });
+    expect(await style('[data-testid="ladder"] .lane-router')).toEqual(['rgb(156, 163, 175)', '4px, 4px', '1px']);
+    expect(await style('[data-testid="ladder"] .arrow line')).toEqual(['rgb(17, 24, 39)', 'none', '1.6px']);
     await page.close();
   });
 });

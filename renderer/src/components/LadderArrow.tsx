@@ -3,6 +3,7 @@ import type { JSX } from 'react';
 // message renders the arrow that gains the selection and the one that loses it, not the ladder.
 import { memo, type KeyboardEvent } from 'react';
 import type { LaidOutArrow } from '../../../shared/ladder/layout.js';
+import { arrowClass } from '../../../shared/ladder/style.js';
 import { useApp } from '../store.js';
 
 /**
@@ -38,10 +39,9 @@ export const LadderArrow = memo(function LadderArrow({ a, column, tabStopUnless 
   const fallbackTabStop = useApp((s) => tabStopUnless !== undefined && (s.selectedSeq === null || !tabStopUnless.has(s.selectedSeq)));
   const selectArrow = useApp((s) => s.selectArrow);
   const selectable = a.seq > 0;
-  const cls = `arrow${a.lost ? ' lost' : ''}${a.refused ? ' refused' : ''}${a.retransmission ? ' retransmission' : ''}${selected ? ' selected' : ''}${a.annotations.length ? ' annotated' : ''}`;
   const select = (): void => { if (selectable) selectArrow(a.seq); };
   return (
-    <g className={cls} data-testid={`ladder-arrow-${a.seq}`} data-column={column} data-y={a.y} tabIndex={selected || fallbackTabStop ? 0 : selectable ? -1 : undefined} role={selectable ? 'button' : 'img'}
+    <g className={arrowClass(a, selected)} data-testid={`ladder-arrow-${a.seq}`} data-column={column} data-y={a.y} tabIndex={selected || fallbackTabStop ? 0 : selectable ? -1 : undefined} role={selectable ? 'button' : 'img'}
       aria-label={`${a.fullLabel}${a.retransmission ? ' (retransmission)' : ''}, ${a.timeLabel}${a.annotations.length ? `; cited by: ${a.annotations.join('; ')}` : ''}`}
       onClick={select} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') select(); else moveFocus(e); }}>
       <line x1={a.x1} x2={a.x2} y1={a.y} y2={a.y} markerEnd={a.lost || a.refused ? undefined : 'url(#arrowhead)'} />

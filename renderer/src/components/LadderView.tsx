@@ -2,10 +2,12 @@ import type { JSX } from 'react';
 // The registration ladder: the pure layout drawn as SVG. Arrows are keyboard-focusable; Enter or a
 // click shows the raw message, arrow keys move between arrows. Lost answers end in a cross, refusals
 // (ICMP port unreachable) in ⊘; retransmissions are dashed; ⚑ marks arrows a finding cites.
+// Its look is the ladder stylesheet (shared/ladder/style.ts), the same as exported SVG's.
 // The layout is computed from the ladder's columns only: selecting an arrow does not render this view.
 import { useMemo, useState, type UIEvent } from 'react';
 import { DEFAULT_LAYOUT, layoutLadder, truncate, type LadderLayout } from '../../../shared/ladder/layout.js';
 import type { LadderColumn } from '../../../shared/ladder/model.js';
+import { LADDER_CLASS } from '../../../shared/ladder/style.js';
 import { LadderArrow } from './LadderArrow.js';
 
 /** Height of the scrolling ladder viewport; rows outside it (plus a margin) are not rendered. */
@@ -51,7 +53,7 @@ export function LadderSvg({ layout, visible }: { layout: LadderLayout; visible?:
   const firstSelectable = arrows.find((a) => a.seq > 0);
   const columnOf = new Map(layout.columns.map((c, i) => [c.attempt, i]));
   return (
-    <svg data-testid="ladder" viewBox={`0 0 ${layout.width} ${layout.height}`} width={layout.width} height={layout.height} style={{ minWidth: layout.width * MIN_SCALE }} role="group" aria-label="Registration ladder (arrow keys move between messages, Enter opens one)">
+    <svg data-testid="ladder" className={LADDER_CLASS} viewBox={`0 0 ${layout.width} ${layout.height}`} width={layout.width} height={layout.height} style={{ minWidth: layout.width * MIN_SCALE }} role="group" aria-label="Registration ladder (arrow keys move between messages, Enter opens one)">
       <defs>
         <marker id="arrowhead" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto" markerUnits="userSpaceOnUse"><path d="M0,0 L8,4 L0,8 z" className="head" /></marker>
       </defs>
