@@ -1,6 +1,5 @@
 // `sipladder ring`: register the account, ask the user to call it from another phone, and show
 // whether (and how) the call arrived. The call is never accepted; Ctrl-C cancels and unregisters.
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { diagnoseCallback, diagnoseRing } from '../../shared/diagnosis/rules-ring.js';
 import { DEFAULT_RING_WAIT_S, MAX_RING_WAIT_S, type RingProgress } from '../../shared/model/ring.js';
@@ -9,7 +8,7 @@ import { callbackProbe } from '../engine/ring/callback-probe.js';
 import { ringTest } from '../engine/ring/ring-test.js';
 import { parseSchedule } from '../reflector/callback-protocol.js';
 import { CHECK_USAGE, parseCheckArgs } from './args.js';
-import { readFirstLine } from './check-command.js';
+import { readCredentialFiles } from './check-command.js';
 import type { CliIo } from './main.js';
 import { findingsText } from './table.js';
 
@@ -78,13 +77,12 @@ export async function ringCommand(argv: string[], io: CliIo, stop: Promise<void>
   const withUdpDefault = rest.some((a) => a.startsWith('--transports')) ? rest : [...rest, '--transports', 'udp'];
   const parsed = parseCheckArgs(withUdpDefault);
   if (!parsed.ok) return complain(parsed.errors.join('\n'));
-  const { options, json, passwordFrom, caFile } = parsed.value;
-  if (passwordFrom && 'env' in passwordFrom) {
-    if (io.env[passwordFrom.env] === undefined) return complain(`environment variable ${passwordFrom.env} is not set`);
-    options.password = io.env[passwordFrom.env];
-  } else if (passwordFrom) options.password = await readFirstLine(io.stdin);
-  if (caFile) options.caPem = await readFile(caFile, 'utf8').catch(() => undefined);
-  if (caFile && options.caPem === undefined) return complain(`cannot read --ca-file ${caFile}`);
+  const unusable = await readCredentialFiles(parsed.value, io, 'ring');
+  if (unusable) {
+    io.stderr.write(unusable + '\n');
+    return 2;
+  }
+  const { options, json } = parsed.value;
   const abort = new AbortController();
   void stop.then(() => abort.abort(new Error('interrupted')));
   const result = await ringTest(options, wait, defaultDeps(), {
