@@ -3,6 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { outcomeWords, type RunSnapshot } from '../../shared/history/snapshot.js';
 import { check } from '../engine/check.js';
+import { sendRunToHep } from '../export/hep.js';
+import { parseHostPort, type HostPort } from '../export/host-port.js';
+import { CheckMetrics, startMetricsServer } from '../export/metrics.js';
 import { defaultDeps } from '../engine/deps.js';
 import { defaultHistoryFile } from '../history/paths.js';
 import { HistoryStore } from '../history/store.js';
@@ -19,6 +22,8 @@ export const WATCH_USAGE = `Usage: sipladder watch --server HOST --user USER [ch
   --full-every N       path probes on the first run and every Nth after it (default ${DEFAULT_FULL_EVERY}; 0: never)
   --history FILE       the history database (default: SIPLADDER_HISTORY, else the per-user data directory)
   --no-history         do not store the runs
+  --metrics HOST:PORT  serve OpenMetrics for Prometheus at http://HOST:PORT/metrics (registration per attempt kind, times, findings)
+  --hep HOST:PORT      send every run's SIP messages as HEP v3 (Homer, Kamailio sipcapture)
   --json               one JSON object per run (index, time, attempts, changes, history id)
 Ctrl-C ends the watch cleanly (the run in progress is cancelled, its bindings removed).
 
@@ -27,7 +32,7 @@ Check options: as for sipladder check (below).
 ${CHECK_USAGE}`;
 
 /** The flags `watch` adds to those of `check`, and whether each takes a value. */
-const WATCH_FLAGS: Record<string, boolean> = { every: true, for: true, count: true, 'full-every': true, history: true, 'no-history': false };
+const WATCH_FLAGS: Record<string, boolean> = { every: true, for: true, count: true, 'full-every': true, history: true, 'no-history': false, metrics: true };
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
 
@@ -95,13 +100,36 @@ function printer(io: CliIo, json: boolean): WatchObserver {
   };
 }
 
+/** Observers that send each run elsewhere (--metrics, --hep), and how to close them at the end. */
+async function exportObservers(metricsAt: HostPort | undefined, hep: HostPort | undefined, complain: (s: string) => void): Promise<{ observers: WatchObserver[]; close(): Promise<void> }> {
+  const observers: WatchObserver[] = [];
+  const metrics = new CheckMetrics();
+  const server = metricsAt ? await startMetricsServer(metricsAt, () => metrics.families()) : null;
+  if (server) {
+    complain(`metrics on http://${metricsAt!.host}:${server.port}/metrics`);
+    observers.push({ onRun: (run) => metrics.observe(run.result) });
+  }
+  // One HEP send after another, each reported; the watch does not wait for them between runs.
+  let hepSends = Promise.resolve();
+  if (hep) observers.push({ onRun: (run) => void (hepSends = hepSends.then(() => sendRunToHep(hep, run.result)).then(complain)) });
+  return {
+    observers,
+    close: async () => {
+      await hepSends;
+      await server?.close();
+    },
+  };
+}
+
 export async function watchCommand(argv: string[], io: CliIo, stopped: Promise<void>): Promise<number> {
   const complain = (s: string): void => void io.stderr.write(s + '\n');
   const { watchFlags, rest, errors } = splitWatchFlags(argv);
   const plan = planOf(watchFlags, errors);
+  const metricsAt = watchFlags.has('metrics') ? parseHostPort(watchFlags.get('metrics')!, 0) : undefined;
+  if (metricsAt === null) errors.push(`--metrics must be HOST:PORT, got "${watchFlags.get('metrics')}"`);
   const parsed = parseCheckArgs(rest);
   if (!parsed.ok) errors.push(...parsed.errors);
-  if (errors.length || !parsed.ok) {
+  if (errors.length || !parsed.ok || metricsAt === null) {
     complain(errors.map((e) => `sipladder watch: ${e}`).join('\n') + `\n\n${WATCH_USAGE}`);
     return 2;
   }
@@ -117,23 +145,24 @@ export async function watchCommand(argv: string[], io: CliIo, stopped: Promise<v
   const historyFile = watchFlags.has('no-history') ? null : (watchFlags.get('history') ?? defaultHistoryFile(io.env));
   const store = historyFile ? new HistoryStore(historyFile) : null;
   const watchId = randomUUID();
-  // Observers of every run. --metrics HOST:PORT (engineer G's electron/export/metrics.ts, OpenMetrics
-  // for Prometheus) joins here as one more WatchObserver; --hep likewise (sendRunToHep per run).
-  const observers: WatchObserver[] = [printer(io, parsed.value.json)];
   const abort = new AbortController();
   void stopped.then(() => abort.abort(new Error('interrupted')));
   const deps = defaultDeps();
+  let exports: Awaited<ReturnType<typeof exportObservers>> | undefined;
   try {
+    exports = await exportObservers(metricsAt, parsed.value.hep, complain);
     const { runs, end } = await watch(parsed.value.options, plan, {
       clock: deps.clock, timeOf: localTime,
       runCheck: (options, signal) => check(options, deps, { signal }),
       ...(store ? { store: (result) => store.add({ kind: 'watch', result, watchId }) } : {}),
-    }, observers, abort.signal);
+    }, [printer(io, parsed.value.json), ...exports.observers], abort.signal);
     const why = { count: 'all runs done', duration: 'time is up', stopped: 'stopped', 'auth-failed': 'the server rejected the credentials; not repeating them (that could lock the account)' }[end];
     complain(`Watch ended (${why}) after ${runs} run${runs === 1 ? '' : 's'}${historyFile ? `; stored in ${historyFile} (watch ${watchId})` : ''}.`);
     return end === 'auth-failed' ? 1 : 0;
   } catch (e) {
     complain(`sipladder watch: ${(e as Error).message}`);
     return 2;
+  } finally {
+    await exports?.close();
   }
 }

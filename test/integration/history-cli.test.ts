@@ -25,7 +25,7 @@ async function watchOnce(fixedPort: number, silentToFixedPort: boolean): Promise
   const fx = await startRegistrar({ users: { alice: PASSWORD }, transports: ['udp'], ...(silentToFixedPort ? { udpSilentToPort: fixedPort } : {}) });
   fixtures.push(fx);
   return runCli(['watch', '--server', '127.0.0.1', '--user', 'alice', '--password-env', 'PW', '--transports', 'udp', '--port', String(fx.ports.udp),
-    '--fixed-port', String(fixedPort), '--every', '5s', '--count', '1', '--history', history, '--json'], { env: { PW: PASSWORD } });
+    '--fixed-port', String(fixedPort), '--every', '5s', '--count', '1', '--full-every', '0', '--history', history, '--json'], { env: { PW: PASSWORD } });
 }
 
 describe('watch and history on the command line', () => {
@@ -34,7 +34,7 @@ describe('watch and history on the command line', () => {
     const healthy = await watchOnce(fixed, false);
     expect(healthy.code).toBe(0);
     const line = JSON.parse(healthy.stdout.trim()) as { index: number; historyId: number; full: boolean; attempts: Array<{ label: string; registered: boolean }> };
-    expect(line).toMatchObject({ index: 1, historyId: 1, full: true });
+    expect(line).toMatchObject({ index: 1, historyId: 1, full: false });
     expect(line.attempts.every((a) => a.registered)).toBe(true);
     expect(healthy.stderr).toMatch(/Watch ended \(all runs done\) after 1 run; stored in /);
     expect((await watchOnce(fixed, true)).code).toBe(0);
@@ -66,6 +66,7 @@ describe('watch and history on the command line', () => {
     expect(tooOften.code).toBe(2);
     expect(tooOften.stderr).toMatch(/the interval must be at least 5 s/);
     expect((await runCli(['watch', '--server', 'x.example', '--user', 'a', '--every', 'soon'])).stderr).toMatch(/--every must be a duration/);
+    expect((await runCli(['watch', '--server', 'x.example', '--user', 'a', '--metrics', 'nowhere'])).stderr).toMatch(/--metrics must be HOST:PORT/);
     const missing = await runCli(['history', 'show', '99', '--history', history]);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/no run 99 in the history/)]);
     expect((await runCli(['history', 'frobnicate', '--history', history])).code).toBe(2);
