@@ -60,6 +60,7 @@ export const AttemptSchema = v.object({
   unregistered: v.optional(v.boolean()),
   tls: v.optional(TlsSchema),
   traceSeqs: v.array(int),
+  browser: v.optional(v.object({ origin: v.string(), connected: v.boolean(), originHandshakeStatus: v.optional(int) })),
 });
 
 export const CheckResultSchema = v.object({

@@ -10,10 +10,11 @@ import { pathRules } from './rules-path.js';
 import { reachabilityRules } from './rules-reachability.js';
 import { serverRules } from './rules-server.js';
 import { settledResult } from './settled.js';
+import { webrtcRules } from './rules-webrtc.js';
 import type { Diagnosis, Finding, Rule } from './types.js';
 
 /** In order of precedence among equal severities: an ALG that rewrites the login explains a rejected password. */
-export const RULES: readonly Rule[] = [reachabilityRules, passiveAlgRules, credentialRules, serverRules, pathRules];
+export const RULES: readonly Rule[] = [reachabilityRules, passiveAlgRules, credentialRules, serverRules, pathRules, webrtcRules];
 /** An imported capture was not probed by us: only what a capture can show. */
 export const CAPTURE_RULES: readonly Rule[] = [captureRules, credentialRules];
 const ORDER = { error: 0, warning: 1, info: 2 } as const;

@@ -80,6 +80,18 @@ export interface AttemptResult {
   tls?: TlsInfo;
   /** Trace seqs of this attempt (the events themselves live in CheckResult.trace). */
   traceSeqs: number[];
+  /** Set for the app page's own registration: sip.js over the browser's WebSocket and TLS (renderer/src/webrtc). */
+  browser?: BrowserAttemptInfo;
+}
+
+/** What only the browser attempt has: the page's origin and what the main process saw of it. */
+export interface BrowserAttemptInfo {
+  /** The page's origin, sent by the browser as the handshake's Origin header (RFC 6455 §4.1). */
+  origin: string;
+  /** The WebSocket opened (the browser tells nothing more when it does not: no status, no TLS error). */
+  connected: boolean;
+  /** The same handshake made by the main process with this Origin: the HTTP status the server answered (101 = accepted). */
+  originHandshakeStatus?: number;
 }
 
 export interface DnsStep {
