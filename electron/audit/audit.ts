@@ -23,8 +23,9 @@ import { tlsHandshakeTest } from './tls-handshakes.js';
 /** The whole audit ends by then, whatever the server does (the burst included). */
 export const AUDIT_DEADLINE_MS = 45_000;
 /**
- * The audit's pace outside the burst: half the engine's limit, so that its ordinary tests stay
- * below a throttle such as Kamailio's pike and only the (optional) burst measures throttling.
+ * The pace of the audit's test requests outside the burst: half the engine's limit (which still
+ * caps every packet), so its ordinary tests stay below a throttle such as Kamailio's pike and
+ * only the (optional) burst measures throttling.
  */
 export const AUDIT_REQUESTS_PER_SECOND = 4;
 export const DEFAULT_UDP_PORT = 5060;
@@ -58,7 +59,7 @@ export async function runAudit(o: AuditOptions, deps: EngineDeps, hooks: AuditHo
   const transports: Transport[] = o.tlsPort === 0 ? ['udp'] : ['udp', 'tls'];
   const ports = { udp: o.port ?? DEFAULT_UDP_PORT, ...(o.tlsPort === 0 ? {} : { tls: o.tlsPort ?? DEFAULT_TLS_PORT }) };
   const run: AuditRun = {
-    deps, trace, rate: new RateLimiter(deps.clock, AUDIT_REQUESTS_PER_SECOND), auth: new AuthGate(), signal: stop.signal, deadlineAt: t0 + AUDIT_DEADLINE_MS,
+    deps, trace, rate: new RateLimiter(deps.clock), pace: new RateLimiter(deps.clock, AUDIT_REQUESTS_PER_SECOND), auth: new AuthGate(), signal: stop.signal, deadlineAt: t0 + AUDIT_DEADLINE_MS,
     ids: idSource(deps.random), domain, tlsVerify: o.tlsVerify ?? true, caPem: o.caPem, attempts: [], exchanges: record.exchanges,
     onStep: (text) => hooks.onProgress?.({ type: 'attempt-step', attempt: 0, text }),
   };

@@ -26,7 +26,13 @@ export const CANCEL_WAIT_MS = 1500;
 export interface AuditRun {
   deps: EngineDeps;
   trace: TraceRecorder;
+  /** The engine's limit for every packet (retransmissions, CANCEL, ACK included), as in a check. */
   rate: RateLimiter;
+  /**
+   * The audit's slower pace for each test request, taken before the request's wait starts: the
+   * wait then measures the server, not a queue (silence is the answer some tests look for).
+   */
+  pace: RateLimiter;
   auth: AuthGate;
   signal: AbortSignal;
   deadlineAt: number;
@@ -135,6 +141,7 @@ export class AuditSession {
     const seqsBefore = this.result.traceSeqs.length;
     this.watches.set(request.branch, watch);
     this.run.onStep?.(`${this.result.label}: ${p.what}`);
+    await this.run.pace.take(flow.remote.address, this.run.signal).catch(() => undefined);
     const { tx, cancelled } = p.method === 'INVITE' ? await this.invite(request, bytes, watch, p.what) : { tx: await this.send(request, bytes, p.method, p.what, p.signal), cancelled: false };
     const response = tx.kind === 'response' ? tx.msg : watch.final;
     const realm = response?.challenges[0]?.params.realm;

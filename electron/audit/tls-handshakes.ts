@@ -64,7 +64,7 @@ export async function tlsHandshakeTest(run: AuditRun, target: Target, record: Au
   run.attempts.push(attempt);
   for (const { offer, options } of OFFERS) {
     if (run.signal.aborted) break;
-    await run.rate.take(target.address, run.signal).catch(() => undefined);
+    await run.pace.take(target.address, run.signal).catch(() => undefined);
     run.onStep?.(`TLS handshake offering ${offer === 'weak-ciphers' ? 'weak cipher suites only' : `${offer} only`}`);
     const r = await handshake(target, options, connect);
     const seq = run.trace.add({

@@ -38,7 +38,7 @@ const FIXES: Record<FixTopic, Partial<Record<Software, string>>> = {
     OpenSIPS: 'proxy_authorize("", "subscriber") and check_from() before relaying calls from your users',
   },
   sha256: {
-    Kamailio: 'modparam("auth", "algorithm", "SHA-256") (since 5.x; clients that only know MD5 then fail, so check your phones first)',
+    Kamailio: 'modparam("auth", "algorithm", "SHA-256") with SHA-256 HA1 values (auth_db, or pv_www_authenticate with flag 1: in 5.6 a plain password there is hashed with MD5); phones that only know MD5 then fail, so check yours first',
     Asterisk: 'from 20.12 / 21.7 / 22.2 (PJProject 2.15.1): supported_algorithms_uas=SHA-256,MD5 in the auth section',
     OpenSIPS: 'from 3.2: offer SHA-256 in www_challenge()/proxy_challenge() (RFC 8760)',
   },
