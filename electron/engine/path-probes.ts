@@ -96,8 +96,7 @@ export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: Tr
       const address = await reflectorAddress;
       const port = reflector.port ?? REFLECTOR_PORT;
       if (!address) return { target: { host: reflector.host, address, port }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
-      return probeInbound({ host: reflector.host, address, port, localPorts: [fixedPort, undefined], user: o.user, domain: o.domain ?? o.server },
-        deps, trace, reflectorRate(REFLECTOR_SHARES.inbound), firstId + 3, signal);
+      return probeInbound({ host: reflector.host, address, port, localPorts: [fixedPort, undefined], user: o.user, domain: o.domain ?? o.server, deps, trace, rate: reflectorRate(REFLECTOR_SHARES.inbound), attempt: firstId + 3, signal });
     });
     fixedPortFree = inbound;
     tasks.push(inbound);
@@ -105,7 +104,7 @@ export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: Tr
       const address = await reflectorAddress;
       const ports = [...new Set([SIP_PORT, reflector.port ?? REFLECTOR_PORT])];
       if (!address) return { target: { host: reflector.host, address, port: ports[0]! }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
-      return probeAlg({ host: reflector.host, address, ports, user: o.user, domain: o.domain ?? o.server }, deps, trace, reflectorRate(REFLECTOR_SHARES.alg), firstId + 2, signal);
+      return probeAlg({ host: reflector.host, address, ports, user: o.user, domain: o.domain ?? o.server, deps, trace, rate: reflectorRate(REFLECTOR_SHARES.alg), attempt: firstId + 2, signal });
     }));
   }
   if (o.stun) {
@@ -119,7 +118,7 @@ export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: Tr
       }
       // The reflector the user named answers only padded Bindings at first; any other server gets plain ones.
       const padFirst = !!o.reflector && (await reflectorAddress) === address;
-      return probeStunNat({ host: stun.host, address, port, preservePorts: [fixedPort], bindingLifetimeS: o.bindingLifetimeS ?? 0, padFirst }, stunDeps, trace, firstId, signal);
+      return probeStunNat({ host: stun.host, address, port, preservePorts: [fixedPort], bindingLifetimeS: o.bindingLifetimeS ?? 0, padFirst, deps: stunDeps, trace, attempt: firstId, signal });
     }));
   }
   // Fragmentation goes to the reflector when there is one (it can size its responses), else to the registrar.
@@ -137,8 +136,7 @@ export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: Tr
       if (!address) {
         return { target: { ...target }, outcome: 'error' as const, detail: `cannot resolve ${target.host}`, series: [], skipped: [], durationMs: 0, traceSeqs: [] };
       }
-      return probeFragmentation({ target: { ...target, address }, domain: o.domain ?? o.server, user: o.user, transports, reflector: !!o.reflector, caPem: o.caPem },
-        deps, trace, o.reflector ? reflectorRate(REFLECTOR_SHARES.fragmentation) : rate, firstId + 1, signal);
+      return probeFragmentation({ target: { ...target, address }, domain: o.domain ?? o.server, user: o.user, transports, reflector: !!o.reflector, caPem: o.caPem, deps, trace, rate: o.reflector ? reflectorRate(REFLECTOR_SHARES.fragmentation) : rate, attempt: firstId + 1, signal });
     }));
   }
   await Promise.all(tasks);

@@ -30,8 +30,7 @@ async function probe(opts: FixtureOptions, transports: Array<'udp' | 'tcp'> = ['
   fx = await startRegistrar({ transports: ['udp', 'tcp'], ...opts });
   const deps = defaultDeps();
   const port = transports[0] === 'tcp' ? fx.ports.tcp : fx.ports.udp;
-  return probeFragmentation({ target: { host: '127.0.0.1', address: '127.0.0.1', port }, domain: '127.0.0.1', user: 'alice', transports, reflector: false },
-    deps, new TraceRecorder(deps.clock), loopbackRate(deps), 1, signal);
+  return probeFragmentation({ target: { host: '127.0.0.1', address: '127.0.0.1', port }, domain: '127.0.0.1', user: 'alice', transports, reflector: false, deps, trace: new TraceRecorder(deps.clock), rate: loopbackRate(deps), attempt: 1, signal });
 }
 
 describe('fragmentation probe against a registrar', () => {
@@ -116,8 +115,7 @@ describe('fragmentation probe against the reflector, one direction at a time', (
     const base = defaultDeps();
     const deps = fault ? faultyPath(base, fault) : base;
     const trace = new TraceRecorder(deps.clock);
-    const r = await probeFragmentation({ target: { host: '127.0.0.1', address: '127.0.0.1', port: reflector.sipPorts[0]! }, domain: 'example.test', user: 'alice', transports, reflector: true },
-      deps, trace, loopbackRate(deps), 1, signal);
+    const r = await probeFragmentation({ target: { host: '127.0.0.1', address: '127.0.0.1', port: reflector.sipPorts[0]! }, domain: 'example.test', user: 'alice', transports, reflector: true, deps, trace, rate: loopbackRate(deps), attempt: 1, signal });
     return { r, trace };
   }
   const findingsOf = (r: FragmentationResult) => diagnose({ attempts: [], trace: [], pathProbes: { fragmentation: r } } as unknown as CheckResult).findings;

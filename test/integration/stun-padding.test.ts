@@ -40,8 +40,7 @@ beforeEach(() => {
 
 async function probe(padFirst?: boolean) {
   const deps = defaultDeps();
-  return probeStunNat({ host: '127.0.0.1', address: '127.0.0.1', port: server.address().port, preservePorts: [], bindingLifetimeS: 0, padFirst },
-    deps, new TraceRecorder(deps.clock), 1, new AbortController().signal);
+  return probeStunNat({ host: '127.0.0.1', address: '127.0.0.1', port: server.address().port, preservePorts: [], bindingLifetimeS: 0, padFirst, deps, trace: new TraceRecorder(deps.clock), attempt: 1, signal: new AbortController().signal });
 }
 
 describe('STUN client padding', () => {

@@ -10,11 +10,9 @@ import { serialize } from '../../../shared/sip/serialize.js';
 import { T1_MS } from '../../../shared/sip/timers.js';
 import { hostForSip } from '../../../shared/sip/uri.js';
 import type { AlgCheck, AlgResult } from '../../../shared/model/path-results.js';
-import type { EngineDeps } from '../deps.js';
-import type { RateLimiter } from '../safety.js';
 import { SipFlow } from '../sip-flow.js';
-import type { TraceRecorder } from '../trace-recorder.js';
 import { fetchReflectorCookie } from './reflector-cookie.js';
+import type { ProbeEnv } from './env.js';
 
 /** Wait for each mirror answer. */
 export const ALG_WAIT_MS = 2500;
@@ -33,7 +31,8 @@ function sdpOffer(ip: string): string {
   return ['v=0', `o=sipladder 1 1 IN ${v} ${ip}`, 's=-', `c=IN ${v} ${ip}`, 't=0 0', 'm=audio 40000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n');
 }
 
-export async function probeAlg(o: AlgOptions, deps: EngineDeps, trace: TraceRecorder, rate: RateLimiter, attempt: number, signal: AbortSignal): Promise<AlgResult> {
+export async function probeAlg(o: AlgOptions & ProbeEnv): Promise<AlgResult> {
+  const { deps, trace, rate, attempt, signal } = o;
   const t0 = deps.clock.now();
   const result: AlgResult = { target: { host: o.host, address: o.address, port: o.ports[0] ?? 0 }, outcome: 'error', checks: [], durationMs: 0, traceSeqs: [] };
   const ids = idSource(deps.random);

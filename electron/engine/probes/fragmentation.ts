@@ -5,13 +5,11 @@
 // large message. UDP goes one datagram at a time (fragmentation-udp.ts); TCP is the yardstick.
 import { idSource } from '../../../shared/sip/ids.js';
 import type { FragmentationResult, FragmentationSeries, SizePoint } from '../../../shared/model/path-results.js';
-import type { EngineDeps } from '../deps.js';
 import type { Target } from '../dns.js';
-import type { RateLimiter } from '../safety.js';
 import { SipFlow } from '../sip-flow.js';
-import type { TraceRecorder } from '../trace-recorder.js';
 import { runUdpSeries } from './fragmentation-udp.js';
 import { FRAGMENTATION_DEADLINE_MS, LATE_WINDOW_MS, MAX_CONSECUTIVE_LOSSES, notTried, over, sizedRequest, summarise, TCP_SIZES, trailingLosses, type ProbeContext } from './fragmentation-plan.js';
+import type { ProbeEnv } from './env.js';
 
 export {
   BISECTION_RESOLUTION, FIRST_ANSWER_WAIT_MS, FRAGMENTATION_DEADLINE_MS, FRAGMENTATION_SIZES, LARGE_FROM, LATE_WINDOW_MS, MAX_BISECTION_STEPS, MAX_CONSECUTIVE_LOSSES,
@@ -28,8 +26,8 @@ export interface FragmentationOptions {
   caPem?: string;
 }
 
-export async function probeFragmentation(o: FragmentationOptions, deps: EngineDeps, trace: TraceRecorder, rate: RateLimiter, attempt: number,
-  signal: AbortSignal): Promise<FragmentationResult> {
+export async function probeFragmentation(o: FragmentationOptions & ProbeEnv): Promise<FragmentationResult> {
+  const { deps, trace, rate, attempt, signal } = o;
   const t0 = deps.clock.now();
   const result: FragmentationResult = { target: { ...o.target }, outcome: 'ok', detail: '', series: [], skipped: [], durationMs: 0, traceSeqs: [] };
   if (!o.reflector && o.transports.includes('udp')) result.skipped.push('downstream sizes (only the response large): they need the SIP Ladder reflector (--reflector)');

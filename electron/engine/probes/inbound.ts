@@ -5,11 +5,11 @@ import { idSource } from '../../../shared/sip/ids.js';
 import { parseMessage } from '../../../shared/sip/parse.js';
 import { buildSizedOptions, KNOCK_HEADER, KNOCK_PREFIX, type RequestParams } from '../../../shared/sip/requests.js';
 import type { InboundCheck, InboundResult } from '../../../shared/model/path-results.js';
-import { interruptibleWait, type EngineDeps } from '../deps.js';
-import type { RateLimiter } from '../safety.js';
+import { interruptibleWait } from '../deps.js';
 import type { TraceRecorder } from '../trace-recorder.js';
 import { familyOf } from '../transports/udp-endpoint.js';
 import { cookieFetchOptions, cookieOf, withCookie } from './reflector-cookie.js';
+import type { ProbeEnv } from './env.js';
 
 /** Wait for the answer and the knock after the last send. */
 export const INBOUND_WAIT_MS = 2500;
@@ -32,7 +32,8 @@ export interface InboundOptions {
   domain: string;
 }
 
-export async function probeInbound(o: InboundOptions, deps: EngineDeps, trace: TraceRecorder, rate: RateLimiter, attempt: number, signal: AbortSignal): Promise<InboundResult> {
+export async function probeInbound(o: InboundOptions & ProbeEnv): Promise<InboundResult> {
+  const { deps, trace, rate, attempt, signal } = o;
   const t0 = deps.clock.now();
   const result: InboundResult = { target: { host: o.host, address: o.address, port: o.port }, outcome: 'error', checks: [], durationMs: 0, traceSeqs: [] };
   const record = (e: Parameters<TraceRecorder['add']>[0]): void => {

@@ -6,10 +6,10 @@ import { ATTR } from '../../../shared/stun/message.js';
 import { classicName, classifyFiltering, classifyMapping, keepAliveRecommendation } from '../../../shared/stun/nat-behaviour.js';
 import type { BindingLifetime, PortPreservation, StunNatResult } from '../../../shared/model/path-results.js';
 import type { Endpoint } from '../../../shared/model/trace.js';
-import { sleep, type EngineDeps } from '../deps.js';
-import type { TraceRecorder } from '../trace-recorder.js';
+import { sleep } from '../deps.js';
 import { familyOf, type UdpEndpoint } from '../transports/udp-endpoint.js';
 import { bindingTransaction, STUN_RTO_MS, type BindingReply, type StunContext } from './stun-client.js';
+import type { ProbeEnv } from './env.js';
 
 export const DEFAULT_STUN_PORT = 3478;
 /** How long the hairpinned datagram may take to come back. */
@@ -37,7 +37,8 @@ export interface StunNatOptions {
 const same = (a: Endpoint | null | undefined, b: Endpoint | null | undefined): boolean => !!a && !!b && a.address === b.address && a.port === b.port;
 const text = (e?: Endpoint | null): string => (e ? `${e.address}:${e.port}` : '?');
 
-export async function probeStunNat(o: StunNatOptions, deps: EngineDeps, trace: TraceRecorder, attempt: number, signal: AbortSignal): Promise<StunNatResult> {
+export async function probeStunNat(o: StunNatOptions & Omit<ProbeEnv, 'rate'>): Promise<StunNatResult> {
+  const { deps, trace, attempt, signal } = o;
   const t0 = deps.clock.now();
   const primary = { address: o.address, port: o.port };
   const result: StunNatResult = { server: { host: o.host, ...primary }, outcome: 'ok', detail: '', portPreservation: [], skipped: [], durationMs: 0, traceSeqs: [] };
