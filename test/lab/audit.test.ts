@@ -31,7 +31,11 @@ describe.skipIf(unavailable !== null)('lab: exposure audit against Kamailio, ope
   }, 240_000);
   afterAll(() => kamailio.dispose());
   /** What each configuration produced, for the closing note of issue 13. */
-  const report = (flavour: 'open' | 'hardened'): string => runs[flavour]!.diagnosis.findings.map((f) => `  [${f.severity}] ${f.id}: ${f.technical}`).join('\n');
+  const report = (flavour: 'open' | 'hardened'): string => {
+    const r = runs[flavour]!;
+    const sent = r.attempts.reduce((n, a) => n + a.requestsSent, 0);
+    return [`  ${(r.durationMs / 1000).toFixed(2)} s, ${sent} requests, ${r.authFailures} unaccepted login(s)`, ...r.diagnosis.findings.map((f) => `  [${f.severity}] ${f.id}: ${f.technical}`)].join('\n');
+  };
 
   it('open: version, enumeration, relay to the inside gateway with its addresses, MD5 without qop, replay, TLS 1.0, no throttle', () => {
     const r = runs.open!;
