@@ -10,10 +10,11 @@
 // change state only through actions (there is no generic `set`). Engine events enter in useRunBridge.
 import { create, type StateCreator } from 'zustand';
 import { createAccountSlice, type AccountSlice } from './slices/account.js';
+import { createCaptureViewSlice, type CaptureViewSlice } from './slices/capture-view.js';
 import { createResultsSlice, type ResultsSlice } from './slices/results.js';
 import { createRunSlice, type RunSlice } from './slices/run.js';
 
-export type AppState = AccountSlice & RunSlice & ResultsSlice;
+export type AppState = AccountSlice & RunSlice & ResultsSlice & CaptureViewSlice;
 
 /** A slice's creator: its part of the state, with `set`/`get` over the whole state (actions may span slices). */
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;
@@ -22,6 +23,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createAccountSlice(...a),
   ...createRunSlice(...a),
   ...createResultsSlice(...a),
+  ...createCaptureViewSlice(...a),
 }));
 
 export { EMPTY_FORM, type AccountForm } from './slices/account.js';

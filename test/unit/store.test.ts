@@ -73,6 +73,19 @@ describe('the app store', () => {
     expect(state().form).toMatchObject({ server: 'pbx', user: 'bob', password: '', fixedPort: '5060', transports: ['tls'], savedAccountId: 'a1' });
   });
 
+  it("a capture's dialog list: filter, sort both ways, failures only, show affected; new results start unfiltered", () => {
+    state().filterDialogs('status:4xx');
+    state().sortDialogs('user');
+    expect(state().captureView).toMatchObject({ filter: 'status:4xx', sort: 'user', descending: false });
+    state().sortDialogs('user');
+    state().toggleFailuresOnly();
+    expect(state().captureView).toMatchObject({ sort: 'user', descending: true, failuresOnly: true });
+    state().showAffected('scanner');
+    expect(state().captureView).toMatchObject({ filter: 'finding:scanner', failuresOnly: false, focusRequest: 1 });
+    state().openResults({ createdAt: 't', appVersion: '1', pseudonymised: false, result: result(1), diagnosis: { verdict: 'v', findings: [] }, importId: 'imp-2' });
+    expect(state().captureView).toEqual(useApp.getInitialState().captureView);
+  });
+
   it('forgetting results (a view failed) keeps the account form and the demo only', () => {
     state().demoStarted(demo);
     state().runProgressed({ type: 'matrix-finished', result: result(1) });

@@ -5,6 +5,7 @@ import type { Diagnosis } from '../../../shared/diagnosis/types.js';
 import type { OpenedBundleView } from '../../../shared/ipc/contract.js';
 import type { CheckResult } from '../../../shared/model/results.js';
 import type { SliceCreator } from '../store.js';
+import { UNFILTERED } from './capture-view.js';
 
 export interface ResultsSlice {
   result: CheckResult | null;
@@ -28,7 +29,7 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (set, get, store) 
     if (b.dialogs) rememberDialogFacts(b.result, b.dialogs);
     // An imported capture's id stands for the run: to save it as a bundle and fetch its messages.
     set({
-      step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: b.importId ?? null, lastOptions: null, probes: [], selectedSeq: null,
+      step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: b.importId ?? null, lastOptions: null, probes: [], selectedSeq: null, captureView: UNFILTERED,
       opened: b.importId ? null : { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised },
     });
   },

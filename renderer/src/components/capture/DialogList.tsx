@@ -7,7 +7,6 @@ import { parseFilter, selectDialogs, type DialogRow, type SortKey } from '../../
 import { dialogFacts, type SdpSummary } from '../../../../shared/capture/dialogs.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store.js';
-import { useCaptureView } from './capture-view.js';
 
 const ROW_HEIGHT = 28;
 const VIEW_HEIGHT = 420;
@@ -23,14 +22,13 @@ const n = (x: number): string => x.toLocaleString('en-US');
 const media = (s?: SdpSummary): string => (s ? `${s.codecs.slice(0, 3).join(' ')} ${s.address}:${s.port}${s.direction === 'sendrecv' ? '' : ` ${s.direction}`}` : '');
 
 function Header({ rows, total }: { rows: number; total: number }): JSX.Element {
-  const v = useCaptureView();
-  const sortBy = (key: SortKey): void => v.set({ sort: key, descending: v.sort === key ? !v.descending : false });
+  const { v, filterDialogs, toggleFailuresOnly, sortBy } = useApp(useShallow((s) => ({ v: s.captureView, filterDialogs: s.filterDialogs, toggleFailuresOnly: s.toggleFailuresOnly, sortBy: s.sortDialogs })));
   return (
     <>
       <div className="dialog-controls">
-        <input type="search" aria-label="Filter dialogs" data-testid="dialog-filter" size={50} value={v.filter} onChange={(e) => v.set({ filter: e.target.value })}
+        <input type="search" aria-label="Filter dialogs" data-testid="dialog-filter" size={50} value={v.filter} onChange={(e) => filterDialogs(e.target.value)}
           placeholder="status:4xx ua:Jitsi user:alice ip:10.0.0.7 callid:… method:INVITE" />
-        <label className="inline"><input type="checkbox" data-testid="failures-only" checked={v.failuresOnly} onChange={() => v.set({ failuresOnly: !v.failuresOnly })} /> Failures only</label>
+        <label className="inline"><input type="checkbox" data-testid="failures-only" checked={v.failuresOnly} onChange={toggleFailuresOnly} /> Failures only</label>
         <span data-testid="dialog-count" aria-live="polite">{n(rows)} of {n(total)} dialogs</span>
       </div>
       <div role="row" style={GRID} className="dialog-head">
@@ -44,7 +42,7 @@ function Header({ rows, total }: { rows: number; total: number }): JSX.Element {
 
 export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(attempt: number): void }): JSX.Element | null {
   const { result, diagnosis, selectedSeq } = useApp(useShallow((s) => ({ result: s.result, diagnosis: s.diagnosis, selectedSeq: s.selectedSeq })));
-  const view = useCaptureView();
+  const view = useApp((s) => s.captureView);
   const [scrollTop, setScrollTop] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const rows = useMemo<DialogRow[]>(() => {

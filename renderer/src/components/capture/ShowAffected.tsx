@@ -3,10 +3,10 @@ import type { JSX } from 'react';
 // filters the dialog list to them.
 import type { Finding } from '../../../../shared/diagnosis/types.js';
 import { useApp } from '../../store.js';
-import { showAffected } from './capture-view.js';
 
 export function ShowAffected({ finding }: { finding: Finding }): JSX.Element | null {
   const capture = useApp((s) => s.result?.origin === 'capture');
+  const showAffected = useApp((s) => s.showAffected);
   if (!capture || !finding.attempts.length) return null;
   return (
     <p>
