@@ -34,6 +34,9 @@ export interface ListQuery {
   limit?: number;
 }
 
+/** Results larger than this (compressed) are refused: one huge capture import would push out every other run. */
+export const MAX_STORED_RESULT_BYTES = 32 * 1024 * 1024;
+
 /** Most rows one list() returns: the UI pages, the CLI shows the newest. */
 export const MAX_LIST_ROWS = 1000;
 
@@ -127,6 +130,7 @@ export class HistoryStore {
     const field = findPasswordField(run.result);
     if (field) throw new Error(`refusing to store a run with a password (${field})`);
     const compressed = deflateSync(JSON.stringify(run.result));
+    if (compressed.length > MAX_STORED_RESULT_BYTES) throw new Error(`results of ${compressed.length} bytes (compressed) are too large for the history (at most ${MAX_STORED_RESULT_BYTES})`);
     const verdict = run.verdict ?? diagnose(run.result).verdict;
     const a = run.result.account;
     const createdAt = this.now();

@@ -1,6 +1,10 @@
 // What the run history keeps about each run (the store lives in electron/history; these are the
 // types both sides and the UI share).
+import type { Diagnosis } from '../diagnosis/types.js';
 import type { CheckResult } from '../model/results.js';
+import type { ChangeEvent } from './changes.js';
+import type { RunComparison } from './compare.js';
+import type { RunSnapshot } from './snapshot.js';
 
 /** Where a stored run came from: a one-off check, a bundle that was opened, an imported capture, a watch cycle. */
 export const RUN_KINDS = ['check', 'bundle', 'import', 'watch'] as const;
@@ -59,4 +63,27 @@ export function validateRetention(input: unknown): { ok: true; value: Partial<Re
     else value[key as keyof Retention] = v;
   }
   return errors.length ? { ok: false, errors } : { ok: true, value };
+}
+
+/** How the app's "Keep checking" runs (the CLI's --every, --for, --full-every). */
+export interface WatchSettings {
+  everyMs: number;
+  forMs: number;
+  fullEvery: number;
+}
+
+/** Progress of a watch, as the app receives it. */
+export type WatchEvent =
+  | { watchId: string; type: 'started'; settings: WatchSettings; at: string }
+  | {
+      watchId: string; type: 'run'; index: number; full: boolean; verdict: string; incomplete: boolean; cycleMs: number;
+      snapshot: RunSnapshot; changes: ChangeEvent[]; historyId?: number;
+    }
+  | { watchId: string; type: 'ended'; runs: number; end: 'count' | 'duration' | 'stopped' | 'auth-failed' | 'failed'; message?: string };
+
+/** Two runs side by side, with what the compare view draws (both results, for the two ladders). */
+export interface ComparedRuns {
+  comparison: RunComparison;
+  before: { entry: HistoryEntrySummary; result: CheckResult; diagnosis: Diagnosis };
+  after: { entry: HistoryEntrySummary; result: CheckResult; diagnosis: Diagnosis };
 }
