@@ -14,8 +14,12 @@ const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|imp
 /**
  * Packages shared/ may import: pure, DOM- and Node-free, and small enough for the renderer.
  * valibot: schemas for every boundary (IPC, bundles, options); tree-shakes to a few KB per schema.
+ * @noble/hashes: audited hashes (MD5/SHA-1 for digest and STUN, SHA-2 for RFC 8760), pure JS.
+ * fflate: zip for diagnostic bundles, pure JS, so bundles open in the renderer too.
  */
-const SHARED_PACKAGES = new Set(['valibot']);
+const SHARED_PACKAGES = new Set(['valibot', '@noble/hashes', 'fflate']);
+/** The package a bare import names: "@scope/name" or "name", without a subpath ("@noble/hashes/sha2.js"). */
+const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 const DOM_GLOBALS = /\b(?:window|document|navigator|localStorage|sessionStorage)\s*\./;
 
 function* files(dir) {
@@ -39,7 +43,7 @@ const rules = {
     if (builtins.has(spec) || spec.startsWith('node:')) return `imports Node built-in "${spec}"`;
     if (spec === 'electron' || spec.startsWith('electron/')) return 'imports Electron';
     if (target && !target.startsWith(join(root, 'shared') + sep)) return `imports "${spec}" from outside shared/`;
-    if (!spec.startsWith('.') && !SHARED_PACKAGES.has(spec)) return `imports package "${spec}" (shared/ may import only ${[...SHARED_PACKAGES].join(', ')})`;
+    if (!spec.startsWith('.') && !SHARED_PACKAGES.has(packageOf(spec))) return `imports package "${spec}" (shared/ may import only ${[...SHARED_PACKAGES].join(', ')})`;
     return null;
   },
   renderer: (spec, target) => {

@@ -1,16 +1,19 @@
 // HTTP Digest authentication as used by SIP: RFC 3261 §22.4, RFC 2617 §3.2.2, RFC 7616 §3.4,
 // RFC 8760 (SHA-256 and SHA-512/256 for SIP).
-import { md5 } from '../hash/md5.js';
-import { sha256, sha512_256 } from '../hash/sha2.js';
-import { toHex } from '../hash/utf8.js';
+import { md5 } from '@noble/hashes/legacy.js';
+import { sha256, sha512_256 } from '@noble/hashes/sha2.js';
+import { toHex, utf8 } from '../hash/utf8.js';
 import type { AuthChallenge } from './message.js';
 
 export type DigestAlgorithm = 'MD5' | 'SHA-256' | 'SHA-512-256';
 
+/** Text is hashed as UTF-8 (RFC 7616 §3.4.4 with charset=UTF-8; plain ASCII otherwise). */
+const hashing = (hash: (b: Uint8Array) => Uint8Array) => (b: Uint8Array | string): Uint8Array => hash(typeof b === 'string' ? utf8(b) : b);
+
 const HASHES: Record<DigestAlgorithm, (b: Uint8Array | string) => Uint8Array> = {
-  'MD5': md5,
-  'SHA-256': sha256,
-  'SHA-512-256': sha512_256,
+  'MD5': hashing(md5),
+  'SHA-256': hashing(sha256),
+  'SHA-512-256': hashing(sha512_256),
 };
 
 /** Preference when a server offers several challenges (RFC 8760 §2.4: strongest first). */

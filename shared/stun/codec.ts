@@ -1,8 +1,8 @@
 // STUN encoding and decoding (RFC 8489 §5-6, §14), with MESSAGE-INTEGRITY (§14.5) and
 // FINGERPRINT (§14.7). Decoding never throws: hostile or non-STUN datagrams give an error.
 import { crc32 } from '../hash/crc32.js';
-import { md5 } from '../hash/md5.js';
-import { hmacSha1 } from '../hash/sha1.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { utf8 } from '../hash/utf8.js';
 import { ATTR, HEADER_BYTES, MAGIC_COOKIE, type StunAttribute, type StunClass, type StunMessage } from './message.js';
 
@@ -42,7 +42,7 @@ export function encodeStun(msg: StunMessage, opts: EncodeOptions = {}): Uint8Arr
   if (opts.integrityKey) {
     // §14.5: the length field covers up to and including MESSAGE-INTEGRITY when the HMAC is computed.
     view.setUint16(2, pos + 24 - HEADER_BYTES);
-    const mac = hmacSha1(opts.integrityKey, out.subarray(0, pos));
+    const mac = hmac(sha1, opts.integrityKey, out.subarray(0, pos));
     view.setUint16(pos, ATTR.MESSAGE_INTEGRITY);
     view.setUint16(pos + 2, 20);
     out.set(mac, pos + 4);
@@ -107,7 +107,7 @@ export function verifyIntegrity(raw: Uint8Array, integrityOffset: number, key: U
   if (integrityOffset + 24 > raw.length) return false;
   const copy = raw.slice(0, integrityOffset);
   new DataView(copy.buffer).setUint16(2, integrityOffset + 24 - HEADER_BYTES);
-  const mac = hmacSha1(key, copy);
+  const mac = hmac(sha1, key, copy);
   const got = raw.subarray(integrityOffset + 4, integrityOffset + 24);
   return mac.every((v, i) => v === got[i]);
 }
@@ -119,5 +119,5 @@ export function shortTermKey(password: string): Uint8Array {
 
 /** Long-term credential key for MESSAGE-INTEGRITY (§9.2.2): MD5(username ":" realm ":" password). */
 export function longTermKey(username: string, realm: string, password: string): Uint8Array {
-  return md5(`${username}:${realm}:${password}`);
+  return md5(utf8(`${username}:${realm}:${password}`));
 }

@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { md5 } from '../../shared/hash/md5.js';
-import { sha256, sha512_256 } from '../../shared/hash/sha2.js';
-import { fromBase64, toBase64, toHex } from '../../shared/hash/utf8.js';
+import { fromBase64, toBase64 } from '../../shared/hash/utf8.js';
 import { answerChallenge, pickChallenge, readChallenge, redactDigestResponse } from '../../shared/sip/digest.js';
 import type { AuthChallenge } from '../../shared/sip/message.js';
 
@@ -13,13 +11,10 @@ const read = (params: Record<string, string>) => {
   return r.challenge;
 };
 
-describe('hash functions', () => {
-  it('match node:crypto on every padding boundary', () => {
+describe('base64', () => {
+  it('matches Buffer on every padding boundary', () => {
     for (const n of [0, 1, 55, 56, 63, 64, 111, 112, 119, 120, 127, 128, 129, 1000]) {
       const b = randomBytes(n);
-      expect(toHex(md5(b))).toBe(createHash('md5').update(b).digest('hex'));
-      expect(toHex(sha256(b))).toBe(createHash('sha256').update(b).digest('hex'));
-      expect(toHex(sha512_256(b))).toBe(createHash('sha512-256').update(b).digest('hex'));
       expect(toBase64(b)).toBe(b.toString('base64'));
       expect(Buffer.from(fromBase64(b.toString('base64')))).toEqual(b);
     }
