@@ -10,6 +10,7 @@ import { benchCaptureImports } from './capture-import.js';
 import { benchUiCapture } from './ui-capture.js';
 import { benchReflectorAmplification, formatAmplification } from './reflector-amplification.js';
 import { benchBundles } from './bundle.js';
+import { benchHistory } from './history.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -49,6 +50,11 @@ else for (const u of uiCap) console.log(`  app, ${u.packets.toLocaleString('en-U
 console.log('\nBundles (synthetic REGISTER exchanges; median of 3):');
 for (const b of benchBundles()) {
   console.log(`  ${b.messages.toLocaleString('en-US')} messages: open (zip, complete schema check, findings) ${fmt(b.openMs)} ms, of which schema check ${fmt(b.schemaMs)} ms; pseudonymise ${fmt(b.pseudonymiseMs)} ms (${b.replacements} values)`);
+}
+
+console.log('\nRun history (a real check against the demo registrar stored 100 times; deflated JSON in SQLite via sql.js, the whole file written atomically per run):');
+for (const h of await benchHistory()) {
+  console.log(`  ${h.kind}: results ${fmt(h.resultJsonBytes)} bytes of JSON, stored ${fmt(h.storedBytes)} bytes; database file ${fmt(h.fileBytesPerRun)} bytes per run; storing one run ${h.addMs.toFixed(1)} ms`);
 }
 
 console.log(`\n${formatAmplification(await benchReflectorAmplification())}`);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { changeEvents, listInWords } from '../../shared/history/changes.js';
 import { snapshotOf } from '../../shared/history/snapshot.js';
+import { timelineOf } from '../../shared/history/timeline.js';
 import { runResult, seed000Run } from '../fixtures/history-results.js';
 
 const at = (minute: number): string => new Date(Date.UTC(2026, 10, 22, 14, minute)).toISOString();
@@ -45,5 +46,20 @@ describe('change events', () => {
 
   it('lists in words', () => {
     expect([[], ['A'], ['A', 'B'], ['A', 'B', 'C']].map(listInWords)).toEqual(['', 'A', 'A and B', 'A, B and C']);
+  });
+});
+
+describe('timeline', () => {
+  it('one row per run, a latency and an outcome field per attempt kind, change events marked on their run', () => {
+    const runs = [seed000Run(at(0), true), seed000Run(at(5), false)].map(snapshotOf);
+    const t = timelineOf(runs.map((snapshot, i) => ({ index: i + 1, snapshot, changes: i ? changeEvents(runs[0]!, snapshot) : [] })));
+    expect(t.series.map((s) => [s.label, s.latencyKey, s.okKey])).toEqual([
+      ['UDP from port 5060', 'latency0', 'ok0'], ['UDP from an ephemeral port', 'latency1', 'ok1'], ['TCP', 'latency2', 'ok2'],
+    ]);
+    expect(t.rows).toEqual([
+      { index: 1, at: at(0), t: Date.parse(at(0)), latency0: 21, ok0: 1, latency1: 20, ok1: 1, latency2: 35, ok2: 1 },
+      { index: 2, at: at(5), t: Date.parse(at(5)), latency0: undefined, ok0: 0, latency1: 20, ok1: 1, latency2: 35, ok2: 1 },
+    ]);
+    expect(t.marks.map((m) => [m.index, m.change])).toEqual([[2, 'started-failing']]);
   });
 });
