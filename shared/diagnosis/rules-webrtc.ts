@@ -63,7 +63,8 @@ function certificateDisagreement(ctx: DiagnosisContext, b: AttemptResult): Findi
 
 /** RFC 7118 §4: the client asks for subprotocol "sip" and the server must accept it; browsers fail the connection otherwise. */
 function subprotocolMissing(ctx: DiagnosisContext): Finding[] {
-  const missing = ctx.result.attempts.filter((a) => (a.transport === 'ws' || a.transport === 'wss') && /subprotocol/i.test(a.detail));
+  // The engine's attempts only: the browser's own detail cannot know (a page is told nothing).
+  const missing = ctx.result.attempts.filter((a) => !a.browser && (a.transport === 'ws' || a.transport === 'wss') && /subprotocol/i.test(a.detail));
   if (!missing.length) return [];
   return [{
     id: 'webrtc-subprotocol-missing', severity: 'error', confidence: 'high',

@@ -52,7 +52,9 @@ describe('the browser attempt', () => {
   });
 
   it('Origin refused: the handshake with the page origin gets 403 while the engine registers', () => {
-    const r = resultWith(browserRun({ outcome: 'reset', connected: false, status: undefined, messages: [] }, []), [engineWss()], 403);
+    // The page's own detail names the possible causes; only the engine's view can say the subprotocol is missing.
+    const detail = 'the browser could not open the WebSocket (it gives a page no reason: certificate, Origin, subprotocol or network)';
+    const r = resultWith(browserRun({ outcome: 'reset', connected: false, status: undefined, detail, messages: [] }, []), [engineWss()], 403);
     expect(ids(r)).toEqual(['webrtc-origin-rejected']);
     const f = diagnose(r).findings.find((x) => x.id === 'webrtc-origin-rejected')!;
     expect(f.technical).toContain('HTTP 403');

@@ -26,8 +26,8 @@ export interface BrowserRegisterInput {
 export interface AuthSlot {
   /** Asks the main process for one credentialed request of the run's budget; false when spent. */
   request(): Promise<boolean>;
-  /** Reports how the server took it: 'accepted' (2xx), 'unaccepted' (rejected after credentials). */
-  settle(verdict: 'accepted' | 'unaccepted' | 'unanswered'): Promise<void>;
+  /** How the server took it (AuthGate's verdicts): accepted (2xx), unaccepted (sent, not accepted), unsent (never sent). */
+  settle(verdict: 'accepted' | 'unaccepted' | 'unsent'): Promise<void>;
 }
 
 /** Wraps sip.js's transport so every message it sends or hands up is captured as text, in order. */
@@ -106,7 +106,7 @@ export async function registerFromBrowser(input: BrowserRegisterInput, slot: Aut
   try {
     await ua.start();
   } catch (e) {
-    if (credentialed) await slot.settle('unanswered');
+    if (credentialed) await slot.settle('unsent');
     return result({ outcome: 'reset', connected: false, detail: `the browser could not open the WebSocket to ${input.url} (it gives a page no reason: certificate, Origin, subprotocol or network): ${(e as Error).message}` });
   }
   const registerer = new Registerer(ua, { expires: REGISTER_EXPIRES_S });
@@ -114,7 +114,9 @@ export async function registerFromBrowser(input: BrowserRegisterInput, slot: Aut
     const answer = await registerOnce(registerer);
     const challenged = messages.some((m) => m.direction === 'received' && /^SIP\/2\.0 40[17] /.test(m.text));
     const outcome = outcomeOf(answer, credentialed, challenged);
-    if (credentialed) await slot.settle(outcome === 'registered' ? 'accepted' : outcome === 'auth-failed' ? 'unaccepted' : 'unanswered');
+    // Sent credentials that were not accepted count against the budget, answered or not.
+    const sentCredentials = messages.some((m) => m.direction === 'sent' && /^authorization\s*:/im.test(m.text));
+    if (credentialed) await slot.settle(outcome === 'registered' ? 'accepted' : sentCredentials ? 'unaccepted' : 'unsent');
     let unregistered: boolean | undefined;
     if (outcome === 'registered') {
       await registerer.unregister().catch(() => undefined);

@@ -1,0 +1,104 @@
+// Lab: a WebRTC phone's registration — the app's sip.js code in headless Chromium, behind the lab's
+// NAT — next to the engine's own WS/WSS attempt, against Kamailio's websocket module (RFC 7118);
+// one WebSocket port checks Origin. The browser's attempt joins the engine's results, and the
+// differences are findings.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthGate } from '../../electron/engine/safety.js';
+import { diagnose } from '../../shared/diagnosis/diagnose.js';
+import { fromBase64, fromUtf8 } from '../../shared/hash/utf8.js';
+import type { CheckResult } from '../../shared/model/results.js';
+import { browserAttempt, type BrowserRegistration } from '../../shared/webrtc/browser-attempt.js';
+import { chromiumMissing } from '../e2e/harness.js';
+import { checkFromClient, LAB_PASSWORD, LAB_USER, labUnavailableReason, NS, SERVER_IP } from './lab.js';
+import { useLab } from './use-lab.js';
+import { LabBrowser, PAGE_ORIGIN } from './webrtc-browser.js';
+import { ALLOWED_ORIGIN, WebSocketKamailio, WS_ORIGIN_CHECKED_PORT, WS_PORT, WSS_PORT } from './webrtc-kamailio.js';
+
+const unavailable = labUnavailableReason() ?? chromiumMissing;
+if (unavailable) console.warn(`WebRTC lab tests skipped: ${unavailable}`);
+
+const CA_FILE = fileURLToPath(new URL('../../electron/demo/certs/ca.pem', import.meta.url));
+const ORIGIN_SCRIPT = fileURLToPath(new URL('./webrtc-origin.ts', import.meta.url));
+
+/** The app's Origin handshake, from the client namespace like the browser. */
+function originStatus(url: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    execFile('ip', ['netns', 'exec', NS.client, process.execPath, '--import', 'tsx', ORIGIN_SCRIPT, url, PAGE_ORIGIN, CA_FILE], { timeout: 30_000 }, (err, stdout) => {
+      if (err) return reject(err);
+      resolve((JSON.parse(stdout) as { status: number | null }).status ?? undefined);
+    });
+  });
+}
+
+interface Run { result: CheckResult; browser: BrowserRegistration; findings: string[]; gate: AuthGate }
+
+describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser next to the engine', () => {
+  const kamailio = new WebSocketKamailio();
+  const browser = new LabBrowser();
+  useLab({ processes: [kamailio.process] });
+  beforeAll(() => browser.start(), 60_000);
+  afterAll(async () => {
+    await browser.stop();
+    kamailio.dispose();
+  });
+
+  async function run(transport: 'ws' | 'wss', port: number, o: { trustLabCa?: boolean } = {}): Promise<Run> {
+    const { result: engine } = await checkFromClient(['--skip-path-probes', '--transports', transport, `--${transport}-port`, String(port)]);
+    const url = `${transport}://${SERVER_IP}:${port}/`;
+    const gate = new AuthGate();
+    const reg = await browser.register({ url, user: LAB_USER, domain: SERVER_IP, password: LAB_PASSWORD }, gate, o);
+    const status = reg.connected ? undefined : await originStatus(url);
+    const { attempt, trace } = browserAttempt(reg, {
+      id: Math.max(...engine.attempts.map((a) => a.id)) + 1, firstSeq: engine.trace.length + 1, startT: engine.durationMs, url, origin: PAGE_ORIGIN,
+      ...(status !== undefined ? { originHandshakeStatus: status } : {}),
+    });
+    const result = { ...engine, attempts: [...engine.attempts, attempt], trace: [...engine.trace, ...trace], authFailures: engine.authFailures + gate.failureCount };
+    return { result, browser: reg, gate, findings: diagnose(result).findings.map((f) => f.id) };
+  }
+
+  const sentTexts = (r: BrowserRegistration): string[] => r.messages.filter((m) => m.direction === 'sent').map((m) => m.text);
+
+  it('WS: sip.js registers from the browser like the engine (challenge, credentials, 200, binding removed); no finding', async () => {
+    const r = await run('ws', WS_PORT);
+    expect(r.result.attempts.map((a) => [a.transport, a.outcome])).toEqual([['ws', 'registered'], ['ws', 'registered']]);
+    expect(r.browser).toMatchObject({ outcome: 'registered', status: 200, connected: true, unregistered: true });
+    expect(r.browser.messages.map((m) => m.text.split('\r\n')[0])).toEqual([
+      'REGISTER sip:203.0.113.10 SIP/2.0', 'SIP/2.0 401 Unauthorized', 'REGISTER sip:203.0.113.10 SIP/2.0', 'SIP/2.0 200 OK',
+      // The removal: sip.js sends the credentials of the accepted nonce at once (nc=2), so no second challenge.
+      'REGISTER sip:203.0.113.10 SIP/2.0', 'SIP/2.0 200 OK',
+    ]);
+    expect(sentTexts(r.browser)[0]).toMatch(/^Via: SIP\/2\.0\/WS /m);
+    expect(sentTexts(r.browser).at(-1)).toMatch(/^Expires: 0|;expires=0/im);
+    // Credentials went out only after the gate granted them; none failed.
+    expect(r.gate.failureCount).toBe(0);
+    const browserTrace = r.result.trace.filter((e) => e.attempt === r.result.attempts[1]!.id && e.bytes);
+    expect(browserTrace.map((e) => fromUtf8(fromBase64(e.bytes!))).join('')).not.toMatch(/response="[0-9a-f]{32}"/);
+    expect(r.findings).toEqual([]);
+  });
+
+  it('WSS with the lab\'s private CA: the engine (given the CA) registers, the browser refuses the certificate', async () => {
+    const r = await run('wss', WSS_PORT);
+    expect(r.result.attempts[0]).toMatchObject({ outcome: 'registered', tls: { verified: true } });
+    expect(r.browser).toMatchObject({ outcome: 'reset', connected: false, messages: [] });
+    expect(r.result.attempts[1]!.browser!.originHandshakeStatus).toBe(101);
+    expect(r.findings).toEqual(['webrtc-certificate-untrusted-by-browser']);
+  });
+
+  it('WSS with a browser that trusts the CA: sip.js registers over the browser\'s TLS; no finding', async () => {
+    const r = await run('wss', WSS_PORT, { trustLabCa: true });
+    expect(r.browser).toMatchObject({ outcome: 'registered', connected: true, unregistered: true });
+    expect(sentTexts(r.browser)[0]).toMatch(/^Via: SIP\/2\.0\/WSS /m);
+    expect(r.findings).toEqual([]);
+  });
+
+  it(`Origin checked (only ${ALLOWED_ORIGIN}): the page's origin is refused with 403, the engine (no Origin) registers`, async () => {
+    const r = await run('ws', WS_ORIGIN_CHECKED_PORT);
+    expect(r.result.attempts[0]!.outcome).toBe('registered');
+    expect(r.browser).toMatchObject({ outcome: 'reset', connected: false });
+    expect(r.result.attempts[1]!.browser!.originHandshakeStatus).toBe(403);
+    expect(r.findings).toEqual(['webrtc-origin-rejected']);
+    expect(kamailio.process.log).toContain(`WS-ORIGIN-REFUSED ${PAGE_ORIGIN}`);
+  });
+});
