@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRegistrar, type Fixture } from '../../electron/demo/registrar.js';
 import { CheckMetrics, startMetricsServer, type MetricsServer } from '../../electron/export/metrics.js';
+import { renderOpenMetrics } from '../../shared/export/openmetrics.js';
 import { checkFixture, freeUdpPort } from '../integration/helpers.js';
 
 const prometheusMissing = ((): string | null => {
@@ -81,9 +82,11 @@ scrape_configs:
     prometheus = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${apiPort}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
     prometheus.stderr!.on('data', (d) => (log += d));
+    const t0 = performance.now();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([enoughScrapes, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${SCRAPES_BEFORE_QUERY} scrapes in ${SCRAPES_WAIT_MS} ms:\n${log}`)), SCRAPES_WAIT_MS)))]);
     clearTimeout(timer);
+    console.log(`Prometheus lab: ${SCRAPES_BEFORE_QUERY} scrapes ${Math.round(performance.now() - t0)} ms after Prometheus started; exposition ${renderOpenMetrics(metrics.families()).length} bytes`);
     // Prometheus asked for OpenMetrics first, and its target is healthy (it parsed every line).
     expect(accepts[0]).toMatch(/^application\/openmetrics-text/);
     expect((await query(apiPort, 'up{job="sipladder"}'))[0]?.value[1]).toBe('1');

@@ -55,7 +55,9 @@ describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser
       ...(status !== undefined ? { originHandshakeStatus: status } : {}),
     });
     const result = { ...engine, attempts: [...engine.attempts, attempt], trace: [...engine.trace, ...trace], authFailures: engine.authFailures + gate.failureCount };
-    return { result, browser: reg, gate, findings: diagnose(result).findings.map((f) => f.id) };
+    const findings = diagnose(result).findings.map((f) => f.id);
+    console.log(`WebRTC lab ${url}${o.trustLabCa ? ' (CA trusted by the browser)' : ''}: engine ${engine.attempts.map((a) => `${a.outcome} ${a.durationMs} ms`).join(', ')}; browser ${reg.outcome} ${Math.round(reg.durationMs)} ms, ${reg.messages.length} messages${status !== undefined ? `, Origin handshake HTTP ${status}` : ''}; findings: ${findings.join(', ') || 'none'}`);
+    return { result, browser: reg, gate, findings };
   }
 
   const sentTexts = (r: BrowserRegistration): string[] => r.messages.filter((m) => m.direction === 'sent').map((m) => m.text);
