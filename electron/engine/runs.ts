@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import type { RunEvent } from '../../shared/ipc/contract.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
+import type { ProgressEvent } from '../../shared/model/progress.js';
 import type { CheckResult } from '../../shared/model/results.js';
 import { check } from './check.js';
 import type { EngineDeps } from './deps.js';
@@ -24,13 +25,21 @@ export class RunManager {
 
   constructor(private readonly deps: () => EngineDeps, private readonly emit: (e: RunEvent) => void) {}
 
-  /** Starts a run; throws when too many are running. Options must already be validated. */
+  /** Starts a check; throws when too many are running. Options must already be validated. */
   start(options: CheckOptions): string {
+    return this.launch((deps, hooks) => check(options, deps, hooks));
+  }
+
+  /**
+   * Starts any run whose results are a CheckResult (a check, an exposure audit) under the same
+   * bounds, events, cancellation and kept results.
+   */
+  launch(run: (deps: EngineDeps, hooks: { signal: AbortSignal; onProgress: (e: ProgressEvent) => void }) => Promise<CheckResult>): string {
     if (this.runs.size >= MAX_CONCURRENT_RUNS) throw new Error(`at most ${MAX_CONCURRENT_RUNS} checks at a time`);
     const runId = randomBytes(8).toString('hex');
     const abort = new AbortController();
     this.runs.set(runId, abort);
-    check(options, this.deps(), { signal: abort.signal, onProgress: (event) => this.emit({ runId, type: 'progress', event }) })
+    run(this.deps(), { signal: abort.signal, onProgress: (event) => this.emit({ runId, type: 'progress', event }) })
       .then((result) => {
         this.finished.set(runId, result);
         if (this.finished.size > KEPT_RESULTS) this.finished.delete(this.finished.keys().next().value!);
