@@ -4,7 +4,7 @@
 // safety limits: the RateLimiter (slower still, see AUDIT_REQUESTS_PER_SECOND) and the AuthGate.
 import { setMaxListeners } from 'node:events';
 import type { AuditRecord } from '../../shared/audit/model.js';
-import { OPERATOR_CONFIRMATION_MISSING, type AuditOptions } from '../../shared/audit/options.js';
+import { DEFAULT_TLS_PORT, DEFAULT_UDP_PORT, OPERATOR_CONFIRMATION_MISSING, type AuditOptions } from '../../shared/audit/options.js';
 import { toHex } from '../../shared/hash/utf8.js';
 import { idSource } from '../../shared/sip/ids.js';
 import { RESULTS_SCHEMA_VERSION, type CheckResult } from '../../shared/model/results.js';
@@ -28,8 +28,6 @@ export const AUDIT_DEADLINE_MS = 45_000;
  * only the (optional) burst measures throttling.
  */
 export const AUDIT_REQUESTS_PER_SECOND = 4;
-export const DEFAULT_UDP_PORT = 5060;
-export const DEFAULT_TLS_PORT = 5061;
 
 export interface AuditHooks {
   signal?: AbortSignal;

@@ -1,4 +1,5 @@
 // What a user asks the exposure audit to do, and its validation (CLI flags, IPC arguments).
+import * as v from 'valibot';
 import { isValidHost } from '../model/check-options.js';
 
 export interface AuditOptions {
@@ -21,6 +22,10 @@ export interface AuditOptions {
   tlsVerify?: boolean;
   caPem?: string;
 }
+
+/** Ports when none is given (RFC 3261 §19.1.2: 5060 for sip, 5061 for sips). */
+export const DEFAULT_UDP_PORT = 5060;
+export const DEFAULT_TLS_PORT = 5061;
 
 export type AuditValidation = { ok: true; value: AuditOptions } | { ok: false; errors: string[] };
 
@@ -69,3 +74,11 @@ export function validateAuditOptions(input: unknown): AuditValidation {
     },
   };
 }
+
+/** validateAuditOptions as a schema, for the IPC table: each problem is one issue. */
+export const AuditOptionsSchema = v.pipe(v.unknown(), v.rawTransform(({ dataset, addIssue, NEVER }) => {
+  const checked = validateAuditOptions(dataset.value);
+  if (checked.ok) return checked.value;
+  checked.errors.forEach((message) => addIssue({ message }));
+  return NEVER;
+}));
