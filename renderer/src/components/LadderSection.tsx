@@ -10,21 +10,26 @@ import { useCaptureMessages } from './capture/capture-messages.js';
 import { LadderView } from './LadderView.js';
 import { RawMessage } from './RawMessage.js';
 
-export function LadderSection({ shown }: { shown: number[] }): JSX.Element | null {
-  const { result, findings, capture } = useApp(useShallow((s) => ({ result: s.result, findings: s.diagnosis?.findings, capture: s.result?.origin === 'capture' })));
+export function LadderSection({ shown }: { shown: number[] }): JSX.Element {
+  const capture = useApp((s) => s.result?.origin === 'capture');
   const messages = useCaptureMessages(shown);
-  const shownKey = shown.join(',');
-  // `messages.loaded` counts the message bytes of a capture written into its trace in place: the
-  // same result then draws more, so the columns are built again.
-  const columns = useMemo(
-    () => (result ? ladderModel(result, findings ?? [], shownKey ? shownKey.split(',').map(Number) : []) : []),
-    [result, findings, shownKey, messages.loaded],
-  );
-  if (!result) return null;
   return (
     <section className="card">
       <h2>{capture ? 'Ladder' : 'Registration ladder'}</h2>
       {messages.error && <p className="error" role="alert">⚠ Could not load the messages of this dialog: {messages.error}</p>}
+      {/* A capture's message bytes are written into its trace in place: each fetch that lands draws the ladder anew. */}
+      <LadderDrawing key={messages.loaded} shownKey={shown.join(',')} />
+    </section>
+  );
+}
+
+/** `shownKey`: the shown attempts' ids joined by commas, so the columns follow their value, not an array's identity. */
+function LadderDrawing({ shownKey }: { shownKey: string }): JSX.Element | null {
+  const { result, findings } = useApp(useShallow((s) => ({ result: s.result, findings: s.diagnosis?.findings })));
+  const columns = useMemo(() => (result ? ladderModel(result, findings ?? [], shownKey ? shownKey.split(',').map(Number) : []) : []), [result, findings, shownKey]);
+  if (!result) return null;
+  return (
+    <>
       <div className="ladder-pane">
         <LadderView columns={columns} />
         <RawMessage />
@@ -33,6 +38,6 @@ export function LadderSection({ shown }: { shown: number[] }): JSX.Element | nul
         <summary>Text version of the ladder</summary>
         <pre data-testid="ascii-ladder">{columns.map(asciiLadder).join('\n\n')}</pre>
       </details>
-    </section>
+    </>
   );
 }

@@ -7,7 +7,7 @@ import { useApp } from '../store.js';
 
 export function RunStep(): JSX.Element {
   const { progress, runId, startedAt } = useApp(useShallow((s) => ({ progress: s.progress, runId: s.runId, startedAt: s.startedAt })));
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(startedAt);
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 200);
     return () => clearInterval(t);

@@ -14,12 +14,18 @@ export function SavedAccounts(): JSX.Element {
   const [canStore, setCanStore] = useState(false);
   const [name, setName] = useState('');
   const [message, setMessage] = useState('');
-  const refresh = async (): Promise<void> => {
-    const r = await api.listAccounts();
-    setAccounts(r.accounts);
-    setCanStore(r.canStorePasswords);
-  };
-  useEffect(() => void refresh().catch(() => undefined), []);
+  // The list is loaded once, and again after each save or delete (a new listing).
+  const [listing, setListing] = useState(0);
+  const refresh = (): void => setListing((n) => n + 1);
+  useEffect(() => {
+    let current = true;
+    api.listAccounts().then((r) => {
+      if (!current) return;
+      setAccounts(r.accounts);
+      setCanStore(r.canStorePasswords);
+    }, () => undefined);
+    return () => void (current = false);
+  }, [listing]);
 
   const use = (a: SavedAccount): void => {
     pickSavedAccount(a);
@@ -31,7 +37,7 @@ export function SavedAccounts(): JSX.Element {
       await api.saveAccount({ name: name || form.server, server: form.server, port, user: form.user, authUser: form.authUser || undefined, domain: form.domain || undefined,
         transports: form.transports, password: canStore ? form.password : undefined });
       setMessage(canStore ? 'Saved; the password is in the system keychain.' : 'Saved without the password (only the desktop app can keep it, in the system keychain).');
-      await refresh();
+      refresh();
     } catch (e) {
       setMessage(`Not saved: ${(e as Error).message}`);
     }
