@@ -1,7 +1,7 @@
 // Diagnostic bundles (.sipladder): one zip with the manifest, results and findings, the trace as
 // pcapng, the ladder as SVG and text, and a report. Opening one treats it as untrusted input.
 import { platform, release } from 'node:os';
-import { BUNDLE_FILES, BUNDLE_SCHEMA_VERSION, checkManifest, checkResults, type BundleManifest, type BundleResults } from '../../shared/bundle/schema.js';
+import { BUNDLE_FILES, BUNDLE_SCHEMA_VERSION, type BundleManifest, type BundleResults } from '../../shared/bundle/schema.js';
 import { pseudonymise, type PseudonymOptions, type Replacement } from '../../shared/bundle/redact.js';
 import { reportMarkdown } from '../../shared/bundle/report-md.js';
 import { tracePcapng } from '../../shared/bundle/pcapng.js';
@@ -12,7 +12,7 @@ import { ladderModel } from '../../shared/ladder/model.js';
 import { ladderSvg } from '../../shared/ladder/svg.js';
 import { RESULTS_SCHEMA_VERSION, type CheckResult } from '../../shared/model/results.js';
 import { TOOL_VERSION } from '../engine/version.js';
-import { BundleError, readZip, writeZip } from './zip.js';
+import { BundleError, writeZip } from './zip.js';
 
 export interface ExportOptions {
   pseudonymise?: PseudonymOptions;
@@ -42,34 +42,5 @@ export function exportBundle(original: CheckResult, o: ExportOptions = {}): { by
   return { bytes, replacements };
 }
 
-/** Largest bundle file accepted (before any decompression). */
-export const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
-
-export interface OpenedBundle {
-  manifest: BundleManifest;
-  result: CheckResult;
-  /** Recomputed with this version's rules (the stored one is what the customer saw). */
-  diagnosis: BundleResults['diagnosis'];
-  storedDiagnosis: BundleResults['diagnosis'];
-}
-
-export function openBundle(bytes: Uint8Array): OpenedBundle {
-  if (bytes.length > MAX_BUNDLE_BYTES) throw new BundleError(`bundle is ${bytes.length} bytes (at most ${MAX_BUNDLE_BYTES})`);
-  const entries = new Map(readZip(bytes).map((e) => [e.name, e.data]));
-  const json = (name: string): unknown => {
-    const data = entries.get(name);
-    if (!data) throw new BundleError(`bundle has no ${name}`);
-    try {
-      return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
-    } catch {
-      throw new BundleError(`${name} in the bundle is not valid JSON`);
-    }
-  };
-  const manifest = checkManifest(json(BUNDLE_FILES.manifest));
-  if (!manifest.ok) throw new BundleError(manifest.error);
-  const results = checkResults(json(BUNDLE_FILES.results));
-  if (!results.ok) throw new BundleError(results.error);
-  return { manifest: manifest.value, result: results.value.result, diagnosis: diagnose(results.value.result), storedDiagnosis: results.value.diagnosis };
-}
-
+export { MAX_BUNDLE_BYTES, openBundle, type OpenedBundle } from '../../shared/bundle/open.js';
 export { BundleError };

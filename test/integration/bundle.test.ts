@@ -3,7 +3,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportBundle, openBundle } from '../../electron/bundle/bundle.js';
-import { BundleError, readZip, writeZip } from '../../electron/bundle/zip.js';
+import { BundleError, readZip, writeZip, ZIP_LIMITS } from '../../electron/bundle/zip.js';
 import { startRegistrar, type Fixture } from '../../electron/demo/registrar.js';
 import { BUNDLE_FILES } from '../../shared/bundle/schema.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
@@ -24,6 +24,13 @@ afterAll(() => fx.close());
 const te = new TextEncoder();
 /** results.json as parsed, to be spoiled by a test (any leaf may be replaced by anything). */
 type Json = { result: { attempts: Array<Record<string, unknown>>; trace: Array<Record<string, unknown>> }; diagnosis: Record<string, unknown> };
+/** A zip with every occurrence of one entry name replaced by another of the same length (in local and central headers): what writeZip refuses to make. */
+const renamed = (zip: Uint8Array, from: string, to: string): Uint8Array => new Uint8Array(Buffer.from(Buffer.from(zip).toString('latin1').replaceAll(from, to), 'latin1'));
+/** Text that deflates about 2× (hex digits from a fixed LCG): no ratio limit stops it. */
+const hexText = (n: number): Uint8Array => {
+  let x = 1;
+  return Uint8Array.from({ length: n }, () => '0123456789abcdef'.charCodeAt((x = (x * 1103515245 + 12345) >>> 0) >>> 28));
+};
 const everything = (bytes: Uint8Array): string => readZip(bytes).map((e) => Buffer.from(e.data).toString('latin1')).join('\n');
 
 describe('diagnostic bundles', () => {
@@ -63,7 +70,7 @@ describe('diagnostic bundles', () => {
     ['wrong magic', te.encode('hello, this is not a zip file at all.....'), /no zip signature/],
     ['truncated', () => exportBundle(result).bytes.subarray(0, 200), /truncated|damaged|missing/],
     ['path traversal', () => writeZip([{ name: '../../etc/cron.d/x', data: te.encode('x') }]), /unsafe entry name/],
-    ['duplicate entry names', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') }, { name: 'results.json', data: te.encode('{}') }, { name: 'results.json', data: te.encode('{"result":{}}') }]), /two entries named "results\.json"/],
+    ['duplicate entry names', () => renamed(writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') }, { name: 'results.json', data: te.encode('{}') }, { name: 'resultz.json', data: te.encode('{"result":{}}') }]), 'resultz', 'results'), /two entries named "results\.json"/],
     ['entry names differing only in case', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') }, { name: 'results.json', data: te.encode('{}') }, { name: 'RESULTS.json', data: te.encode('{}') }]), /two entries named "RESULTS\.json"/],
     ['too many entries', () => writeZip(Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, data: te.encode('x') }))), /entries/],
     ['newer version', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":99,"app":{"version":"9.0.0"}}') }, { name: 'results.json', data: te.encode('{}') }]), /made by SIP Ladder 9\.0\.0.*update/],
@@ -96,6 +103,25 @@ describe('diagnostic bundles', () => {
     const manifest = entries.find((e) => e.name === BUNDLE_FILES.manifest)!;
     manifest.data = te.encode(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(manifest.data)), summary: { verdict: 'x', attempts: [null] } }));
     expect(() => openBundle(writeZip(entries))).toThrow(/manifest\.json is not valid: summary\.attempts\[0\]: /);
+  });
+
+  it('never writes two entries of one name', () => {
+    expect(() => writeZip([{ name: 'a.json', data: te.encode('1') }, { name: 'a.json', data: te.encode('2') }])).toThrow(/two entries named "a\.json"/);
+  });
+
+  it('stops inflating an entry whose header understates its size', () => {
+    const zip = writeZip([{ name: 'results.json', data: hexText(100_000) }]);
+    const v = new DataView(zip.buffer, zip.byteOffset);
+    expect(v.getUint32(0, true)).toBe(0x04034b50);
+    v.setUint32(22, 50_000, true); // the local header's uncompressed size
+    expect(() => readZip(zip)).toThrow(/expands beyond its declared 50000 bytes/);
+  });
+
+  it('enforces the total size and the entry count it is given', () => {
+    const two = writeZip([{ name: 'a.json', data: hexText(100_000) }, { name: 'b.json', data: hexText(100_000) }]);
+    expect(readZip(two).map((e) => e.data.length)).toEqual([100_000, 100_000]);
+    expect(() => readZip(two, { ...ZIP_LIMITS, maxTotalBytes: 150_000 })).toThrow(/"b\.json" is too large/);
+    expect(() => readZip(two, { ...ZIP_LIMITS, maxEntries: 1 })).toThrow(/more than 1 entries/);
   });
 
   it('refuses a zip bomb before inflating it', () => {
