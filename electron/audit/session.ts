@@ -149,7 +149,8 @@ export class AuditSession {
       attempt: this.result.id, test: p.test, variant: p.variant, method: p.method, transport: this.result.transport, userAgent: p.userAgent,
       provisional: watch.provisional, requestBytes: bytes.length, responseBytes: watch.bytes, seqs: this.messageSeqs(seqsBefore),
       ...(response ? { status: response.status } : {}), ...(realm !== undefined ? { realm } : {}),
-      ...(tx.kind === 'response' ? { rttMs: tx.rttMs } : {}), ...(cancelled ? { cancelled } : {}),
+      // A cancelled call's final answer (487) times our CANCEL, not the server: no answer time then.
+      ...(tx.kind === 'response' && !cancelled ? { rttMs: tx.rttMs } : {}), ...(cancelled ? { cancelled } : {}),
     };
     this.run.exchanges.push(exchange);
     this.settle(tx, response);
