@@ -4,6 +4,7 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { Database, SqlValue } from 'sql.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
+import { MAX_LIST_ROWS } from '../../shared/history/schemas.js';
 import { DEFAULT_RETENTION, type HistoryEntry, type HistoryEntrySummary, type Retention, type RunKind } from '../../shared/history/types.js';
 import type { CheckResult } from '../../shared/model/results.js';
 import { readIfExists, withFileLock, writeAtomically } from './file-io.js';
@@ -37,8 +38,6 @@ export interface ListQuery {
 /** Results larger than this (compressed) are refused: one huge capture import would push out every other run. */
 export const MAX_STORED_RESULT_BYTES = 32 * 1024 * 1024;
 
-/** Most rows one list() returns: the UI pages, the CLI shows the newest. */
-export const MAX_LIST_ROWS = 1000;
 
 const SUMMARY_COLUMNS = 'id, kind, created_at, server, user, verdict, duration_ms, length(result), bundle_bytes, watch_id';
 

@@ -3,19 +3,17 @@
 // events computed from consecutive runs. Intermittent problems ("it drops every few hours") show
 // up as a change between two runs that a one-shot check never sees.
 import { changeEvents, utcTimeOfDay, type ChangeEvent } from '../../shared/history/changes.js';
+import { DEFAULT_FULL_EVERY, MAX_WATCH_MS, MAX_WATCH_RUNS, MIN_EVERY_MS } from '../../shared/history/schemas.js';
 import { snapshotOf, type RunSnapshot } from '../../shared/history/snapshot.js';
 import type { HistoryEntrySummary } from '../../shared/history/types.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
 import type { CheckResult } from '../../shared/model/results.js';
 import { sleep, type Clock } from '../engine/deps.js';
 
-/** Shortest interval between two runs' starts: a registrar sees at most ~12 REGISTERs per run. */
-export const MIN_EVERY_MS = 5_000;
-/** Longest watch (a week), and most runs in one, whatever the flags say. */
-export const MAX_WATCH_MS = 7 * 24 * 3600 * 1000;
-export const MAX_WATCH_RUNS = 10_000;
-/** Path probes on the first run and every Nth after it, by default. */
-export const DEFAULT_FULL_EVERY = 12;
+// Bounds (shared with the app's argument schemas): runs ≥ MIN_EVERY_MS apart (a registrar sees at
+// most ~12 REGISTERs per run), at most MAX_WATCH_MS long and MAX_WATCH_RUNS runs; path probes on the
+// first run and every DEFAULT_FULL_EVERY-th by default.
+export { DEFAULT_FULL_EVERY, MAX_WATCH_MS, MAX_WATCH_RUNS, MIN_EVERY_MS };
 
 export interface WatchPlan {
   everyMs: number;
