@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../store.js';
 
-function download(b: ExportedBundle): void {
+export function download(b: ExportedBundle): void {
   const bytes = Uint8Array.from(atob(b.base64), (c) => c.charCodeAt(0));
   const url = URL.createObjectURL(new Blob([bytes], { type: 'application/zip' }));
   const a = document.createElement('a');
@@ -16,12 +16,18 @@ function download(b: ExportedBundle): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+function BundleNote({ text }: { text: string }): JSX.Element {
+  return <section className="card" data-testid="bundle-export"><h2>Diagnostic bundle</h2><p className="muted">{text}</p></section>;
+}
+
 export function BundleExport(): JSX.Element {
   const { lastRunId, opened } = useApp(useShallow((s) => ({ lastRunId: s.lastRunId, opened: s.opened })));
   const [options, setOptions] = useState({ users: false, domains: false, addresses: false });
   const [prepared, setPrepared] = useState<ExportedBundle | null>(null);
   const [error, setError] = useState('');
-  if (opened || !lastRunId) return <section className="card" data-testid="bundle-export"><h2>Diagnostic bundle</h2><p className="muted">{opened?.appVersion === 'capture import' ? `These results were imported from a capture (${opened.createdAt}); \`sipladder import FILE --bundle OUT\` saves one as a bundle.` : `These results were opened from a bundle${opened ? ` made by SIP Ladder ${opened.appVersion} on ${opened.createdAt}${opened.pseudonymised ? ' (pseudonymised)' : ''}` : ''}.`}</p></section>;
+  // An imported capture has an import id (lastRunId) and is saved like a finished check; an opened bundle is already one.
+  if (opened) return <BundleNote text={`These results were opened from a bundle made by SIP Ladder ${opened.appVersion} on ${opened.createdAt}${opened.pseudonymised ? ' (pseudonymised)' : ''}.`} />;
+  if (!lastRunId) return <BundleNote text="The bundle can be saved when the check has ended." />;
   const prepare = async (): Promise<void> => {
     setError('');
     try {
