@@ -1,6 +1,7 @@
 // The app's side of the history and of "Keep checking": what the backend's history and watch
 // methods do (the backend only forwards to this), so both shells behave the same.
 import { randomBytes } from 'node:crypto';
+import type { PseudonymOptions, Replacement } from '../../shared/bundle/redact.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { compareRuns } from '../../shared/history/compare.js';
 import type { ComparedRuns, HistoryEntry, HistoryEntrySummary, RunKind, WatchEvent, WatchSettings } from '../../shared/history/types.js';
@@ -47,9 +48,9 @@ export class AppHistory {
     return { entry, result, diagnosis: diagnose(result) };
   }
 
-  async exportBundle(id: number, pseudonymise: boolean): Promise<{ fileName: string; bytes: Uint8Array; replacements: ReturnType<typeof exportBundle>['replacements'] }> {
+  async exportBundle(id: number, pseudonymise: PseudonymOptions | null): Promise<{ fileName: string; bytes: Uint8Array; replacements: Replacement[] }> {
     const e = await this.entry(id);
-    const { bytes, replacements } = exportBundle(e.result, { pseudonymise: pseudonymise ? { users: true, domains: true, addresses: true } : undefined });
+    const { bytes, replacements } = exportBundle(e.result, { pseudonymise: pseudonymise ?? undefined });
     return { fileName: `sipladder-history-${id}.sipladder`, bytes, replacements };
   }
 
