@@ -77,8 +77,6 @@ function planOf(flags: Map<string, string>, errors: string[]): WatchPlan {
   return { everyMs: duration('every', '5m'), forMs: duration('for', '24h'), fullEvery: whole('full-every') ?? DEFAULT_FULL_EVERY, ...(count !== undefined ? { count } : {}) };
 }
 
-const localTime = (iso: string): string => new Date(iso).toTimeString().slice(0, 5);
-
 function attemptsLine(s: RunSnapshot): string {
   return s.attempts.map((a) => `${a.label}: ${outcomeWords(a)}${a.firstAnswerMs !== undefined ? ` ${Math.round(a.firstAnswerMs)} ms` : ''}`).join(' · ');
 }
@@ -89,13 +87,14 @@ function printer(io: CliIo, json: boolean): WatchObserver {
     onRun: (run: WatchRun) => {
       if (json) {
         const { index, full, snapshot, changes, cycleMs, stored } = run;
-        io.stdout.write(JSON.stringify({ index, startedAt: run.result.startedAt, full, incomplete: Boolean(run.result.incomplete), attempts: snapshot.attempts, changes, cycleMs, historyId: stored?.id ?? null }) + '\n');
+        io.stdout.write(JSON.stringify({ index, startedAt: run.result.startedAt, full, incomplete: Boolean(run.result.incomplete), attempts: snapshot.attempts, changes, cycleMs, historyId: stored?.id ?? null, ...(run.storeError ? { storeError: run.storeError } : {}) }) + '\n');
         return;
       }
       const time = new Date(run.result.startedAt).toTimeString().slice(0, 8);
       const tags = [run.full ? 'with path probes' : '', run.result.incomplete ? 'incomplete' : '', `${(run.cycleMs / 1000).toFixed(2)} s`].filter(Boolean).join(', ');
       io.stdout.write(`${time}  run ${run.index}  ${attemptsLine(run.snapshot)}  (${tags})\n`);
       for (const c of run.changes) io.stdout.write(`  change: ${c.text}\n`);
+      if (run.storeError) io.stderr.write(`  history: this run was not stored: ${run.storeError}\n`);
     },
   };
 }
@@ -152,7 +151,7 @@ export async function watchCommand(argv: string[], io: CliIo, stopped: Promise<v
   try {
     exports = await exportObservers(metricsAt, parsed.value.hep, complain);
     const { runs, end } = await watch(parsed.value.options, plan, {
-      clock: deps.clock, timeOf: localTime,
+      clock: deps.clock,
       runCheck: (options, signal) => check(options, deps, { signal }),
       ...(store ? { store: (result) => store.add({ kind: 'watch', result, watchId }) } : {}),
     }, [printer(io, parsed.value.json), ...exports.observers], abort.signal);

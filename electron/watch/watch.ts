@@ -2,7 +2,7 @@
 // registration matrix; the path probes every Nth run), each run stored in the history, and change
 // events computed from consecutive runs. Intermittent problems ("it drops every few hours") show
 // up as a change between two runs that a one-shot check never sees.
-import { changeEvents, utcTimeOfDay, type ChangeEvent } from '../../shared/history/changes.js';
+import { changeEvents, type ChangeEvent } from '../../shared/history/changes.js';
 import { DEFAULT_FULL_EVERY, MAX_WATCH_MS, MAX_WATCH_RUNS, MIN_EVERY_MS } from '../../shared/history/schemas.js';
 import { snapshotOf, type RunSnapshot } from '../../shared/history/snapshot.js';
 import type { HistoryEntrySummary } from '../../shared/history/types.js';
@@ -37,6 +37,8 @@ export interface WatchRun {
   changes: ChangeEvent[];
   /** The history row, when the run was stored. */
   stored?: HistoryEntrySummary;
+  /** Why the run could not be stored (a full disk, a locked file): the watch goes on without it. */
+  storeError?: string;
   /** Wall time of the cycle: the check plus storing it. */
   cycleMs: number;
 }
@@ -51,8 +53,21 @@ export interface WatchDeps {
   clock: Clock;
   runCheck(options: CheckOptions, signal: AbortSignal): Promise<CheckResult>;
   store?(result: CheckResult): Promise<HistoryEntrySummary>;
-  /** Time of day in change events (the CLI: local time). */
+  /** Time of day in change events (default: this computer's local time). */
   timeOf?: (iso: string) => string;
+}
+
+/** HH:MM in this computer's time zone: the user's clock, which the engine shares. */
+export const localTimeOfDay = (iso: string): string => new Date(iso).toTimeString().slice(0, 5);
+
+/** Stores a run; a failure is reported with the run, never ends the watch (the checks matter more). */
+async function storeRun(deps: WatchDeps, result: CheckResult): Promise<Pick<WatchRun, 'stored' | 'storeError'>> {
+  if (!deps.store) return {};
+  try {
+    return { stored: await deps.store(result) };
+  } catch (e) {
+    return { storeError: (e as Error).message };
+  }
 }
 
 /** The plan's limits, clamped to the hard bounds; errors in words for the CLI and the app. */
@@ -83,12 +98,12 @@ export async function watch(options: CheckOptions, plan: WatchPlan, deps: WatchD
     const started = deps.clock.now();
     const full = isFullRun(index, plan.fullEvery);
     const result = await deps.runCheck({ ...options, skipPathProbes: options.skipPathProbes || !full }, signal);
-    const stored = deps.store ? await deps.store(result) : undefined;
+    const storing = await storeRun(deps, result);
     const snapshot = snapshotOf(result);
-    const changes = previous ? changeEvents(previous, snapshot, deps.timeOf ?? utcTimeOfDay) : [];
+    const changes = previous ? changeEvents(previous, snapshot, deps.timeOf ?? localTimeOfDay) : [];
     // An interrupted run says nothing about attempts it did not finish: keep the last complete view.
     if (!result.incomplete) previous = snapshot;
-    const run: WatchRun = { index, result, full, snapshot, changes, ...(stored ? { stored } : {}), cycleMs: Math.round(deps.clock.now() - started) };
+    const run: WatchRun = { index, result, full, snapshot, changes, ...storing, cycleMs: Math.round(deps.clock.now() - started) };
     for (const o of observers) o.onRun(run);
     if (result.authFailures > 0) return { runs: index, end: 'auth-failed' };
     const nextStart = started + plan.everyMs;

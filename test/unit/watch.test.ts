@@ -73,6 +73,18 @@ describe('watch', () => {
     expect(await done).toEqual({ runs: 1, end: 'auth-failed' });
   });
 
+  it('a run that cannot be stored is reported with the run, and the watch goes on', async () => {
+    const s = scripted([seed000Run(at(0), true)]);
+    const runs: WatchRun[] = [];
+    const store = async (): Promise<never> => {
+      throw new Error('disk full');
+    };
+    const done = watch(OPTIONS, { everyMs: 5000, forMs: 3600_000, count: 2, fullEvery: 0 }, { ...s, store }, [{ onRun: (r) => runs.push(r) }], new AbortController().signal);
+    await drive(s.clock, done);
+    expect(await done).toEqual({ runs: 2, end: 'count' });
+    expect(runs.map((r) => [r.stored, r.storeError])).toEqual([[undefined, 'disk full'], [undefined, 'disk full']]);
+  });
+
   it('refuses plans outside the bounds', async () => {
     const s = scripted([seed000Run(at(0), true)]);
     const signal = new AbortController().signal;
