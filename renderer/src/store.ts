@@ -27,4 +27,3 @@ export const useApp = create<AppState>()((...a) => ({
 }));
 
 export { EMPTY_FORM, type AccountForm } from './slices/account.js';
-export type { ProbeStatus } from './slices/run.js';

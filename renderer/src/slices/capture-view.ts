@@ -3,7 +3,7 @@
 import type { SortKey } from '../../../shared/capture/dialog-filter.js';
 import type { SliceCreator } from '../store.js';
 
-export interface CaptureView {
+interface CaptureView {
   /** sngrep-style filter text (`status:4xx ua:Jitsi`). */
   filter: string;
   failuresOnly: boolean;

@@ -9,7 +9,7 @@ import type { CheckResult } from '../../../shared/model/results.js';
 import type { AppState, SliceCreator } from '../store.js';
 
 /** A path probe of the running check, shown as pending until it ends. */
-export interface ProbeStatus {
+interface ProbeStatus {
   probe: string;
   outcome?: string;
   durationMs?: number;
