@@ -2,6 +2,7 @@
 // more attempt of the run: an AttemptResult and trace events like the engine's, so the ladder, the
 // JSON, the bundle and the rules treat it like any other attempt. Digest responses are masked here,
 // before anything leaves the page's hands (README "Diagnostic bundles").
+import * as v from 'valibot';
 import { toBase64, utf8 } from '../hash/utf8.js';
 import type { AttemptResult, BrowserAttemptInfo } from '../model/results.js';
 import type { TraceEvent } from '../model/trace.js';
@@ -26,6 +27,26 @@ export interface BrowserRegistration {
   durationMs: number;
   messages: CapturedMessage[];
 }
+
+/** Bounds on what the page hands back (it is checked like any IPC argument): one registration is 4–8 messages. */
+export const MAX_BROWSER_MESSAGES = 32;
+export const MAX_BROWSER_MESSAGE_CHARS = 65_535;
+const MAX_DETAIL_CHARS = 1_000;
+
+export const BrowserRegistrationSchema = v.strictObject({
+  outcome: v.picklist(['registered', 'rejected', 'auth-failed', 'auth-skipped', 'no-response', 'reset', 'aborted']),
+  status: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(699))),
+  reason: v.optional(v.pipe(v.string(), v.maxLength(MAX_DETAIL_CHARS))),
+  detail: v.pipe(v.string(), v.maxLength(MAX_DETAIL_CHARS)),
+  connected: v.boolean(),
+  unregistered: v.optional(v.boolean()),
+  durationMs: v.pipe(v.number(), v.minValue(0)),
+  messages: v.pipe(v.array(v.strictObject({
+    t: v.pipe(v.number(), v.minValue(0)),
+    direction: v.picklist(['sent', 'received']),
+    text: v.pipe(v.string(), v.maxLength(MAX_BROWSER_MESSAGE_CHARS)),
+  })), v.maxLength(MAX_BROWSER_MESSAGES)),
+});
 
 export const BROWSER_ATTEMPT_LABEL = 'WebSocket from the browser (sip.js)';
 

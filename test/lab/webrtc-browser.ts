@@ -1,13 +1,12 @@
 // Headless Chromium inside the lab's client namespace (behind the NAT, like the engine), running the
 // app's own sip.js registration (renderer/src/webrtc) from a page served at PAGE_ORIGIN by request
-// interception; the run's AuthGate grants its credentials, as the main process does.
+// interception; the main process's BrowserAttempts grants its credentials.
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
-import type { AuthGate } from '../../electron/engine/safety.js';
 import type { BrowserRegistration } from '../../shared/webrtc/browser-attempt.js';
 import { CHROMIUM } from '../e2e/harness.js';
 import { NS } from './lab.js';
@@ -19,6 +18,12 @@ const ENTRY = fileURLToPath(new URL('../../renderer/src/webrtc/sipjs-register.ts
 const PAGE_TIMEOUT_MS = 30_000;
 
 export interface BrowserInput { url: string; user: string; domain: string; password: string }
+
+/** The main process's grant and settle (electron/webrtc/browser-attempts.ts), exposed to the page. */
+export interface PageAuthSlot {
+  request(): Promise<boolean>;
+  settle(verdict: 'accepted' | 'unaccepted' | 'unsent'): void;
+}
 
 export class LabBrowser {
   private readonly dir = mkdtempSync(join(tmpdir(), 'sllab-chromium-'));
@@ -39,14 +44,14 @@ export class LabBrowser {
   }
 
   /** `trustLabCa`: stands in for a browser whose store has the lab's private CA (Chromium is told to accept any certificate). */
-  async register(input: BrowserInput, gate: AuthGate, o: { trustLabCa?: boolean } = {}): Promise<BrowserRegistration> {
+  async register(input: BrowserInput, slot: PageAuthSlot, o: { trustLabCa?: boolean } = {}): Promise<BrowserRegistration> {
     const context = await this.browser!.newContext({ ignoreHTTPSErrors: o.trustLabCa ?? false });
     try {
       const page = await context.newPage();
       page.setDefaultTimeout(PAGE_TIMEOUT_MS);
       await page.route(`${PAGE_ORIGIN}/**`, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>web phone</title><script>${this.script.replace(/<\/script/gi, '<\\/script')}</script>` }));
-      await page.exposeFunction('requestAuthSlot', () => gate.acquire());
-      await page.exposeFunction('settleAuthSlot', (verdict: 'accepted' | 'unaccepted' | 'unsent') => void gate.settle(verdict));
+      await page.exposeFunction('requestAuthSlot', () => slot.request());
+      await page.exposeFunction('settleAuthSlot', (verdict: 'accepted' | 'unaccepted' | 'unsent') => slot.settle(verdict));
       await page.goto(`${PAGE_ORIGIN}/`);
       return await page.evaluate((i) => {
         const w = window as unknown as {

@@ -5,11 +5,11 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthGate } from '../../electron/engine/safety.js';
+import { BrowserAttempts } from '../../electron/webrtc/browser-attempts.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { fromBase64, fromUtf8 } from '../../shared/hash/utf8.js';
 import type { CheckResult } from '../../shared/model/results.js';
-import { browserAttempt, type BrowserRegistration } from '../../shared/webrtc/browser-attempt.js';
+import type { BrowserRegistration } from '../../shared/webrtc/browser-attempt.js';
 import { chromiumMissing } from '../e2e/harness.js';
 import { checkFromClient, LAB_PASSWORD, LAB_USER, labUnavailableReason, NS, SERVER_IP } from './lab.js';
 import { useLab } from './use-lab.js';
@@ -23,16 +23,16 @@ const CA_FILE = fileURLToPath(new URL('../../electron/demo/certs/ca.pem', import
 const ORIGIN_SCRIPT = fileURLToPath(new URL('./webrtc-origin.ts', import.meta.url));
 
 /** The app's Origin handshake, from the client namespace like the browser. */
-function originStatus(url: string): Promise<number | undefined> {
+function originStatus(url: string): Promise<number | null> {
   return new Promise((resolve, reject) => {
     execFile('ip', ['netns', 'exec', NS.client, process.execPath, '--import', 'tsx', ORIGIN_SCRIPT, url, PAGE_ORIGIN, CA_FILE], { timeout: 30_000 }, (err, stdout) => {
       if (err) return reject(err);
-      resolve((JSON.parse(stdout) as { status: number | null }).status ?? undefined);
+      resolve((JSON.parse(stdout) as { status: number | null }).status);
     });
   });
 }
 
-interface Run { result: CheckResult; browser: BrowserRegistration; findings: string[]; gate: AuthGate }
+interface Run { result: CheckResult; browser: BrowserRegistration; findings: string[]; registerAgain(): Promise<CheckResult & { again: BrowserRegistration }> }
 
 describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser next to the engine', () => {
   const kamailio = new WebSocketKamailio();
@@ -44,20 +44,24 @@ describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser
     kamailio.dispose();
   });
 
-  async function run(transport: 'ws' | 'wss', port: number, o: { trustLabCa?: boolean } = {}): Promise<Run> {
-    const { result: engine } = await checkFromClient(['--skip-path-probes', '--transports', transport, `--${transport}-port`, String(port)]);
+  async function run(transport: 'ws' | 'wss', port: number, o: { trustLabCa?: boolean; password?: string } = {}): Promise<Run> {
+    const password = o.password ?? LAB_PASSWORD;
+    const { result: engine } = await checkFromClient(['--skip-path-probes', '--transports', transport, `--${transport}-port`, String(port)], password);
     const url = `${transport}://${SERVER_IP}:${port}/`;
-    const gate = new AuthGate();
-    const reg = await browser.register({ url, user: LAB_USER, domain: SERVER_IP, password: LAB_PASSWORD }, gate, o);
-    const status = reg.connected ? undefined : await originStatus(url);
-    const { attempt, trace } = browserAttempt(reg, {
-      id: Math.max(...engine.attempts.map((a) => a.id)) + 1, firstSeq: engine.trace.length + 1, startT: engine.durationMs, url, origin: PAGE_ORIGIN,
-      ...(status !== undefined ? { originHandshakeStatus: status } : {}),
-    });
-    const result = { ...engine, attempts: [...engine.attempts, attempt], trace: [...engine.trace, ...trace], authFailures: engine.authFailures + gate.failureCount };
+    // The app's main-process side, with the run kept as RunManager keeps it and the Origin handshake made from the client namespace.
+    const runs = new Map([['run', engine]]);
+    const attempts = new BrowserAttempts({ result: (id) => runs.get(id), replace: (id, r) => void runs.set(id, r) }, (h) => originStatus(h.url));
+    const reg = await browser.register({ url, user: LAB_USER, domain: SERVER_IP, password },
+      { request: () => attempts.grant('run'), settle: (verdict) => attempts.settle('run', verdict) }, o);
+    const result = await attempts.attach('run', reg, { url, origin: PAGE_ORIGIN });
+    const status = result.attempts.at(-1)!.browser!.originHandshakeStatus;
     const findings = diagnose(result).findings.map((f) => f.id);
     console.log(`WebRTC lab ${url}${o.trustLabCa ? ' (CA trusted by the browser)' : ''}: engine ${engine.attempts.map((a) => `${a.outcome} ${a.durationMs} ms`).join(', ')}; browser ${reg.outcome} ${Math.round(reg.durationMs)} ms, ${reg.messages.length} messages${status !== undefined ? `, Origin handshake HTTP ${status}` : ''}; findings: ${findings.join(', ') || 'none'}`);
-    return { result, browser: reg, gate, findings };
+    const registerAgain = async (): Promise<CheckResult & { again: BrowserRegistration }> => {
+      const again = await browser.register({ url, user: LAB_USER, domain: SERVER_IP, password }, { request: () => attempts.grant('run'), settle: (verdict) => attempts.settle('run', verdict) }, o);
+      return { ...(await attempts.attach('run', again, { url, origin: PAGE_ORIGIN })), again };
+    };
+    return { result, browser: reg, findings, registerAgain };
   }
 
   const sentTexts = (r: BrowserRegistration): string[] => r.messages.filter((m) => m.direction === 'sent').map((m) => m.text);
@@ -73,8 +77,8 @@ describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser
     ]);
     expect(sentTexts(r.browser)[0]).toMatch(/^Via: SIP\/2\.0\/WS /m);
     expect(sentTexts(r.browser).at(-1)).toMatch(/^Expires: 0|;expires=0/im);
-    // Credentials went out only after the gate granted them; none failed.
-    expect(r.gate.failureCount).toBe(0);
+    // Credentials went out only after the main process granted them; none failed.
+    expect(r.result.authFailures).toBe(0);
     const browserTrace = r.result.trace.filter((e) => e.attempt === r.result.attempts[1]!.id && e.bytes);
     expect(browserTrace.map((e) => fromUtf8(fromBase64(e.bytes!))).join('')).not.toMatch(/response="[0-9a-f]{32}"/);
     expect(r.findings).toEqual([]);
@@ -102,5 +106,17 @@ describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser
     expect(r.result.attempts[1]!.browser!.originHandshakeStatus).toBe(403);
     expect(r.findings).toEqual(['webrtc-origin-rejected']);
     expect(kamailio.process.log).toContain(`WS-ORIGIN-REFUSED ${PAGE_ORIGIN}`);
+  });
+
+  it('wrong password: the engine and the page share the run\'s 2 failed authentications; once spent, the page sends no credentials', async () => {
+    const r = await run('ws', WS_PORT, { password: 'not-the-password' });
+    expect(r.result.attempts[0]!.outcome).toBe('auth-failed');
+    // The engine's one WS attempt failed once; the page got the last slot and failed too.
+    expect(r.browser).toMatchObject({ outcome: 'auth-failed' });
+    expect(r.result.authFailures).toBe(2);
+    const second = await r.registerAgain();
+    expect(second.again).toMatchObject({ outcome: 'auth-skipped', status: 401 });
+    expect(sentTexts(second.again).some((m) => /^Authorization:/im.test(m))).toBe(false);
+    expect(second.authFailures).toBe(2);
   });
 });

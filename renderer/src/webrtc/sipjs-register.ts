@@ -101,6 +101,10 @@ export async function registerFromBrowser(input: BrowserRegisterInput, slot: Aut
     logBuiltinEnabled: false,
     userAgentString: 'SIP Ladder (sip.js in the browser)',
   });
+  // Without a granted slot no challenge may be answered: sip.js would answer with the user name and an
+  // empty password (its authenticationFactory always builds credentials), a failed authentication
+  // outside the budget (found by the lab).
+  if (!credentialed) ua.userAgentCore.configuration.authenticationFactory = () => undefined;
   captureTransport(ua.transport, capture);
   const result = (r: Omit<BrowserRegistration, 'durationMs' | 'messages'>): BrowserRegistration => ({ ...r, durationMs: performance.now() - t0, messages });
   try {
