@@ -1,6 +1,7 @@
 // Results of the ring test (an inbound call through the user's provider) and of the reflector
 // callback test (the reflector calls back the flow that registered to it). What happened only;
 // shared/diagnosis/rules-ring.ts judges it.
+import type { Finding } from '../diagnosis/types.js';
 import type { AttemptResult } from './results.js';
 import type { Endpoint, TraceEvent, Transport } from './trace.js';
 
@@ -101,10 +102,18 @@ export interface CallbackResult {
 /** Progress of a ring test, for the CLI and the app. */
 export type RingProgress =
   | { type: 'step'; text: string }
-  | { type: 'waiting'; aor: string; waitS: number; transport: Transport }
+  /** Registered: the user should call `aor` now; `contact` is where the server will send the call. */
+  | { type: 'waiting'; aor: string; waitS: number; transport: Transport; contact: string }
   | { type: 'invite'; invite: InboundInvite }
   | { type: 'unregistering' };
 
 /** Longest wait for a call the ring test accepts (seconds). */
 export const MAX_RING_WAIT_S = 300;
 export const DEFAULT_RING_WAIT_S = 60;
+
+/** A ring test's events in the app: progress, then its result with the findings, or a failure. */
+export type RingEvent = { runId: string } & (
+  | RingProgress
+  | { type: 'done'; result: RingResult; diagnosis: { verdict: string; findings: Finding[] } }
+  | { type: 'failed'; message: string }
+);

@@ -128,7 +128,7 @@ export async function withListenSession(o: SessionOptions, use: (s: ListenSessio
     return m !== null && claimed.has(m[1]!.trim());
   };
   const t0 = deps.clock.now();
-  return runRegisterAttempt({
+  const attempt = await runRegisterAttempt({
     plan: { id: SESSION_ATTEMPT, label: `${o.transport.toUpperCase()} registration`, transport: o.transport, target: o.target,
       sourcePortMode: o.localPort !== undefined ? 'user' : 'ephemeral', localPort: o.localPort, rport: true, expires: o.holdS + EXPIRES_MARGIN_S },
     account: o.account, deps: divertingDeps, trace, rate, auth: new AuthGate(), signal: o.signal, deadlineAt: t0 + REGISTER_PHASE_MS,
@@ -165,4 +165,8 @@ export async function withListenSession(o: SessionOptions, use: (s: ListenSessio
       }
     },
   });
+  // The attempt's evidence is the whole flow: the registration and what the session received and sent.
+  const own = trace.events.filter((e) => e.attempt === SESSION_ATTEMPT).map((e) => e.seq);
+  attempt.traceSeqs = [...new Set([...attempt.traceSeqs, ...own])].sort((a, b) => a - b);
+  return attempt;
 }

@@ -53,7 +53,7 @@ export async function ringTest(o: CheckOptions, waitAsked: number | undefined, d
       holdS: waitS, tlsVerify: o.tlsVerify ?? true, caPem: o.caPem, deps, trace, signal, onStep: say,
     }, async (s) => {
       session = s;
-      hooks.onProgress?.({ type: 'waiting', aor: `${o.user}@${hostForSip(domain)}`, waitS, transport });
+      hooks.onProgress?.({ type: 'waiting', aor: `${o.user}@${hostForSip(domain)}`, waitS, transport, contact: s.registration.contact });
       const announce = (): void => s.uas.invites.forEach((invite, i) => !reported.has(i) && (reported.add(i), hooks.onProgress?.({ type: 'invite', invite })));
       const stopAnnouncing = s.uas.watch(announce);
       await waitForCall(s, waitS).finally(stopAnnouncing);
