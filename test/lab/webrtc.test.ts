@@ -9,7 +9,9 @@ import { BrowserAttempts } from '../../electron/webrtc/browser-attempts.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { fromBase64, fromUtf8 } from '../../shared/hash/utf8.js';
 import type { CheckResult } from '../../shared/model/results.js';
-import type { BrowserRegistration } from '../../shared/webrtc/browser-attempt.js';
+import { exportBundle, openBundle } from '../../electron/bundle/bundle.js';
+import { ladderModel } from '../../shared/ladder/model.js';
+import { BROWSER_ATTEMPT_LABEL, type BrowserRegistration } from '../../shared/webrtc/browser-attempt.js';
 import { chromiumMissing } from '../e2e/harness.js';
 import { checkFromClient, LAB_PASSWORD, LAB_USER, labUnavailableReason, NS, SERVER_IP } from './lab.js';
 import { useLab } from './use-lab.js';
@@ -82,6 +84,12 @@ describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser
     const browserTrace = r.result.trace.filter((e) => e.attempt === r.result.attempts[1]!.id && e.bytes);
     expect(browserTrace.map((e) => fromUtf8(fromBase64(e.bytes!))).join('')).not.toMatch(/response="[0-9a-f]{32}"/);
     expect(r.findings).toEqual([]);
+    // An attempt like the others: on the ladder and through a bundle and back (schema-checked on opening).
+    const column = ladderModel(r.result).find((c) => c.attempt === r.result.attempts[1]!.id)!;
+    expect(column.arrows.length).toBe(6);
+    const opened = openBundle(exportBundle(r.result).bytes);
+    expect(opened.result.attempts[1]).toMatchObject({ label: BROWSER_ATTEMPT_LABEL, outcome: 'registered', browser: { origin: PAGE_ORIGIN, connected: true } });
+    expect(opened.diagnosis.findings).toEqual([]);
   });
 
   it('WSS with the lab\'s private CA: the engine (given the CA) registers, the browser refuses the certificate', async () => {
