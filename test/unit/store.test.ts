@@ -66,6 +66,12 @@ describe('the app store', () => {
     expect(state()).toMatchObject({ demo: null, step: 'account', form: { ...EMPTY_FORM, client: 'jitsi' } });
   });
 
+  it('splits a pasted address into its fields when a field is left', () => {
+    state().setForm({ server: 'sip:alice@pbx.example.com:5080' });
+    state().splitPastedAddresses();
+    expect(state().form).toMatchObject({ server: 'pbx.example.com', user: 'alice', port: '5080' });
+  });
+
   it('a saved account ends the demo but keeps nothing of its stand-ins; its password stays out of the page', () => {
     state().demoStarted(demo);
     state().pickSavedAccount({ id: 'a1', name: 'work', server: 'pbx', user: 'bob', transports: ['tls'], hasPassword: true });

@@ -6,7 +6,7 @@ import { TRANSPORTS, type Transport } from '../../../shared/model/trace.js';
 import { UNKNOWN_CLIENT } from '../../../shared/profiles/advice.js';
 import { CLIENT_PROFILES } from '../../../shared/profiles/clients.js';
 import { api } from '../api.js';
-import { normaliseForm, validateForm } from '../form.js';
+import { validateForm } from '../form.js';
 import { startRun } from '../run.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp, type AccountForm } from '../store.js';
@@ -29,7 +29,9 @@ const FIELDS: Array<{ key: TextField; label: string; hint: string; type?: string
 const ACCOUNT_FIELDS = new Set<TextField>(['server', 'port', 'user', 'authUser', 'domain', 'password']);
 
 export function AccountStep(): JSX.Element {
-  const { form, setForm, demoStarted, endDemo, error, demo } = useApp(useShallow((s) => ({ form: s.form, setForm: s.setForm, demoStarted: s.demoStarted, endDemo: s.endDemo, error: s.error, demo: s.demo })));
+  const { form, setForm, splitPastedAddresses, demoStarted, endDemo, error, demo } = useApp(useShallow((s) => ({
+    form: s.form, setForm: s.setForm, splitPastedAddresses: s.splitPastedAddresses, demoStarted: s.demoStarted, endDemo: s.endDemo, error: s.error, demo: s.demo,
+  })));
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const { options, errors } = validateForm(form);
 
@@ -61,7 +63,7 @@ export function AccountStep(): JSX.Element {
             <input data-testid={`account-${f.key}`} type={f.type ?? 'text'} value={form[f.key]} autoComplete="off"
               aria-invalid={!!(touched[f.key] && errors[f.key])} aria-describedby={`${f.key}-hint`}
               onChange={(e) => edit(f.key, e.target.value)}
-              onBlur={() => { setTouched({ ...touched, [f.key]: true }); setForm(normaliseForm(useApp.getState().form)); }} />
+              onBlur={() => { setTouched({ ...touched, [f.key]: true }); splitPastedAddresses(); }} />
             <small id={`${f.key}-hint`} className={touched[f.key] && errors[f.key] ? 'error' : 'muted'}>{touched[f.key] && errors[f.key] ? `⚠ ${errors[f.key]}` : f.hint}</small>
           </label>
         ))}

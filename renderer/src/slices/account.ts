@@ -2,6 +2,7 @@
 import type { DemoInfo, SavedAccount } from '../../../shared/ipc/contract.js';
 import type { Transport } from '../../../shared/model/trace.js';
 import { UNKNOWN_CLIENT } from '../../../shared/profiles/advice.js';
+import { normaliseForm } from '../form.js';
 import type { SliceCreator } from '../store.js';
 
 export interface AccountForm {
@@ -26,6 +27,8 @@ export interface AccountSlice {
   /** The demo whose settings fill the form; they end with the demo (see endDemo). */
   demo: DemoInfo | null;
   setForm(patch: Partial<AccountForm>): void;
+  /** A field was left: pasted addresses (sip:alice@host:5080) are split into their fields. */
+  splitPastedAddresses(): void;
   /** A demo registrar started: its account and stand-in settings fill the form. */
   demoStarted(demo: DemoInfo): void;
   /** Ends the demo: its account and its stand-in settings leave the form (the client choice stays). */
@@ -43,6 +46,7 @@ export const createAccountSlice: SliceCreator<AccountSlice> = (set, get) => ({
   form: EMPTY_FORM,
   demo: null,
   setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
+  splitPastedAddresses: () => set((s) => ({ form: normaliseForm(s.form) })),
   demoStarted: (d) => set((s) => ({
     demo: d, error: null,
     form: { ...s.form, server: d.server, port: String(d.ports.udp), user: d.user, password: d.password, authUser: '', domain: '', transports: ['udp', 'tcp'], fixedPort: String(d.blockedSourcePort) },
