@@ -72,5 +72,11 @@ export async function placeCall(o: CallOptions): Promise<CallOutcome> {
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
-  placeCall(JSON.parse(process.argv[2]!) as CallOptions).then((r) => process.stdout.write(JSON.stringify(r) + '\n'));
+  placeCall(JSON.parse(process.argv[2]!) as CallOptions).then(
+    (r) => process.stdout.write(JSON.stringify(r) + '\n'),
+    (e: unknown) => {
+      process.stderr.write(`${(e as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
 }
