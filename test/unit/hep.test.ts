@@ -1,6 +1,7 @@
 // HEP v3 encoding against the HEP3 spec's byte layout (header "HEP3" + total length, then chunks of
 // vendor id, type id, length including the 6-byte chunk header, body; network byte order).
 import { describe, expect, it } from 'vitest';
+import { parseCheckArgs } from '../../electron/cli/args.js';
 import { encodeHep3, HEP_CHUNK, MAX_HEP_PACKET_BYTES, resultToHep } from '../../shared/export/hep.js';
 import { fromUtf8, toBase64, utf8 } from '../../shared/hash/utf8.js';
 import type { CheckResult } from '../../shared/model/results.js';
@@ -105,5 +106,17 @@ describe('a run as HEP packets', () => {
     const micros = new DataView(received!.get(HEP_CHUNK.timestampMicroseconds)!.slice().buffer).getUint32(0);
     expect(seconds).toBe(Date.parse('2026-01-01T00:00:00Z') / 1000);
     expect(micros).toBe(31_500); // t = 31.5 ms after the start
+  });
+});
+
+describe('--hep HOST:PORT', () => {
+  const base = ['--server', 'sip.example.com', '--user', 'alice'];
+  it('takes a name, an IPv4 or a bracketed IPv6 address with a port, and refuses anything else', () => {
+    const hepOf = (v: string) => parseCheckArgs([...base, '--hep', v]);
+    expect(hepOf('homer.example.com:9060')).toMatchObject({ ok: true, value: { hep: { host: 'homer.example.com', port: 9060 } } });
+    expect(hepOf('[2001:db8::1]:9060')).toMatchObject({ ok: true, value: { hep: { host: '2001:db8::1', port: 9060 } } });
+    for (const bad of ['homer', 'homer:0', 'homer:70000', '2001:db8::1:9060']) expect(hepOf(bad)).toMatchObject({ ok: false, errors: [`--hep must be HOST:PORT, got "${bad}"`] });
+    const without = parseCheckArgs(base);
+    expect(without.ok && 'hep' in without.value).toBe(false);
   });
 });
