@@ -125,7 +125,7 @@ function answersLost(r: RingResult): Finding[] {
   }];
 }
 
-export const RING_RULES: Array<(r: RingResult) => Finding[]> = [notRegistered, inviteArrived, noInvite, fromElsewhere, privateAddresses, requestUriRewritten, answersLost];
+const RING_RULES: Array<(r: RingResult) => Finding[]> = [notRegistered, inviteArrived, noInvite, fromElsewhere, privateAddresses, requestUriRewritten, answersLost];
 
 export function diagnoseRing(r: RingResult): { verdict: string; findings: Finding[] } {
   const findings = RING_RULES.flatMap((rule) => rule(r));
