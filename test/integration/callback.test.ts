@@ -8,6 +8,7 @@ import { MAX_BINDINGS_PER_ADDRESS, MAX_PENDING_CALLBACKS } from '../../electron/
 import { MAX_CALLBACKS_PER_SCHEDULE } from '../../electron/reflector/callback-protocol.js';
 import { startReflector, type Reflector } from '../../electron/reflector/server.js';
 import { diagnoseCallback } from '../../shared/diagnosis/rules-ring.js';
+import { runCli } from './helpers.js';
 
 let reflector: Reflector;
 let port: number;
@@ -127,6 +128,15 @@ describe('reflector callback test', () => {
     }
     expect(accepted).toBe(MAX_PENDING_CALLBACKS);
     expect(refused).toMatch(/^SIP\/2\.0 503[\s\S]*too many callbacks pending/);
+  });
+
+  it('sipladder ring --callback: the reflector calls back, a bad schedule is a usage error', async () => {
+    const run = await runCli(['ring', '--callback', '1', '--reflector', `127.0.0.1:${port}`]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/after 1 s \(quiet [\d.]+ s\): OPTIONS arrived, INVITE arrived/);
+    const bad = await runCli(['ring', '--callback', '1,2,3,4,5', '--reflector', `127.0.0.1:${port}`]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--callback: at most 4 callbacks/);
   });
 
   it('no answer larger than the request before return routability', async () => {
