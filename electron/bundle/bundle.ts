@@ -12,7 +12,7 @@ import { ladderModel } from '../../shared/ladder/model.js';
 import { ladderSvg } from '../../shared/ladder/svg.js';
 import { RESULTS_SCHEMA_VERSION, type CheckResult } from '../../shared/model/results.js';
 import { TOOL_VERSION } from '../engine/version.js';
-import { BundleError, writeZip } from './zip.js';
+import { writeZip } from './zip.js';
 
 export interface ExportOptions {
   pseudonymise?: PseudonymOptions;
@@ -42,5 +42,4 @@ export function exportBundle(original: CheckResult, o: ExportOptions = {}): { by
   return { bytes, replacements };
 }
 
-export { MAX_BUNDLE_BYTES, openBundle, type OpenedBundle } from '../../shared/bundle/open.js';
-export { BundleError };
+export { openBundle } from '../../shared/bundle/open.js';

@@ -17,7 +17,6 @@ import { runPathProbes, SIP_PORT } from './path-probes.js';
  * a binding may add UNREGISTER_DEADLINE_MS. Path probes run afterwards, each with its own bound.
  */
 export const CHECK_DEADLINE_MS = 8000;
-export { SIP_PORT, REFLECTOR_PORT } from './path-probes.js';
 
 export type { ProgressEvent };
 

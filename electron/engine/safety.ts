@@ -110,7 +110,8 @@ function raceAbort(p: Promise<void>, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    p.then(() => {
+    // A waiter's promise only ever resolves (settle() wakes it), so nothing is left unhandled.
+    void p.then(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
     });

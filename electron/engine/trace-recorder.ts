@@ -15,7 +15,6 @@ export const MAX_TRACE_TOTAL_BYTES = 8 * 1024 * 1024;
 
 export class TraceRecorder {
   readonly events: TraceEvent[] = [];
-  private dropped = 0;
   private bytesKept = 0;
 
   constructor(private readonly clock: Clock, private readonly startedAt = clock.now()) {}
@@ -26,8 +25,11 @@ export class TraceRecorder {
   }
 
   add(e: NewTraceEvent): number {
-    if (this.events.length >= MAX_TRACE_EVENTS) {
-      this.dropped++;
+    if (this.events.length >= MAX_TRACE_EVENTS - 1) {
+      // The last slot says that the trace is cut, so every view of it (ladder, pcapng, report) shows it.
+      if (this.events.length === MAX_TRACE_EVENTS - 1) {
+        this.events.push({ seq: MAX_TRACE_EVENTS, t: this.elapsed(), attempt: 0, kind: 'socket', note: `trace full: events after the first ${MAX_TRACE_EVENTS - 1} are not recorded (trace size limits)` });
+      }
       return -1;
     }
     const seq = this.events.length + 1;
@@ -43,11 +45,6 @@ export class TraceRecorder {
     }
     this.events.push(event);
     return seq;
-  }
-
-  /** Events lost to the cap (reported in the run summary). */
-  get droppedCount(): number {
-    return this.dropped;
   }
 }
 

@@ -2,7 +2,7 @@
 import { isValidHost } from '../model/check-options.js';
 import type { AttemptResult } from '../model/results.js';
 import { ruleFamily, type DiagnosisContext, type FindingRule, type Rule } from './types.js';
-import { evidenceOf, listLabels } from './evidence.js';
+import { evidenceOf, listLabels, registered } from './evidence.js';
 
 const isAddress = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(':');
 
@@ -23,12 +23,12 @@ function unrelatedRealm(ctx: DiagnosisContext, attempt: number): string | undefi
 }
 
 const failedLogins = (ctx: DiagnosisContext): AttemptResult[] => ctx.result.attempts.filter((a) => a.outcome === 'auth-failed');
-const registered = (ctx: DiagnosisContext): AttemptResult[] => ctx.result.attempts.filter((a) => a.outcome === 'registered');
+const acceptedLogins = (ctx: DiagnosisContext): AttemptResult[] => ctx.result.attempts.filter(registered);
 
 /** The same credentials worked on another path: the password is right, the failing path changes the request. */
 const rejectedOnOnePath: FindingRule = (ctx) => {
   const failed = failedLogins(ctx);
-  const accepted = registered(ctx);
+  const accepted = acceptedLogins(ctx);
   if (!failed.length || !accepted.length) return null;
   const via = [...new Set(accepted.map((a) => a.transport.toUpperCase()))].join(' and ');
   return {
@@ -44,7 +44,7 @@ const rejectedOnOnePath: FindingRule = (ctx) => {
 /** Rejected everywhere it was tried: the account details are wrong. */
 const credentialsRejected: FindingRule = (ctx) => {
   const failed = failedLogins(ctx);
-  if (!failed.length || registered(ctx).length) return null;
+  if (!failed.length || acceptedLogins(ctx).length) return null;
   return {
     id: 'credentials-rejected', severity: 'error', confidence: 'high',
     title: 'The server rejects the user name or password',
@@ -58,7 +58,7 @@ const credentialsRejected: FindingRule = (ctx) => {
 /** Beside a rejected login: the challenge names another domain than the account's. */
 const realmMismatch: FindingRule = (ctx) => {
   const failed = failedLogins(ctx);
-  if (!failed.length || registered(ctx).length) return null;
+  if (!failed.length || acceptedLogins(ctx).length) return null;
   const realm = unrelatedRealm(ctx, failed[0]!.id);
   if (!realm) return null;
   const { account } = ctx.result;

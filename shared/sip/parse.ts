@@ -10,8 +10,6 @@ import { interpret } from './parse-interpret.js';
 import { locate } from './parse-locate.js';
 import { readFields } from './parse-split.js';
 
-export { MAX_HEADER_FIELDS } from './parse-split.js';
-
 /** Parses one complete SIP message (a UDP datagram, or a frame cut by the stream framer). */
 export function parseMessage(input: Uint8Array | string): ParseResult {
   const raw = typeof input === 'string' ? utf8(input) : input;

@@ -1,6 +1,6 @@
 // Attribute values: (XOR-)MAPPED-ADDRESS family encodings (RFC 8489 §14.1-14.2), CHANGE-REQUEST
 // (RFC 5780 §7.2), ERROR-CODE (§14.8), text attributes.
-import { fromUtf8, utf8 } from '../hash/utf8.js';
+import { fromUtf8 } from '../hash/utf8.js';
 import { ipv4Bytes, ipv6Bytes } from '../net/ip.js';
 import { ATTR, MAGIC_COOKIE, type StunAttribute, type StunMessage, type TransportAddress } from './message.js';
 
@@ -94,8 +94,4 @@ export function errorCode(msg: StunMessage): { code: number; reason: string } | 
 export function paddingToReach(size: number, target: number): StunAttribute | null {
   const length = target - size - 4;
   return length >= 0 ? { type: ATTR.PADDING, value: new Uint8Array(length) } : null;
-}
-
-export function textAttribute(text: string): Uint8Array {
-  return utf8(text);
 }

@@ -62,11 +62,6 @@ export type DecodeResult =
   | { ok: true; message: StunMessage; integrity: { offset: number } | null; fingerprint: 'absent' | 'valid' | 'invalid' }
   | { ok: false; error: string };
 
-/** Quick demultiplexing test (§6, RFC 7983): first two bits zero and the magic cookie. */
-export function looksLikeStun(b: Uint8Array): boolean {
-  return b.length >= HEADER_BYTES && (b[0]! & 0xc0) === 0 && new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(4) === MAGIC_COOKIE;
-}
-
 export function decodeStun(b: Uint8Array): DecodeResult {
   if (b.length < HEADER_BYTES) return { ok: false, error: `too short for STUN (${b.length} bytes)` };
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);

@@ -3,7 +3,8 @@
 // direction only (the UDP endpoint is wrapped: the test decides what the "network" does).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultDeps, type EngineDeps } from '../../electron/engine/deps.js';
-import { FIRST_ANSWER_WAIT_MS, FRAGMENTATION_SIZES, LARGE_FROM, probeFragmentation, REGISTRAR_SIZES, SIZE_WAIT_MS, TCP_SIZES } from '../../electron/engine/probes/fragmentation.js';
+import { probeFragmentation } from '../../electron/engine/probes/fragmentation.js';
+import { FIRST_ANSWER_WAIT_MS, FRAGMENTATION_SIZES, LARGE_FROM, REGISTRAR_SIZES, SIZE_WAIT_MS, TCP_SIZES } from '../../electron/engine/probes/fragmentation-plan.js';
 import { RateLimiter } from '../../electron/engine/safety.js';
 import { TraceRecorder } from '../../electron/engine/trace-recorder.js';
 import { startReflector, type Reflector } from '../../electron/reflector/server.js';

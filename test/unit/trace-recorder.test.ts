@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TRACE_TOTAL_BYTES, MAX_TRACED_BYTES, TraceRecorder } from '../../electron/engine/trace-recorder.js';
+import { MAX_TRACE_EVENTS, MAX_TRACE_TOTAL_BYTES, MAX_TRACED_BYTES, TraceRecorder } from '../../electron/engine/trace-recorder.js';
 
 const clock = { now: () => 0, setTimer: () => () => undefined };
 
@@ -13,6 +13,14 @@ describe('TraceRecorder', () => {
     expect(kept).toBe(MAX_TRACE_TOTAL_BYTES);
     expect(t.events).toHaveLength(n);
     expect(t.events.at(-1)).toMatchObject({ size: MAX_TRACED_BYTES, note: expect.stringContaining('only the first 0') });
+  });
+
+  it('keeps at most MAX_TRACE_EVENTS events, the last one saying that the trace is cut', () => {
+    const t = new TraceRecorder(clock);
+    const seqs = Array.from({ length: MAX_TRACE_EVENTS + 10 }, () => t.add({ attempt: 1, kind: 'sent' }));
+    expect(t.events).toHaveLength(MAX_TRACE_EVENTS);
+    expect(seqs.filter((s) => s > 0)).toHaveLength(MAX_TRACE_EVENTS - 1);
+    expect(t.events.at(-1)).toMatchObject({ seq: MAX_TRACE_EVENTS, attempt: 0, note: expect.stringContaining('trace full') });
   });
 
   it('masks digest responses in what it stores', () => {

@@ -11,11 +11,6 @@ import { runUdpSeries } from './fragmentation-udp.js';
 import { FRAGMENTATION_DEADLINE_MS, LATE_WINDOW_MS, MAX_CONSECUTIVE_LOSSES, notTried, over, sizedRequest, summarise, TCP_SIZES, trailingLosses, type ProbeContext } from './fragmentation-plan.js';
 import type { ProbeEnv } from './env.js';
 
-export {
-  BISECTION_RESOLUTION, FIRST_ANSWER_WAIT_MS, FRAGMENTATION_DEADLINE_MS, FRAGMENTATION_SIZES, LARGE_FROM, LATE_WINDOW_MS, MAX_BISECTION_STEPS, MAX_CONSECUTIVE_LOSSES,
-  REGISTRAR_SIZES, SIZE_WAIT_MS, SLOW_ECHO_MS, SMALL_RESPONSE_BYTES, TCP_SIZES,
-} from './fragmentation-plan.js';
-
 export interface FragmentationOptions {
   target: Target;
   domain: string;
