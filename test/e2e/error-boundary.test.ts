@@ -13,18 +13,14 @@ import { toBase64, utf8 } from '../../shared/hash/utf8.js';
 import type { OpenedBundleView } from '../../shared/ipc/contract.js';
 import type { CheckResult } from '../../shared/model/results.js';
 import { describeInBrowser } from './harness.js';
+import { attemptResult, checkResult } from '../builders.js';
 
 const REGISTER = 'REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK1\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:alice@example.com>\r\nCall-ID: c1\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n';
-const result: CheckResult = {
-  schemaVersion: 1, tool: { name: 'sipladder', version: 'e2e' }, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 3500, dns: [], authFailures: 0,
-  account: { server: 'example.com', domain: 'example.com', user: 'alice', authUser: 'alice', transports: ['udp'], passwordGiven: true },
-  attempts: [{
-    id: 1, label: 'UDP from an ephemeral port', transport: 'udp', target: { host: 'example.com', address: '192.0.2.10', port: 5060 }, sourcePortMode: 'ephemeral',
-    rport: true, localPort: 5062, outcome: 'no-response', detail: 'no response', durationMs: 3500, startedAt: 0, requestsSent: 1, retransmissions: 0,
-    responsesFromElsewhere: [], traceSeqs: [1],
-  }],
+const result: CheckResult = checkResult({
+  durationMs: 3500,
+  attempts: [attemptResult({ id: 1, label: 'UDP from an ephemeral port', localPort: 5062, outcome: 'no-response', detail: 'no response', durationMs: 3500, traceSeqs: [1] })],
   trace: [{ seq: 1, t: 0, attempt: 1, kind: 'sent', transport: 'udp', local: { address: '192.0.2.7', port: 5062 }, remote: { address: '192.0.2.10', port: 5060 }, bytes: toBase64(utf8(REGISTER)), size: REGISTER.length }],
-};
+});
 
 /** The same results with the first attempt's target nulled: the right top level, a wrong leaf. */
 function spoiled(): CheckResult {
@@ -59,7 +55,7 @@ describeInBrowser('bad results in the app', (app) => {
   it('results that break a view show the error boundary, and going back forgets them', async () => {
     const page = await app.open();
     // Stands in for any route by which unchecked results could reach the renderer (a bug, an old backend).
-    await page.route('**/api/bundle/open', (route) => route.fulfill({ json: breakingView() }));
+    await page.route('**/api/openBundle', (route) => route.fulfill({ json: breakingView() }));
     await page.getByTestId('open-bundle-input').setInputFiles(file('any.sipladder', exportBundle(result).bytes));
     await page.getByTestId('error-boundary').waitFor();
     expect(await page.getByTestId('error-boundary').textContent()).toMatch(/These results cannot be shown/);
@@ -68,7 +64,7 @@ describeInBrowser('bad results in the app', (app) => {
     await page.getByTestId('account-server').waitFor();
     expect(await page.getByTestId('error-boundary').count()).toBe(0);
     // The app works again: the same, good bundle opens (served by the real backend now).
-    await page.unroute('**/api/bundle/open');
+    await page.unroute('**/api/openBundle');
     await page.getByTestId('open-bundle-input').setInputFiles(file('good.sipladder', exportBundle(result).bytes));
     await page.getByTestId('verdict').waitFor();
     await page.close();
@@ -77,7 +73,7 @@ describeInBrowser('bad results in the app', (app) => {
   it('a bundle the server replays on every reload is not shown again once the user went back from it', async () => {
     const page = await app.open();
     // The browser-mode server sends the presented bundle to every new event stream (backend.ts).
-    const replay = `data: ${JSON.stringify({ runId: '', type: 'bundle-opened', bundle: breakingView() })}\n\n`;
+    const replay = `event: runEvent\ndata: ${JSON.stringify({ runId: '', type: 'bundle-opened', bundle: breakingView() })}\n\n`;
     await page.route('**/api/events', (route) => route.fulfill({ status: 200, contentType: 'text/event-stream', body: replay }));
     await page.reload();
     await page.getByTestId('error-boundary').waitFor();

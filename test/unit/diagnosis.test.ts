@@ -4,6 +4,7 @@ import { toBase64 } from '../../shared/hash/utf8.js';
 import type { FragmentationSeries, StunNatResult } from '../../shared/model/path-results.js';
 import type { AttemptResult, CheckResult } from '../../shared/model/results.js';
 import type { TraceEvent } from '../../shared/model/trace.js';
+import { checkResult } from '../builders.js';
 
 let seq = 0;
 const trace: TraceEvent[] = [];
@@ -17,11 +18,7 @@ function attempt(id: number, label: string, over: Partial<AttemptResult>): Attem
   return { id, label, transport: 'udp', target: { host: 'sip.example.com', address: '192.0.2.10', port: 5060 }, sourcePortMode: 'ephemeral', rport: true,
     outcome: 'registered', detail: 'd', durationMs: 10, startedAt: 0, requestsSent: 1, retransmissions: 0, responsesFromElsewhere: [], traceSeqs: seqs, ...over };
 }
-function result(attempts: AttemptResult[], over: Partial<CheckResult> = {}): CheckResult {
-  return { schemaVersion: 1, tool: { name: 'sipladder', version: '0' }, startedAt: '2026-11-21T12:00:00.000Z', durationMs: 1,
-    account: { server: 'sip.example.com', domain: 'example.com', user: 'alice', authUser: 'alice', transports: ['udp', 'tcp'], passwordGiven: true },
-    dns: [], attempts, authFailures: 0, trace, ...over };
-}
+const result = (attempts: AttemptResult[], over: Partial<CheckResult> = {}): CheckResult => checkResult({ attempts, trace, ...over });
 const ids = (r: CheckResult) => diagnose(r).findings.map((f) => f.id);
 const healthy = () => [
   attempt(1, 'UDP from port 5060', { sourcePortMode: 'fixed-5060', status: 200 }), attempt(2, 'UDP from an ephemeral port', { status: 200 }),

@@ -5,6 +5,7 @@ import { DEFAULT_LAYOUT, layoutLadder, LOST_STOP, truncate } from '../../shared/
 import { ladderModel, type LadderColumn } from '../../shared/ladder/model.js';
 import type { AttemptResult, CheckResult } from '../../shared/model/results.js';
 import type { TraceEvent } from '../../shared/model/trace.js';
+import { checkResult } from '../builders.js';
 
 const REG = (branch: string) => `REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.1.2:5060;branch=${branch}\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n\r\n`;
 const RES = (branch: string, status: string) => `SIP/2.0 ${status}\r\nVia: SIP/2.0/UDP 192.168.1.2:5060;branch=${branch};received=203.0.113.1;rport=5060\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n\r\n`;
@@ -17,8 +18,7 @@ function build(events: Array<[number, 'sent' | 'received', string, number, strin
     via: { sentBy: '192.168.1.2:5060', rportRequested: true, received: '203.0.113.1', rport: 5060 },
     traceSeqs: trace.filter((e) => e.attempt === id).map((e) => e.seq),
   }));
-  return { schemaVersion: 1, tool: { name: 'sipladder', version: '0' }, startedAt: '', durationMs: 0, dns: [], authFailures: 0, trace, attempts,
-    account: { server: 'h', domain: 'h', user: 'u', authUser: 'u', transports: ['udp'], passwordGiven: true } };
+  return checkResult({ trace, attempts });
 }
 
 describe('ladder model', () => {

@@ -3,16 +3,13 @@ import type { FragmentationSeries } from '../../shared/model/path-results.js';
 import type { AttemptResult, CheckResult } from '../../shared/model/results.js';
 import { CLIENT_PROFILES } from '../../shared/profiles/clients.js';
 import { predictProfiles } from '../../shared/profiles/predict.js';
+import { checkResult } from '../builders.js';
 
 const attempt = (label: string, transport: AttemptResult['transport'], mode: AttemptResult['sourcePortMode'], rport: boolean, outcome: AttemptResult['outcome']): AttemptResult => ({
   id: 1, label, transport, target: { host: 'sip.example.com', address: '192.0.2.10', port: 5060 }, sourcePortMode: mode, rport, outcome,
   detail: outcome, durationMs: 10, startedAt: 0, requestsSent: 1, retransmissions: 0, responsesFromElsewhere: [], traceSeqs: [],
 });
-const result = (attempts: AttemptResult[], pathProbes?: CheckResult['pathProbes']): CheckResult => ({
-  schemaVersion: 1, tool: { name: 'sipladder', version: '0' }, startedAt: '', durationMs: 0,
-  account: { server: 's', domain: 's', user: 'u', authUser: 'u', transports: ['udp', 'tcp'], passwordGiven: true },
-  dns: [], attempts, authFailures: 0, trace: [], pathProbes,
-});
+const result = (attempts: AttemptResult[], pathProbes?: CheckResult['pathProbes']): CheckResult => checkResult({ attempts, pathProbes });
 const byId = (r: CheckResult) => Object.fromEntries(predictProfiles(r, CLIENT_PROFILES).map((p) => [p.profile, p]));
 
 describe('client profile predictions', () => {

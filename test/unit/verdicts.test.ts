@@ -17,6 +17,7 @@ import { predictProfiles } from '../../shared/profiles/predict.js';
 import { normaliseForm, validateForm } from '../../renderer/src/form.js';
 import { markParts } from '../../renderer/src/marks.js';
 import { EMPTY_FORM } from '../../renderer/src/store.js';
+import { checkResult } from '../builders.js';
 
 let trace: TraceEvent[] = [];
 const msg = (attempt: number, kind: 'sent' | 'received', text: string, t = 10): number => {
@@ -37,11 +38,7 @@ function attempt(id: number, label: string, over: Partial<AttemptResult> = {}, e
     outcome: 'registered', status: 200, detail: 'd', durationMs: 20, startedAt: 0, requestsSent: 1, retransmissions: 0, responsesFromElsewhere: [],
     localAddress: '192.168.1.2', localPort: 5060, traceSeqs: seqs, ...over };
 }
-const result = (attempts: AttemptResult[], over: Partial<CheckResult> = {}): CheckResult => ({
-  schemaVersion: 1, tool: { name: 'sipladder', version: '0' }, startedAt: '2026-11-21T12:00:00.000Z', durationMs: 1,
-  account: { server: 'sip.example.com', domain: 'example.com', user: 'alice', authUser: 'alice', transports: ['udp', 'tcp'], passwordGiven: true },
-  dns: [], attempts, authFailures: 0, trace, ...over,
-});
+const result = (attempts: AttemptResult[], over: Partial<CheckResult> = {}): CheckResult => checkResult({ attempts, trace, ...over });
 const stun = (over: Partial<StunNatResult>): StunNatResult => ({ server: { host: 'stun', address: '198.51.100.20', port: 3478 }, outcome: 'ok', detail: '', portPreservation: [], skipped: [], durationMs: 1, traceSeqs: [msg(99, 'sent', 'x')], ...over });
 
 beforeEach(() => {
