@@ -35,9 +35,31 @@ export async function recordRenders(page: Page): Promise<void> {
   await page.reload();
 }
 
-/** Forgets the renders so far: what `renderedSince` returns starts here. */
+/** Animation frames in a row without a commit that make the page quiet, and how many frames to wait at most for that. */
+const QUIET_FRAMES = 2;
+const MAX_FRAMES = 300;
+
+/**
+ * Waits until the page is quiet (no commit for QUIET_FRAMES frames: late renders of what was
+ * shown before, such as a chart measuring itself, are not counted), then forgets the renders so
+ * far: what `renderedSince` returns starts here.
+ */
 export async function markRenders(page: Page): Promise<void> {
-  await page.evaluate(() => (window as unknown as { __rendered: Set<unknown> }).__rendered.clear());
+  const quiet = await page.evaluate(([needed, most]) => new Promise<boolean>((resolve) => {
+    const rendered = (window as unknown as { __rendered: Set<unknown> }).__rendered;
+    let calm = 0;
+    let frames = 0;
+    rendered.clear();
+    const frame = (): void => {
+      calm = rendered.size ? 0 : calm + 1;
+      rendered.clear();
+      if (calm >= needed!) return resolve(true);
+      if (++frames >= most!) return resolve(false);
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }), [QUIET_FRAMES, MAX_FRAMES]);
+  if (!quiet) throw new Error(`the page kept rendering for ${MAX_FRAMES} frames`);
 }
 
 /** Names a component by its first host element: its data-testid, else tag and classes. */
