@@ -3,13 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { CheckOptions } from '../../shared/model/check-options.js';
 import type { CheckResult } from '../../shared/model/results.js';
 import { EMPTY_FORM, useApp } from '../../renderer/src/store.js';
+import { attemptResult, checkResult } from '../builders.js';
 
-const result = (id: number): CheckResult => ({
-  schemaVersion: 1, tool: { name: 'sipladder', version: '0' }, startedAt: '', durationMs: 0, dns: [], authFailures: 0, trace: [],
-  account: { server: 'h', domain: 'h', user: 'u', authUser: 'u', transports: ['udp'], passwordGiven: true },
-  attempts: [{ id, label: 'UDP', transport: 'udp', target: { host: 'h', address: '192.0.2.1', port: 5060 }, sourcePortMode: 'ephemeral', rport: true, outcome: 'registered',
-    status: 200, detail: '', durationMs: 1, startedAt: 0, requestsSent: 1, retransmissions: 0, responsesFromElsewhere: [], traceSeqs: [] }],
-});
+const result = (id: number): CheckResult => checkResult({ attempts: [attemptResult({ id, status: 200 })] });
 const options = { server: 'h' } as CheckOptions;
 const demo = { server: '127.0.0.1', ports: { udp: 40000, tcp: 40001 }, user: 'demo', password: 'demo-pass', blockedSourcePort: 40002 };
 const state = useApp.getState;
