@@ -17,7 +17,9 @@ export const RING_USAGE = `Usage: sipladder ring --server HOST --user USER [--wa
 Registers the account over the first of --transports (default udp), asks you to call it from another
 phone, and waits up to --wait seconds (default ${DEFAULT_RING_WAIT_S}, at most ${MAX_RING_WAIT_S}) for the call. The call is never
 accepted: the test answers 180 Ringing, then 486 Busy Here, and removes the registration at the end.
---source-port N registers from that local port. Ctrl-C cancels (and still unregisters).
+--source-port N registers from that local port. --idle 30,120,300: after the call, stay quiet that
+long (no keep-alives) and ask for another call, to see when calls stop arriving (at most 4, each
+≤ 300 s). Ctrl-C cancels (and still unregisters).
 Exit codes: 0 the call arrived, 1 it did not (or registration failed), 2 usage error.
 
        sipladder ring --callback 5,30,120 --reflector HOST[:PORT] [--source-port N] [--json]
@@ -28,18 +30,17 @@ the flow open for incoming calls without traffic, and whether an ALG changes the
 Account and connection options are those of sipladder check:
 ${CHECK_USAGE.split('\n').slice(2, 17).join('\n')}`;
 
-/** Takes `--wait S` out of argv (the rest are check options); NaN when its value is not a number. */
-function takeWait(argv: string[]): { wait?: number; rest: string[] } {
-  const i = argv.findIndex((a) => a === '--wait' || a.startsWith('--wait='));
+/** Takes `--NAME VALUE` (or `--NAME=VALUE`) out of argv: the rest are check options. */
+function takeOption(argv: string[], name: string): { value?: string; rest: string[] } {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   if (i < 0) return { rest: argv };
   const inline = argv[i]!.includes('=');
-  const value = inline ? argv[i]!.split('=')[1] : argv[i + 1];
-  const rest = [...argv.slice(0, i), ...argv.slice(i + (inline ? 1 : 2))];
-  return { wait: /^\d+$/.test(value ?? '') ? Number(value) : NaN, rest };
+  return { value: (inline ? argv[i]!.split('=')[1] : argv[i + 1]) ?? '', rest: [...argv.slice(0, i), ...argv.slice(i + (inline ? 1 : 2))] };
 }
 
 function progressLine(e: RingProgress): string {
-  if (e.type === 'waiting') return `\nCall ${e.aor} now from another phone; waiting up to ${e.waitS} s (registered over ${e.transport.toUpperCase()}; Ctrl-C cancels)\n`;
+  if (e.type === 'waiting') return `\nCall ${e.aor} ${e.round ? 'again ' : ''}now from another phone; waiting up to ${e.waitS} s (registered over ${e.transport.toUpperCase()}; Ctrl-C cancels)\n`;
+  if (e.type === 'idle') return `  staying quiet for ${e.seconds} s (no keep-alives), then asking for call ${e.round + 1}`;
   if (e.type === 'invite') return `  INVITE arrived ${(e.invite.afterRegistrationMs / 1000).toFixed(1)} s after registering, from ${e.invite.from.address}:${e.invite.from.port} (caller ${e.invite.caller}); answering 180, then 486 Busy Here`;
   if (e.type === 'unregistering') return '  removing the registration';
   return `  ${e.text}`;
@@ -72,8 +73,13 @@ async function callbackMode(argv: string[], io: CliIo, stop: Promise<void>, comp
 export async function ringCommand(argv: string[], io: CliIo, stop: Promise<void>): Promise<number> {
   const complain = (s: string): number => (io.stderr.write(`sipladder ring: ${s}\n\n${RING_USAGE}\n`), 2);
   if (argv.some((a) => a === '--callback' || a.startsWith('--callback='))) return callbackMode(argv, io, stop, complain);
-  const { wait, rest } = takeWait(argv);
+  const waitOpt = takeOption(argv, 'wait');
+  const idleOpt = takeOption(waitOpt.rest, 'idle');
+  const rest = idleOpt.rest;
+  const wait = waitOpt.value === undefined ? undefined : /^\d+$/.test(waitOpt.value) ? Number(waitOpt.value) : NaN;
   if (wait !== undefined && !(wait >= 1 && wait <= MAX_RING_WAIT_S)) return complain(`--wait must be 1 to ${MAX_RING_WAIT_S} seconds`);
+  const idle = idleOpt.value === undefined ? undefined : parseSchedule(idleOpt.value);
+  if (idle && !idle.ok) return complain(`--idle: ${idle.reason}`);
   const withUdpDefault = rest.some((a) => a.startsWith('--transports')) ? rest : [...rest, '--transports', 'udp'];
   const parsed = parseCheckArgs(withUdpDefault);
   if (!parsed.ok) return complain(parsed.errors.join('\n'));
@@ -88,7 +94,7 @@ export async function ringCommand(argv: string[], io: CliIo, stop: Promise<void>
   const result = await ringTest(options, wait, defaultDeps(), {
     signal: abort.signal,
     onProgress: (e) => void io.stderr.write(progressLine(e) + '\n'),
-  });
+  }, idle?.ok ? idle.delaysS : []);
   const diagnosis = diagnoseRing(result);
   io.stdout.write((json ? JSON.stringify({ ...result, diagnosis }, null, 2) : `${findingsText(diagnosis)}\n\nRegistration removed: ${result.unregistered ? 'yes' : 'no'}`) + '\n');
   return result.outcome === 'invite-arrived' ? 0 : 1;

@@ -125,7 +125,22 @@ function answersLost(r: RingResult): Finding[] {
   }];
 }
 
-const RING_RULES: Array<(r: RingResult) => Finding[]> = [notRegistered, inviteArrived, noInvite, fromElsewhere, privateAddresses, requestUriRewritten, answersLost];
+function idleCallLost(r: RingResult): Finding[] {
+  const lost = r.rounds.filter((x) => !x.arrived && !x.skipped);
+  if (!lost.length || !r.invites.length) return [];
+  const arrivedQuiet = r.rounds.filter((x) => x.arrived).map((x) => x.quietS ?? x.quietAtPromptS);
+  const open = Math.max(r.invites[0]!.afterRegistrationMs / 1000, ...arrivedQuiet);
+  const keep = keepAliveFor(open, Math.min(...lost.map((x) => x.quietAtPromptS)));
+  return [{
+    id: 'ring-idle-call-lost', severity: 'warning', confidence: 'medium', title: `Calls stop arriving after ${lost[0]!.idleS} s without traffic`,
+    explanation: `The first call arrived, but after ${lost.map((x) => `${x.idleS} s`).join(' and ')} without any traffic from this computer the next call did not. The router (or the provider) forgot the way to this computer in between.`,
+    technical: `Rounds: ${r.rounds.map((x) => `idle ${x.idleS} s (quiet ${x.quietAtPromptS} s when asked) → ${x.arrived ? 'arrived' : x.skipped ?? 'no INVITE'}`).join('; ')}. ${natView(r)}`,
+    evidence: r.invites.flatMap((i) => i.traceSeqs.slice(0, 1)), attempts: [r.attempt.id],
+    fix: [keep ? `Make the phone send keep-alives (RFC 5626 §4.4 CRLF, or re-register) every ${keep} s or less` : 'Make the phone send keep-alives often (or use TCP/TLS)', 'Or raise the router\'s UDP timeout'],
+  }];
+}
+
+const RING_RULES: Array<(r: RingResult) => Finding[]> = [notRegistered, inviteArrived, noInvite, fromElsewhere, privateAddresses, requestUriRewritten, answersLost, idleCallLost];
 
 export function diagnoseRing(r: RingResult): { verdict: string; findings: Finding[] } {
   const findings = RING_RULES.flatMap((rule) => rule(r));

@@ -43,6 +43,17 @@ export interface RingRegistration {
   grantedExpiresS?: number;
 }
 
+/** A repeat after an idle period (no traffic from us): was the call placed then still delivered? */
+export interface RingRound {
+  idleS: number;
+  /** Seconds since we last sent anything when the user was asked to call again, and when the INVITE arrived. */
+  quietAtPromptS: number;
+  quietS?: number;
+  arrived: boolean;
+  /** The binding the server granted would end before this round could: not run. */
+  skipped?: string;
+}
+
 export type RingOutcome = 'invite-arrived' | 'no-invite' | 'not-registered' | 'cancelled';
 
 export interface RingResult {
@@ -58,6 +69,8 @@ export interface RingResult {
   /** Ms from the registration's 2xx to the end of the wait (the whole time the binding was there). */
   waitedMs: number;
   invites: InboundInvite[];
+  /** Repeats after idle periods, in order (empty when none were asked for or the first call never came). */
+  rounds: RingRound[];
   /** Other inbound requests answered (OPTIONS 200, unknown methods 405 …), counted by method. */
   otherRequests: Record<string, number>;
   /** The binding was removed at the end (Expires 0). */
@@ -103,7 +116,9 @@ export interface CallbackResult {
 export type RingProgress =
   | { type: 'step'; text: string }
   /** Registered: the user should call `aor` now; `contact` is where the server will send the call. */
-  | { type: 'waiting'; aor: string; waitS: number; transport: Transport; contact: string }
+  | { type: 'waiting'; aor: string; waitS: number; transport: Transport; contact: string; round?: number }
+  /** Staying quiet for `seconds` before asking for the next call. */
+  | { type: 'idle'; seconds: number; round: number }
   | { type: 'invite'; invite: InboundInvite }
   | { type: 'unregistering' };
 

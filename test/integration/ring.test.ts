@@ -26,20 +26,21 @@ function registeredContact(): { uri: string; address: string; port: number } {
   return { uri: m[1]!, address: m[2]!, port: Number(m[3]) };
 }
 
-/** Starts the ring test and places one call when it is waiting. */
-async function ringWithCall(call: Partial<CallOptions> | null, waitS = 20, signal?: AbortSignal) {
-  let caller: Promise<CallOutcome> | undefined;
+/** Starts the ring test and places a call each time it asks for one (the first `calls` times). */
+async function ringWithCall(call: Partial<CallOptions> | null, waitS = 20, signal?: AbortSignal, idleS: number[] = [], calls = 1) {
+  const callers: Array<Promise<CallOutcome>> = [];
   const progress: RingProgress['type'][] = [];
   const result = await ringTest(options(), waitS, defaultDeps(), {
     signal,
     onProgress: (e) => {
       progress.push(e.type);
-      if (e.type !== 'waiting' || !call) return;
+      if (e.type !== 'waiting' || !call || callers.length >= calls) return;
       const c = registeredContact();
-      caller = placeCall({ bind: '127.0.0.1', to: { address: c.address, port: c.port }, requestUri: c.uri, ...call });
+      callers.push(placeCall({ bind: '127.0.0.1', to: { address: c.address, port: c.port }, requestUri: c.uri, ...call }));
     },
-  });
-  return { result, call: await caller, progress };
+  }, idleS);
+  const outcomes = await Promise.all(callers);
+  return { result, call: outcomes[0], outcomes, progress };
 }
 
 describe('ring test', () => {
@@ -61,6 +62,19 @@ describe('ring test', () => {
     const ids = diagnoseRing(result).findings.map((f) => f.id);
     expect(ids).toEqual(['ring-invite-arrived', 'ring-invite-from-other-address']);
     expect(JSON.stringify(result)).not.toContain('secret');
+  });
+
+  it('repeats after an idle period: a second call after 1 s of quiet arrives; one never placed is reported as lost', async () => {
+    const both = await ringWithCall({}, 10, undefined, [1], 2);
+    expect(both.outcomes.map((o) => o.statuses)).toEqual([[100, 180, 486], [100, 180, 486]]);
+    expect(both.progress.filter((t) => t === 'waiting' || t === 'idle')).toEqual(['waiting', 'idle', 'waiting']);
+    expect(both.result.rounds).toEqual([expect.objectContaining({ idleS: 1, arrived: true })]);
+    expect(both.result.rounds[0]!.quietAtPromptS).toBeGreaterThanOrEqual(0.9);
+    expect(diagnoseRing(both.result).findings.map((f) => f.id)).not.toContain('ring-idle-call-lost');
+    const one = await ringWithCall({}, 2, undefined, [1], 1);
+    expect(one.result.rounds).toEqual([expect.objectContaining({ idleS: 1, arrived: false })]);
+    expect(diagnoseRing(one.result).findings.map((f) => f.id)).toContain('ring-idle-call-lost');
+    expect(one.result.unregistered).toBe(true);
   });
 
   it('CANCEL while ringing: 200 to the CANCEL, 487 to the INVITE', async () => {

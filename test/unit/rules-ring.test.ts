@@ -10,7 +10,7 @@ const invite = (over: Partial<InboundInvite> = {}): InboundInvite => ({
 });
 
 const ring = (invites: InboundInvite[], over: Partial<RingResult> = {}): RingResult => ({
-  kind: 'ring', startedAt: '', durationMs: 3000, transport: 'udp', waitS: 60, outcome: invites.length ? 'invite-arrived' : 'no-invite', waitedMs: 2000, invites,
+  kind: 'ring', startedAt: '', durationMs: 3000, transport: 'udp', waitS: 60, outcome: invites.length ? 'invite-arrived' : 'no-invite', waitedMs: 2000, invites, rounds: [],
   attempt: {
     id: 1, label: 'UDP registration', transport: 'udp', target: { host: 'sip.example.net', address: '198.51.100.5', port: 5060 }, sourcePortMode: 'ephemeral',
     rport: true, outcome: 'registered', detail: '', durationMs: 100, startedAt: 0, requestsSent: 2, retransmissions: 0, responsesFromElsewhere: [], traceSeqs: [1, 2, 3, 4],
@@ -41,6 +41,14 @@ describe('ring findings', () => {
   it('a 486 never ACKed over UDP: the answers are lost on the way out (not after a CANCEL)', () => {
     expect(ids(ring([invite({ acked: false, retransmissions: 6 })]))).toContain('ring-answers-lost');
     expect(ids(ring([invite({ acked: false, cancelled: true, finalStatus: 487 })]))).not.toContain('ring-answers-lost');
+  });
+
+  it('a repeat after an idle period that never came: calls stop arriving, with a keep-alive interval inside what worked', () => {
+    const r = ring([invite({ afterRegistrationMs: 4000 })], { rounds: [{ idleS: 30, quietAtPromptS: 30, quietS: 31, arrived: true }, { idleS: 120, quietAtPromptS: 120, arrived: false }] });
+    const f = diagnoseRing(r).findings.find((x) => x.id === 'ring-idle-call-lost')!;
+    expect(f.title).toBe('Calls stop arriving after 120 s without traffic');
+    expect(f.fix[0]).toMatch(/every 24 s or less/);
+    expect(ids(ring([invite()], { rounds: [{ idleS: 30, quietAtPromptS: 30, quietS: 30, arrived: true }] }))).not.toContain('ring-idle-call-lost');
   });
 
   it('no call: the NAT is named only when received/rport differ from the local address', () => {

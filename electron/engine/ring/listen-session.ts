@@ -54,6 +54,8 @@ export interface ListenSession {
   /** Sends bytes on the flow and traces them; returns the trace seq. */
   send(bytes: Uint8Array, note: string, to?: Endpoint): number;
   rate: RateLimiter;
+  /** The run was cancelled. */
+  aborted(): boolean;
 }
 
 const isResponse = (bytes: Uint8Array): boolean => bytes.length > 8 && String.fromCharCode(...bytes.subarray(0, 8)) === 'SIP/2.0 ';
@@ -142,7 +144,7 @@ export async function withListenSession(o: SessionOptions, use: (s: ListenSessio
         toTag: () => ids.tag(), send: (bytes, note, to) => session!.send(bytes, note, to), onChange: () => wake(),
       });
       session = {
-        registration, accepted, registeredAt, uas, channel: c, rate,
+        registration, accepted, registeredAt, uas, channel: c, rate, aborted: () => o.signal.aborted,
         send: (bytes, note, to) => {
           if (to && c.sendTo && (to.address !== c.remote.address || to.port !== c.remote.port)) c.sendTo(bytes, to);
           else c.send(bytes);
