@@ -3,7 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { StreamFramer } from '../../../shared/sip/framer.js';
 import type { CertificateInfo, TlsInfo } from '../../../shared/model/results.js';
-import { classifySocketError, type OpenOptions, type OpenResult } from './channel.js';
+import { classifySocketError, type OpenOptions, type OpenResult, type SipChannel } from './channel.js';
 
 export function certificateInfo(cert: tls.PeerCertificate): CertificateInfo | undefined {
   if (!cert || !cert.subject) return undefined;
@@ -43,6 +43,45 @@ export function servernameFor(host: string): string {
   return net.isIP(host) ? '' : host;
 }
 
+/** Whether the connection was handed out (failures are then reported, not returned) and whether we closed it. */
+interface StreamState {
+  open: boolean;
+  closed: boolean;
+}
+
+/** Frames what the peer sends (RFC 3261 §18.3) and hands each message, keep-alive or framing error to the handlers. */
+function deliverFrames(o: OpenOptions, socket: net.Socket, state: StreamState): void {
+  const framer = new StreamFramer();
+  socket.on('data', (chunk: Buffer) => {
+    if (state.closed) return;
+    // A view, not a copy: the framer copies what it keeps into its own buffer.
+    for (const ev of framer.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))) {
+      if (ev.type === 'message') o.handlers.message(ev.bytes, o.remote);
+      else if (ev.type === 'keepalive') o.handlers.other(ev.bytes, 'CRLF keep-alive');
+      else {
+        o.handlers.failure('protocol-error', ev.reason);
+        socket.destroy();
+      }
+    }
+  });
+}
+
+/** The SIP channel over a connected socket. */
+function streamChannel(o: OpenOptions, socket: net.Socket, state: StreamState): SipChannel {
+  return {
+    transport: o.transport,
+    local: { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
+    remote: o.remote,
+    send: (bytes) => {
+      if (!state.closed && !socket.destroyed) socket.write(bytes);
+    },
+    close: () => {
+      state.closed = true;
+      socket.destroy();
+    },
+  };
+}
+
 export function openStream(o: OpenOptions): Promise<OpenResult> {
   return new Promise((resolve) => {
     const isTls = o.transport === 'tls';
@@ -52,9 +91,7 @@ export function openStream(o: OpenOptions): Promise<OpenResult> {
       ? tls.connect({ ...base, servername: servername || undefined, rejectUnauthorized: false, ca: o.caPem ? [...tls.rootCertificates, o.caPem] : undefined })
       : net.connect(base);
     let settled = false;
-    let open = false;
-    let closed = false;
-    const framer = new StreamFramer();
+    const state: StreamState = { open: false, closed: false };
     const finish = (r: OpenResult): void => {
       if (settled) return;
       settled = true;
@@ -71,7 +108,7 @@ export function openStream(o: OpenOptions): Promise<OpenResult> {
     }), o.connectTimeoutMs);
 
     socket.on('error', (e: NodeJS.ErrnoException) => {
-      if (!open) {
+      if (!state.open) {
         const c = classifySocketError(e);
         const tlsFailed = isTls && socket.readyState === 'open' || /SSL|TLS|certificate|alert|wrong version/i.test(e.message);
         finish(tlsFailed && c.outcome !== 'refused'
@@ -79,26 +116,15 @@ export function openStream(o: OpenOptions): Promise<OpenResult> {
           : { ok: false, ...c });
         return;
       }
-      if (!closed) {
+      if (!state.closed) {
         const c = classifySocketError(e);
         o.handlers.failure(c.outcome, c.detail);
       }
     });
     socket.on('close', () => {
-      if (open && !closed) o.handlers.failure('reset', 'the server closed the connection');
+      if (state.open && !state.closed) o.handlers.failure('reset', 'the server closed the connection');
     });
-    socket.on('data', (chunk: Buffer) => {
-      if (closed) return;
-      // A view, not a copy: the framer copies what it keeps into its own buffer.
-      for (const ev of framer.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))) {
-        if (ev.type === 'message') o.handlers.message(ev.bytes, o.remote);
-        else if (ev.type === 'keepalive') o.handlers.other(ev.bytes, 'CRLF keep-alive');
-        else {
-          o.handlers.failure('protocol-error', ev.reason);
-          socket.destroy();
-        }
-      }
-    });
+    deliverFrames(o, socket, state);
 
     const ready = (tlsInfo?: TlsInfo): void => {
       if (settled) return;
@@ -106,24 +132,12 @@ export function openStream(o: OpenOptions): Promise<OpenResult> {
         finish({ ok: false, outcome: 'tls-failure', detail: `certificate not accepted: ${tlsInfo.verifyError}`, tls: tlsInfo });
         return;
       }
-      open = true;
-      const local = { address: socket.localAddress ?? '', port: socket.localPort ?? 0 };
+      state.open = true;
       finish({
         ok: true,
         tls: tlsInfo,
         note: tlsInfo && !tlsInfo.verified ? `certificate NOT verified (${tlsInfo.verifyError}); continuing because verification is off` : undefined,
-        channel: {
-          transport: o.transport,
-          local,
-          remote: o.remote,
-          send: (bytes) => {
-            if (!closed && !socket.destroyed) socket.write(bytes);
-          },
-          close: () => {
-            closed = true;
-            socket.destroy();
-          },
-        },
+        channel: streamChannel(o, socket, state),
       });
     };
     if (isTls) socket.once('secureConnect', () => ready(tlsInfoOf(socket as tls.TLSSocket, servername, o.host)));

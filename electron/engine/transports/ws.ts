@@ -5,11 +5,28 @@ import type tls from 'node:tls';
 import { WebSocket } from 'ws';
 import { hostForSip } from '../../../shared/sip/uri.js';
 import type { TlsInfo } from '../../../shared/model/results.js';
-import { classifySocketError, type OpenOptions, type OpenResult } from './channel.js';
+import { classifySocketError, type OpenOptions, type OpenResult, type SipChannel } from './channel.js';
 import { servernameFor, tlsInfoOf } from './stream.js';
 
 /** Largest WebSocket message accepted from the server. */
 export const MAX_WS_MESSAGE_BYTES = 65_535;
+
+/** The SIP channel over an open WebSocket (RFC 7118 §5: each SIP message is one text message). */
+function wsChannel(o: OpenOptions, ws: WebSocket, state: { closed: boolean }): SipChannel {
+  const sock = (ws as unknown as { _socket?: { localAddress?: string; localPort?: number } })._socket;
+  return {
+    transport: o.transport,
+    local: { address: sock?.localAddress ?? '', port: sock?.localPort ?? 0 },
+    remote: o.remote,
+    send: (bytes) => {
+      if (!state.closed && ws.readyState === WebSocket.OPEN) ws.send(Buffer.from(bytes).toString('utf8'));
+    },
+    close: () => {
+      state.closed = true;
+      ws.terminate();
+    },
+  };
+}
 
 export function openWs(o: OpenOptions): Promise<OpenResult> {
   return new Promise((resolve) => {
@@ -27,8 +44,7 @@ export function openWs(o: OpenOptions): Promise<OpenResult> {
       perMessageDeflate: false,
     } as ConstructorParameters<typeof WebSocket>[2]);
     let settled = false;
-    let open = false;
-    let closed = false;
+    const state = { open: false, closed: false };
     let tlsInfo: TlsInfo | undefined;
     const finish = (r: OpenResult): void => {
       if (settled) return;
@@ -46,7 +62,7 @@ export function openWs(o: OpenOptions): Promise<OpenResult> {
       finish({ ok: false, outcome: 'protocol-error', detail: `WebSocket upgrade refused: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim(), tls: tlsInfo });
     });
     ws.on('error', (e: NodeJS.ErrnoException) => {
-      if (!open) {
+      if (!state.open) {
         if (/handshake has timed out/i.test(e.message)) return finish({ ok: false, outcome: 'no-response', detail: `WebSocket handshake not completed within ${o.connectTimeoutMs} ms` });
         if (secure && /SSL|TLS|certificate|alert|wrong version/i.test(e.message)) {
           return finish({ ok: false, outcome: 'tls-failure', detail: `TLS handshake failed: ${e.message}`, tls: { verified: false, verifyError: e.message, servername } });
@@ -54,13 +70,13 @@ export function openWs(o: OpenOptions): Promise<OpenResult> {
         const c = classifySocketError(e);
         return finish({ ok: false, ...c, detail: c.outcome === 'reset' && !e.code ? `WebSocket handshake failed: ${e.message}` : c.detail });
       }
-      if (!closed) o.handlers.failure(/max payload/i.test(e.message) ? 'protocol-error' : 'reset', e.message);
+      if (!state.closed) o.handlers.failure(/max payload/i.test(e.message) ? 'protocol-error' : 'reset', e.message);
     });
     ws.on('close', (code, reason) => {
-      if (open && !closed) o.handlers.failure('reset', `WebSocket closed by the server (${code}${reason.length ? ' ' + reason.toString() : ''})`);
+      if (state.open && !state.closed) o.handlers.failure('reset', `WebSocket closed by the server (${code}${reason.length ? ' ' + reason.toString() : ''})`);
     });
     ws.on('message', (data: Buffer) => {
-      if (!closed) o.handlers.message(new Uint8Array(data), o.remote);
+      if (!state.closed) o.handlers.message(new Uint8Array(data), o.remote);
     });
     ws.on('open', () => {
       if (ws.protocol !== 'sip') {
@@ -71,24 +87,8 @@ export function openWs(o: OpenOptions): Promise<OpenResult> {
         finish({ ok: false, outcome: 'tls-failure', detail: `certificate not accepted: ${tlsInfo.verifyError}`, tls: tlsInfo });
         return;
       }
-      open = true;
-      const sock = (ws as unknown as { _socket?: { localAddress?: string; localPort?: number } })._socket;
-      finish({
-        ok: true,
-        tls: tlsInfo,
-        channel: {
-          transport: o.transport,
-          local: { address: sock?.localAddress ?? '', port: sock?.localPort ?? 0 },
-          remote: o.remote,
-          send: (bytes) => {
-            if (!closed && ws.readyState === WebSocket.OPEN) ws.send(Buffer.from(bytes).toString('utf8'));
-          },
-          close: () => {
-            closed = true;
-            ws.terminate();
-          },
-        },
-      });
+      state.open = true;
+      finish({ ok: true, tls: tlsInfo, channel: wsChannel(o, ws, state) });
     });
   });
 }
