@@ -1,5 +1,6 @@
-// Kamailio with the websocket module for the WebRTC lab (RFC 7118): SIP over WS on 8080 and, with
-// an Origin allow-list, on 8081; over WSS (the lab's private CA) on 4443; the lab's registrar rules.
+// Kamailio with the websocket module for the WebRTC lab (RFC 7118): SIP over WS on 8080, with an
+// Origin allow-list on 8081, with a Contact-rewriting proxy on 8082; over WSS (the lab's private CA)
+// on 4443; the lab's registrar rules.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,8 @@ export const WS_PORT = 8080;
 /** The same WebSocket, refusing every Origin but ALLOWED_ORIGIN (as providers do for their own web phone). */
 export const WS_ORIGIN_CHECKED_PORT = 8081;
 export const WSS_PORT = 4443;
+/** A WebSocket whose proxy rewrites the client's Contact to ;transport=udp before saving it (answers then name UDP). */
+export const WS_CONTACT_REWRITING_PORT = 8082;
 export const ALLOWED_ORIGIN = 'https://phone.provider.example';
 const CERTS = fileURLToPath(new URL('../../electron/demo/certs/', import.meta.url));
 const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
@@ -33,6 +36,7 @@ auto_aliases=no
 tcp_accept_no_cl=yes
 listen=tcp:${SERVER_IP}:${WS_PORT}
 listen=tcp:${SERVER_IP}:${WS_ORIGIN_CHECKED_PORT}
+listen=tcp:${SERVER_IP}:${WS_CONTACT_REWRITING_PORT}
 listen=tls:${SERVER_IP}:${WSS_PORT}
 enable_tls=yes
 mpath="${KAMAILIO_MODULES}"
@@ -42,6 +46,7 @@ loadmodule "pv.so"
 loadmodule "xlog.so"
 loadmodule "maxfwd.so"
 loadmodule "textops.so"
+loadmodule "textopsx.so"
 loadmodule "siputils.so"
 loadmodule "usrloc.so"
 loadmodule "registrar.so"
@@ -72,6 +77,10 @@ request_route {
   if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
   if (!is_method("REGISTER")) { sl_send_reply("405", "Method Not Allowed"); exit; }
   if ($au != $null && $au != "${LAB_USER}") { sl_send_reply("403", "Forbidden"); exit; }
+  if ($Rp == ${WS_CONTACT_REWRITING_PORT}) {
+    subst_hf("Contact", "/;transport=ws/;transport=udp/i", "a");
+    msg_apply_changes();
+  }
   if (!pv_www_authenticate("$td", "${LAB_PASSWORD}", "0")) {
     www_challenge("$td", "1");
     exit;
@@ -86,7 +95,7 @@ request_route {
 export class WebSocketKamailio {
   private readonly dir = mkdtempSync(join(tmpdir(), 'sllab-kamws-'));
   readonly process = new NsProcess(NS.server, ['kamailio', '-f', config(this.dir), '-DD', '-E', '-m', '64', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir],
-    () => [WS_PORT, WS_ORIGIN_CHECKED_PORT, WSS_PORT].every((p) => execFileSync('ip', ['netns', 'exec', NS.server, 'ss', '-lnt'], { encoding: 'utf8' }).includes(`${SERVER_IP}:${p}`)),
+    () => [WS_PORT, WS_ORIGIN_CHECKED_PORT, WS_CONTACT_REWRITING_PORT, WSS_PORT].every((p) => execFileSync('ip', ['netns', 'exec', NS.server, 'ss', '-lnt'], { encoding: 'utf8' }).includes(`${SERVER_IP}:${p}`)),
     'kamailio websocket');
 
   dispose(): void {

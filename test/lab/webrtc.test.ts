@@ -16,7 +16,7 @@ import { chromiumMissing } from '../e2e/harness.js';
 import { checkFromClient, LAB_PASSWORD, LAB_USER, labUnavailableReason, NS, SERVER_IP } from './lab.js';
 import { useLab } from './use-lab.js';
 import { LabBrowser, PAGE_ORIGIN } from './webrtc-browser.js';
-import { ALLOWED_ORIGIN, WebSocketKamailio, WS_ORIGIN_CHECKED_PORT, WS_PORT, WSS_PORT } from './webrtc-kamailio.js';
+import { ALLOWED_ORIGIN, WebSocketKamailio, WS_CONTACT_REWRITING_PORT, WS_ORIGIN_CHECKED_PORT, WS_PORT, WSS_PORT } from './webrtc-kamailio.js';
 
 const unavailable = labUnavailableReason() ?? chromiumMissing;
 if (unavailable) console.warn(`WebRTC lab tests skipped: ${unavailable}`);
@@ -114,6 +114,16 @@ describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser
     expect(r.result.attempts[1]!.browser!.originHandshakeStatus).toBe(403);
     expect(r.findings).toEqual(['webrtc-origin-rejected']);
     expect(kamailio.process.log).toContain(`WS-ORIGIN-REFUSED ${PAGE_ORIGIN}`);
+  });
+
+  it('a proxy that rewrites the Contact to UDP: both register, the answers name UDP, and every binding is removed', async () => {
+    const r = await run('ws', WS_CONTACT_REWRITING_PORT);
+    expect(r.result.attempts.map((a) => a.outcome)).toEqual(['registered', 'registered']);
+    expect(r.result.attempts.every((a) => a.unregistered)).toBe(true);
+    expect(r.findings).toEqual(['webrtc-wrong-transport']);
+    const f = diagnose(r.result).findings[0]!;
+    expect(f.attempts).toEqual(r.result.attempts.map((a) => a.id));
+    expect(f.technical).toContain('Contact ;transport=udp in 200');
   });
 
   it('wrong password: the engine and the page share the run\'s 2 failed authentications; once spent, the page sends no credentials', async () => {
