@@ -120,13 +120,13 @@ export interface CliRun {
 }
 
 /**
- * `sipladder ring ARGS --json` in the client namespace; `onWaiting` runs once the CLI prints its
- * "Call … now" line (the moment a person would dial).
+ * `sipladder ring ARGS --json` in the client namespace; `onWaiting(n)` runs each time the CLI prints
+ * a "Call … now" line (the moment a person would dial; n = 0 for the first).
  */
-export function ringFromClient(args: string[], onWaiting: () => void = () => undefined): Promise<CliRun> {
+export function ringFromClient(args: string[], onWaiting: (n: number) => void = () => undefined): Promise<CliRun> {
   const t0 = performance.now();
   const argv = ['netns', 'exec', NS.client, process.execPath, CLI, 'ring', '--server', SERVER_IP, '--user', LAB_USER, '--password-env', 'LAB_PW', '--json', ...args];
-  return runCli(argv, t0, /now from another phone/, onWaiting);
+  return runCli(argv, t0, /now from another phone/g, onWaiting);
 }
 
 /** `sipladder ring --callback … --json` in the client namespace. */
@@ -134,20 +134,18 @@ export function callbackFromClient(args: string[]): Promise<CliRun> {
   return runCli(['netns', 'exec', NS.client, process.execPath, CLI, 'ring', '--json', ...args], performance.now());
 }
 
-function runCli(argv: string[], t0: number, trigger?: RegExp, onTrigger: () => void = () => undefined): Promise<CliRun> {
+/** Runs the CLI; `onTrigger(n)` for each new match of the global `trigger` in its progress output. */
+function runCli(argv: string[], t0: number, trigger?: RegExp, onTrigger: (n: number) => void = () => undefined): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn('ip', argv, { env: { ...process.env, LAB_PW: LAB_PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     let stdout = '';
     let stderr = '';
-    let fired = false;
+    let fired = 0;
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => {
       stderr += d;
-      if (!fired && trigger?.test(stderr)) {
-        fired = true;
-        onTrigger();
-      }
+      for (const matches = stderr.match(trigger ?? /$^/g)?.length ?? 0; fired < matches; fired++) onTrigger(fired);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

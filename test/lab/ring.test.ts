@@ -27,10 +27,13 @@ async function mappingGone(ms: number): Promise<boolean> {
   return false;
 }
 
-/** Runs the ring CLI and, when it waits, `dial()`; returns the result, the caller's view and the wall time. */
-async function ring(args: string[], dial: () => Promise<CallOutcome | undefined>) {
+/** Runs the ring CLI and, each time it waits, `dial(n)`; returns the result, the first caller's view and the wall time. */
+async function ring(args: string[], dial: (n: number) => Promise<CallOutcome | undefined>) {
   let caller: Promise<CallOutcome | undefined> | undefined;
-  const run = await ringFromClient(args, () => void (caller = dial()));
+  const run = await ringFromClient(args, (n) => {
+    const placed = dial(n);
+    caller ??= placed;
+  });
   const result = JSON.parse(run.stdout) as RingResult & { diagnosis: ReturnType<typeof diagnoseRing> };
   return { run, result, caller: await caller, ids: result.diagnosis.findings.map((f) => f.id) };
 }
@@ -74,6 +77,21 @@ describe.skipIf(unavailable !== null)('lab: ring test through the NAT', () => {
       expect(result.outcome).toBe('no-invite');
       expect(ids).toEqual(['ring-no-invite']);
       expect(result.diagnosis.findings[0]!.explanation).toMatch(/router translates addresses/);
+    } finally {
+      setUdpTimeouts(old.udp);
+    }
+  }, 60_000);
+
+  it('--idle with a router that forgets after 3 s: the first call arrives, the one after 6 s of quiet does not', async () => {
+    const old = setUdpTimeouts(SHORT_UDP_TIMEOUT_S);
+    try {
+      const { run, result, ids } = await ring(['--wait', '6', '--idle', '6'], () => call());
+      console.log(`ring --idle 6 with short conntrack: ${run.wallMs} ms wall; rounds ${JSON.stringify(result.rounds)}`);
+      expect(run.code).toBe(0);
+      expect(result.invites).toHaveLength(1);
+      expect(result.rounds).toEqual([expect.objectContaining({ idleS: 6, arrived: false })]);
+      expect(result.rounds[0]!.quietAtPromptS).toBeGreaterThan(SHORT_UDP_TIMEOUT_S);
+      expect(ids).toContain('ring-idle-call-lost');
     } finally {
       setUdpTimeouts(old.udp);
     }
