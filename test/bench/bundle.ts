@@ -6,6 +6,7 @@ import { checkResults } from '../../shared/bundle/schema.js';
 import { toBase64, utf8 } from '../../shared/hash/utf8.js';
 import type { AttemptResult, CheckResult } from '../../shared/model/results.js';
 import type { TraceEvent } from '../../shared/model/trace.js';
+import { attemptResult, checkResult } from '../builders.js';
 
 const RUNS = 3;
 const MESSAGES_PER_ATTEMPT = 4;
@@ -21,13 +22,13 @@ function syntheticResult(messages: number): CheckResult {
     seq: i + 1, t: i, attempt: Math.floor(i / MESSAGES_PER_ATTEMPT) + 1, kind: i % 2 ? 'received' : 'sent', transport: 'udp',
     local: { address: '192.0.2.7', port: 5060 }, remote: { address: '198.51.100.1', port: 5060 }, bytes: toBase64(utf8(message(i))), size: 300,
   }));
-  const attempts: AttemptResult[] = Array.from({ length: Math.ceil(messages / MESSAGES_PER_ATTEMPT) }, (_, i) => ({
-    id: i + 1, label: `REGISTER ${i + 1}`, transport: 'udp', target: { host: 'voip.example.com', address: '198.51.100.1', port: 5060 }, sourcePortMode: 'ephemeral', rport: true,
-    outcome: 'registered', status: 200, reason: 'OK', detail: '200 OK', durationMs: 40, startedAt: i, requestsSent: 2, retransmissions: 0, responsesFromElsewhere: [],
+  const attempts: AttemptResult[] = Array.from({ length: Math.ceil(messages / MESSAGES_PER_ATTEMPT) }, (_, i) => attemptResult({
+    id: i + 1, label: `REGISTER ${i + 1}`, target: { host: 'voip.example.com', address: '198.51.100.1', port: 5060 },
+    status: 200, reason: 'OK', detail: '200 OK', durationMs: 40, startedAt: i, requestsSent: 2,
     traceSeqs: Array.from({ length: MESSAGES_PER_ATTEMPT }, (_, k) => i * MESSAGES_PER_ATTEMPT + k + 1),
   }));
-  return { schemaVersion: 1, tool: { name: 'sipladder', version: 'bench' }, startedAt: '2026-01-01T00:00:00.000Z', durationMs: messages, dns: [], authFailures: 0, attempts, trace,
-    account: { server: 'voip.example.com', domain: 'voip.example.com', user: 'alice', authUser: 'alice', transports: ['udp'], passwordGiven: true } };
+  return checkResult({ durationMs: messages, attempts, trace,
+    account: { server: 'voip.example.com', domain: 'voip.example.com', user: 'alice', authUser: 'alice', transports: ['udp'], passwordGiven: true } });
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
