@@ -7,7 +7,7 @@ import type { FragmentationSeries, SizePoint } from '../../../shared/model/path-
 import type { Endpoint } from '../../../shared/model/trace.js';
 import type { SipResponse } from '../../../shared/sip/message.js';
 import { parseMessage } from '../../../shared/sip/parse.js';
-import { T1_MS } from '../../../shared/sip/timers.js';
+import { next, nextTimer, startTransaction, type TxState, type TxStep } from '../../../shared/sip/transaction.js';
 import { interruptibleWait, type EngineDeps } from '../deps.js';
 import type { RateLimiter } from '../safety.js';
 import type { TraceRecorder } from '../trace-recorder.js';
@@ -75,24 +75,30 @@ export class UdpLane {
     const entry: InFlight = { step, firstSentAt: 0, givenUp: false };
     this.inFlight.set(step.branch, entry);
     step.point.requestSize = step.bytes.length;
-    let nextSend = deps.clock.now();
-    let interval = T1_MS;
-    let endAt = Infinity;
-    while (!signal.aborted && !step.point.delivered) {
-      const now = deps.clock.now();
-      if (now >= nextSend) {
-        await this.ctx.rate.take(this.remote.address, signal).catch(() => undefined);
-        if (signal.aborted) break;
-        this.transmit(entry);
-        if (endAt === Infinity) endAt = deps.clock.now() + waitMs;
-        nextSend = retransmit ? deps.clock.now() + interval : Infinity;
-        interval *= 2;
+    // The transaction machine's timers: without `retransmit` it runs as over a reliable transport (one send, Timer F only).
+    let state = (await this.sendSlot()) ? this.perform(startTransaction(deps.clock.now(), { reliable: !retransmit, timeoutMs: waitMs }), entry) : undefined;
+    while (state && !signal.aborted && !step.point.delivered) {
+      const due = nextTimer(state);
+      if (!due || due.timer !== 'E' && due.at <= deps.clock.now()) break; // Timer F: given up
+      if (due.at > deps.clock.now()) {
+        await this.pause(due.at - deps.clock.now());
+        continue;
       }
-      const left = Math.min(endAt, nextSend) - deps.clock.now();
-      if (deps.clock.now() >= endAt) break;
-      await this.pause(left);
+      state = (await this.sendSlot()) ? this.perform(next(state, { kind: 'timer', timer: 'E' }, deps.clock.now()), entry) : undefined;
     }
     entry.givenUp = true;
+  }
+
+  /** Waits for the rate limiter; false when cancelled meanwhile. */
+  private async sendSlot(): Promise<boolean> {
+    await this.ctx.rate.take(this.remote.address, this.ctx.signal).catch(() => undefined);
+    return !this.ctx.signal.aborted;
+  }
+
+  /** Carries out a transaction step's sends; returns its state. */
+  private perform(txStep: TxStep, entry: InFlight): TxState {
+    for (const a of txStep.actions) if (a.kind === 'send') this.transmit(entry);
+    return txStep.state;
   }
 
   /**
