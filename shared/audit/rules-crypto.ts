@@ -78,7 +78,7 @@ const tlsRule: AuditRule = (r) => {
   const technical = r.audit.tls.map((h) => `${h.offer}: ${h.outcome}${h.protocol ? ` (${h.protocol} ${h.cipher ?? ''})` : ''}`).join('; ');
   if (old.length) {
     out.push(finding('tls-old-versions', 'warning', {
-      title: `The server still accepts ${old.map((h) => h.offer.replace('TLSv', 'TLS ')).join(' and ')}`,
+      title: `The server still accepts ${old.map((h) => (h.offer === 'TLSv1' ? 'TLS 1.0' : 'TLS 1.1')).join(' and ')}`,
       explanation: 'These versions are deprecated (RFC 8996): a client pushed down to them gets weaker protection.', technical, fix: fixesFor('tls-versions'),
     }, old.map((h) => h.seq), []));
   }
