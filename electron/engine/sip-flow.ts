@@ -139,7 +139,7 @@ export class SipFlow {
         const step = next(state, { kind: 'response', status: inbound.msg.status }, deps.clock.now());
         state = step.state;
         if (step.actions.some((a) => a.kind === 'deliver' && a.final)) {
-          if (state.phase === 'completed') this.completed.set(match.branch, state);
+          if (state.phase === 'completed') this.keepCompleted(match.branch, state);
           return { kind: 'response', msg: inbound.msg, from: inbound.from, rttMs: Math.round((deps.clock.now() - firstSentAt) * 10) / 10, sends: state.sends };
         }
         continue;
@@ -212,6 +212,13 @@ export class SipFlow {
       return { msg: res, from: item.from };
     }
     return undefined;
+  }
+
+  /** Keeps a Completed transaction until its Timer K; those whose Timer K has passed go. */
+  private keepCompleted(branch: string, state: TxState): void {
+    const now = this.o.deps.clock.now();
+    for (const [b, done] of this.completed) if ((nextTimer(done)?.at ?? 0) <= now) this.completed.delete(b);
+    this.completed.set(branch, state);
   }
 
   /** Whether an earlier transaction, still Completed (Timer K not yet fired), swallows this response. */
