@@ -7,6 +7,7 @@ import { validateAuditOptions } from '../../shared/audit/options.js';
 import { toBase64, utf8 } from '../../shared/hash/utf8.js';
 import type { AttemptResult, CheckResult } from '../../shared/model/results.js';
 import type { TraceEvent } from '../../shared/model/trace.js';
+import { checkResult } from '../builders.js';
 
 const OURS = '192.168.1.20';
 
@@ -29,9 +30,7 @@ function audit(answers: string[], exchanges: Array<Partial<AuditExchange>> = [])
     attempt: 1, test: 'enumeration', variant: 'existing', method: 'REGISTER', transport: 'udp', userAgent: 'x', provisional: [], requestBytes: 300, responseBytes: 400, seqs: [1, 2], ...x,
   }));
   return {
-    schemaVersion: 1, tool: { name: 'sipladder', version: 't' }, origin: 'audit', startedAt: '', durationMs: 1,
-    account: { server: 'example.com', domain: 'example.com', user: 'alice', authUser: 'alice', transports: ['udp'], passwordGiven: false },
-    dns: [], attempts: [attempt], authFailures: 0, trace,
+    ...checkResult({ origin: 'audit', account: { server: 'example.com', domain: 'example.com', user: 'alice', authUser: 'alice', transports: ['udp'], passwordGiven: false }, attempts: [attempt], trace }),
     audit: { confirmedOperator: true, existingUser: 'alice', randomUser: 'nobody-1', externalNumber: '+12025550100', exchanges: full, tls: [], skipped: [] },
   };
 }

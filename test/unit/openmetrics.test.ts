@@ -7,6 +7,7 @@ import { CheckMetrics, reflectorFamilies } from '../../electron/export/metrics.j
 import { newStats } from '../../electron/reflector/context.js';
 import { toBase64, utf8 } from '../../shared/hash/utf8.js';
 import type { AttemptResult, CheckResult } from '../../shared/model/results.js';
+import { checkResult } from '../builders.js';
 
 interface Parsed {
   families: Map<string, { type?: string; help?: string; unit?: string }>;
@@ -78,8 +79,8 @@ const attempt = (id: number, over: Partial<AttemptResult>): AttemptResult => ({
 
 function run(durationMs: number, fixedOutcome: AttemptResult['outcome']): CheckResult {
   const bytes = toBase64(utf8('x'));
-  return {
-    schemaVersion: 1, tool: { name: 'sipladder', version: 't' }, startedAt: '2026-01-01T00:00:00Z', durationMs, dns: [], authFailures: 0,
+  return checkResult({
+    startedAt: '2026-01-01T00:00:00Z', durationMs,
     account: { server: 'sip.example.com', domain: 'sip.example.com', user: 'alice', authUser: 'alice', transports: ['udp', 'tcp'], passwordGiven: true },
     attempts: [
       attempt(1, { label: 'UDP from port 5060', sourcePortMode: 'fixed-5060', outcome: fixedOutcome, traceSeqs: [1, 2] }),
@@ -89,7 +90,7 @@ function run(durationMs: number, fixedOutcome: AttemptResult['outcome']): CheckR
       { seq: 1, t: 10, attempt: 1, kind: 'sent', bytes }, { seq: 2, t: 35, attempt: 1, kind: 'received', bytes },
       { seq: 3, t: 50, attempt: 2, kind: 'sent', bytes }, { seq: 4, t: 62.5, attempt: 2, kind: 'received', bytes },
     ],
-  };
+  });
 }
 
 describe('check metrics', () => {

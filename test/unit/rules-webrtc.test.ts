@@ -5,6 +5,7 @@ import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { fromBase64, fromUtf8 } from '../../shared/hash/utf8.js';
 import type { AttemptResult, CheckResult } from '../../shared/model/results.js';
 import { browserAttempt, webSocketTarget, type BrowserRegistration } from '../../shared/webrtc/browser-attempt.js';
+import { checkResult } from '../builders.js';
 
 const CONTACT = '<sip:k2j4@df7jal23ls0d.invalid;transport=ws>;expires=60';
 const register = (cseq: number, auth = ''): string => `REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bK${cseq}\r\nMax-Forwards: 70\r\nTo: <sip:alice@example.com>\r\nFrom: <sip:alice@example.com>;tag=abc\r\nCall-ID: webrtc-1\r\nCSeq: ${cseq} REGISTER\r\nContact: ${CONTACT}\r\n${auth}Content-Length: 0\r\n\r\n`;
@@ -23,12 +24,12 @@ const engineWss = (over: Partial<AttemptResult> = {}): AttemptResult => ({
 
 function resultWith(reg: BrowserRegistration, engine: AttemptResult[], originHandshakeStatus?: number): CheckResult {
   const { attempt, trace } = browserAttempt(reg, { id: 9, firstSeq: 2, startT: 100, url: 'wss://sip.example.com:4443/ws', origin: 'https://phone.example.org', ...(originHandshakeStatus !== undefined ? { originHandshakeStatus } : {}) });
-  return {
-    schemaVersion: 1, tool: { name: 'sipladder', version: 't' }, startedAt: '2026-01-01T00:00:00Z', durationMs: 500, dns: [], authFailures: 0,
+  return checkResult({
+    startedAt: '2026-01-01T00:00:00Z', durationMs: 500,
     account: { server: 'sip.example.com', domain: 'example.com', user: 'alice', authUser: 'alice', transports: ['wss'], passwordGiven: true },
     attempts: [...engine, attempt],
     trace: [{ seq: 1, t: 0, attempt: 1, kind: 'socket', transport: 'wss', note: 'connected' }, ...trace],
-  };
+  });
 }
 
 const ids = (r: CheckResult): string[] => diagnose(r).findings.map((f) => f.id).filter((id) => id.startsWith('webrtc-'));
