@@ -8,6 +8,7 @@ import { toBase64 } from '../../shared/hash/utf8.js';
 import type { CheckResult } from '../../shared/model/results.js';
 import type { TraceEvent } from '../../shared/model/trace.js';
 import { LadderSvg } from '../../renderer/src/components/LadderView.js';
+import { attemptResult, checkResult } from '../builders.js';
 
 export function syntheticResult(messages: number): CheckResult {
   const trace: TraceEvent[] = [];
@@ -18,12 +19,10 @@ export function syntheticResult(messages: number): CheckResult {
       : `SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.168.1.2:5060;branch=${branch};received=203.0.113.1;rport=5060\r\nCall-ID: c\r\nCSeq: ${i - 1} REGISTER\r\nContent-Length: 0\r\n\r\n`;
     trace.push({ seq: i + 1, t: i * 5, attempt: 1, kind: i % 2 === 0 ? 'sent' : 'received', bytes: toBase64(new TextEncoder().encode(text)) });
   }
-  return {
-    schemaVersion: 1, tool: { name: 'sipladder', version: 'bench' }, startedAt: '', durationMs: 0, dns: [], authFailures: 0, trace,
-    account: { server: 'h', domain: 'h', user: 'u', authUser: 'u', transports: ['udp'], passwordGiven: true },
-    attempts: [{ id: 1, label: 'UDP', transport: 'udp', target: { host: 'h', address: '192.0.2.1', port: 5060 }, sourcePortMode: 'ephemeral', rport: true, outcome: 'registered',
-      detail: '', durationMs: 0, startedAt: 0, requestsSent: 0, retransmissions: 0, responsesFromElsewhere: [], traceSeqs: trace.map((e) => e.seq) }],
-  };
+  return checkResult({
+    trace, account: { server: 'h', domain: 'h', user: 'u', authUser: 'u', transports: ['udp'], passwordGiven: true },
+    attempts: [attemptResult({ id: 1, label: 'UDP', target: { host: 'h', address: '192.0.2.1', port: 5060 }, durationMs: 0, requestsSent: 0, traceSeqs: trace.map((e) => e.seq) })],
+  });
 }
 
 export function benchLadder(messages = 1000, runs = 5): { modelLayoutMs: number; renderMs: number; arrows: number } {

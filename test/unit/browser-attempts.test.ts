@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { BrowserAttempts } from '../../electron/webrtc/browser-attempts.js';
 import type { CheckResult } from '../../shared/model/results.js';
 import type { BrowserRegistration } from '../../shared/webrtc/browser-attempt.js';
+import { attemptResult, checkResult } from '../builders.js';
 
-const engineRun = (authFailures: number): CheckResult => ({
-  schemaVersion: 1, tool: { name: 'sipladder', version: 't' }, startedAt: '2026-01-01T00:00:00Z', durationMs: 400, dns: [], authFailures,
+const engineRun = (authFailures: number): CheckResult => checkResult({
+  startedAt: '2026-01-01T00:00:00Z', durationMs: 400, authFailures,
   account: { server: 's', domain: 's', user: 'alice', authUser: 'alice', transports: ['ws'], passwordGiven: true },
-  attempts: [{ id: 3, label: 'WS', transport: 'ws', target: { host: 's', address: '192.0.2.1', port: 80 }, sourcePortMode: 'ephemeral', rport: true, outcome: 'registered', detail: '', durationMs: 30, startedAt: 0, requestsSent: 3, retransmissions: 0, responsesFromElsewhere: [], traceSeqs: [7] }],
+  attempts: [attemptResult({ id: 3, label: 'WS', transport: 'ws', target: { host: 's', address: '192.0.2.1', port: 80 }, durationMs: 30, requestsSent: 3, traceSeqs: [7] })],
   trace: [{ seq: 7, t: 5, attempt: 3, kind: 'socket', note: 'connected' }],
 });
 
