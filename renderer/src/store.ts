@@ -11,10 +11,11 @@
 import { create, type StateCreator } from 'zustand';
 import { createAccountSlice, type AccountSlice } from './slices/account.js';
 import { createCaptureViewSlice, type CaptureViewSlice } from './slices/capture-view.js';
+import { createHistorySlice, type HistorySlice } from './slices/history.js';
 import { createResultsSlice, type ResultsSlice } from './slices/results.js';
 import { createRunSlice, type RunSlice } from './slices/run.js';
 
-export type AppState = AccountSlice & RunSlice & ResultsSlice & CaptureViewSlice;
+export type AppState = AccountSlice & RunSlice & ResultsSlice & CaptureViewSlice & HistorySlice;
 
 /** A slice's creator: its part of the state, with `set`/`get` over the whole state (actions may span slices). */
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;
@@ -24,6 +25,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createRunSlice(...a),
   ...createResultsSlice(...a),
   ...createCaptureViewSlice(...a),
+  ...createHistorySlice(...a),
 }));
 
 export { EMPTY_FORM, type AccountForm } from './slices/account.js';

@@ -20,7 +20,9 @@ export interface Harness {
 
 export async function startHarness(): Promise<Harness> {
   await ensureRendererBuilt({ stdin: Readable.from(['']), stdout: new PassThrough(), stderr: new PassThrough(), env: {} });
-  const backend = createBackend({ accountsFile: join(mkdtempSync(join(tmpdir(), 'sl-e2e-')), 'accounts.json') });
+  // Saved accounts and the run history in a directory of this harness: never the user's own.
+  const dir = mkdtempSync(join(tmpdir(), 'sl-e2e-'));
+  const backend = createBackend({ accountsFile: join(dir, 'accounts.json'), historyFile: join(dir, 'history.sqlite') });
   const web: WebServer = await startWebServer(backend, RENDERER_DIST);
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
