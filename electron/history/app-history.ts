@@ -11,6 +11,8 @@ import { exportBundle } from '../bundle/bundle.js';
 import { check } from '../engine/check.js';
 import type { EngineDeps } from '../engine/deps.js';
 import { watch } from '../watch/watch.js';
+import type { BackendMethods } from '../../shared/ipc/methods.js';
+import { TOOL_VERSION } from '../engine/version.js';
 import { HistoryStore, type ListQuery } from './store.js';
 
 /** One "Keep checking" at a time: each one is a stream of REGISTERs to someone's server. */
@@ -92,4 +94,24 @@ export class AppHistory {
   stopAll(): void {
     for (const id of [...this.watches.keys()]) this.stopWatch(id);
   }
+}
+
+type HistoryMethodName = 'historyList' | 'historyOpen' | 'historyExport' | 'historyCompare' | 'startWatch' | 'stopWatch';
+
+/** The history and watch methods of the IPC table, for the backend to serve as they are. */
+export function historyMethods(history: AppHistory, withSavedPassword: (o: CheckOptions, accountId: string | undefined) => Promise<CheckOptions>): Pick<BackendMethods, HistoryMethodName> {
+  return {
+    historyList: (q) => history.list(q),
+    historyOpen: async (id) => {
+      const { entry, result, diagnosis } = await history.open(id);
+      return { createdAt: entry.createdAt, appVersion: TOOL_VERSION, pseudonymised: false, result, diagnosis };
+    },
+    historyExport: async (id, pseudo) => {
+      const { fileName, bytes, replacements } = await history.exportBundle(id, pseudo);
+      return { fileName, base64: Buffer.from(bytes).toString('base64'), replacements };
+    },
+    historyCompare: (a, b) => history.compare(a, b),
+    startWatch: async (options, settings, accountId) => ({ watchId: history.startWatch(await withSavedPassword(options, accountId), settings) }),
+    stopWatch: (watchId) => history.stopWatch(watchId),
+  };
 }
