@@ -2,6 +2,7 @@ import type { JSX } from 'react';
 import { AccountStep } from './components/AccountStep.js';
 import { BundleOpen } from './components/BundleOpen.js';
 import { Results } from './components/Results.js';
+import { RingTest } from './components/ring/RingTest.js';
 import { RunStep } from './components/RunStep.js';
 import { useApp } from './store.js';
 import { useRunBridge } from './useRunBridge.js';
@@ -15,7 +16,7 @@ export function App(): JSX.Element {
       <nav aria-label="Steps" className="steps">
         {(['account', 'run', 'results'] as const).map((s, i) => <span key={s} aria-current={s === step ? 'step' : undefined}>{i + 1}. {s === 'account' ? 'Account' : s === 'run' ? 'Checking' : 'Results'}</span>)}
       </nav>
-      {step === 'account' && <><AccountStep /><BundleOpen /></>}
+      {step === 'account' && <><AccountStep /><RingTest /><BundleOpen /></>}
       {step === 'run' && <RunStep />}
       {step === 'results' && <Results />}
     </main>
