@@ -10,12 +10,13 @@
 // change state only through actions (there is no generic `set`). Engine events enter in useRunBridge.
 import { create, type StateCreator } from 'zustand';
 import { createAccountSlice, type AccountSlice } from './slices/account.js';
+import { createAuditSlice, type AuditSlice } from './slices/audit.js';
 import { createCaptureViewSlice, type CaptureViewSlice } from './slices/capture-view.js';
 import { createHistorySlice, type HistorySlice } from './slices/history.js';
 import { createResultsSlice, type ResultsSlice } from './slices/results.js';
 import { createRunSlice, type RunSlice } from './slices/run.js';
 
-export type AppState = AccountSlice & RunSlice & ResultsSlice & CaptureViewSlice & HistorySlice;
+export type AppState = AccountSlice & RunSlice & ResultsSlice & CaptureViewSlice & AuditSlice & HistorySlice;
 
 /** A slice's creator: its part of the state, with `set`/`get` over the whole state (actions may span slices). */
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;
@@ -25,6 +26,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createRunSlice(...a),
   ...createResultsSlice(...a),
   ...createCaptureViewSlice(...a),
+  ...createAuditSlice(...a),
   ...createHistorySlice(...a),
 }));
 

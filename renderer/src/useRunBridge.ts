@@ -19,6 +19,8 @@ function apply(e: RunEvent): void {
     return s.openResults(e.bundle);
   }
   if (e.type === 'capture-progress') return; // import progress: components/capture/ImportProgress
+  // The audit tab's run (slices/audit.ts) has its own place on the page.
+  if (e.runId !== '' && e.runId === s.auditRunId) return s.auditEvent(e);
   if (e.runId !== s.runId) {
     unclaimed.push(e);
     if (unclaimed.length > MAX_UNCLAIMED) unclaimed.shift();

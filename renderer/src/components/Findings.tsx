@@ -51,7 +51,7 @@ export function Findings(): JSX.Element | null {
   }, [arrived]);
   if (!diagnosis || !result) return null;
   const state = runId ? 'partial' : result.incomplete ? 'incomplete' : 'complete';
-  const advice = result.origin === 'capture' ? null : adviceFor(client, result, diagnosis);
+  const advice = result.origin === 'capture' || result.origin === 'audit' ? null : adviceFor(client, result, diagnosis);
   const firstError = diagnosis.findings.findIndex((f) => f.severity === 'error');
   return (
     <section className="card" aria-labelledby="verdict">

@@ -42,7 +42,7 @@ export function Results(): JSX.Element | null {
       <Findings />
       {capture ? <DialogList shown={shown} onSelect={(id) => setChosen([id])} /> : <AttemptsTable attempts={result.attempts} shown={shown} onToggle={toggle} />}
       <LadderSection shown={shown} />
-      {!capture && <ProfilePredictions result={result} />}
+      {!capture && result.origin !== 'audit' && <ProfilePredictions result={result} />}
       {capture ? <CaptureCharts /> : <Charts />}
       <CopyAndSend />
       <BundleExport />
