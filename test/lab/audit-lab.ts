@@ -13,13 +13,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckResult } from '../../shared/model/results.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
-import { LAB_PASSWORD, LAB_USER, NS, NsProcess, SERVER_IP } from './lab.js';
+import { KAMAILIO_CORE, KAMAILIO_MODULES, LAB_PASSWORD, LAB_USER, NS, NsProcess, SERVER_IP } from './lab.js';
 
 export type KamailioFlavour = 'open' | 'hardened';
 
 const CERTS = fileURLToPath(new URL('../../electron/demo/certs/', import.meta.url));
 const CLI = fileURLToPath(new URL('../../electron/cli/bin.mjs', import.meta.url));
-const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
 /** The proxy's inside address, and the inside PSTN gateway (the same Kamailio on another socket). */
 export const INSIDE_PROXY = '10.20.0.10';
 export const INSIDE_GATEWAY = '10.20.0.11';
@@ -122,18 +121,12 @@ function kamailioConfig(dir: string, flavour: KamailioFlavour): string {
   writeFileSync(join(dir, 'tls.cfg'), tlsConfig(flavour));
   const core = flavour === 'hardened' ? 'server_signature=no\nsip_warning=0\nuser_agent_header="User-Agent: SIP"\n' : '';
   const cfg = join(dir, 'kamailio.cfg');
-  writeFileSync(cfg, `#!KAMAILIO
-debug=1
-log_stderror=yes
-children=2
-tcp_children=2
-auto_aliases=no
-${core}listen=udp:${SERVER_IP}:5060
+  writeFileSync(cfg, `${KAMAILIO_CORE}${core}listen=udp:${SERVER_IP}:5060
 listen=tls:${SERVER_IP}:5061
 listen=udp:${INSIDE_PROXY}:5060
 listen=udp:${INSIDE_GATEWAY}:5080
 enable_tls=yes
-mpath="${MODULES}"
+mpath="${KAMAILIO_MODULES}"
 ${COMMON_MODULES.map((m) => `loadmodule "${m}.so"`).join('\n')}
 modparam("tls", "config", "${join(dir, 'tls.cfg')}")
 modparam("usrloc", "db_mode", 0)

@@ -22,7 +22,9 @@ export const NAT_PUBLIC_IP = '203.0.113.1';
 export const LAB_USER = 'alice';
 export const LAB_PASSWORD = 'lab-secret-5060';
 const CERTS = fileURLToPath(new URL('../../electron/demo/certs/', import.meta.url));
-const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
+export const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
+/** The head every lab Kamailio config starts with: quiet, logging to stderr, two workers, no DNS aliases. */
+export const KAMAILIO_CORE = '#!KAMAILIO\ndebug=1\nlog_stderror=yes\nchildren=2\ntcp_children=2\nauto_aliases=no\n';
 
 export type Fault = 'drop-inbound-udp-5060' | 'block-tcp-5060' | 'block-all-udp';
 
@@ -221,13 +223,7 @@ verify_certificate = no
 require_certificate = no
 `);
   const cfg = join(dir, 'kamailio.cfg');
-  writeFileSync(cfg, `#!KAMAILIO
-debug=1
-log_stderror=yes
-children=2
-tcp_children=2
-auto_aliases=no
-listen=udp:${SERVER_IP}:5060
+  writeFileSync(cfg, `${KAMAILIO_CORE}listen=udp:${SERVER_IP}:5060
 listen=tcp:${SERVER_IP}:5060
 listen=tls:${SERVER_IP}:5061
 enable_tls=yes
