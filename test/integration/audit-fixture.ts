@@ -29,6 +29,9 @@ const REALM = 'audit.test';
 const HARDENED_LIMIT_PER_S = 6;
 const SCANNERS = /friendly-scanner|sipcli|sipvicious|VaxSIPUserAgent/i;
 const CERTS = new URL('../../electron/demo/certs/', import.meta.url);
+/** An SDP of everything the open server could do: 48 payload types. */
+const CAPABILITIES_SDP = ['v=0', 'o=- 0 0 IN IP4 203.0.113.5', 's=-', 'c=IN IP4 203.0.113.5', 't=0 0', `m=audio 0 RTP/AVP ${Array.from({ length: 48 }, (_, i) => 96 + i).join(' ')}`,
+  ...Array.from({ length: 48 }, (_, i) => `a=rtpmap:${96 + i} codec${i}/8000`), ''].join('\r\n');
 
 const header = (text: string, name: string): string => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'im').exec(text)?.[1]?.trim() ?? '';
 const hash = (alg: string, s: string): string => createHash(alg === 'SHA-256' ? 'sha256' : 'md5').update(s).digest('hex');
@@ -80,7 +83,8 @@ export async function startAuditFixture(character: AuditCharacter): Promise<Audi
       ...(open ? ['Server: Asterisk PBX 18.9.0'] : []), ...extra, ...(body ? ['Content-Type: application/sdp'] : []), `Content-Length: ${Buffer.byteLength(body)}`, '', body,
     ].join('\r\n');
     if (method === 'ACK') return null;
-    if (method === 'OPTIONS') return [reply('200 OK', open ? ['Contact: <sip:pbx@10.20.30.40:5060>', 'Allow: INVITE, ACK, CANCEL, OPTIONS, BYE, REFER, SUBSCRIBE, NOTIFY, INFO, PUBLISH, MESSAGE'] : [])];
+    // Open: capabilities as SDP in the OPTIONS answer (RFC 3261 §11.2 allows it), which makes the answer several times the request.
+    if (method === 'OPTIONS') return [open ? reply('200 OK', ['Contact: <sip:pbx@10.20.30.40:5060>', 'Allow: INVITE, ACK, CANCEL, OPTIONS, BYE, REFER, SUBSCRIBE, NOTIFY, INFO, PUBLISH, MESSAGE'], CAPABILITIES_SDP) : reply('200 OK')];
     if (method === 'CANCEL') return [reply('200 OK'), reply('487 Request Terminated').replace(/CSeq: (\d+) CANCEL/, 'CSeq: $1 INVITE')];
     if (method === 'REGISTER') {
       if (open && toUser !== FIXTURE_USER) return [reply('200 OK')];
