@@ -6,10 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LAB_PASSWORD, LAB_USER, NS, NsProcess, SERVER_IP } from './lab.js';
+import { KAMAILIO_CORE, KAMAILIO_MODULES, LAB_PASSWORD, LAB_USER, NS, NsProcess, SERVER_IP } from './lab.js';
 import type { CallOptions, CallOutcome } from './ring-caller.js';
 
-const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
 const CLI = fileURLToPath(new URL('../../electron/cli/bin.mjs', import.meta.url));
 const CALLER = fileURLToPath(new URL('./ring-caller.ts', import.meta.url));
 const inNs = (ns: string, ...args: string[]): string => execFileSync('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
@@ -21,13 +20,7 @@ const inNs = (ns: string, ...args: string[]): string => execFileSync('ip', ['net
  */
 function callingConfig(dir: string, natFix: boolean): string {
   const cfg = join(dir, 'kamailio.cfg');
-  writeFileSync(cfg, `#!KAMAILIO
-debug=1
-log_stderror=yes
-children=2
-tcp_children=2
-auto_aliases=no
-listen=udp:${SERVER_IP}:5060
+  writeFileSync(cfg, `${KAMAILIO_CORE}listen=udp:${SERVER_IP}:5060
 listen=tcp:${SERVER_IP}:5060
 mpath="${KAMAILIO_MODULES}"
 loadmodule "tm.so"
