@@ -61,7 +61,8 @@ export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(atte
   useEffect(() => {
     const attempt = selectedSeq === null ? undefined : result?.trace[selectedSeq - 1]?.attempt;
     if (attempt !== undefined && !shown.includes(attempt)) onSelect(attempt);
-  }, [selectedSeq]); // only a new selection moves the ladder, not a change of the shown set
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new selection moves the ladder, not a change of the shown set
+  }, [selectedSeq]);
   if (!result) return null;
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const visible = selected.slice(first, first + Math.ceil(VIEW_HEIGHT / ROW_HEIGHT) + 2 * OVERSCAN);

@@ -40,6 +40,7 @@ export function useCaptureMessages(attempts: number[]): { loaded: number; error:
       if (current) setState((s) => ({ loaded: s.loaded + 1, error: '' }));
     }, (e: Error) => current && setState((s) => ({ ...s, error: e.message })));
     return () => void (current = false);
-  }, [result, importId, key]); // the shown set, by value
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the shown set by value (`key`), not the array's identity
+  }, [result, importId, key]);
   return state;
 }
