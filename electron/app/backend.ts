@@ -1,50 +1,74 @@
-// What both shells serve (Electron IPC and browser-mode HTTP): runs, cancellation, the demo
-// registrar, and a fan-out of run events to every listening window.
+// The backend both shells serve (Electron IPC and browser-mode HTTP): the methods of the table
+// (shared/ipc/methods.ts) under the same names, runs, cancellation, the demo registrar, saved
+// accounts, bundles and captures, and a fan-out of run events to every listening window.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
-import type { CheckOptions } from '../../shared/model/check-options.js';
+import type { RingEvent } from '../../shared/model/ring.js';
+import type { BackendMethods } from '../../shared/ipc/methods.js';
 import { AccountStore, type SecretBox } from './accounts.js';
 import { exportBundle, openBundle } from '../bundle/bundle.js';
 import { CaptureImports } from '../capture/imports.js';
 import { Demo } from '../demo/demo.js';
 import { defaultDeps } from '../engine/deps.js';
+import { RingRuns } from '../engine/ring/ring-runs.js';
 import { RunManager } from '../engine/runs.js';
-import type { WebBackend } from '../web/server.js';
+import { runAudit } from '../audit/audit.js';
+import { AppHistory, historyMethods } from '../history/app-history.js';
+import { defaultHistoryFile } from '../history/paths.js';
+import { HistoryStore } from '../history/store.js';
+import type { WatchEvent } from '../../shared/history/types.js';
+import type { CheckOptions } from '../../shared/model/check-options.js';
 
 /** Where browser mode keeps saved accounts (never with passwords: it has no keychain). */
 export function defaultAccountsFile(): string {
   return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'sipladder', 'accounts.json');
 }
 
-export interface Backend extends WebBackend {
-  /** A check of a saved account: its keychain password is filled in here, unless one was typed (Electron only). */
-  startSavedCheck(options: CheckOptions, accountId: string): Promise<string>;
+export interface Backend extends BackendMethods {
   /** Shows a bundle (.sipladder) or a capture in every window, now and when one connects later. */
   presentFile(base64: string, name: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox | null } = {}): Backend {
+/** Imported captures with more trace events than this are not kept in the history (storing one would stall the main process). */
+export const MAX_HISTORY_IMPORT_EVENTS = 20_000;
+
+export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox | null; historyFile?: string } = {}): Backend {
   let presented: RunEvent | null = null;
   const accounts = new AccountStore(o.accountsFile ?? defaultAccountsFile(), o.secretBox ?? null);
   const listeners = new Set<(e: RunEvent) => void>();
-  const runs = new RunManager(defaultDeps, (e) => listeners.forEach((l) => l(e)));
+  const watchListeners = new Set<(e: WatchEvent) => void>();
+  const history = new AppHistory(new HistoryStore(o.historyFile ?? defaultHistoryFile()), defaultDeps, (e) => watchListeners.forEach((l) => l(e)));
+  const emit = (e: RunEvent): void => {
+    if (e.type === 'done') void history.record('check', e.result, { verdict: e.diagnosis.verdict });
+    listeners.forEach((l) => l(e));
+  };
+  // Opened bundles and imported captures go to the history too (record() never fails the caller).
+  const kept = (v: OpenedBundleView, bundleBytes?: number): OpenedBundleView => {
+    if (v.importId === undefined || v.result.trace.length <= MAX_HISTORY_IMPORT_EVENTS) void history.record(v.importId === undefined ? 'bundle' : 'import', v.result, { verdict: v.diagnosis.verdict, bundleBytes });
+    return v;
+  };
+  // A saved account's keychain password is filled in here, unless one was typed (Electron only: browser mode stores none).
+  const withSavedPassword = async (options: CheckOptions, accountId: string | undefined): Promise<CheckOptions> =>
+    (accountId === undefined || options.password !== undefined ? options : { ...options, password: (await accounts.passwordFor(accountId, options)) ?? undefined });
+  const runs = new RunManager(defaultDeps, emit);
+  const ringListeners = new Set<(e: RingEvent) => void>();
+  const rings = new RingRuns(defaultDeps, (e) => ringListeners.forEach((l) => l(e)));
   const demo = new Demo();
-  const captures = new CaptureImports((e) => listeners.forEach((l) => l(e)));
-  const imported = (source: Uint8Array | AsyncIterable<Uint8Array>, name: string, totalBytes?: number): Promise<OpenedBundleView> => captures.run(source, name, totalBytes);
+  const captures = new CaptureImports(emit);
   const view = (base64: string): OpenedBundleView => {
     const b = openBundle(new Uint8Array(Buffer.from(base64, 'base64')));
     return { createdAt: b.manifest.createdAt, appVersion: b.manifest.app.version, pseudonymised: b.manifest.pseudonymised, result: b.result, diagnosis: b.diagnosis };
   };
   return {
-    startCheck: (options) => runs.start(options),
+    startCheck: async (options, accountId) => ({ runId: runs.start(await withSavedPassword(options, accountId)) }),
+    startAudit: async (options) => ({ runId: runs.launch((deps, hooks) => runAudit(options, deps, hooks)) }),
     cancelCheck: (runId) => captures.cancel(runId) || runs.cancel(runId),
     startDemo: (scenario) => demo.start(scenario),
     listAccounts: async () => ({ accounts: await accounts.list(), canStorePasswords: accounts.canStorePasswords }),
     saveAccount: (a) => accounts.save(a),
     deleteAccount: (id) => accounts.remove(id),
-    startSavedCheck: async (options, id) => runs.start(options.password !== undefined ? options : { ...options, password: (await accounts.passwordFor(id, options)) ?? undefined }),
     exportBundle: async (runId, pseudo) => {
       const result = runs.result(runId) ?? captures.result(runId);
       if (!result) throw new Error('that check is no longer available; run it again');
@@ -52,20 +76,33 @@ export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox 
       const stamp = result.startedAt.replace(/[:.]/g, '-').slice(0, 19);
       return { fileName: `sipladder-${stamp}.sipladder`, base64: Buffer.from(bytes).toString('base64'), replacements };
     },
-    openBundle: async (base64) => view(base64),
-    importCapture: (source, name, totalBytes) => imported(source, name, totalBytes),
+    openBundle: async (base64) => kept(view(base64), Math.floor((base64.length * 3) / 4)),
+    importCapture: async (file, name) => kept(await captures.run(file.bytes, name, file.declaredBytes)),
     captureMessages: async (importId, seqs) => captures.messages(importId, seqs),
     presentFile: async (base64, name) => {
-      presented = { runId: '', type: 'bundle-opened', bundle: /\.sipladder$/i.test(name) ? view(base64) : await imported(new Uint8Array(Buffer.from(base64, 'base64')), name) };
-      listeners.forEach((l) => l(presented!));
+      presented = { runId: '', type: 'bundle-opened', bundle: /\.sipladder$/i.test(name) ? view(base64) : await captures.run(new Uint8Array(Buffer.from(base64, 'base64')), name) };
+      emit(presented);
     },
-    subscribe: (listener) => {
+    ...historyMethods(history, withSavedPassword),
+    startRing: (options, waitS) => ({ runId: rings.start(options, waitS) }),
+    cancelRing: (runId) => rings.cancel(runId),
+    subscribe: (stream, listener) => {
+      if (stream === 'watchEvent') {
+        watchListeners.add(listener);
+        return () => void watchListeners.delete(listener);
+      }
+      if (stream === 'ringEvent') {
+        ringListeners.add(listener);
+        return () => void ringListeners.delete(listener);
+      }
       listeners.add(listener);
       if (presented) listener(presented);
       return () => void listeners.delete(listener);
     },
     close: async () => {
       runs.cancelAll();
+      rings.cancelAll();
+      history.stopAll();
       captures.cancelAll();
       await demo.stop();
     },

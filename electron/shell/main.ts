@@ -3,9 +3,10 @@
 // contents guarded (guard.ts); IPC handlers that validate every argument from the renderer; and run
 // events — bundles and captures opened from the OS or the menu among them — sent to every window
 // that listens, whether or not it started anything.
-import { CHANNELS, checkAccountId, checkAccountInput, checkBundleBase64, checkCaptureBytes, checkCaptureMessages, checkCaptureName, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck } from '../../shared/ipc/contract.js';
+import { channelOf, entryNamed, parseArgs, invokeImplementation, SUBSCRIBE_CHANNEL, type Method, type Upload } from '../../shared/ipc/define.js';
+import { EVENTS, METHODS, type StreamName } from '../../shared/ipc/methods.js';
+import { failed, succeeded, type Result } from '../../shared/model/result-type.js';
 import type { Backend } from '../app/backend.js';
-import type { WebBackend } from '../web/server.js';
 import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler, isAppUrl } from './app-protocol.js';
 import type { BrowserWindowLike, MainElectronLike, WebContentsLike } from './electron-like.js';
 import { guardWebContents } from './guard.js';
@@ -20,16 +21,20 @@ export interface ShellPaths {
 
 export const WINDOW_PREFERENCES = { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true } as const;
 
-/** Subscribes a window to run events once (the backend replays a bundle opened before it asked), until it is destroyed. */
-function windowEvents(backend: WebBackend): (wc: WebContentsLike) => void {
-  const subscribed = new Map<WebContentsLike, () => void>();
-  return (wc) => {
-    if (subscribed.has(wc)) return;
-    subscribed.set(wc, backend.subscribe((e) => wc.send(CHANNELS.runEvent, e)));
-    wc.on('destroyed', () => {
-      subscribed.get(wc)?.();
-      subscribed.delete(wc);
-    });
+/** Subscribes a window to an event stream once (the backend replays a bundle opened before it asked), until it is destroyed. */
+function windowEvents(backend: Backend): (wc: WebContentsLike, stream: StreamName) => void {
+  const subscribed = new Map<WebContentsLike, Map<StreamName, () => void>>();
+  return (wc, stream) => {
+    let streams = subscribed.get(wc);
+    if (streams?.has(stream)) return;
+    if (!streams) {
+      subscribed.set(wc, (streams = new Map()));
+      wc.on('destroyed', () => {
+        subscribed.get(wc)?.forEach((off) => off());
+        subscribed.delete(wc);
+      });
+    }
+    streams.set(stream, backend.subscribe(stream, (e) => wc.send(channelOf(stream), e)));
   };
 }
 
@@ -43,57 +48,31 @@ function appIpc(electron: MainElectronLike): Pick<MainElectronLike['ipcMain'], '
   };
 }
 
+/** The arguments of a call over IPC as the implementation takes them: an upload's bytes first (checked here), then the parsed rest. */
+function argsOverIpc(method: Method, raw: unknown[]): Result<unknown[]> {
+  if (method.kind === 'call') return parseArgs(method, raw);
+  const [bytes, ...rest] = raw;
+  if (!(bytes instanceof Uint8Array) || bytes.length > method.maxBytes) return failed([`invalid argument: the file must be bytes, at most ${method.maxBytes} bytes`]);
+  const args = parseArgs(method, rest);
+  return args.ok ? succeeded([{ bytes } satisfies Upload, ...args.value]) : args;
+}
+
+/** A handler per method of the table, and the subscription to event streams. */
 export function registerIpc(electron: MainElectronLike, backend: Backend): void {
   const ipc = appIpc(electron);
   const subscribe = windowEvents(backend);
-  ipc.handle(CHANNELS.subscribeEvents, (event) => void subscribe(event.sender));
-  const refuse = (error: string): never => {
-    throw new Error(`invalid argument: ${error}`);
-  };
-  ipc.handle(CHANNELS.startCheck, async (_event, arg, savedAccountId) => {
-    const v = checkStartCheck(arg);
-    if (!v.ok) return refuse(v.error);
-    if (savedAccountId === undefined) return { runId: backend.startCheck(v.value) };
-    const id = checkAccountId(savedAccountId);
-    return id.ok ? { runId: await backend.startSavedCheck(v.value, id.value) } : refuse(id.error);
+  ipc.handle(SUBSCRIBE_CHANNEL, (event, name) => {
+    const stream = entryNamed(EVENTS, name);
+    if (!stream) throw new Error('invalid argument: no such event stream');
+    subscribe(event.sender, stream);
   });
-  ipc.handle(CHANNELS.cancelCheck, (_event, arg) => {
-    const v = checkRunId(arg);
-    if (!v.ok) return refuse(v.error);
-    backend.cancelCheck(v.value);
-    return undefined;
-  });
-  ipc.handle(CHANNELS.startDemo, (_event, arg) => {
-    const v = checkDemoScenario(arg);
-    if (!v.ok) return refuse(v.error);
-    return backend.startDemo(v.value);
-  });
-  ipc.handle(CHANNELS.exportBundle, (_e, arg) => {
-    const v = checkExportRequest(arg);
-    return v.ok ? backend.exportBundle(v.value.runId, v.value.pseudonymise) : refuse(v.error);
-  });
-  ipc.handle(CHANNELS.openBundle, (_e, arg) => {
-    const v = checkBundleBase64(arg);
-    return v.ok ? backend.openBundle(v.value) : refuse(v.error);
-  });
-  ipc.handle(CHANNELS.importCapture, (_e, arg, name) => {
-    const v = checkCaptureBytes(arg);
-    const n = checkCaptureName(name);
-    return v.ok && n.ok ? backend.importCapture(v.value, n.value) : refuse(!v.ok ? v.error : (n as { error: string }).error);
-  });
-  ipc.handle(CHANNELS.captureMessages, (_e, arg) => {
-    const v = checkCaptureMessages(arg);
-    return v.ok ? backend.captureMessages(v.value.importId, v.value.seqs) : refuse(v.error);
-  });
-  ipc.handle(CHANNELS.listAccounts, () => backend.listAccounts());
-  ipc.handle(CHANNELS.saveAccount, (_e, arg) => {
-    const v = checkAccountInput(arg);
-    return v.ok ? backend.saveAccount(v.value) : refuse(v.error);
-  });
-  ipc.handle(CHANNELS.deleteAccount, (_e, arg) => {
-    const v = checkAccountId(arg);
-    return v.ok ? backend.deleteAccount(v.value) : refuse(v.error);
-  });
+  for (const [name, method] of Object.entries(METHODS)) {
+    ipc.handle(channelOf(name), (_event, ...raw) => {
+      const args = argsOverIpc(method, raw);
+      if (!args.ok) throw new Error(args.error);
+      return invokeImplementation(backend, name, args.value);
+    });
+  }
 }
 
 /** A .sipladder file among the process arguments (file association on Linux and Windows). */

@@ -4,33 +4,17 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import {
-  checkAccountId, checkAccountInput, checkBundleBase64, checkCaptureMessages, checkCaptureName, checkDemoScenario, checkExportRequest, checkRunId, checkStartCheck, MAX_BUNDLE_BASE64, MAX_CAPTURE_BYTES,
-  type AccountInput, type CaptureMessage, type DemoInfo, type DemoScenario, type ExportedBundle, type OpenedBundleView, type RunEvent, type SavedAccount,
-} from '../../shared/ipc/contract.js';
-import type { PseudonymOptions } from '../../shared/bundle/redact.js';
-import type { CheckOptions } from '../../shared/model/check-options.js';
+import { EVENTS_PATH, HTTP_STATUS_OF_FAILURE, entryNamed, httpPathOf, invokeImplementation, parseArgs, type Method, type UploadMethod } from '../../shared/ipc/define.js';
+import { EVENTS, METHODS } from '../../shared/ipc/methods.js';
 import { CSP } from '../../shared/ipc/csp.js';
+import type { Backend } from '../app/backend.js';
 
 export const TOKEN_HEADER = 'x-sipladder-token';
-/** Largest request body the API accepts. */
+/** Largest request body the API accepts, unless the method's entry allows more (maxBodyBytes). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export interface WebBackend {
-  startCheck(options: CheckOptions): string;
-  cancelCheck(runId: string): boolean;
-  startDemo(scenario: DemoScenario): Promise<DemoInfo>;
-  listAccounts(): Promise<{ accounts: SavedAccount[]; canStorePasswords: boolean }>;
-  saveAccount(a: AccountInput): Promise<SavedAccount>;
-  deleteAccount(id: string): Promise<void>;
-  exportBundle(runId: string, pseudonymise: PseudonymOptions | null): Promise<ExportedBundle>;
-  openBundle(base64: string): Promise<OpenedBundleView>;
-  /** A capture in memory, or streamed (imported while it arrives; `totalBytes` for progress). */
-  importCapture(source: Uint8Array | AsyncIterable<Uint8Array>, name: string, totalBytes?: number): Promise<OpenedBundleView>;
-  captureMessages(importId: string, seqs: number[]): Promise<CaptureMessage[]>;
-  /** Subscribes to run events; returns the unsubscribe function. */
-  subscribe(listener: (e: RunEvent) => void): () => void;
-}
+/** What the server needs of the backend: the table's methods and event streams. */
+type WebBackend = Pick<Backend, keyof typeof METHODS | 'subscribe'>;
 
 export interface WebServer {
   url: string;
@@ -53,13 +37,14 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
     res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
     res.end(text);
   };
-  const readJson = async (req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> => {
+  const parseJson = (text: string): unknown => {
     try {
-      return JSON.parse((await readBody(req, limit)).toString('utf8') || 'null');
-    } catch (e) {
-      throw (e as { status?: number }).status ? e : new Error('request body is not JSON');
+      return JSON.parse(text);
+    } catch {
+      throw Object.assign(new Error('request is not JSON'), { status: 400 });
     }
   };
+  const readJson = async (req: http.IncomingMessage, limit: number): Promise<unknown> => parseJson((await readBody(req, limit)).toString('utf8'));
   const readBody = (req: http.IncomingMessage, limit: number): Promise<Buffer> => new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
@@ -90,7 +75,7 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
     try {
       if (url.pathname.startsWith('/api/')) {
         if (!tokenOk(req.headers[TOKEN_HEADER] as string | undefined)) return send(res, 403, { error: 'missing or wrong token' });
-        return await api(url.pathname, req, res);
+        return await api(url, req, res);
       }
       if (req.method !== 'GET') return send(res, 405, 'method not allowed');
       return await serveStatic(url, res);
@@ -101,83 +86,44 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
     }
   });
 
-  async function api(path: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (path === '/api/events' && req.method === 'GET') {
-      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
-      res.write(': connected\n\n');
-      const off = backend.subscribe((e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
-      req.on('close', off);
-      return;
-    }
+  /** All event streams on one server-sent-events response, each event named by its stream. */
+  function events(req: http.IncomingMessage, res: http.ServerResponse): void {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    const offs = Object.keys(EVENTS).map((stream) => backend.subscribe(stream as keyof typeof EVENTS, (e) => res.write(`event: ${stream}\ndata: ${JSON.stringify(e)}\n\n`)));
+    req.on('close', () => offs.forEach((off) => off()));
+  }
+
+  /** An upload's arguments (JSON in the query) after its file, which is the raw body, imported as it arrives. */
+  async function uploadArgs(method: UploadMethod, url: URL, req: http.IncomingMessage): Promise<unknown[]> {
+    const declared = Number(req.headers['content-length']);
+    if (declared > method.maxBytes) throw Object.assign(new Error(`file over ${method.maxBytes} bytes`), { status: 413 });
+    const args = parseArgs(method, parseJson(url.searchParams.get('args') ?? '[]'));
+    if (!args.ok) throw Object.assign(new Error(args.error), { status: 400 });
+    return [{ bytes: bodyUpTo(req, method.maxBytes), declaredBytes: declared || undefined }, ...args.value];
+  }
+
+  async function callArgs(method: Method, req: http.IncomingMessage): Promise<unknown[]> {
+    const args = parseArgs(method, await readJson(req, (method.kind === 'call' && method.maxBodyBytes) || MAX_BODY_BYTES));
+    if (!args.ok) throw Object.assign(new Error(args.error), { status: 400 });
+    return args.value;
+  }
+
+  /** A method of the table: POST /api/<name> with its arguments as a JSON array (an upload: see uploadArgs). */
+  async function api(url: URL, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (url.pathname === EVENTS_PATH && req.method === 'GET') return events(req, res);
+    const name = entryNamed(METHODS, url.pathname.slice(httpPathOf('').length));
+    if (!name) return send(res, 404, { error: 'no such API' });
     if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
-    if (path === '/api/capture/import') {
-      // The capture's raw bytes as the body, its name in the query (no base64, no JSON: see the contract).
-      const n = checkCaptureName(new URL(req.url ?? '/', 'http://local').searchParams.get('name'));
-      if (!n.ok) return send(res, 400, { error: n.error });
-      const declared = Number(req.headers['content-length']);
-      if (declared > MAX_CAPTURE_BYTES) return send(res, 413, { error: `capture over ${MAX_CAPTURE_BYTES} bytes` });
-      try {
-        // Imported as it arrives: the upload and the import overlap.
-        return send(res, 200, await backend.importCapture(bodyUpTo(req, MAX_CAPTURE_BYTES), n.value, declared || undefined));
-      } catch (e) {
-        return send(res, 422, { error: (e as Error).message });
-      }
+    const method: Method = METHODS[name];
+    const args = method.kind === 'upload' ? await uploadArgs(method, url, req) : await callArgs(method, req);
+    let answer: unknown;
+    try {
+      answer = await invokeImplementation(backend, name, args);
+    } catch (e) {
+      return send(res, HTTP_STATUS_OF_FAILURE[method.failure ?? 'unprocessable'], { error: (e as Error).message });
     }
-    // Only opening a bundle may send a large body.
-    const body = await readJson(req, path === '/api/bundle/open' ? MAX_BUNDLE_BASE64 + 1024 : MAX_BODY_BYTES);
-    if (path === '/api/check') {
-      const v = checkStartCheck(body);
-      if (!v.ok) return send(res, 400, { error: v.error });
-      try {
-        return send(res, 200, { runId: backend.startCheck(v.value) });
-      } catch (e) {
-        return send(res, 429, { error: (e as Error).message });
-      }
-    }
-    if (path === '/api/cancel') {
-      const v = checkRunId((body as { runId?: unknown } | null)?.runId);
-      if (!v.ok) return send(res, 400, { error: v.error });
-      return send(res, 200, { cancelled: backend.cancelCheck(v.value) });
-    }
-    if (path === '/api/demo') {
-      const v = checkDemoScenario((body as { scenario?: unknown } | null)?.scenario);
-      if (!v.ok) return send(res, 400, { error: v.error });
-      return send(res, 200, await backend.startDemo(v.value));
-    }
-    if (path === '/api/accounts/list') return send(res, 200, await backend.listAccounts());
-    if (path === '/api/accounts/save') {
-      const v = checkAccountInput(body);
-      return v.ok ? send(res, 200, await backend.saveAccount(v.value)) : send(res, 400, { error: v.error });
-    }
-    if (path === '/api/accounts/delete') {
-      const v = checkAccountId((body as { id?: unknown } | null)?.id);
-      if (!v.ok) return send(res, 400, { error: v.error });
-      return send(res, 200, { deleted: (await backend.deleteAccount(v.value), true) });
-    }
-    if (path === '/api/bundle/export') {
-      const v = checkExportRequest(body);
-      if (!v.ok) return send(res, 400, { error: v.error });
-      return send(res, 200, await backend.exportBundle(v.value.runId, v.value.pseudonymise));
-    }
-    if (path === '/api/capture/messages') {
-      const v = checkCaptureMessages(body);
-      if (!v.ok) return send(res, 400, { error: v.error });
-      try {
-        return send(res, 200, await backend.captureMessages(v.value.importId, v.value.seqs));
-      } catch (e) {
-        return send(res, 404, { error: (e as Error).message });
-      }
-    }
-    if (path === '/api/bundle/open') {
-      const v = checkBundleBase64((body as { base64?: unknown } | null)?.base64);
-      if (!v.ok) return send(res, 400, { error: v.error });
-      try {
-        return send(res, 200, await backend.openBundle(v.value));
-      } catch (e) {
-        return send(res, 422, { error: (e as Error).message });
-      }
-    }
-    return send(res, 404, { error: 'no such API' });
+    return send(res, 200, JSON.stringify(answer ?? null), { 'Content-Type': 'application/json' });
   }
 
   async function serveStatic(url: URL, res: http.ServerResponse): Promise<void> {

@@ -1,7 +1,9 @@
 // The UI's only door to the engine: Electron's preload API when present, else the browser-mode
-// HTTP API (token from the page, events streamed over fetch).
-import type { DemoInfo, DemoScenario, RunEvent, SipLadderApi } from '../../shared/ipc/contract.js';
-import type { CheckOptions } from '../../shared/model/check-options.js';
+// HTTP API, both derived from the method table (shared/ipc/methods.ts): each method is
+// POST /api/<name> with its arguments as a JSON array (an upload: the file as the body), and every
+// event stream comes over one server-sent-events response (token from the page).
+import { EVENTS_PATH, httpPathOf, listenerNameOf } from '../../shared/ipc/define.js';
+import { EVENTS, METHODS, type SipLadderApi, type StreamName } from '../../shared/ipc/methods.js';
 
 declare global {
   interface Window {
@@ -9,63 +11,61 @@ declare global {
   }
 }
 
-async function answerOf<T>(res: Response): Promise<T> {
-  const data = (await res.json()) as T & { error?: string };
-  if (!res.ok) throw new Error(data.error ?? `HTTP ${res.status}`);
+async function answerOf(res: Response): Promise<unknown> {
+  const data = (await res.json()) as { error?: string } | null;
+  if (!res.ok) throw new Error(data?.error ?? `HTTP ${res.status}`);
   return data;
+}
+
+/** Arguments as JSON: trailing absent ones left out (JSON would turn them into null, which an optional argument refuses). */
+function argsJson(args: unknown[]): string {
+  const given = [...args];
+  while (given.length && given.at(-1) === undefined) given.pop();
+  return JSON.stringify(given);
+}
+
+/** Server-sent events read over fetch (EventSource cannot send the token header), each to its stream's listeners. */
+function eventStreams(token: string): (stream: StreamName, listener: (e: unknown) => void) => () => void {
+  const listeners = new Map<string, Set<(e: unknown) => void>>();
+  let streaming = false;
+  const dispatch = (frame: string): void => {
+    const field = (name: string): string | undefined => frame.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+    const data = field('data');
+    if (data !== undefined) listeners.get(field('event') ?? '')?.forEach((l) => l(JSON.parse(data)));
+  };
+  const read = async (): Promise<void> => {
+    streaming = true;
+    const reader = (await fetch(EVENTS_PATH, { headers: { 'X-SipLadder-Token': token } })).body!.getReader();
+    const decoder = new TextDecoder();
+    let buf = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      buf += decoder.decode(chunk.value, { stream: true });
+      const frames = buf.split('\n\n');
+      buf = frames.pop()!;
+      frames.forEach(dispatch);
+    }
+    streaming = false;
+  };
+  return (stream, listener) => {
+    const set = listeners.get(stream) ?? new Set();
+    listeners.set(stream, set.add(listener));
+    if (!streaming) void read();
+    return () => void set.delete(listener);
+  };
 }
 
 function httpApi(): SipLadderApi {
   const token = document.querySelector<HTMLMetaElement>('meta[name="sipladder-token"]')?.content ?? '';
-  const post = async <T>(path: string, body: unknown): Promise<T> => {
-    const res = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-SipLadder-Token': token }, body: JSON.stringify(body) });
-    return answerOf<T>(res);
-  };
-  const listeners = new Set<(e: RunEvent) => void>();
-  let streaming = false;
-  const stream = async (): Promise<void> => {
-    streaming = true;
-    const res = await fetch('/api/events', { headers: { 'X-SipLadder-Token': token } });
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buf = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buf += decoder.decode(value, { stream: true });
-      let cut: number;
-      while ((cut = buf.indexOf('\n\n')) >= 0) {
-        const frame = buf.slice(0, cut);
-        buf = buf.slice(cut + 2);
-        if (frame.startsWith('data: ')) {
-          const e = JSON.parse(frame.slice(6)) as RunEvent;
-          listeners.forEach((l) => l(e));
-        }
-      }
-    }
-    streaming = false;
-  };
-  return {
-    // No saved account id: the browser mode keeps no passwords, so there is nothing to fill in.
-    startCheck: (options: CheckOptions) => post<{ runId: string }>('/api/check', options),
-    cancelCheck: async (runId: string) => void (await post('/api/cancel', { runId })),
-    startDemo: (scenario: DemoScenario) => post<DemoInfo>('/api/demo', { scenario }),
-    listAccounts: () => post('/api/accounts/list', {}),
-    saveAccount: (a) => post('/api/accounts/save', a),
-    deleteAccount: async (id) => void (await post('/api/accounts/delete', { id })),
-    exportBundle: (runId, pseudonymise) => post('/api/bundle/export', { runId, pseudonymise }),
-    openBundle: (base64) => post('/api/bundle/open', { base64 }),
-    importCapture: async (file, name) => {
-      const res = await fetch(`/api/capture/import?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'X-SipLadder-Token': token }, body: file });
-      return answerOf(res);
-    },
-    captureMessages: (importId, seqs) => post('/api/capture/messages', { importId, seqs }),
-    onRunEvent: (listener) => {
-      listeners.add(listener);
-      if (!streaming) void stream();
-      return () => void listeners.delete(listener);
-    },
-  };
+  const headers = (type: string): Record<string, string> => ({ 'Content-Type': type, 'X-SipLadder-Token': token });
+  const api: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(METHODS)) {
+    api[name] = method.kind === 'call'
+      ? async (...args: unknown[]) => answerOf(await fetch(httpPathOf(name), { method: 'POST', headers: headers('application/json'), body: argsJson(args) }))
+      : async (file: Blob, ...args: unknown[]) => answerOf(await fetch(`${httpPathOf(name)}?args=${encodeURIComponent(argsJson(args))}`, { method: 'POST', headers: headers('application/octet-stream'), body: file }));
+  }
+  const listen = eventStreams(token);
+  for (const stream of Object.keys(EVENTS) as StreamName[]) api[listenerNameOf(stream)] = (listener: (e: unknown) => void) => listen(stream, listener);
+  return api as SipLadderApi;
 }
 
 export const api: SipLadderApi = window.sipladder ?? httpApi();

@@ -1,5 +1,6 @@
 // What a user asks to check, and its validation. Shared by CLI, IPC and UI so every entry point
 // rejects the same bad input with the same words.
+import * as v from 'valibot';
 import { TRANSPORTS, type Transport } from './trace.js';
 
 export interface CheckOptions {
@@ -129,3 +130,11 @@ export function validateCheckOptions(input: unknown): Validation {
     },
   };
 }
+
+/** validateCheckOptions as a schema, for the IPC table: each problem is one issue. */
+export const CheckOptionsSchema = v.pipe(v.unknown(), v.rawTransform(({ dataset, addIssue, NEVER }) => {
+  const checked = validateCheckOptions(dataset.value);
+  if (checked.ok) return checked.value;
+  checked.errors.forEach((message) => addIssue({ message }));
+  return NEVER;
+}));

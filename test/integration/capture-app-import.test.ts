@@ -20,10 +20,10 @@ describe('capture import in the app', () => {
   it('reports progress while it runs and saves the result as a bundle', async () => {
     const b = start();
     const progress: CaptureProgress[] = [];
-    b.subscribe((e) => {
+    b.subscribe('runEvent', (e) => {
       if (e.type === 'capture-progress') progress.push(e.progress);
     });
-    const view = await b.importCapture(capture, 'regs.pcap');
+    const view = await b.importCapture({ bytes: capture }, 'regs.pcap');
     expect(view.result.attempts).toHaveLength(2000);
     expect(view.dialogs).toHaveLength(2000);
     expect(progress.length).toBeGreaterThan(1);
@@ -42,9 +42,9 @@ describe('capture import in the app', () => {
 
   it('is cancelled by cancelCheck with the id its progress events carry', async () => {
     const b = start();
-    b.subscribe((e) => {
+    b.subscribe('runEvent', (e) => {
       if (e.type === 'capture-progress') b.cancelCheck(e.runId);
     });
-    await expect(b.importCapture(capture, 'regs.pcap')).rejects.toThrow(/import cancelled/);
+    await expect(b.importCapture({ bytes: capture }, 'regs.pcap')).rejects.toThrow(/import cancelled/);
   });
 });

@@ -30,7 +30,7 @@ describe('capture import over HTTP', () => {
   const capture = registrationsCapture(400) as Uint8Array<ArrayBuffer>;
 
   it('imports the raw upload and serves a dialog\'s messages on request', async () => {
-    const res = await post('/api/capture/import?name=regs.pcap', capture, 'application/octet-stream');
+    const res = await post(`/api/importCapture?args=${encodeURIComponent('["regs.pcap"]')}`, capture, 'application/octet-stream');
     expect(res.status).toBe(200);
     const view = (await res.json()) as OpenedBundleView;
     const local = importCapture(capture, 'regs.pcap').result;
@@ -38,21 +38,21 @@ describe('capture import over HTTP', () => {
     expect(view.result.trace).toHaveLength(local.trace.length);
     expect(view.result.trace.some((e) => 'bytes' in e)).toBe(false);
     const seqs = view.result.attempts[0]!.traceSeqs;
-    const messages = await post('/api/capture/messages', JSON.stringify({ importId: view.importId, seqs }));
+    const messages = await post('/api/captureMessages', JSON.stringify([view.importId, seqs]));
     expect(messages.status).toBe(200);
     expect(await messages.json()).toEqual(seqs.map((seq) => ({ seq, bytes: local.trace[seq - 1]!.bytes })));
   });
 
   it('checks the name, the size, the seqs and the import id', async () => {
-    expect((await post('/api/capture/import?name=..%2Fetc%2Fpasswd', capture, 'application/octet-stream')).status).toBe(400);
-    expect((await post('/api/capture/import', capture, 'application/octet-stream')).status).toBe(400);
-    expect((await post('/api/capture/messages', JSON.stringify({ importId: '0123456789abcdef', seqs: [1.5] }))).status).toBe(400);
-    expect((await post('/api/capture/messages', JSON.stringify({ importId: 'nope', seqs: [1] }))).status).toBe(400);
-    expect((await post('/api/capture/messages', JSON.stringify({ importId: '0123456789abcdef', seqs: [1] }))).status).toBe(404);
+    expect((await post(`/api/importCapture?args=${encodeURIComponent('["../etc/passwd"]')}`, capture, 'application/octet-stream')).status).toBe(400);
+    expect((await post('/api/importCapture', capture, 'application/octet-stream')).status).toBe(400);
+    expect((await post('/api/captureMessages', JSON.stringify(['0123456789abcdef', [1.5]]))).status).toBe(400);
+    expect((await post('/api/captureMessages', JSON.stringify(['nope', [1]]))).status).toBe(400);
+    expect((await post('/api/captureMessages', JSON.stringify(['0123456789abcdef', [1]]))).status).toBe(404);
     // A declared size over the limit is refused before any byte is read (fetch cannot lie about it; talk HTTP by hand).
     const net = await import('node:net');
     const reply = await new Promise<string>((resolve) => {
-      const s = net.connect(web.port, '127.0.0.1', () => s.write(`POST /api/capture/import?name=big.pcap HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\nX-SipLadder-Token: ${web.token}\r\nContent-Length: ${MAX_CAPTURE_BYTES + 1}\r\n\r\n`));
+      const s = net.connect(web.port, '127.0.0.1', () => s.write(`POST /api/importCapture?args=%5B%22big.pcap%22%5D HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\nX-SipLadder-Token: ${web.token}\r\nContent-Length: ${MAX_CAPTURE_BYTES + 1}\r\n\r\n`));
       let data = '';
       s.on('data', (d) => {
         data += d;

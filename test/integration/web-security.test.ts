@@ -35,13 +35,13 @@ describe('browser mode security', () => {
   });
 
   it('refuses API calls without the right token', async () => {
-    expect((await api('/api/demo', { body: '{"scenario":"healthy"}', headers: { 'X-SipLadder-Token': 'wrong' } })).status).toBe(403);
-    expect((await fetch(`${base()}/api/demo`, { method: 'POST', body: '{}' })).status).toBe(403);
+    expect((await api('/api/startDemo', { body: '["healthy"]', headers: { 'X-SipLadder-Token': 'wrong' } })).status).toBe(403);
+    expect((await fetch(`${base()}/api/startDemo`, { method: 'POST', body: '["healthy"]' })).status).toBe(403);
   });
 
   it('refuses a foreign Origin (cross-site requests) and a foreign Host (DNS rebinding)', async () => {
-    expect((await api('/api/demo', { body: '{"scenario":"healthy"}', headers: { Origin: 'https://evil.example' } })).status).toBe(403);
-    expect((await api('/api/demo', { body: '{"scenario":"healthy"}', headers: { 'Sec-Fetch-Site': 'cross-site' } })).status).toBe(403);
+    expect((await api('/api/startDemo', { body: '["healthy"]', headers: { Origin: 'https://evil.example' } })).status).toBe(403);
+    expect((await api('/api/startDemo', { body: '["healthy"]', headers: { 'Sec-Fetch-Site': 'cross-site' } })).status).toBe(403);
     // fetch() cannot forge Host; talk HTTP by hand.
     const net = await import('node:net');
     const reply = await new Promise<string>((resolve) => {
@@ -54,27 +54,30 @@ describe('browser mode security', () => {
   });
 
   it('validates every argument and limits the body size', async () => {
-    const bad = await api('/api/check', { body: JSON.stringify({ server: 'bad host', user: 'a', transports: ['udp'] }) });
+    const bad = await api('/api/startCheck', { body: JSON.stringify([{ server: 'bad host', user: 'a', transports: ['udp'] }]) });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatch(/not a valid host name/);
-    expect((await api('/api/check', { body: 'not json' })).status).toBe(400);
-    expect((await api('/api/check', { body: JSON.stringify({ server: 'x'.repeat(MAX_BODY_BYTES + 10) }) })).status).toBe(413);
-    expect((await api('/api/cancel', { body: JSON.stringify({ runId: '../../etc' }) })).status).toBe(400);
-    expect((await api('/api/demo', { body: JSON.stringify({ scenario: 'rm -rf' }) })).status).toBe(400);
+    expect((await api('/api/startCheck', { body: 'not json' })).status).toBe(400);
+    expect((await api('/api/startCheck', { body: JSON.stringify([{ server: 'x'.repeat(MAX_BODY_BYTES + 10) }]) })).status).toBe(413);
+    expect((await api('/api/cancelCheck', { body: JSON.stringify(['../../etc']) })).status).toBe(400);
+    expect((await api('/api/startDemo', { body: JSON.stringify(['rm -rf']) })).status).toBe(400);
     expect((await fetch(`${base()}/..%2f..%2fetc%2fpasswd`)).status).toBe(400);
+    // Only the table's own methods: not an extra argument, not a prototype's name.
+    expect((await api('/api/cancelCheck', { body: JSON.stringify(['0123456789abcdef', 'extra']) })).status).toBe(400);
+    for (const name of ['constructor', 'toString', '__proto__', 'nope']) expect((await api(`/api/${name}`, { body: '[]' })).status).toBe(404);
   });
 
   it('runs a check over the API and streams its events to the end', async () => {
-    const demo = await (await api('/api/demo', { body: '{"scenario":"healthy"}' })).json();
+    const demo = await (await api('/api/startDemo', { body: '["healthy"]' })).json();
     const events: RunEvent[] = [];
     const stream = await fetch(`${base()}/api/events`, { headers: { 'X-SipLadder-Token': web.token } });
     const reader = stream.body!.getReader();
-    const { runId } = await (await api('/api/check', { body: JSON.stringify({ server: demo.server, user: demo.user, password: demo.password, transports: ['tcp'], ports: { tcp: demo.ports.tcp }, skipPathProbes: true }) })).json();
+    const { runId } = await (await api('/api/startCheck', { body: JSON.stringify([{ server: demo.server, user: demo.user, password: demo.password, transports: ['tcp'], ports: { tcp: demo.ports.tcp }, skipPathProbes: true }]) })).json();
     let buf = '';
     while (!events.some((e) => e.type === 'done')) {
       const { value } = await reader.read();
       buf += new TextDecoder().decode(value);
-      for (const frame of buf.split('\n\n').slice(0, -1)) if (frame.startsWith('data: ')) events.push(JSON.parse(frame.slice(6)));
+      for (const frame of buf.split('\n\n').slice(0, -1)) if (frame.startsWith('event: runEvent\ndata: ')) events.push(JSON.parse(frame.slice(frame.indexOf('data: ') + 6)));
       buf = buf.slice(buf.lastIndexOf('\n\n') + 2);
     }
     await reader.cancel();

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AccountStore, type SecretBox } from '../../electron/app/accounts.js';
-import { checkAccountInput } from '../../shared/ipc/contract.js';
+import { AccountInputSchema } from '../../shared/ipc/schemas.js';
+import { parseWith } from '../../shared/model/result-type.js';
 
 /** Stands in for Electron safeStorage: reversible, and visibly not the plain text. */
 const box: SecretBox = {
@@ -60,7 +61,7 @@ describe('saved accounts', () => {
     [{ ...account, id: '../x' }, 'id'],
     [{ ...account, name: 'a\u0000b' }, 'name'],
   ])('validate what crosses the process boundary %#', (input, what) => {
-    const v = checkAccountInput(input);
+    const v = parseWith(AccountInputSchema, input);
     expect(v.ok).toBe(false);
     if (!v.ok) expect(v.error).toContain(what);
   });

@@ -7,6 +7,7 @@ import { APP_INDEX_URL } from '../../electron/shell/app-protocol.js';
 import type { IpcEventLike, MainElectronLike, MenuItemLike, PrivilegedScheme, SessionLike, WebContentsLike, WebPreferencesLike } from '../../electron/shell/electron-like.js';
 import { preloadApi } from '../../electron/shell/preload.js';
 import type { RunEvent, SipLadderApi } from '../../shared/ipc/contract.js';
+import { channelOf } from '../../shared/ipc/define.js';
 
 type Listener = (...args: never[]) => unknown;
 type IpcHandler = (event: IpcEventLike, ...args: unknown[]) => unknown;
@@ -39,7 +40,7 @@ export function fakeElectron(o: { singleInstance?: boolean } = {}) {
       listeners, received: [], session,
       setWindowOpenHandler: (h) => void (wc.openHandler = h),
       on: (event: string, l: Listener) => void listeners.set(event, l),
-      send: (channel, payload) => void (channel === 'sipladder:run-event' && wc.received.push(payload as RunEvent)),
+      send: (channel, payload) => void (channel === channelOf('runEvent') && wc.received.push(payload as RunEvent)),
       destroy: () => (listeners.get('destroyed') as (() => void) | undefined)?.(),
     };
     contents.push(wc);
@@ -115,11 +116,11 @@ export function fakeBackend(): Backend & { emit(e: RunEvent): void; started: unk
       last = { runId: '', type: 'bundle-opened', bundle: { createdAt: name, appVersion: Buffer.from(b, 'base64').toString(), pseudonymised: false } as never };
       emit(last);
     },
-    startCheck: (options) => (started.push(options), '0123456789abcdef'),
-    startSavedCheck: async (options, id) => (savedStarts.push([options, id]), 'fedcba9876543210'),
+    startCheck: async (options, id) => (id === undefined ? (started.push(options), { runId: '0123456789abcdef' }) : (savedStarts.push([options, id]), { runId: 'fedcba9876543210' })),
+    startAudit: async () => ({ runId: 'a0a0a0a0a0a0a0a0' }),
     cancelCheck: () => true,
     startDemo: async () => ({ server: '127.0.0.1', ports: { udp: 1, tcp: 1 }, user: 'u', password: 'p', blockedSourcePort: 2 }),
-    subscribe: (l) => {
+    subscribe: (_stream, l) => {
       listeners.add(l);
       if (last) l(last);
       return () => void listeners.delete(l);
@@ -132,6 +133,14 @@ export function fakeBackend(): Backend & { emit(e: RunEvent): void; started: unk
     openBundle: async () => { throw new Error('not in this test'); },
     importCapture: async () => { throw new Error('not in this test'); },
     captureMessages: async () => { throw new Error('not in this test'); },
+    startRing: () => ({ runId: 'ring-1' }),
+    historyList: async () => [],
+    historyOpen: async () => { throw new Error('not in this test'); },
+    historyExport: async () => { throw new Error('not in this test'); },
+    historyCompare: async () => { throw new Error('not in this test'); },
+    startWatch: async () => ({ watchId: '0123456789abcdef' }),
+    stopWatch: () => false,
+    cancelRing: () => false,
   };
 }
 

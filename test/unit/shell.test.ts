@@ -6,7 +6,9 @@ import { APP_INDEX_URL } from '../../electron/shell/app-protocol.js';
 import type { PreloadElectronLike } from '../../electron/shell/electron-like.js';
 import { startShell } from '../../electron/shell/main.js';
 import { exposeApi } from '../../electron/shell/preload.js';
-import { CHANNELS, type RunEvent } from '../../shared/ipc/contract.js';
+import type { RunEvent } from '../../shared/ipc/contract.js';
+import { channelOf, listenerNameOf, SUBSCRIBE_CHANNEL } from '../../shared/ipc/define.js';
+import { EVENTS, METHODS } from '../../shared/ipc/methods.js';
 import { fakeBackend, fakeElectron, fromPage, settle } from './fake-electron.js';
 
 const PATHS = { preload: '/p.cjs', rendererDir: '/r', readFile: async (f: string) => new TextEncoder().encode(`bundle bytes of ${f}`), argv: ['electron', 'main.mjs'] };
@@ -53,7 +55,7 @@ describe('Electron main: window events', () => {
     expect(shownA.at(-1)).toEqual(shownB.at(-1));
     // A destroyed window is sent nothing more; a second subscription of a page adds no copy.
     other.destroy();
-    await f.handlers.get(CHANNELS.subscribeEvents)!(fromPage(f.contents[0]!));
+    await f.handlers.get(SUBSCRIBE_CHANNEL)!(fromPage(f.contents[0]!), 'runEvent');
     backend.emit({ runId: '0123456789abcdef', type: 'failed', message: 'y' });
     expect([shownA.length, shownB.length]).toEqual([5, 4]);
   });
@@ -90,23 +92,35 @@ describe('Electron main: window and IPC', () => {
     const f = fakeElectron();
     const backend = fakeBackend();
     await startShell(f.electron, backend, PATHS);
-    const call = (c: string, arg: unknown, from = fromPage(f.contents[0]!)) => Promise.resolve().then(() => f.handlers.get(c)!(from, arg));
+    const call = (method: string, args: unknown[], from = fromPage(f.contents[0]!)) => Promise.resolve().then(() => f.handlers.get(channelOf(method))!(from, ...args));
     // Only the app's own page may call: not a page navigated elsewhere, a look-alike host, or a frame already gone.
     for (const url of ['https://evil.example/', 'app://sipladder.evil/index.html', 'file:///tmp/x.html']) {
-      await expect(call(CHANNELS.listAccounts, undefined, fromPage(f.contents[0]!, url))).rejects.toThrow(/not the app's page/);
+      await expect(call('listAccounts', [], fromPage(f.contents[0]!, url))).rejects.toThrow(/not the app's page/);
     }
-    await expect(call(CHANNELS.startCheck, { server: 'sip.example.com', user: 'a', transports: ['udp'] }, { sender: f.contents[0]!, senderFrame: null })).rejects.toThrow(/not the app's page/);
-    await expect(call(CHANNELS.startCheck, { server: 'bad host', user: 'a', transports: ['udp'] })).rejects.toThrow(/invalid argument: .*not a valid host/);
-    await expect(call(CHANNELS.startCheck, '{"server":"x"}')).rejects.toThrow(/must be an object/);
-    await expect(call(CHANNELS.cancelCheck, { $gt: '' })).rejects.toThrow(/runId/);
-    await expect(call(CHANNELS.startDemo, '../../x')).rejects.toThrow(/scenario/);
-    await expect(call(CHANNELS.saveAccount, { name: 'x', server: 'bad host', user: 'u', transports: ['udp'] })).rejects.toThrow(/server/);
-    await expect(call(CHANNELS.deleteAccount, '../secrets')).rejects.toThrow(/account id/);
-    await expect(call(CHANNELS.exportBundle, { runId: 'x', pseudonymise: null })).rejects.toThrow(/runId/);
-    await expect(call(CHANNELS.exportBundle, { runId: '0123456789abcdef', pseudonymise: { users: 'yes' } })).rejects.toThrow(/pseudonymise/);
-    await expect(call(CHANNELS.openBundle, 'not base64 !!')).rejects.toThrow(/base64/);
+    await expect(call('startCheck', [{ server: 'sip.example.com', user: 'a', transports: ['udp'] }], { sender: f.contents[0]!, senderFrame: null })).rejects.toThrow(/not the app's page/);
+    await expect(call('startCheck', [{ server: 'bad host', user: 'a', transports: ['udp'] }])).rejects.toThrow(/invalid argument: .*not a valid host/);
+    await expect(call('startCheck', ['{"server":"x"}'])).rejects.toThrow(/must be an object/);
+    await expect(call('cancelCheck', [{ $gt: '' }])).rejects.toThrow(/runId/);
+    await expect(call('startDemo', ['../../x'])).rejects.toThrow(/scenario/);
+    await expect(call('saveAccount', [{ name: 'x', server: 'bad host', user: 'u', transports: ['udp'] }])).rejects.toThrow(/server/);
+    await expect(call('deleteAccount', ['../secrets'])).rejects.toThrow(/account id/);
+    await expect(call('exportBundle', ['x', null])).rejects.toThrow(/runId/);
+    await expect(call('exportBundle', ['0123456789abcdef', { users: 'yes' }])).rejects.toThrow(/pseudonymise/);
+    await expect(call('openBundle', ['not base64 !!'])).rejects.toThrow(/base64/);
+    await expect(call('importCapture', ['not bytes', 'a.pcap'])).rejects.toThrow(/file must be bytes/);
+    await expect(call('importCapture', [new Uint8Array(4), '../a.pcap'])).rejects.toThrow(/name must be a file name/);
+    await expect(call('captureMessages', ['0123456789abcdef', [1.5]])).rejects.toThrow(/seqs/);
+    // An argument more than the method takes is refused, not ignored.
+    await expect(call('cancelCheck', ['0123456789abcdef', 'extra'])).rejects.toThrow(/invalid argument/);
+    for (const stream of ['constructor', 'toString', 'nope']) expect(() => f.handlers.get(SUBSCRIBE_CHANNEL)!(fromPage(f.contents[0]!), stream)).toThrow(/no such event stream/);
     expect(backend.started).toEqual([]);
-    expect(await call(CHANNELS.startCheck, { server: 'sip.example.com', user: 'alice', transports: ['udp'] })).toEqual({ runId: '0123456789abcdef' });
+    expect(await call('startCheck', [{ server: 'sip.example.com', user: 'alice', transports: ['udp'] }])).toEqual({ runId: '0123456789abcdef' });
+  });
+
+  it('registers one handler per method of the table, and the subscription', async () => {
+    const f = fakeElectron();
+    await startShell(f.electron, fakeBackend(), PATHS);
+    expect([...f.handlers.keys()].sort()).toEqual([SUBSCRIBE_CHANNEL, ...Object.keys(METHODS).map(channelOf)].sort());
   });
 
   it('starts a saved account’s check in the main process, which fills in its password; no channel hands one to the page', async () => {
@@ -119,7 +133,7 @@ describe('Electron main: window and IPC', () => {
     expect(backend.savedStarts).toMatchObject([[options, 'abcdefabcdef']]);
     await expect(page.startCheck(options, '../accounts')).rejects.toThrow(/account id/);
     expect([backend.started.length, backend.savedStarts.length]).toEqual([0, 1]);
-    expect(Object.values(CHANNELS).filter((c) => /password|secret/i.test(c))).toEqual([]);
+    expect([...f.handlers.keys()].filter((c) => /password|secret/i.test(c))).toEqual([]);
   });
 });
 
@@ -135,16 +149,18 @@ describe('preload', () => {
     exposeApi(electron);
     const api = exposed.sipladder as Record<string, unknown>;
     expect(Object.keys(exposed)).toEqual(['sipladder']);
-    expect(Object.keys(api).sort()).toEqual(['cancelCheck', 'captureMessages', 'deleteAccount', 'exportBundle', 'importCapture', 'listAccounts', 'onRunEvent', 'openBundle', 'saveAccount', 'startCheck', 'startDemo']);
+    expect(Object.keys(api).sort()).toEqual([...Object.keys(METHODS), ...Object.keys(EVENTS).map(listenerNameOf)].sort());
+    expect(Object.keys(api)).toEqual(expect.arrayContaining(['startCheck', 'onRunEvent']));
+    expect(Object.keys(api).filter((k) => /invoke|send|ipc/i.test(k))).toEqual([]);
     expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
     await (api.startCheck as (o: unknown) => Promise<unknown>)({ server: 's' });
-    expect(invoked).toEqual([[CHANNELS.startCheck, { server: 's' }]]); // no saved account id
+    expect(invoked).toEqual([[channelOf('startCheck'), { server: 's' }]]); // no saved account id
     const got: unknown[] = [];
     const off = (api.onRunEvent as (l: (e: unknown) => void) => () => void)((e) => got.push(e));
-    expect(invoked.at(-1)).toEqual([CHANNELS.subscribeEvents, undefined]);
-    listeners.get(CHANNELS.runEvent)!({}, { runId: 'r', type: 'failed', message: 'm' });
+    expect(invoked.at(-1)).toEqual([SUBSCRIBE_CHANNEL, 'runEvent']);
+    listeners.get(channelOf('runEvent'))!({}, { runId: 'r', type: 'failed', message: 'm' });
     off();
     expect(got).toHaveLength(1);
-    expect(listeners.has(CHANNELS.runEvent)).toBe(false);
+    expect(listeners.has(channelOf('runEvent'))).toBe(false);
   });
 });
