@@ -9,6 +9,7 @@ import { createBackend } from '../app/backend.js';
 import { buildShell } from '../shell/build-shell.js';
 import { startWebServer } from '../web/server.js';
 import type { CliIo } from './main.js';
+import { BUNDLE_EXTENSION } from '../../shared/bundle/schema.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_DIST = `${ROOT}dist/renderer`;
@@ -48,11 +49,11 @@ export async function startCommand(argv: string[], io: CliIo, stop: Promise<void
   }
   if (electron) {
     const main = await buildShell();
-    const child = spawn(electron, [main, ...argv.filter((a) => a.toLowerCase().endsWith('.sipladder'))], { stdio: 'inherit' });
+    const child = spawn(electron, [main, ...argv.filter((a) => a.toLowerCase().endsWith(BUNDLE_EXTENSION))], { stdio: 'inherit' });
     return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
   }
   const backend = createBackend();
-  const bundle = argv.find((a) => a.toLowerCase().endsWith('.sipladder'));
+  const bundle = argv.find((a) => a.toLowerCase().endsWith(BUNDLE_EXTENSION));
   if (bundle) {
     try {
       await backend.presentFile((await readFile(bundle)).toString('base64'), bundle);

@@ -14,6 +14,7 @@ import { watch } from '../watch/watch.js';
 import type { BackendMethods } from '../../shared/ipc/methods.js';
 import { TOOL_VERSION } from '../engine/version.js';
 import { HistoryStore, type ListQuery } from './store.js';
+import { BUNDLE_EXTENSION } from '../../shared/bundle/schema.js';
 
 /** One "Keep checking" at a time: each one is a stream of REGISTERs to someone's server. */
 export const MAX_APP_WATCHES = 1;
@@ -53,7 +54,7 @@ export class AppHistory {
   async exportBundle(id: number, pseudonymise: PseudonymOptions | null): Promise<{ fileName: string; bytes: Uint8Array; replacements: Replacement[] }> {
     const e = await this.entry(id);
     const { bytes, replacements } = exportBundle(e.result, { pseudonymise: pseudonymise ?? undefined });
-    return { fileName: `sipladder-history-${id}.sipladder`, bytes, replacements };
+    return { fileName: `sipladder-history-${id}${BUNDLE_EXTENSION}`, bytes, replacements };
   }
 
   async compare(beforeId: number, afterId: number): Promise<ComparedRuns> {

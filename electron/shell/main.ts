@@ -10,6 +10,7 @@ import type { Backend } from '../app/backend.js';
 import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler, isAppUrl } from './app-protocol.js';
 import type { BrowserWindowLike, MainElectronLike, WebContentsLike } from './electron-like.js';
 import { guardWebContents } from './guard.js';
+import { BUNDLE_EXTENSION } from '../../shared/bundle/schema.js';
 
 export interface ShellPaths {
   preload: string;
@@ -77,7 +78,7 @@ export function registerIpc(electron: MainElectronLike, backend: Backend): void 
 
 /** A .sipladder file among the process arguments (file association on Linux and Windows). */
 export function bundleArgument(argv: string[]): string | undefined {
-  return argv.slice(1).find((a) => a.toLowerCase().endsWith('.sipladder') && !a.startsWith('-'));
+  return argv.slice(1).find((a) => a.toLowerCase().endsWith(BUNDLE_EXTENSION) && !a.startsWith('-'));
 }
 
 export const OPEN_FILTERS = [{ name: 'Bundles and captures', extensions: ['sipladder', 'pcap', 'pcapng', 'cap', 'txt'] }];

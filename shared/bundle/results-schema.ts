@@ -114,6 +114,7 @@ type Assert<T extends true> = T;
  * Checked by `npm run typecheck`: the schemas describe exactly the model types. "Type 'false' does
  * not satisfy the constraint 'true'" here means a field was added to or changed in the model
  * (shared/model/*.ts, shared/diagnosis/types.ts) but not in the schema above, or the other way round.
+ * @public (exported only so that no "unused" rule removes the check)
  */
 export type SchemasMatchModel = [
   Assert<Same<v.InferOutput<typeof CheckResultSchema>, CheckResult>>,

@@ -179,12 +179,3 @@ export class CaptureFileReader {
     this.emit({ ts: 0, linktype: iface.linktype, data: body.subarray(4, 4 + Math.min(orig, body.length - 4, MAX_PACKET_BYTES)), offset: at, dataOffset: at + PCAPNG_BODY_OFFSET + 4 });
   }
 }
-
-/** Every packet of a whole pcap/pcapng file in memory (tests and small files). */
-export function readCaptureFile(b: Uint8Array): RawPacket[] {
-  const out: RawPacket[] = [];
-  const r = new CaptureFileReader((p) => out.push(p));
-  r.push(b);
-  r.end();
-  return out;
-}

@@ -79,5 +79,4 @@ export type SipLadderApi = ClientApi<typeof METHODS, typeof EVENTS>;
 /** What electron/app/backend.ts implements. */
 export type BackendMethods = Implementation<typeof METHODS, typeof EVENTS>;
 
-export type MethodName = keyof typeof METHODS;
 export type StreamName = keyof typeof EVENTS;

@@ -74,6 +74,25 @@ function registrationFacts(sentRegister: Uint8Array | undefined, accepted: SipRe
 }
 
 /**
+ * The engine's dependencies with the flow's messages diverted: what `forRegistration` says goes to
+ * the registration's transaction, everything else (requests, our own transactions' responses) stays
+ * with the session. `opened` sees the channel first and may wrap it.
+ */
+function divertFlow(deps: EngineDeps, forRegistration: (bytes: Uint8Array, from: Endpoint) => boolean, opened: (c: SipChannel) => SipChannel): EngineDeps {
+  return {
+    ...deps,
+    openChannel: async (opts) => {
+      const result = await deps.openChannel({
+        ...opts,
+        handlers: { ...opts.handlers, message: (bytes, from) => void (forRegistration(bytes, from) ? opts.handlers.message(bytes, from) : undefined) },
+      });
+      if (result.ok) result.channel = opened(result.channel);
+      return result;
+    },
+  };
+}
+
+/**
  * Registers, runs `use` while the binding exists, then removes the binding (always, also after a
  * cancel). Requests that reach the flow go to the session's UAS; responses with a claimed Call-ID
  * to the session; every other response to the registration.
@@ -106,25 +125,10 @@ export async function withListenSession(o: SessionOptions, use: (s: ListenSessio
     else trace.add({ attempt: SESSION_ATTEMPT, kind: 'socket', note: `${m.method} arrived before the registration was accepted: not answered` });
     return true;
   };
-  const divertingDeps: EngineDeps = {
-    ...deps,
-    openChannel: async (opts) => {
-      const opened = await deps.openChannel({
-        ...opts,
-        handlers: {
-          ...opts.handlers,
-          // Requests and our own transactions' responses stay here; the registration gets the rest.
-          message: (bytes, from) => void ((isResponse(bytes) && !claimedResponse(bytes)) || !inbound(bytes, from) ? opts.handlers.message(bytes, from) : undefined),
-        },
-      });
-      if (opened.ok) {
-        const c = opened.channel;
-        channel = c;
-        opened.channel = { ...c, send: (b) => ((firstRegister ??= b), c.send(b)) };
-      }
-      return opened;
-    },
-  };
+  const divertingDeps = divertFlow(deps, (bytes, from) => (isResponse(bytes) && !claimedResponse(bytes)) || !inbound(bytes, from), (c) => {
+    channel = c;
+    return { ...c, send: (b) => ((firstRegister ??= b), c.send(b)) };
+  });
   const claimedResponse = (bytes: Uint8Array): boolean => {
     const m = /\r\n(?:Call-ID|i)\s*:\s*([^\r\n]+)/i.exec(new TextDecoder().decode(bytes.subarray(0, 4096)));
     return m !== null && claimed.has(m[1]!.trim());
