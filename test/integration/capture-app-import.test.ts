@@ -43,7 +43,7 @@ describe('capture import in the app', () => {
   it('is cancelled by cancelCheck with the id its progress events carry', async () => {
     const b = start();
     b.subscribe('runEvent', (e) => {
-      if (e.type === 'capture-progress') b.cancelCheck(e.runId);
+      if (e.type === 'capture-progress') void b.cancelCheck(e.runId);
     });
     await expect(b.importCapture({ bytes: capture }, 'regs.pcap')).rejects.toThrow(/import cancelled/);
   });
