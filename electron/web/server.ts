@@ -25,6 +25,62 @@ export interface WebServer {
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
 
+const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
+  res.end(text);
+};
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw Object.assign(new Error('request is not JSON'), { status: 400 });
+  }
+};
+const readJson = async (req: http.IncomingMessage, limit: number): Promise<unknown> => parseJson((await readBody(req, limit)).toString('utf8'));
+const readBody = (req: http.IncomingMessage, limit: number): Promise<Buffer> => new Promise((resolve, reject) => {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > limit) reject(Object.assign(new Error(`request body over ${limit} bytes`), { status: 413 }));
+    else chunks.push(c);
+  });
+  req.on('end', () => resolve(Buffer.concat(chunks)));
+});
+
+/** The request body as it arrives, ending in an error (status 413) past `limit` bytes. */
+async function* bodyUpTo(req: http.IncomingMessage, limit: number): AsyncGenerator<Uint8Array> {
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    if ((size += chunk.length) > limit) throw Object.assign(new Error(`capture over ${limit} bytes`), { status: 413 });
+    yield chunk;
+  }
+}
+
+/** All event streams on one server-sent-events response, each event named by its stream. */
+function events(backend: WebBackend, req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+  res.write(': connected\n\n');
+  const offs = Object.keys(EVENTS).map((stream) => backend.subscribe(stream as keyof typeof EVENTS, (e) => res.write(`event: ${stream}\ndata: ${JSON.stringify(e)}\n\n`)));
+  req.on('close', () => offs.forEach((off) => off()));
+}
+
+/** An upload's arguments (JSON in the query) after its file, which is the raw body, imported as it arrives. */
+async function uploadArgs(method: UploadMethod, url: URL, req: http.IncomingMessage): Promise<unknown[]> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > method.maxBytes) throw Object.assign(new Error(`file over ${method.maxBytes} bytes`), { status: 413 });
+  const args = parseArgs(method, parseJson(url.searchParams.get('args') ?? '[]'));
+  if (!args.ok) throw Object.assign(new Error(args.error), { status: 400 });
+  return [{ bytes: bodyUpTo(req, method.maxBytes), declaredBytes: declared || undefined }, ...args.value];
+}
+
+async function callArgs(method: Method, req: http.IncomingMessage): Promise<unknown[]> {
+  const args = parseArgs(method, await readJson(req, (method.kind === 'call' && method.maxBodyBytes) || MAX_BODY_BYTES));
+  if (!args.ok) throw Object.assign(new Error(args.error), { status: 400 });
+  return args.value;
+}
+
 export async function startWebServer(backend: WebBackend, staticDir: string, port = 0): Promise<WebServer> {
   const token = randomBytes(16).toString('hex');
   const tokenBytes = Buffer.from(token);
@@ -32,40 +88,9 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
   let hosts: Set<string> = new Set();
   const tokenOk = (t: string | null | undefined): boolean => !!t && t.length === token.length && timingSafeEqual(Buffer.from(t), tokenBytes);
 
-  const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
-    res.end(text);
-  };
-  const parseJson = (text: string): unknown => {
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw Object.assign(new Error('request is not JSON'), { status: 400 });
-    }
-  };
-  const readJson = async (req: http.IncomingMessage, limit: number): Promise<unknown> => parseJson((await readBody(req, limit)).toString('utf8'));
-  const readBody = (req: http.IncomingMessage, limit: number): Promise<Buffer> => new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) reject(Object.assign(new Error(`request body over ${limit} bytes`), { status: 413 }));
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-  });
-
-  /** The request body as it arrives, ending in an error (status 413) past `limit` bytes. */
-  async function* bodyUpTo(req: http.IncomingMessage, limit: number): AsyncGenerator<Uint8Array> {
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      if ((size += chunk.length) > limit) throw Object.assign(new Error(`capture over ${limit} bytes`), { status: 413 });
-      yield chunk;
-    }
-  }
-
-  const server = http.createServer(async (req, res) => {
+  // The handler answers every failure itself (catch below), so nothing it returns is left floating.
+  const server = http.createServer((req, res) => void handle(req, res));
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     // DNS rebinding: only our own host names; CSRF: only our own origin (browsers always send Origin on POST).
     if (!hosts.has(req.headers.host ?? '')) return send(res, 421, 'wrong Host');
     const origin = req.headers.origin;
@@ -84,34 +109,11 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
       // Stop reading whatever else the client sends once we have answered.
       res.on('finish', () => req.destroy());
     }
-  });
-
-  /** All event streams on one server-sent-events response, each event named by its stream. */
-  function events(req: http.IncomingMessage, res: http.ServerResponse): void {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
-    res.write(': connected\n\n');
-    const offs = Object.keys(EVENTS).map((stream) => backend.subscribe(stream as keyof typeof EVENTS, (e) => res.write(`event: ${stream}\ndata: ${JSON.stringify(e)}\n\n`)));
-    req.on('close', () => offs.forEach((off) => off()));
-  }
-
-  /** An upload's arguments (JSON in the query) after its file, which is the raw body, imported as it arrives. */
-  async function uploadArgs(method: UploadMethod, url: URL, req: http.IncomingMessage): Promise<unknown[]> {
-    const declared = Number(req.headers['content-length']);
-    if (declared > method.maxBytes) throw Object.assign(new Error(`file over ${method.maxBytes} bytes`), { status: 413 });
-    const args = parseArgs(method, parseJson(url.searchParams.get('args') ?? '[]'));
-    if (!args.ok) throw Object.assign(new Error(args.error), { status: 400 });
-    return [{ bytes: bodyUpTo(req, method.maxBytes), declaredBytes: declared || undefined }, ...args.value];
-  }
-
-  async function callArgs(method: Method, req: http.IncomingMessage): Promise<unknown[]> {
-    const args = parseArgs(method, await readJson(req, (method.kind === 'call' && method.maxBodyBytes) || MAX_BODY_BYTES));
-    if (!args.ok) throw Object.assign(new Error(args.error), { status: 400 });
-    return args.value;
   }
 
   /** A method of the table: POST /api/<name> with its arguments as a JSON array (an upload: see uploadArgs). */
   async function api(url: URL, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (url.pathname === EVENTS_PATH && req.method === 'GET') return events(req, res);
+    if (url.pathname === EVENTS_PATH && req.method === 'GET') return events(backend, req, res);
     const name = entryNamed(METHODS, url.pathname.slice(httpPathOf('').length));
     if (!name) return send(res, 404, { error: 'no such API' });
     if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
