@@ -51,6 +51,7 @@ export function RingTest(): JSX.Element {
   const busy = s.phase === 'registering' || s.phase === 'waiting';
   const start = (): void => {
     if (!options) return;
+    dispatch({ type: 'starting' });
     api.startRing({ ...options, transports: [transport] }, waitS).then(
       ({ runId }) => dispatch({ type: 'started', runId }),
       (e: Error) => dispatch({ type: 'start-failed', message: e.message }),

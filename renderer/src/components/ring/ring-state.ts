@@ -16,19 +16,33 @@ export interface RingState {
   result?: RingResult;
   diagnosis?: { verdict: string; findings: Finding[] };
   error?: string;
+  /**
+   * Events that came before the start call's answer told us our run id: over HTTP the event
+   * stream and the answer travel separately, and a registration on loopback can report
+   * 'waiting' before the answer lands. Replayed on 'started'; bounded.
+   */
+  early?: { event: RingEvent; at: number }[];
 }
+
+/** More than a registration's steps and its 'waiting' ever produce before the start answer. */
+const MAX_EARLY_EVENTS = 64;
 
 export const IDLE: RingState = { phase: 'idle', steps: [], unregistering: false };
 
 /** Steps shown while registering (the last few; the rest are in the result's trace). */
 const SHOWN_STEPS = 6;
 
-export type RingAction = { type: 'started'; runId: string } | { type: 'start-failed'; message: string } | { type: 'event'; event: RingEvent; at: number };
+export type RingAction = { type: 'starting' } | { type: 'started'; runId: string } | { type: 'start-failed'; message: string } | { type: 'event'; event: RingEvent; at: number };
 
 export function ringReducer(s: RingState, a: RingAction): RingState {
-  if (a.type === 'started') return { ...IDLE, phase: 'registering', runId: a.runId };
+  if (a.type === 'starting') return { ...IDLE, phase: 'registering', early: [] };
+  if (a.type === 'started') {
+    const started: RingState = { ...IDLE, phase: 'registering', runId: a.runId };
+    return (s.early ?? []).reduce((acc, { event, at }) => ringReducer(acc, { type: 'event', event, at }), started);
+  }
   if (a.type === 'start-failed') return { ...IDLE, phase: 'failed', error: a.message };
   const e = a.event;
+  if (s.runId === undefined && s.early && s.early.length < MAX_EARLY_EVENTS) return { ...s, early: [...s.early, { event: e, at: a.at }] };
   if (e.runId !== s.runId) return s;
   switch (e.type) {
     case 'step': return { ...s, steps: [...s.steps, e.text].slice(-SHOWN_STEPS) };
