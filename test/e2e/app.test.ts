@@ -4,7 +4,8 @@ import { expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeInBrowser, runDemo, verdictComplete } from './harness.js';
+import { runDemo, verdictComplete } from './harness.js';
+import { describeInBrowser } from './describe-in-browser.js';
 
 /** The README's screenshots are refreshed only on request (UPDATE_SCREENSHOTS=1): a test run leaves the tree as it was. */
 const DOCS = process.env.UPDATE_SCREENSHOTS ? new URL('../../docs/', import.meta.url).pathname : `${mkdtempSync(join(tmpdir(), 'sipladder-shots-'))}/`;

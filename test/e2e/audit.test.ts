@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openBundle } from '../../electron/bundle/bundle.js';
 import { FIXTURE_USER, startAuditFixture, type AuditFixture } from '../integration/audit-fixture.js';
-import { describeInBrowser } from './harness.js';
+import { describeInBrowser } from './describe-in-browser.js';
 
 describeInBrowser('audit tab', (app) => {
   let fx: AuditFixture;

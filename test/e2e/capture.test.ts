@@ -11,7 +11,7 @@ import { importCapture } from '../../shared/capture/import.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { call, clientsFor, keepalive, register, Writer, type Scenario } from '../bench/capture-gen.js';
 import { pcapFile } from '../fixtures/pcap-builder.js';
-import { describeInBrowser } from './harness.js';
+import { describeInBrowser } from './describe-in-browser.js';
 
 const SCENARIOS: Scenario[] = [register(200), register(403), call('bye'), call('no-ack'), call(486), call(487), keepalive(true), keepalive(false), register('no-answer')];
 const DIALOGS = 400;

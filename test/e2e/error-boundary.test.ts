@@ -12,7 +12,7 @@ import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { toBase64, utf8 } from '../../shared/hash/utf8.js';
 import type { OpenedBundleView } from '../../shared/ipc/contract.js';
 import type { CheckResult } from '../../shared/model/results.js';
-import { describeInBrowser } from './harness.js';
+import { describeInBrowser } from './describe-in-browser.js';
 import { attemptResult, checkResult } from '../builders.js';
 
 const REGISTER = 'REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK1\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:alice@example.com>\r\nCall-ID: c1\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n';

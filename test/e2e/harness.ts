@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe } from 'vitest';
 import { createBackend } from '../../electron/app/backend.js';
 import { ensureRendererBuilt, RENDERER_DIST } from '../../electron/cli/start-command.js';
 import { startWebServer, type WebServer } from '../../electron/web/server.js';
@@ -41,26 +40,6 @@ export async function startHarness(): Promise<Harness> {
       await backend.close();
     },
   };
-}
-
-/**
- * A describe block whose tests share one harness, started before them and closed after; skipped,
- * with the reason printed, where Debian's Chromium is missing. `app` delegates to that harness.
- */
-export function describeInBrowser(title: string, body: (app: Harness) => void): void {
-  if (chromiumMissing) console.warn(`e2e "${title}" skipped: ${chromiumMissing}`);
-  let started: Harness | undefined;
-  const app: Harness = {
-    open: (viewport) => (started ? started.open(viewport) : Promise.reject(new Error('the e2e harness has not started'))),
-    close: async () => started?.close(),
-  };
-  describe.skipIf(chromiumMissing !== null)(title, () => {
-    beforeAll(async () => {
-      started = await startHarness();
-    }, 120_000);
-    afterAll(() => started?.close());
-    body(app);
-  });
 }
 
 /** Resolves when the verdict stands complete (path probes done), or the run ended incomplete. */

@@ -1,7 +1,8 @@
 // End to end in headless Chromium (browser mode, real engine, demo registrar): the run history,
 // comparing two runs from it, and "Keep checking" with its timeline. Waits are on elements.
 import { expect, it } from 'vitest';
-import { describeInBrowser, runDemo, verdictComplete } from './harness.js';
+import { runDemo, verdictComplete } from './harness.js';
+import { describeInBrowser } from './describe-in-browser.js';
 
 describeInBrowser('history, compare and keep checking', (app) => {
   it('compare: a healthy demo run, then one with port 5060 blocked, ticked in the history: attempts side by side, the finding that appeared, two ladders', async () => {

@@ -3,7 +3,8 @@
 // address ends in milliseconds; the fragmentation probe against the demo registrar takes about a second).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rewritingStunServer } from '../integration/rewriting-stun.js';
-import { describeInBrowser, verdictComplete } from './harness.js';
+import { verdictComplete } from './harness.js';
+import { describeInBrowser } from './describe-in-browser.js';
 
 let stun: Awaited<ReturnType<typeof rewritingStunServer>>;
 

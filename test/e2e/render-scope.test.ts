@@ -5,7 +5,8 @@
 // drawing is styled by the one ladder stylesheet that exported SVG carries (under the app's CSP).
 import { expect, it } from 'vitest';
 import { LADDER_CSS } from '../../shared/ladder/style.js';
-import { describeInBrowser, runDemo, verdictComplete } from './harness.js';
+import { runDemo, verdictComplete } from './harness.js';
+import { describeInBrowser } from './describe-in-browser.js';
 import { componentRendered, markRenders, recordRenders, renderedSince } from './react-commits.js';
 
 /** Both copies (current and work in progress) of the ladder view's layout, the value of its first hook (useMemo). */

@@ -3,7 +3,7 @@
 // to the Contact the page shows. Waits are on the page's own state (data-testid), never on time.
 import { expect, it } from 'vitest';
 import { placeCall } from '../lab/ring-caller.js';
-import { describeInBrowser } from './harness.js';
+import { describeInBrowser } from './describe-in-browser.js';
 
 describeInBrowser('ring test in the app', (app) => {
   async function startRing(waitS: number) {
