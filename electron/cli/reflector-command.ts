@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { parseReflectorConfig } from '../reflector/config-schema.js';
 import { startReflector, type ReflectorConfig } from '../reflector/server.js';
 import { parseHostPort } from '../export/host-port.js';
 import { reflectorFamilies, startMetricsServer } from '../export/metrics.js';
@@ -25,17 +26,30 @@ export async function reflectorCommand(argv: string[], io: CliIo, stop: Promise<
   const complain = (s: string): number => (io.stderr.write(`sipladder reflector: ${s}\n\n${REFLECTOR_USAGE}\n`), 2);
   let values: Record<string, string | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: Object.fromEntries(['listen', 'sip-ports', 'tls-port', 'cert', 'key', 'ws-port', 'stun-primary', 'stun-alternate', 'stun-port', 'config', 'metrics'].map((k) => [k, { type: 'string' as const }])) }) as { values: Record<string, string | undefined> });
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: Object.fromEntries(
+        ['listen', 'sip-ports', 'tls-port', 'cert', 'key', 'ws-port', 'stun-primary', 'stun-alternate', 'stun-port', 'config', 'metrics'].map((k) => [
+          k,
+          { type: 'string' as const },
+        ]),
+      ),
+    }) as { values: Record<string, string | undefined> });
   } catch (e) {
     return complain((e as Error).message);
   }
   let config: ReflectorConfig = { listen: '0.0.0.0', sipPorts: [5060, 5099] };
   if (values.config) {
+    let text: string;
     try {
-      config = { ...config, ...(JSON.parse(await readFile(values.config, 'utf8')) as Partial<ReflectorConfig>) };
+      text = await readFile(values.config, 'utf8');
     } catch (e) {
       return complain(`cannot read --config ${values.config}: ${(e as Error).message}`);
     }
+    const file = parseReflectorConfig(text);
+    if (!file.ok) return complain(`--config ${values.config}: ${file.errors.join('; ')}`);
+    config = { ...config, ...file.value };
   }
   if (values.listen) config.listen = values.listen;
   if (values['sip-ports']) {

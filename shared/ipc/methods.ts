@@ -46,11 +46,11 @@ export const METHODS = {
    * froze the page for 1.3 s, and even its bytes in one fetch body for 1.6 s.
    */
   importCapture: upload({ args: v.strictTuple([FileNameSchema]), response: returns<OpenedBundleView>(), maxBytes: MAX_CAPTURE_BYTES }),
-  /** The bytes of messages of an imported capture (its view's trace has none, to reach the page fast), by trace seq. */
   /** A ring test: register, wait up to the seconds given for a call to the account (answered busy, never accepted), unregister; events as 'ringEvent'. */
   startRing: call({ args: v.strictTuple([CheckOptionsSchema, v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_RING_WAIT_S))]), response: returns<{ runId: string }>(), failure: 'busy' }),
   /** Cancels a ring test (its registration is still removed); whether one was running. */
   cancelRing: call({ args: v.strictTuple([RunIdSchema]), response: returns<boolean>() }),
+  /** The bytes of messages of an imported capture (its view's trace has none, to reach the page fast), by trace seq. */
   captureMessages: call({ args: v.strictTuple([RunIdSchema, SeqsSchema]), response: returns<CaptureMessage[]>(), failure: 'not-found' }),
   /** Runs kept in the local history (checks, opened bundles, imported captures, watch runs), newest first. */
   historyList: call({ args: v.strictTuple([HistoryQuerySchema]), response: returns<HistoryEntrySummary[]>() }),
