@@ -1,6 +1,7 @@
 // What a user asks the exposure audit to do, and its validation (CLI flags, IPC arguments).
 import * as v from 'valibot';
 import { isValidHost } from '../model/check-options.js';
+import { failed, type Result } from '../model/result-type.js';
 
 export interface AuditOptions {
   /** Must be true: the user confirmed they operate this server (`--i-operate-this-server`, the app's dialog). */
@@ -27,8 +28,6 @@ export interface AuditOptions {
 export const DEFAULT_UDP_PORT = 5060;
 export const DEFAULT_TLS_PORT = 5061;
 
-export type AuditValidation = { ok: true; value: AuditOptions } | { ok: false; errors: string[] };
-
 export const OPERATOR_CONFIRMATION_MISSING =
   'the audit probes a server the way scanners do; it runs only on a server you operate, confirmed explicitly (--i-operate-this-server, or the dialog in the app)';
 
@@ -36,8 +35,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 const isPort = (p: unknown, zeroOk = false): boolean => typeof p === 'number' && Number.isInteger(p) && p >= (zeroOk ? 0 : 1) && p <= 65535;
 
 /** Validates untrusted input; never throws. Refuses without the operator's confirmation. */
-export function validateAuditOptions(input: unknown): AuditValidation {
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['options must be an object'] };
+export function validateAuditOptions(input: unknown): Result<AuditOptions> {
+  if (typeof input !== 'object' || input === null) return failed(['options must be an object']);
   const o = input as Record<string, unknown>;
   const errors: string[] = [];
   if (o.confirmedOperator !== true) errors.push(OPERATOR_CONFIRMATION_MISSING);
@@ -64,21 +63,32 @@ export function validateAuditOptions(input: unknown): AuditValidation {
   // A PEM has line breaks: only its type and size are checked here; the TLS library parses it.
   if (o.caPem !== undefined && (typeof o.caPem !== 'string' || o.caPem.length > 200_000)) errors.push('caPem must be PEM text of at most 200000 characters');
   const caPem = o.caPem as string | undefined;
-  if (errors.length) return { ok: false, errors };
+  if (errors.length) return failed(errors);
   return {
     ok: true,
     value: {
-      confirmedOperator: true, server: server!, domain, user, authUser, password: o.password as string | undefined,
-      port: o.port as number | undefined, tlsPort: o.tlsPort as number | undefined, burst: o.burst as boolean | undefined,
-      tlsVerify: o.tlsVerify as boolean | undefined, caPem,
+      confirmedOperator: true,
+      server: server!,
+      domain,
+      user,
+      authUser,
+      password: o.password as string | undefined,
+      port: o.port as number | undefined,
+      tlsPort: o.tlsPort as number | undefined,
+      burst: o.burst as boolean | undefined,
+      tlsVerify: o.tlsVerify as boolean | undefined,
+      caPem,
     },
   };
 }
 
 /** validateAuditOptions as a schema, for the IPC table: each problem is one issue. */
-export const AuditOptionsSchema = v.pipe(v.unknown(), v.rawTransform(({ dataset, addIssue, NEVER }) => {
-  const checked = validateAuditOptions(dataset.value);
-  if (checked.ok) return checked.value;
-  checked.errors.forEach((message) => addIssue({ message }));
-  return NEVER;
-}));
+export const AuditOptionsSchema = v.pipe(
+  v.unknown(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const checked = validateAuditOptions(dataset.value);
+    if (checked.ok) return checked.value;
+    checked.errors.forEach((message) => addIssue({ message }));
+    return NEVER;
+  }),
+);

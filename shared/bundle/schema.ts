@@ -5,6 +5,7 @@ import type { Diagnosis } from '../diagnosis/types.js';
 import { RESULTS_SCHEMA_VERSION, type CheckResult } from '../model/results.js';
 import { count } from './path-results-schema.js';
 import { CheckResultSchema, DiagnosisSchema } from './results-schema.js';
+import { failed, issuePath, succeeded, type Result } from '../model/result-type.js';
 
 export const BUNDLE_SCHEMA_VERSION = 1;
 export const BUNDLE_EXTENSION = '.sipladder';
@@ -38,34 +39,30 @@ export interface BundleResults {
   diagnosis: Diagnosis;
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
-
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** "result.attempts[0].target": where in the file an issue is. */
-function issuePath(issue: v.BaseIssue<unknown>): string {
-  return (issue.path ?? []).map((p, i) => (typeof p.key === 'number' ? `[${p.key}]` : `${i ? '.' : ''}${String(p.key)}`)).join('') || '(top level)';
-}
-
 /** The whole document checked against its schema; the error names the first wrong leaf by its path. */
-function parseAgainst<T>(file: string, schema: v.GenericSchema<unknown, T>, value: unknown): Parsed<T> {
+function parseAgainst<T>(file: string, schema: v.GenericSchema<unknown, T>, value: unknown): Result<T> {
   const parsed = v.safeParse(schema, value);
-  if (parsed.success) return { ok: true, value: parsed.output };
+  if (parsed.success) return succeeded(parsed.output);
   const [first] = parsed.issues;
   const more = parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more problem${parsed.issues.length > 2 ? 's' : ''})` : '';
-  return { ok: false, error: `${file} is not valid: ${issuePath(first)}: ${first.message}${more}` };
+  return failed([`${file} is not valid: ${issuePath(first) || '(top level)'}: ${first.message}${more}`]);
 }
 
-export function checkManifest(value: unknown): Parsed<BundleManifest> {
-  if (!isObject(value) || typeof value.bundleSchemaVersion !== 'number') return { ok: false, error: 'manifest.json is missing or not a SIP Ladder manifest' };
-  if (value.bundleSchemaVersion > BUNDLE_SCHEMA_VERSION || (typeof value.resultsSchemaVersion === 'number' && value.resultsSchemaVersion > RESULTS_SCHEMA_VERSION)) {
+export function checkManifest(value: unknown): Result<BundleManifest> {
+  if (!isObject(value) || typeof value.bundleSchemaVersion !== 'number') return failed(['manifest.json is missing or not a SIP Ladder manifest']);
+  if (
+    value.bundleSchemaVersion > BUNDLE_SCHEMA_VERSION ||
+    (typeof value.resultsSchemaVersion === 'number' && value.resultsSchemaVersion > RESULTS_SCHEMA_VERSION)
+  ) {
     const app = isObject(value.app) && typeof value.app.version === 'string' ? value.app.version : 'a newer version';
-    return { ok: false, error: `this bundle was made by SIP Ladder ${app} (bundle format ${value.bundleSchemaVersion}); update SIP Ladder to open it` };
+    return failed([`this bundle was made by SIP Ladder ${app} (bundle format ${value.bundleSchemaVersion}); update SIP Ladder to open it`]);
   }
   return parseAgainst(BUNDLE_FILES.manifest, BundleManifestSchema, value);
 }
 
 /** Complete check of results.json: every field of the results and the diagnosis, at every depth. */
-export function checkResults(value: unknown): Parsed<BundleResults> {
+export function checkResults(value: unknown): Result<BundleResults> {
   return parseAgainst(BUNDLE_FILES.results, BundleResultsSchema, value);
 }

@@ -1,6 +1,7 @@
 // What the run history keeps about each run (the store lives in electron/history; these are the
 // types both sides and the UI share).
 import type { Diagnosis } from '../diagnosis/types.js';
+import { failed, succeeded, type Result } from '../model/result-type.js';
 import type { CheckResult } from '../model/results.js';
 import type { ChangeEvent } from './changes.js';
 import type { RunComparison } from './compare.js';
@@ -49,8 +50,8 @@ export const RETENTION_LIMITS: Record<keyof Retention, { min: number; max: numbe
 };
 
 /** Validates untrusted retention settings (CLI, IPC); never throws. */
-export function validateRetention(input: unknown): { ok: true; value: Partial<Retention> } | { ok: false; errors: string[] } {
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['retention must be an object'] };
+export function validateRetention(input: unknown): Result<Partial<Retention>> {
+  if (typeof input !== 'object' || input === null) return failed(['retention must be an object']);
   const errors: string[] = [];
   const value: Partial<Retention> = {};
   for (const [key, v] of Object.entries(input)) {
@@ -62,7 +63,7 @@ export function validateRetention(input: unknown): { ok: true; value: Partial<Re
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) errors.push(`${key} must be a whole number from ${min} to ${max}`);
     else value[key as keyof Retention] = v;
   }
-  return errors.length ? { ok: false, errors } : { ok: true, value };
+  return errors.length ? failed(errors) : succeeded(value);
 }
 
 /** How the app's "Keep checking" runs (the CLI's --every, --for, --full-every). */
@@ -76,8 +77,16 @@ export interface WatchSettings {
 export type WatchEvent =
   | { watchId: string; type: 'started'; settings: WatchSettings; at: string }
   | {
-      watchId: string; type: 'run'; index: number; full: boolean; verdict: string; incomplete: boolean; cycleMs: number;
-      snapshot: RunSnapshot; changes: ChangeEvent[]; historyId?: number;
+      watchId: string;
+      type: 'run';
+      index: number;
+      full: boolean;
+      verdict: string;
+      incomplete: boolean;
+      cycleMs: number;
+      snapshot: RunSnapshot;
+      changes: ChangeEvent[];
+      historyId?: number;
     }
   | { watchId: string; type: 'ended'; runs: number; end: 'count' | 'duration' | 'stopped' | 'auth-failed' | 'failed'; message?: string };
 

@@ -1,38 +1,9 @@
-// What a user asks to check, and its validation. Shared by CLI, IPC and UI so every entry point
-// rejects the same bad input with the same words.
+// What a user asks to check, as a valibot schema with its type inferred from it. Shared by CLI, IPC
+// and UI so every entry point rejects the same bad input with the same words (each message is
+// written for the user: the form places them next to its fields, the CLI prints them).
 import * as v from 'valibot';
+import { parseWith, type Result } from './result-type.js';
 import { TRANSPORTS, type Transport } from './trace.js';
-
-export interface CheckOptions {
-  /** Host name, IPv4 or IPv6 address of the registrar (or the domain for RFC 3263 discovery). */
-  server: string;
-  /** Domain of the address-of-record; defaults to the server. */
-  domain?: string;
-  user: string;
-  /** Digest username when it differs from the user part. */
-  authUser?: string;
-  password?: string;
-  transports: Transport[];
-  /** Explicit ports per transport; any given port skips SRV for that transport (RFC 3263 §4.2). */
-  ports?: Partial<Record<Transport, number>>;
-  /** An extra UDP source port to try, besides 5060 and an ephemeral one. */
-  sourcePort?: number;
-  /** Local port used for the "fixed 5060" attempt (configurable so tests can run in parallel). */
-  fixedSourcePort?: number;
-  tlsVerify?: boolean;
-  caPem?: string;
-  wsPath?: string;
-  /** STUN server for the NAT behaviour probe (RFC 5780); never a default public server. */
-  stun?: { host: string; port?: number };
-  /** A SIP Ladder reflector next to the server (fragmentation with sized responses, ALG mirror). */
-  reflector?: { host: string; port?: number };
-  /** Seconds the UDP binding-lifetime test may take (0 = skip). */
-  bindingLifetimeS?: number;
-  /** Only the registration matrix. */
-  skipPathProbes?: boolean;
-}
-
-export type Validation = { ok: true; value: CheckOptions } | { ok: false; errors: string[] };
 
 const HOSTNAME = /^(?=.{1,253}$)(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.?$/;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
@@ -45,96 +16,142 @@ export function isValidHost(host: string): boolean {
   return HOSTNAME.test(bare) && !/^\d+(\.\d+)*$/.test(bare);
 }
 
-const validPort = (p: unknown): boolean => typeof p === 'number' && Number.isInteger(p) && p >= 1 && p <= 65535;
-
 const CONTROL = /[\u0000-\u001f\u007f]/;
+const portWords = (k: string): string => `${k} must be a port number from 1 to 65535`;
+const isPort = (p: unknown): p is number => typeof p === 'number' && Number.isInteger(p) && p >= 1 && p <= 65535;
+const Port = (k: string) => v.custom<number>(isPort, portWords(k));
 
-/** Validates untrusted input (CLI flags, IPC arguments); never throws. */
-export function validateCheckOptions(input: unknown): Validation {
-  const errors: string[] = [];
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['options must be an object'] };
-  const o = input as Record<string, unknown>;
-  const str = (k: string, required: boolean, max = 256): string | undefined => {
-    const v = o[k];
-    if (v === undefined || v === '') {
-      if (required) errors.push(`${k} is required`);
-      return undefined;
-    }
-    if (typeof v !== 'string') errors.push(`${k} must be text`);
-    else if (v.length > max) errors.push(`${k} is longer than ${max} characters`);
-    else if (CONTROL.test(v)) errors.push(`${k} contains control characters`);
-    else if (v.includes('\uFFFD')) errors.push(`${k} is not valid UTF-8 text`);
-    else return v.trim();
-    return undefined;
-  };
-  const server = str('server', true);
-  if (server !== undefined && !isValidHost(server)) errors.push(`server "${server}" is not a valid host name or IP address (give the port separately)`);
-  const domain = str('domain', false);
-  if (domain !== undefined && !isValidHost(domain)) errors.push(`domain "${domain}" is not a valid domain`);
-  const user = str('user', true, 128);
-  if (user !== undefined && /[\s<>"]/.test(user)) errors.push('user must not contain spaces, quotes or angle brackets');
-  if (user !== undefined && user.includes(':')) errors.push('user must not contain ":" (never put a password in the user name)');
-  const authUser = str('authUser', false, 128);
-  let password: string | undefined;
-  if (o.password !== undefined) {
-    if (typeof o.password !== 'string') errors.push('password must be text');
-    else if (o.password.length > 1024) errors.push('password is longer than 1024 characters');
-    else password = o.password;
-  }
-  let transports: Transport[] = [];
-  if (!Array.isArray(o.transports) || o.transports.length === 0) errors.push(`transports must list at least one of ${TRANSPORTS.join(', ')}`);
-  else {
-    for (const t of o.transports) {
-      if (!TRANSPORTS.includes(t as Transport)) errors.push(`unknown transport "${String(t)}" (use ${TRANSPORTS.join(', ')})`);
-    }
-    transports = [...new Set(o.transports as Transport[])].filter((t) => TRANSPORTS.includes(t));
-  }
-  const ports: Partial<Record<Transport, number>> = {};
-  if (o.ports !== undefined) {
-    if (typeof o.ports !== 'object' || o.ports === null) errors.push('ports must be an object');
-    else for (const [k, v] of Object.entries(o.ports)) {
-      if (!TRANSPORTS.includes(k as Transport)) errors.push(`ports: unknown transport "${k}"`);
-      else if (v !== undefined && !validPort(v)) errors.push(`ports.${k} must be a port number from 1 to 65535`);
-      else if (v !== undefined) ports[k as Transport] = v as number;
-    }
-  }
-  for (const k of ['sourcePort', 'fixedSourcePort'] as const) {
-    if (o[k] !== undefined && !validPort(o[k])) errors.push(`${k} must be a port number from 1 to 65535`);
-  }
-  if (o.tlsVerify !== undefined && typeof o.tlsVerify !== 'boolean') errors.push('tlsVerify must be true or false');
-  const caPem = str('caPem', false, 200_000);
-  const wsPath = str('wsPath', false, 512);
-  if (wsPath !== undefined && !wsPath.startsWith('/')) errors.push('wsPath must start with "/"');
-  const hostPort = (key: 'stun' | 'reflector'): { host: string; port?: number } | undefined => {
-    if (o[key] === undefined) return undefined;
-    const v = o[key] as Record<string, unknown> | null;
-    if (typeof v !== 'object' || v === null || typeof v.host !== 'string' || !isValidHost(v.host)) errors.push(`${key}.host must be a valid host name or IP address`);
-    else if (v.port !== undefined && !validPort(v.port)) errors.push(`${key}.port must be a port number from 1 to 65535`);
-    else return { host: v.host, port: v.port as number | undefined };
-    return undefined;
-  };
-  const stun = hostPort('stun');
-  const reflector = hostPort('reflector');
-  if (o.bindingLifetimeS !== undefined && !(Number.isInteger(o.bindingLifetimeS) && (o.bindingLifetimeS as number) >= 0 && (o.bindingLifetimeS as number) <= 300)) {
-    errors.push('bindingLifetimeS must be a whole number of seconds from 0 to 300');
-  }
-  if (o.skipPathProbes !== undefined && typeof o.skipPathProbes !== 'boolean') errors.push('skipPathProbes must be true or false');
-  if (errors.length) return { ok: false, errors };
-  return {
-    ok: true,
-    value: {
-      server: server!, domain, user: user!, authUser, password, transports, ports,
-      sourcePort: o.sourcePort as number | undefined, fixedSourcePort: o.fixedSourcePort as number | undefined,
-      tlsVerify: o.tlsVerify as boolean | undefined, caPem, wsPath, stun, reflector,
-      bindingLifetimeS: o.bindingLifetimeS as number | undefined, skipPathProbes: o.skipPathProbes as boolean | undefined,
+/** Text from a user: trimmed; one problem at most (the first that applies), so the form shows one line per field. */
+const Text = (k: string, max: number) =>
+  v.pipe(
+    v.string(`${k} must be text`),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const text = dataset.value;
+      const problem =
+        text.length > max
+          ? `${k} is longer than ${max} characters`
+          : CONTROL.test(text)
+            ? `${k} contains control characters`
+            : text.includes('\uFFFD')
+              ? `${k} is not valid UTF-8 text`
+              : null;
+      if (problem === null) return text.trim();
+      addIssue({ message: problem });
+      return NEVER;
+    }),
+  );
+
+/** An optional text field: missing and "" both mean "not given". */
+const OptionalText = (k: string, max: number, rule?: { holds: (text: string) => boolean; problem: (text: string) => string }) =>
+  v.optional(
+    v.pipe(
+      v.unknown(),
+      v.transform((x) => (x === '' ? undefined : x)),
+      v.optional(
+        rule
+          ? v.pipe(
+              Text(k, max),
+              v.check(rule.holds, (i) => rule.problem(i.input)),
+            )
+          : Text(k, max),
+      ),
+    ),
+  );
+
+/** A required text field: missing and "" both say "is required" (the default turns a missing key into ""). */
+const RequiredText = (k: string, max: number) =>
+  v.optional(
+    v.pipe(
+      v.unknown(),
+      v.check((x) => x !== '', `${k} is required`),
+      Text(k, max),
+    ),
+    '',
+  );
+
+const HostPort = (k: 'stun' | 'reflector') =>
+  v.object(
+    {
+      host: v.custom<string>((h) => typeof h === 'string' && isValidHost(h), `${k}.host must be a valid host name or IP address`),
+      port: v.optional(Port(`${k}.port`)),
     },
-  };
-}
+    `${k}.host must be a valid host name or IP address`,
+  );
 
-/** validateCheckOptions as a schema, for the IPC table: each problem is one issue. */
-export const CheckOptionsSchema = v.pipe(v.unknown(), v.rawTransform(({ dataset, addIssue, NEVER }) => {
-  const checked = validateCheckOptions(dataset.value);
-  if (checked.ok) return checked.value;
-  checked.errors.forEach((message) => addIssue({ message }));
-  return NEVER;
-}));
+/** Transports asked for, duplicates removed; every unknown one named. */
+const Transports = v.pipe(
+  v.array(v.unknown(), `transports must list at least one of ${TRANSPORTS.join(', ')}`),
+  v.minLength(1, `transports must list at least one of ${TRANSPORTS.join(', ')}`),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const unknown = dataset.value.filter((t) => !TRANSPORTS.includes(t as Transport));
+    unknown.forEach((t) => addIssue({ message: `unknown transport "${String(t)}" (use ${TRANSPORTS.join(', ')})` }));
+    return unknown.length ? NEVER : [...new Set(dataset.value as Transport[])];
+  }),
+);
+
+/** Explicit ports per transport: every key a transport, every value a port. */
+const Ports = v.pipe(
+  v.record(v.string(), v.unknown(), 'ports must be an object'),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const ports: Partial<Record<Transport, number>> = {};
+    let bad = false;
+    for (const [k, p] of Object.entries(dataset.value)) {
+      const problem = !TRANSPORTS.includes(k as Transport) ? `ports: unknown transport "${k}"` : p !== undefined && !isPort(p) ? portWords(`ports.${k}`) : null;
+      if (problem) ((bad = true), addIssue({ message: problem }));
+      else if (p !== undefined) ports[k as Transport] = p as number;
+    }
+    return bad ? NEVER : ports;
+  }),
+);
+
+export const CheckOptionsSchema = v.object(
+  {
+    /** Host name, IPv4 or IPv6 address of the registrar (or the domain for RFC 3263 discovery). */
+    server: v.pipe(
+      RequiredText('server', 256),
+      v.check(isValidHost, (i) => `server "${String(i.input)}" is not a valid host name or IP address (give the port separately)`),
+    ),
+    /** Domain of the address-of-record; defaults to the server. */
+    domain: OptionalText('domain', 256, { holds: isValidHost, problem: (d) => `domain "${d}" is not a valid domain` }),
+    user: v.pipe(
+      RequiredText('user', 128),
+      v.check((u) => !/[\s<>"]/.test(u), 'user must not contain spaces, quotes or angle brackets'),
+      v.check((u) => !u.includes(':'), 'user must not contain ":" (never put a password in the user name)'),
+    ),
+    /** Digest username when it differs from the user part. */
+    authUser: OptionalText('authUser', 128),
+    /** Never trimmed: spaces can be part of a password. */
+    password: v.optional(v.pipe(v.string('password must be text'), v.maxLength(1024, 'password is longer than 1024 characters'))),
+    transports: v.optional(Transports, []),
+    /** Explicit ports per transport; any given port skips SRV for that transport (RFC 3263 §4.2). */
+    ports: v.optional(Ports),
+    /** An extra UDP source port to try, besides 5060 and an ephemeral one. */
+    sourcePort: v.optional(Port('sourcePort')),
+    /** Local port used for the "fixed 5060" attempt (configurable so tests can run in parallel). */
+    fixedSourcePort: v.optional(Port('fixedSourcePort')),
+    tlsVerify: v.optional(v.boolean('tlsVerify must be true or false')),
+    caPem: OptionalText('caPem', 200_000),
+    wsPath: OptionalText('wsPath', 512, { holds: (p) => p.startsWith('/'), problem: () => 'wsPath must start with "/"' }),
+    /** STUN server for the NAT behaviour probe (RFC 5780); never a default public server. */
+    stun: v.optional(HostPort('stun')),
+    /** A SIP Ladder reflector next to the server (fragmentation with sized responses, ALG mirror). */
+    reflector: v.optional(HostPort('reflector')),
+    /** Seconds the UDP binding-lifetime test may take (0 = skip). */
+    bindingLifetimeS: v.optional(
+      v.custom<number>(
+        (n) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 300,
+        'bindingLifetimeS must be a whole number of seconds from 0 to 300',
+      ),
+    ),
+    /** Only the registration matrix. */
+    skipPathProbes: v.optional(v.boolean('skipPathProbes must be true or false')),
+  },
+  'options must be an object',
+);
+
+export type CheckOptions = v.InferOutput<typeof CheckOptionsSchema>;
+
+/** Untrusted input (CLI flags, IPC arguments, the form) checked; never throws. */
+export function validateCheckOptions(input: unknown): Result<CheckOptions> {
+  return parseWith(CheckOptionsSchema, input);
+}
