@@ -9,7 +9,7 @@ import { browserAttempt, BrowserRegistrationSchema } from '../../shared/webrtc/b
 import { AuthGate, MAX_AUTH_FAILURES_PER_RUN, type AuthVerdict } from '../engine/safety.js';
 import { originHandshakeStatus, type OriginHandshake } from './origin-handshake.js';
 
-/** Where finished runs live (electron/engine/runs.ts RunManager in the app). */
+/** Where finished runs live (electron/app/runs.ts RunManager in the app). */
 export interface FinishedRuns {
   result(runId: string): CheckResult | undefined;
   replace(runId: string, result: CheckResult): void;

@@ -5,8 +5,8 @@ import type { RunEvent } from '../../shared/ipc/contract.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
 import type { ProgressEvent } from '../../shared/model/progress.js';
 import type { CheckResult } from '../../shared/model/results.js';
-import { check } from './check.js';
-import type { EngineDeps } from './deps.js';
+import { check } from '../engine/check.js';
+import type { EngineDeps } from '../engine/deps.js';
 
 /** More would multiply the traffic to servers (and the auth-failure budget is per run). */
 export const MAX_CONCURRENT_RUNS = 2;

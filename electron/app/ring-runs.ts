@@ -1,11 +1,11 @@
 // Ring tests started from the app: ids, cancellation (which still unregisters), events. One at a
 // time: a second registration of the same account would take the call from the first.
 import { randomBytes } from 'node:crypto';
-import { diagnoseRing } from '../../../shared/diagnosis/rules-ring.js';
-import type { CheckOptions } from '../../../shared/model/check-options.js';
-import type { RingEvent } from '../../../shared/model/ring.js';
-import type { EngineDeps } from '../deps.js';
-import { ringTest } from './ring-test.js';
+import { diagnoseRing } from '../../shared/diagnosis/rules-ring.js';
+import type { CheckOptions } from '../../shared/model/check-options.js';
+import type { RingEvent } from '../../shared/model/ring.js';
+import type { EngineDeps } from '../engine/deps.js';
+import { ringTest } from '../engine/ring/ring-test.js';
 
 export const MAX_CONCURRENT_RINGS = 1;
 
