@@ -15,7 +15,6 @@ import { RingRuns } from './ring-runs.js';
 import { RunManager } from './runs.js';
 import { runAudit } from '../audit/audit.js';
 import { AppHistory, historyMethods } from '../history/app-history.js';
-import { defaultHistoryFile } from '../history/paths.js';
 import { HistoryStore } from '../history/store.js';
 import type { WatchEvent } from '../../shared/history/types.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
@@ -34,12 +33,22 @@ export interface Backend extends BackendMethods {
 /** Imported captures with more trace events than this are not kept in the history (storing one would stall the main process). */
 export const MAX_HISTORY_IMPORT_EVENTS = 20_000;
 
-export function createBackend(o: { accountsFile?: string; secretBox?: SecretBox | null; historyFile?: string } = {}): Backend {
+/**
+ * Where the backend keeps its state. Always given: only the app's entry points (Electron main,
+ * `sipladder start`) pass the user's own files, so a test can never write to the user's home.
+ */
+export interface BackendFiles {
+  accountsFile: string;
+  historyFile: string;
+  secretBox?: SecretBox | null;
+}
+
+export function createBackend(o: BackendFiles): Backend {
   let presented: RunEvent | null = null;
-  const accounts = new AccountStore(o.accountsFile ?? defaultAccountsFile(), o.secretBox ?? null);
+  const accounts = new AccountStore(o.accountsFile, o.secretBox ?? null);
   const listeners = new Set<(e: RunEvent) => void>();
   const watchListeners = new Set<(e: WatchEvent) => void>();
-  const history = new AppHistory(new HistoryStore(o.historyFile ?? defaultHistoryFile()), defaultDeps, (e) => watchListeners.forEach((l) => l(e)));
+  const history = new AppHistory(new HistoryStore(o.historyFile), defaultDeps, (e) => watchListeners.forEach((l) => l(e)));
   const emit = (e: RunEvent): void => {
     if (e.type === 'done') void history.record('check', e.result, { verdict: e.diagnosis.verdict });
     listeners.forEach((l) => l(e));

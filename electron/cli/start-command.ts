@@ -5,7 +5,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { createBackend } from '../app/backend.js';
+import { createBackend, defaultAccountsFile } from '../app/backend.js';
+import { defaultHistoryFile } from '../history/paths.js';
 import { buildShell } from '../shell/build-shell.js';
 import { startWebServer } from '../web/server.js';
 import type { CliIo } from './main.js';
@@ -52,7 +53,7 @@ export async function startCommand(argv: string[], io: CliIo, stop: Promise<void
     const child = spawn(electron, [main, ...argv.filter((a) => a.toLowerCase().endsWith(BUNDLE_EXTENSION))], { stdio: 'inherit' });
     return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
   }
-  const backend = createBackend();
+  const backend = createBackend({ accountsFile: defaultAccountsFile(), historyFile: defaultHistoryFile(io.env) });
   const bundle = argv.find((a) => a.toLowerCase().endsWith(BUNDLE_EXTENSION));
   if (bundle) {
     try {

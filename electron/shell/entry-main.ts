@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBackend } from '../app/backend.js';
+import { defaultHistoryFile } from '../history/paths.js';
 import type { MainElectronLike } from './electron-like.js';
 import { startShell } from './main.js';
 
@@ -14,5 +15,5 @@ const electron = createRequire(import.meta.url)('electron') as MainElectronLike;
 // Started at once, not after 'ready': the shell registers the app:// scheme and the OS's open-file
 // events before the app is ready, as Electron requires.
 void startShell(electron,
-  createBackend({ accountsFile: join(electron.app.getPath('userData'), 'accounts.json'), secretBox: electron.safeStorage }),
+  createBackend({ accountsFile: join(electron.app.getPath('userData'), 'accounts.json'), historyFile: defaultHistoryFile(), secretBox: electron.safeStorage }),
   { preload: join(here, 'preload.cjs'), rendererDir: join(here, '..', 'renderer'), readFile: async (f) => new Uint8Array(await readFile(f)), argv: process.argv });

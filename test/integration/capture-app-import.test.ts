@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFiles } from './helpers.js';
 import { createBackend, type Backend } from '../../electron/app/backend.js';
 import { openBundle } from '../../electron/bundle/bundle.js';
 import type { CaptureProgress } from '../../shared/capture/import.js';
@@ -13,7 +14,7 @@ import { registrationsCapture } from '../fixtures/registrations-capture.js';
 let backend: Backend | undefined;
 afterEach(() => backend?.close());
 
-const start = (): Backend => (backend = createBackend({ accountsFile: join(mkdtempSync(join(tmpdir(), 'sl-capapp-')), 'accounts.json') }));
+const start = (): Backend => (backend = createBackend(tempFiles(mkdtempSync(join(tmpdir(), 'sl-capapp-')))));
 const capture = registrationsCapture(8000);
 
 describe('capture import in the app', () => {

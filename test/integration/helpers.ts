@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import dgram from 'node:dgram';
 import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../electron/cli/main.js';
@@ -52,3 +53,6 @@ export async function runCli(argv: string[], opts: { env?: Record<string, string
   const code = await main(argv, { stdin: Readable.from([opts.stdin ?? '']), stdout: out, stderr: err, env: opts.env ?? {} });
   return { code, stdout, stderr };
 }
+
+/** A backend's files in a test's own directory: tests never touch the user's accounts or history. */
+export const tempFiles = (dir: string): { accountsFile: string; historyFile: string } => ({ accountsFile: join(dir, 'accounts.json'), historyFile: join(dir, 'history.sqlite') });

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFiles } from './helpers.js';
 import { createBackend } from '../../electron/app/backend.js';
 import { startWebServer, type WebServer } from '../../electron/web/server.js';
 import { importCapture } from '../../shared/capture/import.js';
@@ -12,7 +13,7 @@ import { MAX_CAPTURE_BYTES, type OpenedBundleView } from '../../shared/ipc/contr
 import { registrationsCapture } from '../fixtures/registrations-capture.js';
 
 let web: WebServer;
-const backend = createBackend({ accountsFile: join(mkdtempSync(join(tmpdir(), 'sl-webcap-')), 'accounts.json') });
+const backend = createBackend(tempFiles(mkdtempSync(join(tmpdir(), 'sl-webcap-'))));
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sl-webcap-ui-'));
   writeFileSync(join(dir, 'index.html'), '<html><head></head><body>ui</body></html>');

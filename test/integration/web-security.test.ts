@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempFiles } from './helpers.js';
 import { createBackend } from '../../electron/app/backend.js';
 import { MAX_BODY_BYTES, startWebServer, type WebServer } from '../../electron/web/server.js';
 import type { RunEvent } from '../../shared/ipc/contract.js';
 
 let web: WebServer;
-const backend = createBackend({ accountsFile: join(mkdtempSync(join(tmpdir(), 'sl-acc-')), 'accounts.json') });
+const backend = createBackend(tempFiles(mkdtempSync(join(tmpdir(), 'sl-acc-'))));
 const base = () => `http://127.0.0.1:${web.port}`;
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sl-web-'));
