@@ -11,7 +11,7 @@ import { RESULTS_SCHEMA_VERSION, type CheckResult } from '../../shared/model/res
 import type { Transport } from '../../shared/model/trace.js';
 import type { ProgressEvent } from '../../shared/model/progress.js';
 import type { EngineDeps } from '../engine/deps.js';
-import { resolveTargets, type Target } from '../engine/dns.js';
+import { dnsTraceEvent, resolveTargets, type Target } from '../engine/dns.js';
 import { AuthGate, RateLimiter } from '../engine/safety.js';
 import { TraceRecorder } from '../engine/trace-recorder.js';
 import { TOOL_VERSION } from '../engine/version.js';
@@ -65,9 +65,9 @@ export async function runAudit(o: AuditOptions, deps: EngineDeps, hooks: AuditHo
     const resolution = await resolveTargets({
       server: o.server, ports, transports, resolver: deps.resolver, now: deps.clock.now,
       onStep: (s) => {
-        const text = `${s.type} ${s.query}: ${s.error ?? (s.answers.join(', ') || 'no records')}`;
-        trace.add({ attempt: 0, kind: 'dns', note: text });
-        hooks.onProgress?.({ type: 'dns', text });
+        const event = dnsTraceEvent(s);
+        trace.add(event);
+        hooks.onProgress?.({ type: 'dns', text: event.note });
       },
     });
     const udp = resolution.targets.udp?.[0];

@@ -5,7 +5,7 @@ import type { CheckOptions } from '../../shared/model/check-options.js';
 import type { Transport } from '../../shared/model/trace.js';
 import type { ProgressEvent } from '../../shared/model/progress.js';
 import type { EngineDeps } from './deps.js';
-import { resolveTargets } from './dns.js';
+import { dnsTraceEvent, resolveTargets } from './dns.js';
 import { runRegisterAttempt, type AttemptPlan } from './register-attempt.js';
 import { AuthGate, RateLimiter } from './safety.js';
 import { TraceRecorder } from './trace-recorder.js';
@@ -90,9 +90,9 @@ export async function check(o: CheckOptions, deps: EngineDeps, hooks: CheckHooks
     const resolution = await resolveTargets({
       server: o.server, ports: o.ports ?? {}, transports: o.transports, resolver: deps.resolver, now: deps.clock.now,
       onStep: (s) => {
-        const text = `${s.type} ${s.query}: ${s.error ?? (s.answers.join(', ') || 'no records')}`;
-        trace.add({ attempt: 0, kind: 'dns', note: text });
-        hooks.onProgress?.({ type: 'dns', text });
+        const event = dnsTraceEvent(s);
+        trace.add(event);
+        hooks.onProgress?.({ type: 'dns', text: event.note });
       },
     });
     const plans = planAttempts(o.transports, resolution.targets, o);

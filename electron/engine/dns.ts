@@ -4,8 +4,19 @@ import { isIP } from 'node:net';
 import type { DnsStep } from '../../shared/model/results.js';
 import type { Transport } from '../../shared/model/trace.js';
 
-export interface NaptrRecord { order: number; preference: number; flags: string; service: string; replacement: string }
-export interface SrvRecord { priority: number; weight: number; port: number; name: string }
+export interface NaptrRecord {
+  order: number;
+  preference: number;
+  flags: string;
+  service: string;
+  replacement: string;
+}
+export interface SrvRecord {
+  priority: number;
+  weight: number;
+  port: number;
+  name: string;
+}
 
 export interface Resolver {
   naptr(name: string): Promise<NaptrRecord[]>;
@@ -34,7 +45,11 @@ export const DEFAULT_PORTS: Record<Transport, number> = { udp: 5060, tcp: 5060, 
 /** Targets probed per transport when SRV lists several servers. */
 export const MAX_TARGETS_PER_TRANSPORT = 2;
 
-export interface Target { host: string; address: string; port: number }
+export interface Target {
+  host: string;
+  address: string;
+  port: number;
+}
 
 export interface Resolution {
   targets: Partial<Record<Transport, Target[]>>;
@@ -53,36 +68,65 @@ export interface ResolveInput {
   onStep?: (s: DnsStep) => void;
 }
 
-function errorText(e: unknown): string {
+/** A failed lookup: its code as data (rules read it) and the words a user reads. */
+function lookupError(e: unknown): { code: string; text: string } {
   const err = e as NodeJS.ErrnoException;
   const meaning: Record<string, string> = {
-    ENOTFOUND: 'name does not exist (NXDOMAIN)', ENODATA: 'no records of that type', ETIMEOUT: 'DNS server did not answer',
-    ECONNREFUSED: 'DNS server refused the query', ESERVFAIL: 'DNS server failure (SERVFAIL)', EREFUSED: 'DNS query refused',
+    ENOTFOUND: 'name does not exist (NXDOMAIN)',
+    ENODATA: 'no records of that type',
+    ETIMEOUT: 'DNS server did not answer',
+    ECONNREFUSED: 'DNS server refused the query',
+    ESERVFAIL: 'DNS server failure (SERVFAIL)',
+    EREFUSED: 'DNS query refused',
   };
-  return err.code ? `${err.code}: ${meaning[err.code] ?? err.message}` : String(err.message ?? e);
+  return err.code ? { code: err.code, text: `${err.code}: ${meaning[err.code] ?? err.message}` } : { code: 'unknown', text: String(err.message ?? e) };
+}
+
+/** A resolution step as a trace event (what `check` and the audit record for every lookup). */
+export function dnsTraceEvent(s: DnsStep): { attempt: 0; kind: 'dns'; note: string; dnsError?: string } {
+  const note = `${s.type} ${s.query}: ${s.error ?? (s.answers.join(', ') || 'no records')}`;
+  return { attempt: 0, kind: 'dns', note, ...(s.code ? { dnsError: s.code } : {}) };
+}
+
+type Query = <T>(type: DnsStep['type'], name: string, run: () => Promise<T[]>, show: (r: T) => string) => Promise<{ records: T[]; error?: string }>;
+
+/** One lookup, timed and recorded as a step (with the resolver's error code when it fails). */
+function stepQuery(input: ResolveInput, res: Resolution): Query {
+  return <T>(type: DnsStep['type'], name: string, run: () => Promise<T[]>, show: (r: T) => string): Promise<{ records: T[]; error?: string }> => {
+    const t0 = input.now();
+    return run()
+      .then(
+        (records): { records: T[]; error?: string; code?: string } => ({ records }),
+        (e: unknown) => {
+          const failure = lookupError(e);
+          return { records: [] as T[], error: failure.text, code: failure.code };
+        },
+      )
+      .then((r) => {
+        const answers = r.records.map(show);
+        const step: DnsStep = { query: name, type, answers, error: r.error, ...(r.code ? { code: r.code } : {}), durationMs: Math.round(input.now() - t0) };
+        res.steps.push(step);
+        input.onStep?.(step);
+        return r;
+      });
+  };
 }
 
 export async function resolveTargets(input: ResolveInput): Promise<Resolution> {
   const { server, transports, resolver } = input;
   const res: Resolution = { targets: {}, errors: {}, steps: [] };
   const cache = new Map<string, Promise<{ answers: string[]; error?: string }>>();
-  const query = <T>(type: DnsStep['type'], name: string, run: () => Promise<T[]>, show: (r: T) => string): Promise<{ records: T[]; error?: string }> => {
-    const t0 = input.now();
-    return run().then(
-      (records): { records: T[]; error?: string } => ({ records }),
-      (e: unknown) => ({ records: [] as T[], error: errorText(e) }),
-    ).then((r) => {
-      const step: DnsStep = { query: name, type, answers: r.records.map(show), error: r.error, durationMs: Math.round(input.now() - t0) };
-      res.steps.push(step);
-      input.onStep?.(step);
-      return r;
-    });
-  };
+  const query = stepQuery(input, res);
   const addresses = (host: string): Promise<{ answers: string[]; error?: string }> => {
     if (isIP(host)) return Promise.resolve({ answers: [host] });
     let p = cache.get(host);
     if (!p) {
-      p = query('A', host, () => resolver.addresses(host), (a) => a).then((r) => ({ answers: r.records, error: r.error }));
+      p = query(
+        'A',
+        host,
+        () => resolver.addresses(host),
+        (a) => a,
+      ).then((r) => ({ answers: r.records, error: r.error }));
       cache.set(host, p);
     }
     return p;
@@ -91,31 +135,47 @@ export async function resolveTargets(input: ResolveInput): Promise<Resolution> {
   const explicit = (t: Transport): number | undefined => input.ports[t];
   const needSrv = !isIP(server) && transports.some((t) => explicit(t) === undefined);
   let naptr: NaptrRecord[] = [];
-  if (needSrv) naptr = (await query('NAPTR', server, () => resolver.naptr(server), (n) => `${n.order} ${n.preference} "${n.flags}" "${n.service}" ${n.replacement}`)).records;
+  if (needSrv)
+    naptr = (
+      await query(
+        'NAPTR',
+        server,
+        () => resolver.naptr(server),
+        (n) => `${n.order} ${n.preference} "${n.flags}" "${n.service}" ${n.replacement}`,
+      )
+    ).records;
 
-  await Promise.all(transports.map(async (t) => {
-    let srvTargets: Array<{ host: string; port: number }> = [];
-    if (needSrv && explicit(t) === undefined) {
-      const matches = naptr.filter((n) => n.service.toUpperCase() === NAPTR_SERVICE[t] && n.flags.toLowerCase() === 's')
-        .sort((a, b) => a.order - b.order || a.preference - b.preference);
-      const srvName = matches[0]?.replacement ?? (naptr.length === 0 && SRV_PREFIX[t] ? SRV_PREFIX[t] + server : undefined);
-      if (srvName) {
-        const r = await query('SRV', srvName, () => resolver.srv(srvName), (s) => `${s.priority} ${s.weight} ${s.port} ${s.name}`);
-        // RFC 2782: lowest priority first; among equals, heavier weight first (deterministic instead of random).
-        srvTargets = r.records.sort((a, b) => a.priority - b.priority || b.weight - a.weight).map((s) => ({ host: s.name, port: s.port }));
+  await Promise.all(
+    transports.map(async (t) => {
+      let srvTargets: Array<{ host: string; port: number }> = [];
+      if (needSrv && explicit(t) === undefined) {
+        const matches = naptr
+          .filter((n) => n.service.toUpperCase() === NAPTR_SERVICE[t] && n.flags.toLowerCase() === 's')
+          .sort((a, b) => a.order - b.order || a.preference - b.preference);
+        const srvName = matches[0]?.replacement ?? (naptr.length === 0 && SRV_PREFIX[t] ? SRV_PREFIX[t] + server : undefined);
+        if (srvName) {
+          const r = await query(
+            'SRV',
+            srvName,
+            () => resolver.srv(srvName),
+            (s) => `${s.priority} ${s.weight} ${s.port} ${s.name}`,
+          );
+          // RFC 2782: lowest priority first; among equals, heavier weight first (deterministic instead of random).
+          srvTargets = r.records.sort((a, b) => a.priority - b.priority || b.weight - a.weight).map((s) => ({ host: s.name, port: s.port }));
+        }
       }
-    }
-    // RFC 3263 §4.2: without SRV records, use the A/AAAA records of the name with the default port.
-    if (srvTargets.length === 0) srvTargets = [{ host: server, port: explicit(t) ?? DEFAULT_PORTS[t] }];
-    const targets: Target[] = [];
-    const errors: string[] = [];
-    for (const st of srvTargets.slice(0, MAX_TARGETS_PER_TRANSPORT)) {
-      const a = await addresses(st.host);
-      if (a.error || a.answers.length === 0) errors.push(`${st.host}: ${a.error ?? 'no addresses'}`);
-      else targets.push({ host: st.host, address: a.answers[0]!, port: st.port });
-    }
-    if (targets.length > 0) res.targets[t] = targets;
-    else res.errors[t] = `could not resolve ${errors.join('; ')}`;
-  }));
+      // RFC 3263 §4.2: without SRV records, use the A/AAAA records of the name with the default port.
+      if (srvTargets.length === 0) srvTargets = [{ host: server, port: explicit(t) ?? DEFAULT_PORTS[t] }];
+      const targets: Target[] = [];
+      const errors: string[] = [];
+      for (const st of srvTargets.slice(0, MAX_TARGETS_PER_TRANSPORT)) {
+        const a = await addresses(st.host);
+        if (a.error || a.answers.length === 0) errors.push(`${st.host}: ${a.error ?? 'no addresses'}`);
+        else targets.push({ host: st.host, address: a.answers[0]!, port: st.port });
+      }
+      if (targets.length > 0) res.targets[t] = targets;
+      else res.errors[t] = `could not resolve ${errors.join('; ')}`;
+    }),
+  );
   return res;
 }

@@ -32,8 +32,7 @@ export interface FlowOptions extends Pick<OpenOptions, 'transport' | 'host' | 'r
 }
 
 export type OpenFlowResult =
-  | { ok: true; flow: SipFlow; tls?: TlsInfo }
-  | { ok: false; outcome: ChannelFailure; detail: string; tls?: TlsInfo; localPort?: number };
+  { ok: true; flow: SipFlow; tls?: TlsInfo } | { ok: false; outcome: ChannelFailure; detail: string; tls?: TlsInfo; localPort?: number };
 
 export interface FlowStats {
   requestsSent: number;
@@ -64,7 +63,10 @@ export class SipFlow {
   private inbox: Array<{ bytes: Uint8Array; from: Endpoint } | { failure: ChannelFailure; detail: string }> = [];
   private wake: (() => void) | null = null;
 
-  private constructor(private readonly o: FlowOptions, readonly channel: SipChannel) {}
+  private constructor(
+    private readonly o: FlowOptions,
+    readonly channel: SipChannel,
+  ) {}
 
   get remote(): Endpoint {
     return this.o.remote;
@@ -92,8 +94,15 @@ export class SipFlow {
     };
     note('socket', `open ${o.transport} to ${remote.address}:${remote.port}${o.localPort !== undefined ? ` from local port ${o.localPort}` : ''}`);
     const opened = await deps.openChannel({
-      transport: o.transport, host: o.host, remote, localPort: o.localPort, tlsVerify: o.tlsVerify, caPem: o.caPem, wsPath: o.wsPath,
-      connectTimeoutMs: Math.max(1, Math.min(CONNECT_DEADLINE_MS, o.deadlineAt - deps.clock.now())), signal: o.signal,
+      transport: o.transport,
+      host: o.host,
+      remote,
+      localPort: o.localPort,
+      tlsVerify: o.tlsVerify,
+      caPem: o.caPem,
+      wsPath: o.wsPath,
+      connectTimeoutMs: Math.max(1, Math.min(CONNECT_DEADLINE_MS, o.deadlineAt - deps.clock.now())),
+      signal: o.signal,
       handlers: {
         message: (bytes, from) => push({ bytes, from }),
         other: (bytes, text) => note('socket', text, { bytes }),
@@ -103,7 +112,13 @@ export class SipFlow {
     if (opened.tls) {
       const t = opened.tls;
       const c = t.certificate;
-      note('tls', `TLS ${t.protocol ?? ''} ${t.cipher ?? ''}; certificate ${t.verified ? 'verified' : `NOT verified: ${t.verifyError}`}${c ? `; subject ${c.subject}; issuer ${c.issuer}; valid ${c.validFrom} to ${c.validTo}` : ''}`.replace(/\s+/g, ' '));
+      note(
+        'tls',
+        `TLS ${t.protocol ?? ''} ${t.cipher ?? ''}; certificate ${t.verified ? 'verified' : `NOT verified: ${t.verifyError}`}${c ? `; subject ${c.subject}; issuer ${c.issuer}; valid ${c.validFrom} to ${c.validTo}` : ''}`.replace(
+          /\s+/g,
+          ' ',
+        ),
+      );
     }
     if (!opened.ok) {
       note('socket', `open failed: ${opened.detail}`);
@@ -111,7 +126,9 @@ export class SipFlow {
     }
     flow = new SipFlow(o, opened.channel);
     flow.inbox.push(...early);
-    note('socket', `connected: local ${opened.channel.local.address}:${opened.channel.local.port}${opened.note ? `; ${opened.note}` : ''}`, { local: opened.channel.local });
+    note('socket', `connected: local ${opened.channel.local.address}:${opened.channel.local.port}${opened.note ? `; ${opened.note}` : ''}`, {
+      local: opened.channel.local,
+    });
     return { ok: true, flow, tls: opened.tls };
   }
 
@@ -155,7 +172,8 @@ export class SipFlow {
       }
       if (due.timer === 'E' && !(await this.sendSlot(signal))) continue;
       const step = next(state, { kind: 'timer', timer: due.timer }, deps.clock.now());
-      if (step.actions.some((a) => a.kind === 'timeout')) return { kind: 'timeout', sends: state.sends, waitedMs: Math.round(deps.clock.now() - started), cappedByRun };
+      if (step.actions.some((a) => a.kind === 'timeout'))
+        return { kind: 'timeout', sends: state.sends, waitedMs: Math.round(deps.clock.now() - started), cappedByRun };
       state = this.perform(step, bytes, what);
     }
   }
@@ -172,7 +190,15 @@ export class SipFlow {
       if (a.kind !== 'send') continue;
       this.channel.send(bytes);
       const n = step.state.sends - 1;
-      SipFlow.record(this.o, { attempt: this.o.attempt, kind: 'sent', transport: this.o.transport, local: this.channel.local, remote: this.o.remote, bytes, note: a.retransmission ? `${what} (retransmission ${n})` : what });
+      SipFlow.record(this.o, {
+        attempt: this.o.attempt,
+        kind: 'sent',
+        transport: this.o.transport,
+        local: this.channel.local,
+        remote: this.o.remote,
+        bytes,
+        ...(a.retransmission ? { note: `${what} (retransmission ${n})`, retransmission: true } : { note: what }),
+      });
       this.stats.requestsSent++;
       if (a.retransmission) this.stats.retransmissions++;
     }
@@ -191,17 +217,30 @@ export class SipFlow {
         this.note('socket', `${item.failure}: ${item.detail}`, { remote });
         return { kind: 'failure', outcome: item.failure, detail: item.detail };
       }
-      SipFlow.record(this.o, { attempt: this.o.attempt, kind: 'received', transport: this.o.transport, local: this.channel.local, remote: item.from, bytes: item.bytes });
+      SipFlow.record(this.o, {
+        attempt: this.o.attempt,
+        kind: 'received',
+        transport: this.o.transport,
+        local: this.channel.local,
+        remote: item.from,
+        bytes: item.bytes,
+      });
       const parsed = parseMessage(item.bytes);
       if (!parsed.ok) {
         this.note('socket', `unparseable message ignored: ${parsed.error.reason} at byte ${parsed.error.offset}`);
-        if (reliable) return { kind: 'failure', outcome: 'protocol-error', detail: `server sent invalid SIP: ${parsed.error.reason} at byte ${parsed.error.offset}` };
+        if (reliable)
+          return { kind: 'failure', outcome: 'protocol-error', detail: `server sent invalid SIP: ${parsed.error.reason} at byte ${parsed.error.offset}` };
         continue;
       }
       const msg = parsed.message;
       const mismatch = mismatchOf(msg, match);
       if (mismatch) {
-        this.note('socket', this.absorbedByCompleted(msg) ? 'retransmitted response to a completed transaction absorbed (RFC 3261 §17.1.2.2 Completed state)' : `message ignored: ${mismatch}`);
+        this.note(
+          'socket',
+          this.absorbedByCompleted(msg)
+            ? 'retransmitted response to a completed transaction absorbed (RFC 3261 §17.1.2.2 Completed state)'
+            : `message ignored: ${mismatch}`,
+        );
         continue;
       }
       const res = msg as SipResponse;

@@ -22,10 +22,28 @@ export const TraceEventSchema = v.object({
   bytes: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64'))),
   size: v.optional(count),
   note: v.optional(v.string()),
+  retransmission: v.optional(v.literal(true)),
+  dnsError: v.optional(v.pipe(v.string(), v.maxLength(64))),
 });
 
-const OUTCOMES = ['registered', 'rejected', 'auth-failed', 'auth-skipped', 'challenged-no-answer', 'answered', 'redirected', 'no-response', 'refused', 'unreachable',
-  'reset', 'tls-failure', 'protocol-error', 'bind-failed', 'dns-failure', 'aborted'] as const;
+const OUTCOMES = [
+  'registered',
+  'rejected',
+  'auth-failed',
+  'auth-skipped',
+  'challenged-no-answer',
+  'answered',
+  'redirected',
+  'no-response',
+  'refused',
+  'unreachable',
+  'reset',
+  'tls-failure',
+  'protocol-error',
+  'bind-failed',
+  'dns-failure',
+  'aborted',
+] as const;
 
 const TlsSchema = v.object({
   verified: v.boolean(),
@@ -33,9 +51,16 @@ const TlsSchema = v.object({
   servername: v.string(),
   protocol: v.optional(v.string()),
   cipher: v.optional(v.string()),
-  certificate: v.optional(v.object({
-    subject: v.string(), issuer: v.string(), validFrom: v.string(), validTo: v.string(), subjectAltNames: v.array(v.string()), fingerprint256: v.string(),
-  })),
+  certificate: v.optional(
+    v.object({
+      subject: v.string(),
+      issuer: v.string(),
+      validFrom: v.string(),
+      validTo: v.string(),
+      subjectAltNames: v.array(v.string()),
+      fingerprint256: v.string(),
+    }),
+  ),
 });
 
 export const AttemptSchema = v.object({
@@ -80,7 +105,16 @@ export const CheckResultSchema = v.object({
     ports: v.optional(v.partial(v.object(Object.fromEntries(TRANSPORTS.map((t) => [t, int])) as Record<(typeof TRANSPORTS)[number], typeof int>))),
     passwordGiven: v.boolean(),
   }),
-  dns: v.array(v.object({ query: v.string(), type: v.picklist(['NAPTR', 'SRV', 'A', 'AAAA']), answers: v.array(v.string()), error: v.optional(v.string()), durationMs: v.number() })),
+  dns: v.array(
+    v.object({
+      query: v.string(),
+      type: v.picklist(['NAPTR', 'SRV', 'A', 'AAAA']),
+      answers: v.array(v.string()),
+      error: v.optional(v.string()),
+      code: v.optional(v.string()),
+      durationMs: v.number(),
+    }),
+  ),
   attempts: v.array(AttemptSchema),
   pathProbes: v.optional(PathProbesSchema),
   authFailures: count,
@@ -91,17 +125,19 @@ export const CheckResultSchema = v.object({
 
 export const DiagnosisSchema = v.object({
   verdict: v.string(),
-  findings: v.array(v.object({
-    id: v.string(),
-    severity: v.picklist(['error', 'warning', 'info']),
-    title: v.string(),
-    explanation: v.string(),
-    technical: v.string(),
-    evidence: v.array(int),
-    attempts: v.array(int),
-    fix: v.array(v.string()),
-    confidence: v.picklist(['high', 'medium', 'low']),
-  })),
+  findings: v.array(
+    v.object({
+      id: v.string(),
+      severity: v.picklist(['error', 'warning', 'info']),
+      title: v.string(),
+      explanation: v.string(),
+      technical: v.string(),
+      evidence: v.array(int),
+      attempts: v.array(int),
+      fix: v.array(v.string()),
+      confidence: v.picklist(['high', 'medium', 'low']),
+    }),
+  ),
 });
 
 /** Every field required, at every depth: an optional field missing on one side then shows. */

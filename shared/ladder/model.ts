@@ -41,14 +41,19 @@ const traceIndex = new WeakMap<TraceEvent[], Map<number, TraceEvent>>();
 function eventsOf(result: CheckResult, seqs: number[]): TraceEvent[] {
   let index = traceIndex.get(result.trace);
   if (!index) traceIndex.set(result.trace, (index = new Map(result.trace.map((e) => [e.seq, e]))));
-  return [...new Set(seqs)].sort((a, b) => a - b).map((s) => index.get(s)).filter((e): e is TraceEvent => e !== undefined);
+  return [...new Set(seqs)]
+    .sort((a, b) => a - b)
+    .map((s) => index.get(s))
+    .filter((e): e is TraceEvent => e !== undefined);
 }
 
 export function ladderColumn(result: CheckResult, attempt: AttemptResult, annotations: Map<number, string[]> = new Map()): LadderColumn {
   const events = eventsOf(result, attempt.traceSeqs).filter((e) => (e.kind === 'sent' || e.kind === 'received') && e.bytes);
   const publicAddress = attempt.via?.received ? `${attempt.via.received}:${attempt.via.rport ?? '?'}` : 'public address unknown';
   const column: LadderColumn = {
-    attempt: attempt.id, title: attempt.label, outcome: attempt.outcome,
+    attempt: attempt.id,
+    title: attempt.label,
+    outcome: attempt.outcome,
     lanes: {
       // A capture was taken elsewhere (often at the server): its words are "client" and "seen", never "this computer".
       computer: `${result.origin === 'capture' ? 'Client' : 'This computer'}${attempt.localAddress ? ` ${attempt.localAddress}:${attempt.localPort}` : ''}`,
@@ -69,8 +74,15 @@ export function ladderColumn(result: CheckResult, attempt: AttemptResult, annota
     if (e.kind === 'sent' && m.kind === 'request') lastSendOf.set(key, { t: e.t, label, seq: e.seq });
     if (e.kind === 'received' && m.kind === 'response' && m.status >= 200) answered.add(key);
     column.arrows.push({
-      seq: e.seq, from: e.kind === 'sent' ? 'computer' : 'server', to: e.kind === 'sent' ? 'server' : 'computer', label, t: e.t,
-      delta: prev === null ? 0 : Math.round((e.t - prev) * 10) / 10, retransmission: /retransmission/.test(e.note ?? ''), lost: false, refused: false,
+      seq: e.seq,
+      from: e.kind === 'sent' ? 'computer' : 'server',
+      to: e.kind === 'sent' ? 'server' : 'computer',
+      label,
+      t: e.t,
+      delta: prev === null ? 0 : Math.round((e.t - prev) * 10) / 10,
+      retransmission: e.retransmission === true,
+      lost: false,
+      refused: false,
       annotations: annotations.get(e.seq) ?? [],
     });
     prev = e.t;
@@ -84,8 +96,15 @@ export function ladderColumn(result: CheckResult, attempt: AttemptResult, annota
     if (answered.has(key)) continue;
     const t = refused ? Math.max(send.t, attempt.startedAt + attempt.durationMs) : send.t;
     column.arrows.push({
-      seq: missing--, from: 'server', to: 'computer', label: refused ? `refused: ${attempt.transport === 'udp' ? 'ICMP port unreachable' : 'connection reset'}` : `no answer to ${send.label}`,
-      t, delta: Math.round((t - send.t) * 10) / 10, retransmission: false, lost: !refused, refused,
+      seq: missing--,
+      from: 'server',
+      to: 'computer',
+      label: refused ? `refused: ${attempt.transport === 'udp' ? 'ICMP port unreachable' : 'connection reset'}` : `no answer to ${send.label}`,
+      t,
+      delta: Math.round((t - send.t) * 10) / 10,
+      retransmission: false,
+      lost: !refused,
+      refused,
       // A finding that cites the request also speaks of its missing answer.
       annotations: annotations.get(send.seq) ?? [],
     });
@@ -100,4 +119,3 @@ export function ladderModel(result: CheckResult, findings: Array<{ title: string
   for (const f of findings) for (const s of f.evidence) notes.set(s, [...(notes.get(s) ?? []), f.title]);
   return result.attempts.filter((a) => !attempts || attempts.includes(a.id)).map((a) => ladderColumn(result, a, notes));
 }
-

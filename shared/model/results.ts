@@ -99,6 +99,8 @@ export interface DnsStep {
   type: 'NAPTR' | 'SRV' | 'A' | 'AAAA';
   answers: string[];
   error?: string;
+  /** The resolver's error code when the lookup failed (ENOTFOUND, ENODATA, ETIMEOUT …; "unknown" without one). */
+  code?: string;
   durationMs: number;
 }
 

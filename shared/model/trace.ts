@@ -25,4 +25,8 @@ export interface TraceEvent {
   bytes?: string;
   size?: number;
   note?: string;
+  /** The same message sent again (a request on Timer E, RFC 3261 §17.1.2.2; a STUN request, RFC 8489 §6.2.1): drawn dashed. */
+  retransmission?: true;
+  /** A DNS lookup that failed: the resolver's code (ENOTFOUND, ENODATA, ETIMEOUT, SERVFAIL, REFUSED …), for rules to read. */
+  dnsError?: string;
 }

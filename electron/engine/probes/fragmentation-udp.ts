@@ -13,8 +13,25 @@ import type { RateLimiter } from '../safety.js';
 import type { TraceRecorder } from '../trace-recorder.js';
 import { familyOf, type UdpEndpoint } from '../transports/udp-endpoint.js';
 import {
-  FIRST_ANSWER_WAIT_MS, FRAGMENTATION_SIZES, LARGE_FROM, largestAnswered, LATE_WINDOW_MS, lossGap, MAX_BISECTION_STEPS, MAX_CONSECUTIVE_LOSSES, notTried, over, params,
-  REGISTRAR_SIZES, SIZE_WAIT_MS, sizedRequest, SLOW_ECHO_MS, trailingLosses, within, type Mode, type ProbeContext,
+  FIRST_ANSWER_WAIT_MS,
+  FRAGMENTATION_SIZES,
+  LARGE_FROM,
+  largestAnswered,
+  LATE_WINDOW_MS,
+  lossGap,
+  MAX_BISECTION_STEPS,
+  MAX_CONSECUTIVE_LOSSES,
+  notTried,
+  over,
+  params,
+  REGISTRAR_SIZES,
+  SIZE_WAIT_MS,
+  sizedRequest,
+  SLOW_ECHO_MS,
+  trailingLosses,
+  within,
+  type Mode,
+  type ProbeContext,
 } from './fragmentation-plan.js';
 import { cookieFetchOptions, cookieOf } from './reflector-cookie.js';
 
@@ -49,7 +66,11 @@ export class UdpLane {
   /** Every final response matched so far, in arrival order (the first carries the reflector's cookie). */
   readonly answers: SipResponse[] = [];
 
-  private constructor(private readonly ctx: LaneContext, private readonly ep: UdpEndpoint, private readonly remote: Endpoint) {
+  private constructor(
+    private readonly ctx: LaneContext,
+    private readonly ep: UdpEndpoint,
+    private readonly remote: Endpoint,
+  ) {
     ep.onMessage((bytes, from) => this.receive(bytes, from));
   }
 
@@ -79,7 +100,7 @@ export class UdpLane {
     let state = (await this.sendSlot()) ? this.perform(startTransaction(deps.clock.now(), { reliable: !retransmit, timeoutMs: waitMs }), entry) : undefined;
     while (state && !signal.aborted && !step.point.delivered) {
       const due = nextTimer(state);
-      if (!due || due.timer !== 'E' && due.at <= deps.clock.now()) break; // Timer F: given up
+      if (!due || (due.timer !== 'E' && due.at <= deps.clock.now())) break; // Timer F: given up
       if (due.at > deps.clock.now()) {
         await this.pause(due.at - deps.clock.now());
         continue;
@@ -136,8 +157,15 @@ export class UdpLane {
     const resend = step.point.sends > 0;
     if (!resend) entry.firstSentAt = this.ctx.deps.clock.now();
     step.point.sends++;
-    this.record({ attempt: this.ctx.attempt, kind: 'sent', transport: 'udp', local: this.ep.local, remote: this.remote, bytes: step.bytes,
-      note: resend ? `${step.what} (retransmission ${step.point.sends - 1})` : step.what });
+    this.record({
+      attempt: this.ctx.attempt,
+      kind: 'sent',
+      transport: 'udp',
+      local: this.ep.local,
+      remote: this.remote,
+      bytes: step.bytes,
+      ...(resend ? { note: `${step.what} (retransmission ${step.point.sends - 1})`, retransmission: true } : { note: step.what }),
+    });
   }
 
   private receive(bytes: Uint8Array, from: Endpoint): void {
@@ -152,8 +180,14 @@ export class UdpLane {
     Object.assign(point, { delivered: true, rttMs: Math.round((now - entry.firstSentAt) * 10) / 10, status: res.status, responseSize: bytes.length });
     if (entry.givenUp) {
       point.late = true;
-      this.record({ attempt: this.ctx.attempt, kind: 'timer', transport: 'udp', local: this.ep.local, remote: from,
-        note: `late answer to ${entry.step.what}: ${Math.round(point.rttMs!)} ms after it was sent` });
+      this.record({
+        attempt: this.ctx.attempt,
+        kind: 'timer',
+        transport: 'udp',
+        local: this.ep.local,
+        remote: from,
+        note: `late answer to ${entry.step.what}: ${Math.round(point.rttMs!)} ms after it was sent`,
+      });
     }
     this.answers.push(res);
     this.wake?.();
@@ -172,7 +206,8 @@ function udpPlan(reflector: boolean): { series: FragmentationSeries[]; sizes: nu
   const modes: Mode[] = reflector ? ['upstream', 'echo', 'downstream'] : ['echo', 'upstream'];
   const series = modes.map((mode): FragmentationSeries => ({ transport: 'udp', mode, points: [] }));
   const echo = series.find((x) => x.mode === 'echo')!;
-  const climbs = (s: FragmentationSeries, size: number): boolean => (reflector ? s.mode === 'upstream' || size >= LARGE_FROM : s.mode === 'echo' || echoFailed(echo, size));
+  const climbs = (s: FragmentationSeries, size: number): boolean =>
+    reflector ? s.mode === 'upstream' || size >= LARGE_FROM : s.mode === 'echo' || echoFailed(echo, size);
   return { series, sizes: reflector ? FRAGMENTATION_SIZES : REGISTRAR_SIZES, climbs };
 }
 
@@ -186,8 +221,13 @@ async function climb(ctx: ProbeContext, lane: UdpLane, plan: ReturnType<typeof u
   for (const size of plan.sizes) {
     for (const s of plan.series) {
       if (!plan.climbs(s, size)) continue;
-      const why = silent ? `the first UDP request got no answer within ${FIRST_ANSWER_WAIT_MS} ms`
-        : trailingLosses(s.points) >= MAX_CONSECUTIVE_LOSSES ? 'smaller sizes were already lost' : over(ctx) ? 'time limit' : '';
+      const why = silent
+        ? `the first UDP request got no answer within ${FIRST_ANSWER_WAIT_MS} ms`
+        : trailingLosses(s.points) >= MAX_CONSECUTIVE_LOSSES
+          ? 'smaller sizes were already lost'
+          : over(ctx)
+            ? 'time limit'
+            : '';
       if (why) {
         s.points.push(notTried(size, why));
         continue;
@@ -223,7 +263,8 @@ async function bisect(ctx: ProbeContext, lane: UdpLane, s: FragmentationSeries, 
 export async function runUdpSeries(ctx: ProbeContext): Promise<FragmentationSeries[]> {
   const plan = udpPlan(ctx.reflector);
   const lane = await UdpLane.open({ ...ctx, traceSeqs: ctx.result.traceSeqs }, ctx.remote);
-  if (typeof lane === 'string') return plan.series.map((s) => ({ ...s, points: plan.sizes.filter((size) => plan.climbs(s, size)).map((size) => notTried(size, lane)) }));
+  if (typeof lane === 'string')
+    return plan.series.map((s) => ({ ...s, points: plan.sizes.filter((size) => plan.climbs(s, size)).map((size) => notTried(size, lane)) }));
   const step: Step = (mode, size, bisection = false) => {
     // Every reflector answer carries the cookie for our address and port; any one will do.
     const cookie = lane.answers.map(cookieOf).find((c) => c !== null) ?? null;
@@ -245,7 +286,8 @@ export async function runUdpSeries(ctx: ProbeContext): Promise<FragmentationSeri
   for (const p of plan.series.flatMap((s) => s.points)) {
     if (p.sends > 0 && !p.delivered) p.detail = `no answer within ${p.sends > 1 ? FIRST_ANSWER_WAIT_MS : LATE_WINDOW_MS} ms`;
   }
-  if (plan.series.some((s) => s.points.length === 0)) ctx.result.skipped.push('upstream sizes (only the request large): every echo size was answered on time, so no direction needed telling apart');
+  if (plan.series.some((s) => s.points.length === 0))
+    ctx.result.skipped.push('upstream sizes (only the request large): every echo size was answered on time, so no direction needed telling apart');
   return plan.series.filter((s) => s.points.length > 0);
 }
 
@@ -254,6 +296,10 @@ async function fetchCookie(ctx: ProbeContext, lane: UdpLane): Promise<boolean> {
   const p = params(ctx, 'udp', lane.local);
   const req = cookieFetchOptions(p);
   const point: SizePoint = { size: req.bytes.length, delivered: false, sends: 0 };
-  await lane.send({ bytes: req.bytes, branch: p.branch, callId: req.callId, what: 'OPTIONS to fetch the reflector cookie (padded)', point }, within(ctx, FIRST_ANSWER_WAIT_MS), true);
+  await lane.send(
+    { bytes: req.bytes, branch: p.branch, callId: req.callId, what: 'OPTIONS to fetch the reflector cookie (padded)', point },
+    within(ctx, FIRST_ANSWER_WAIT_MS),
+    true,
+  );
   return point.delivered;
 }

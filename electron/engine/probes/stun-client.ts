@@ -58,8 +58,14 @@ const toEndpoint = (a: { address: string; port: number } | null): Endpoint | nul
  * Sends a Binding request from `ep` to `to` and waits for the matching response from any source
  * (RFC 5780 tests expect answers from other addresses). Resolves null on silence.
  */
-export async function bindingTransaction(ctx: StunContext, ep: UdpEndpoint, to: Endpoint, attributes: StunAttribute[], what: string,
-  deadlineMs = STUN_TRANSACTION_DEADLINE_MS): Promise<BindingReply | null> {
+export async function bindingTransaction(
+  ctx: StunContext,
+  ep: UdpEndpoint,
+  to: Endpoint,
+  attributes: StunAttribute[],
+  what: string,
+  deadlineMs = STUN_TRANSACTION_DEADLINE_MS,
+): Promise<BindingReply | null> {
   const transactionId = ctx.deps.random(12);
   const all = [...attributes, ...paddingFor(ctx, attributes, transactionId)];
   const bytes = encodeStun({ cls: 'request', method: METHOD_BINDING, transactionId, attributes: all }, { fingerprint: true });
@@ -74,11 +80,26 @@ export async function bindingTransaction(ctx: StunContext, ep: UdpEndpoint, to: 
     const d = decodeStun(b);
     if (!d.ok || d.message.transactionId.some((v, i) => v !== transactionId[i])) return;
     if (d.message.cls !== 'success' && d.message.cls !== 'error') return;
-    record({ attempt: ctx.attempt, kind: 'received', transport: 'udp', local: ep.local, remote: from, bytes: b, note: `STUN ${what}: ${d.message.cls} response` });
+    record({
+      attempt: ctx.attempt,
+      kind: 'received',
+      transport: 'udp',
+      local: ep.local,
+      remote: from,
+      bytes: b,
+      note: `STUN ${what}: ${d.message.cls} response`,
+    });
     const a = bindingAddresses(d.message);
     const cookie = attr(d.message, ATTR.SIPLADDER_COOKIE);
-    reply = { from, message: d.message, xorMapped: toEndpoint(a.xorMapped), mapped: toEndpoint(a.mapped), other: toEndpoint(a.other), error: errorCode(d.message),
-      cookie: cookie?.length === SIPLADDER_COOKIE_BYTES ? cookie : null };
+    reply = {
+      from,
+      message: d.message,
+      xorMapped: toEndpoint(a.xorMapped),
+      mapped: toEndpoint(a.mapped),
+      other: toEndpoint(a.other),
+      error: errorCode(d.message),
+      cookie: cookie?.length === SIPLADDER_COOKIE_BYTES ? cookie : null,
+    };
     wake?.();
   });
   const started = ctx.deps.clock.now();
@@ -87,14 +108,24 @@ export async function bindingTransaction(ctx: StunContext, ep: UdpEndpoint, to: 
     const left = started + deadlineMs - ctx.deps.clock.now();
     if (left <= 0) break;
     ep.send(bytes, to);
-    record({ attempt: ctx.attempt, kind: 'sent', transport: 'udp', local: ep.local, remote: to, bytes, note: `STUN ${sends === 0 ? what : `${what} (retransmission ${sends})`}` });
+    record({
+      attempt: ctx.attempt,
+      kind: 'sent',
+      transport: 'udp',
+      local: ep.local,
+      remote: to,
+      bytes,
+      ...(sends === 0 ? { note: `STUN ${what}` } : { note: `STUN ${what} (retransmission ${sends})`, retransmission: true }),
+    });
     const w = interruptibleWait(ctx.deps.clock, Math.min(rto, left), ctx.signal);
     rto *= 2;
     wake = w.wake;
     await w.done;
   }
   // Stopped early (the run was cancelled, or another transaction already has the answer): say so, not "no response".
-  const ended = ctx.signal.aborted ? `stopped after ${Math.round(ctx.deps.clock.now() - started)} ms without a response` : `no response within ${deadlineMs} ms`;
+  const ended = ctx.signal.aborted
+    ? `stopped after ${Math.round(ctx.deps.clock.now() - started)} ms without a response`
+    : `no response within ${deadlineMs} ms`;
   if (!reply) record({ attempt: ctx.attempt, kind: 'timer', transport: 'udp', local: ep.local, remote: to, note: `${what}: ${ended}` });
   return reply;
 }
