@@ -18,6 +18,7 @@ import { AppHistory, historyMethods } from '../history/app-history.js';
 import { HistoryStore } from '../history/store.js';
 import type { WatchEvent } from '../../shared/history/types.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
+import { webrtcMethods } from '../webrtc/backend-methods.js';
 
 /** Where browser mode keeps saved accounts (never with passwords: it has no keychain). */
 export function defaultAccountsFile(): string {
@@ -95,6 +96,7 @@ export function createBackend(o: BackendFiles): Backend {
     ...historyMethods(history, withSavedPassword),
     startRing: (options, waitS) => ({ runId: rings.start(options, waitS) }),
     cancelRing: (runId) => rings.cancel(runId),
+    ...webrtcMethods(runs),
     subscribe: (stream, listener) => {
       if (stream === 'watchEvent') {
         watchListeners.add(listener);

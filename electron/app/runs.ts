@@ -23,6 +23,11 @@ export class RunManager {
     return this.finished.get(runId);
   }
 
+  /** A finished run's results with more added (the page's browser registration, electron/webrtc), for export. */
+  replace(runId: string, result: CheckResult): void {
+    if (this.finished.has(runId)) this.finished.set(runId, result);
+  }
+
   constructor(private readonly deps: () => EngineDeps, private readonly emit: (e: RunEvent) => void) {}
 
   /** Starts a check; throws when too many are running. Options must already be validated. */

@@ -25,6 +25,10 @@ import type { ComparedRuns, HistoryEntrySummary, WatchEvent } from '../history/t
 import {
   AccountIdSchema, AccountInputSchema, BundleBase64Schema, DemoScenarioSchema, FileNameSchema, MAX_BUNDLE_BASE64, MAX_CAPTURE_BYTES, PseudonymiseSchema, RunIdSchema, SeqsSchema,
 } from './schemas.js';
+import { BrowserRegistrationSchema } from '../webrtc/browser-attempt.js';
+import { AuthVerdictSchema, MAX_BROWSER_REGISTRATION_BYTES, PageOriginSchema, WebSocketUrlSchema } from '../webrtc/schemas.js';
+import type { CheckResult } from '../model/results.js';
+import type { Diagnosis } from '../diagnosis/types.js';
 
 export const METHODS = {
   /** A check; for a saved account, its id: the main process fills in the keychain password (when none is typed), so the page never holds it. */
@@ -62,6 +66,15 @@ export const METHODS = {
   /** "Keep checking": the check again every interval; its runs come as watch events and go to the history. A saved account's password as for startCheck. */
   startWatch: call({ args: v.strictTuple([CheckOptionsSchema, WatchSettingsSchema, v.optional(AccountIdSchema)]), response: returns<{ watchId: string }>(), failure: 'busy' }),
   stopWatch: call({ args: v.strictTuple([WatchIdSchema]), response: returns<boolean>() }),
+  /** The page's sip.js registration after a check (issue 13, renderer/src/webrtc): one credentialed request of the run's failed-authentication budget; false when spent. */
+  webrtcGrant: call({ args: v.strictTuple([RunIdSchema]), response: returns<boolean>(), failure: 'not-found' }),
+  /** How the server took the granted request (sent and not accepted counts as a failed authentication). */
+  webrtcSettle: call({ args: v.strictTuple([RunIdSchema, AuthVerdictSchema]), response: returns<void>(), failure: 'not-found' }),
+  /** The page's registration joins the run as one more attempt (url: one the run tried; origin: the page's); the run's new results. */
+  webrtcAttach: call({
+    args: v.strictTuple([RunIdSchema, BrowserRegistrationSchema, WebSocketUrlSchema, PageOriginSchema]),
+    response: returns<{ result: CheckResult; diagnosis: Diagnosis }>(), failure: 'not-found', maxBodyBytes: MAX_BROWSER_REGISTRATION_BYTES,
+  }),
 };
 
 export const EVENTS = {

@@ -141,6 +141,9 @@ export function fakeBackend(): Backend & { emit(e: RunEvent): void; started: unk
     startWatch: async () => ({ watchId: '0123456789abcdef' }),
     stopWatch: () => false,
     cancelRing: () => false,
+    webrtcGrant: () => false,
+    webrtcSettle: () => undefined,
+    webrtcAttach: async () => { throw new Error('not in this test'); },
   };
 }
 
