@@ -39,7 +39,7 @@ const COMMANDS: Record<string, Command> = {
   },
   reflector: { summary: 'run the companion server a provider can put next to its SIP server', run: (a, io, stop) => reflectorCommand(a, io, stop()) },
   ring: { summary: 'register, ask you to call the account, and show whether and how the call arrives (never accepted)', run: (a, io, stop) => ringCommand(a, io, stop()) },
-  start: { summary: 'open the app (Electron; browser mode where Electron is not installed, or with --browser)', run: (a, io, stop) => startCommand(a, io, stop()) },
+  start: { summary: 'open the app (Electron; browser mode where Electron is not installed, or with --browser; in a source checkout the page hot-reloads, --built serves the build)', run: (a, io, stop) => startCommand(a, io, stop()) },
   watch: { summary: 'check again every interval (--every 5m --for 24h): each run kept in the history, changes between runs', run: (a, io, stop) => watchCommand(a, io, stop()) },
 };
 

@@ -1,13 +1,21 @@
 // Browser mode: the same UI and contract over HTTP on 127.0.0.1. A random per-run token guards the
 // API; Host and Origin are checked so other sites (CSRF) and DNS rebinding cannot reach it.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import http from 'node:http';
-import { extname, join, normalize } from 'node:path';
-import { EVENTS_PATH, HTTP_STATUS_OF_FAILURE, entryNamed, httpPathOf, invokeImplementation, parseArgs, type Method, type UploadMethod } from '../../shared/ipc/define.js';
+import { normalize } from 'node:path';
+import {
+  EVENTS_PATH,
+  HTTP_STATUS_OF_FAILURE,
+  entryNamed,
+  httpPathOf,
+  invokeImplementation,
+  parseArgs,
+  type Method,
+  type UploadMethod,
+} from '../../shared/ipc/define.js';
 import { EVENTS, METHODS } from '../../shared/ipc/methods.js';
-import { CSP } from '../../shared/ipc/csp.js';
 import type { Backend } from '../app/backend.js';
+import { builtRenderer, type RendererSource, type RendererSourceFactory } from './renderer-source.js';
 
 export const TOKEN_HEADER = 'x-sipladder-token';
 /** Largest request body the API accepts, unless the method's entry allows more (maxBodyBytes). */
@@ -23,11 +31,14 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
-
 const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
+  res.writeHead(status, {
+    'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
   res.end(text);
 };
 const parseJson = (text: string): unknown => {
@@ -38,16 +49,17 @@ const parseJson = (text: string): unknown => {
   }
 };
 const readJson = async (req: http.IncomingMessage, limit: number): Promise<unknown> => parseJson((await readBody(req, limit)).toString('utf8'));
-const readBody = (req: http.IncomingMessage, limit: number): Promise<Buffer> => new Promise((resolve, reject) => {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => {
-    size += c.length;
-    if (size > limit) reject(Object.assign(new Error(`request body over ${limit} bytes`), { status: 413 }));
-    else chunks.push(c);
+const readBody = (req: http.IncomingMessage, limit: number): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) reject(Object.assign(new Error(`request body over ${limit} bytes`), { status: 413 }));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
   });
-  req.on('end', () => resolve(Buffer.concat(chunks)));
-});
 
 /** The request body as it arrives, ending in an error (status 413) past `limit` bytes. */
 async function* bodyUpTo(req: http.IncomingMessage, limit: number): AsyncGenerator<Uint8Array> {
@@ -62,7 +74,9 @@ async function* bodyUpTo(req: http.IncomingMessage, limit: number): AsyncGenerat
 function events(backend: WebBackend, req: http.IncomingMessage, res: http.ServerResponse): void {
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
   res.write(': connected\n\n');
-  const offs = Object.keys(EVENTS).map((stream) => backend.subscribe(stream as keyof typeof EVENTS, (e) => res.write(`event: ${stream}\ndata: ${JSON.stringify(e)}\n\n`)));
+  const offs = Object.keys(EVENTS).map((stream) =>
+    backend.subscribe(stream as keyof typeof EVENTS, (e) => res.write(`event: ${stream}\ndata: ${JSON.stringify(e)}\n\n`)),
+  );
   req.on('close', () => offs.forEach((off) => off()));
 }
 
@@ -81,7 +95,32 @@ async function callArgs(method: Method, req: http.IncomingMessage): Promise<unkn
   return args.value;
 }
 
-export async function startWebServer(backend: WebBackend, staticDir: string, port = 0): Promise<WebServer> {
+/**
+ * The page and its files. The page only comes with the token in its URL; the token then travels in
+ * a meta tag to the page's script, never in a URL again.
+ */
+async function serveStatic(
+  source: RendererSource,
+  url: URL,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  tokenOk: (t: string | null) => boolean,
+): Promise<void> {
+  const decoded = decodeURIComponent(url.pathname);
+  if (decoded.split(/[/\\]/).includes('..') || decoded.includes('\0')) return send(res, 400, 'bad path');
+  const rel = decoded === '/' ? 'index.html' : normalize(decoded).replace(/^([/\\])+/, '');
+  if (rel === 'index.html') {
+    const token = url.searchParams.get('token');
+    if (!tokenOk(token)) return send(res, 403, 'Open the URL that `npm start` printed (it carries the access token).');
+    const { html, csp } = await source.page(url);
+    const page = html.replace('</head>', `<meta name="sipladder-token" content="${token}"></head>`);
+    return send(res, 200, page, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp, 'Referrer-Policy': 'no-referrer' });
+  }
+  if (!(await source.file(rel, req, res))) send(res, 404, 'not found');
+}
+
+/** `renderer`: the built renderer's directory, or a source such as the dev server (renderer-source.ts). */
+export async function startWebServer(backend: WebBackend, renderer: string | RendererSourceFactory, port = 0): Promise<WebServer> {
   const token = randomBytes(16).toString('hex');
   const tokenBytes = Buffer.from(token);
   let origins: Set<string> = new Set();
@@ -103,7 +142,7 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
         return await api(url, req, res);
       }
       if (req.method !== 'GET') return send(res, 405, 'method not allowed');
-      return await serveStatic(url, res);
+      return await serveStatic(source, url, req, res, tokenOk);
     } catch (e) {
       if (!res.headersSent) send(res, (e as { status?: number }).status ?? 400, { error: (e as Error).message }, { Connection: 'close' });
       // Stop reading whatever else the client sends once we have answered.
@@ -128,34 +167,21 @@ export async function startWebServer(backend: WebBackend, staticDir: string, por
     return send(res, 200, JSON.stringify(answer ?? null), { 'Content-Type': 'application/json' });
   }
 
-  async function serveStatic(url: URL, res: http.ServerResponse): Promise<void> {
-    const decoded = decodeURIComponent(url.pathname);
-    if (decoded.split(/[/\\]/).includes('..') || decoded.includes('\0')) return send(res, 400, 'bad path');
-    const rel = decoded === '/' ? 'index.html' : normalize(decoded).replace(/^([/\\])+/, '');
-    if (rel === 'index.html') {
-      // The page only comes with the token in its URL; the token then travels in a meta tag.
-      if (!tokenOk(url.searchParams.get('token'))) return send(res, 403, 'Open the URL that `npm start` printed (it carries the access token).');
-      const html = (await readFile(join(staticDir, 'index.html'), 'utf8')).replace('</head>', `<meta name="sipladder-token" content="${token}"></head>`);
-      return send(res, 200, html, { 'Content-Type': TYPES['.html']!, 'Content-Security-Policy': CSP, 'Referrer-Policy': 'no-referrer' });
-    }
-    try {
-      const data = await readFile(join(staticDir, rel));
-      res.writeHead(200, { 'Content-Type': TYPES[extname(rel)] ?? 'application/octet-stream', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' });
-      res.end(data);
-    } catch {
-      send(res, 404, 'not found');
-    }
-  }
-
+  const source = typeof renderer === 'string' ? builtRenderer(renderer) : await renderer(server);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   const actual = (server.address() as import('node:net').AddressInfo).port;
   hosts = new Set([`127.0.0.1:${actual}`, `localhost:${actual}`]);
   origins = new Set([...hosts].map((h) => `http://${h}`));
   return {
-    url: `http://127.0.0.1:${actual}/?token=${token}`, token, port: actual,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    url: `http://127.0.0.1:${actual}/?token=${token}`,
+    token,
+    port: actual,
+    close: async () => {
+      await source.close();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    },
   };
 }

@@ -7,7 +7,7 @@ import { chromiumMissing, startHarness, type Harness } from './harness.js';
  * A describe block whose tests share one harness, started before them and closed after; skipped,
  * with the reason printed, where Debian's Chromium is missing. `app` delegates to that harness.
  */
-export function describeInBrowser(title: string, body: (app: Harness) => void): void {
+export function describeInBrowser(title: string, body: (app: Harness) => void, options: Parameters<typeof startHarness>[0] = {}): void {
   if (chromiumMissing) console.warn(`e2e "${title}" skipped: ${chromiumMissing}`);
   let started: Harness | undefined;
   const app: Harness = {
@@ -16,7 +16,7 @@ export function describeInBrowser(title: string, body: (app: Harness) => void): 
   };
   describe.skipIf(chromiumMissing !== null)(title, () => {
     beforeAll(async () => {
-      started = await startHarness();
+      started = await startHarness(options);
     }, 120_000);
     afterAll(() => started?.close());
     body(app);

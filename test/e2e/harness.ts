@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createBackend } from '../../electron/app/backend.js';
-import { ensureRendererBuilt, RENDERER_DIST } from '../../electron/cli/start-command.js';
+import { ensureRendererBuilt, RENDERER_CONFIG, RENDERER_DIST } from '../../electron/cli/start-command.js';
+import { devRenderer } from '../../electron/web/renderer-source.js';
 import { startWebServer, type WebServer } from '../../electron/web/server.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -17,16 +18,26 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  await ensureRendererBuilt({ stdin: Readable.from(['']), stdout: new PassThrough(), stderr: new PassThrough(), env: {} });
+/** `renderer: 'dev'` serves the page from Vite's dev server, as `npm start` does in a source checkout. */
+export async function startHarness(o: { renderer?: 'built' | 'dev' } = {}): Promise<Harness> {
+  if (o.renderer !== 'dev') await ensureRendererBuilt({ stdin: Readable.from(['']), stdout: new PassThrough(), stderr: new PassThrough(), env: {} });
   // Saved accounts and the run history in a directory of this harness: never the user's own.
   const dir = mkdtempSync(join(tmpdir(), 'sl-e2e-'));
   const backend = createBackend({ accountsFile: join(dir, 'accounts.json'), historyFile: join(dir, 'history.sqlite') });
-  const web: WebServer = await startWebServer(backend, RENDERER_DIST);
+  const web: WebServer = await startWebServer(backend, o.renderer === 'dev' ? devRenderer(RENDERER_CONFIG) : RENDERER_DIST);
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
     // Without the background-networking flags Chromium keeps dialling out, which this machine refuses.
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     open: async (viewport = { width: 1280, height: 900 }) => {
