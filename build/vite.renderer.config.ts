@@ -19,7 +19,8 @@ const WEBRTC_CSP_META_TAG = `<meta http-equiv="Content-Security-Policy" content=
 const cspMeta: Plugin = {
   name: 'sipladder-csp-meta',
   apply: 'build',
-  transformIndexHtml: (html, ctx) => html.replace(/<head>/i, `<head>\n    ${ctx.path.endsWith(`/${WEBRTC_PAGE}`) ? WEBRTC_CSP_META_TAG : CSP_META_TAG}`),
+  // ctx optional: the shell-security test transforms a page without one (the app's page).
+  transformIndexHtml: (html: string, ctx?: { path: string }) => html.replace(/<head>/i, `<head>\n    ${ctx?.path.endsWith(`/${WEBRTC_PAGE}`) ? WEBRTC_CSP_META_TAG : CSP_META_TAG}`),
 };
 
 // React's automatic JSX through esbuild: no plugin needed (none is installable here with Vite 7).

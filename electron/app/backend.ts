@@ -18,7 +18,7 @@ import { AppHistory, historyMethods } from '../history/app-history.js';
 import { HistoryStore } from '../history/store.js';
 import type { WatchEvent } from '../../shared/history/types.js';
 import type { CheckOptions } from '../../shared/model/check-options.js';
-import { webrtcMethods } from '../webrtc/backend-methods.js';
+import { webrtcMethods, webrtcPageCspFor } from '../webrtc/backend-methods.js';
 
 /** Where browser mode keeps saved accounts (never with passwords: it has no keychain). */
 export function defaultAccountsFile(): string {
@@ -28,6 +28,8 @@ export function defaultAccountsFile(): string {
 export interface Backend extends BackendMethods {
   /** Shows a bundle (.sipladder) or a capture in every window, now and when one connects later. */
   presentFile(base64: string, name: string): Promise<void>;
+  /** The browser registration page's CSP for a finished run (electron/webrtc), or null: the page is then not served. */
+  webrtcPageCsp(runId: string | null): string | null;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export function createBackend(o: BackendFiles): Backend {
     startRing: (options, waitS) => ({ runId: rings.start(options, waitS) }),
     cancelRing: (runId) => rings.cancel(runId),
     ...webrtcMethods(runs),
+    webrtcPageCsp: (runId) => webrtcPageCspFor(runs, runId),
     subscribe: (stream, listener) => {
       if (stream === 'watchEvent') {
         watchListeners.add(listener);

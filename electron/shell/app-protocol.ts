@@ -1,8 +1,9 @@
 // The UI is served from app://sipladder/ (a privileged custom scheme handled with protocol.handle)
 // rather than file://, so the page has an origin of its own: 'self' in the CSP means the app's
 // files only, and a page can never reach the rest of the file system through its URLs.
-import { extname, resolve, sep } from 'node:path';
+import { basename, extname, resolve, sep } from 'node:path';
 import { CSP } from '../../shared/ipc/csp.js';
+import { WEBRTC_PAGE, WEBRTC_PAGE_RUN_PARAM } from '../../shared/webrtc/page-csp.js';
 import type { PrivilegedScheme } from './electron-like.js';
 
 export const APP_SCHEME = 'app';
@@ -40,18 +41,24 @@ export function appFilePath(rootDir: string, url: string): string | null {
   return file.startsWith(root + sep) && CONTENT_TYPES[extname(file)] ? file : null;
 }
 
-/** The protocol.handle handler: the built renderer's files, each with the CSP; 403 for refused paths. */
-export function appProtocolHandler(rootDir: string, readFile: (path: string) => Promise<Uint8Array>): (request: Request) => Promise<Response> {
+/**
+ * The protocol.handle handler: the built renderer's files, each with the CSP; 403 for refused paths.
+ * The browser registration's page (webrtc.html?run=…) gets its run's CSP from `webrtcPageCsp`
+ * (connect-src that run's WS/WSS server only), and is not served without one.
+ */
+export function appProtocolHandler(rootDir: string, readFile: (path: string) => Promise<Uint8Array>, webrtcPageCsp: (runId: string | null) => string | null = () => null): (request: Request) => Promise<Response> {
   return async (request) => {
     const file = request.method === 'GET' ? appFilePath(rootDir, request.url) : null;
     if (!file) return new Response('refused', { status: 403 });
+    const pageCsp = basename(file) === WEBRTC_PAGE ? webrtcPageCsp(new URL(request.url).searchParams.get(WEBRTC_PAGE_RUN_PARAM)) : CSP;
+    if (!pageCsp) return new Response('not found', { status: 404 });
     let body: Uint8Array;
     try {
       body = await readFile(file);
     } catch {
       return new Response('not found', { status: 404 });
     }
-    const headers = { 'Content-Type': CONTENT_TYPES[extname(file)]!, 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' };
+    const headers = { 'Content-Type': CONTENT_TYPES[extname(file)]!, 'Content-Security-Policy': pageCsp, 'X-Content-Type-Options': 'nosniff' };
     return new Response(new Blob([new Uint8Array(body)]), { status: 200, headers });
   };
 }

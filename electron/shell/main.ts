@@ -119,7 +119,7 @@ export async function startShell(electron: MainElectronLike, backend: Backend, p
   const file = bundleArgument(paths.argv);
   if (file) present(file);
   await electron.app.whenReady();
-  electron.protocol.handle(APP_SCHEME, appProtocolHandler(paths.rendererDir, paths.readFile));
+  electron.protocol.handle(APP_SCHEME, appProtocolHandler(paths.rendererDir, paths.readFile, (runId) => backend.webrtcPageCsp(runId)));
   registerIpc(electron, backend);
   win = new electron.BrowserWindow({ width: 1280, height: 900, title: 'SIP Ladder', webPreferences: { ...WINDOW_PREFERENCES, preload: paths.preload } });
   setMenu(electron, win, present);

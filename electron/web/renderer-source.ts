@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import { extname, join } from 'node:path';
 import { CSP } from '../../shared/ipc/csp.js';
+import { WEBRTC_PAGE } from '../../shared/webrtc/page-csp.js';
 
 export interface RendererSource {
   /** index.html as served and the CSP header that goes with it. */
@@ -28,9 +29,12 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
+/** The HTML file a page URL names: the browser registration's page (shared/webrtc/page-csp.ts) or the app's. */
+const pageFileOf = (url: URL): string => (url.pathname === `/${WEBRTC_PAGE}` ? WEBRTC_PAGE : 'index.html');
+
 export function builtRenderer(staticDir: string): RendererSource {
   return {
-    page: async () => ({ html: await readFile(join(staticDir, 'index.html'), 'utf8'), csp: CSP }),
+    page: async (url) => ({ html: await readFile(join(staticDir, pageFileOf(url)), 'utf8'), csp: CSP }),
     file: async (rel, _req, res) => {
       let data: Buffer;
       try {
@@ -72,9 +76,8 @@ export function devRenderer(configFile: string): RendererSourceFactory {
       html: { cspNonce: nonce },
       server: { middlewareMode: true, hmr: { server } },
     });
-    const index = join(vite.config.root, 'index.html');
     return {
-      page: async (url) => ({ html: await vite.transformIndexHtml(url.pathname, await readFile(index, 'utf8')), csp: devCsp(nonce) }),
+      page: async (url) => ({ html: await vite.transformIndexHtml(url.pathname, await readFile(join(vite.config.root, pageFileOf(url)), 'utf8')), csp: devCsp(nonce) }),
       file: (_rel, req, res) =>
         new Promise<boolean>((resolve) => {
           res.on('finish', () => resolve(true));

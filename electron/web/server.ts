@@ -15,6 +15,7 @@ import {
 } from '../../shared/ipc/define.js';
 import { EVENTS, METHODS } from '../../shared/ipc/methods.js';
 import type { Backend } from '../app/backend.js';
+import { WEBRTC_PAGE, WEBRTC_PAGE_RUN_PARAM } from '../../shared/webrtc/page-csp.js';
 import { builtRenderer, type RendererSource, type RendererSourceFactory } from './renderer-source.js';
 
 export const TOKEN_HEADER = 'x-sipladder-token';
@@ -22,7 +23,7 @@ export const TOKEN_HEADER = 'x-sipladder-token';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** What the server needs of the backend: the table's methods and event streams. */
-type WebBackend = Pick<Backend, keyof typeof METHODS | 'subscribe'>;
+type WebBackend = Pick<Backend, keyof typeof METHODS | 'subscribe' | 'webrtcPageCsp'>;
 
 export interface WebServer {
   url: string;
@@ -105,6 +106,7 @@ async function serveStatic(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   tokenOk: (t: string | null) => boolean,
+  webrtcPageCsp: (runId: string | null) => string | null,
 ): Promise<void> {
   const decoded = decodeURIComponent(url.pathname);
   if (decoded.split(/[/\\]/).includes('..') || decoded.includes('\0')) return send(res, 400, 'bad path');
@@ -115,6 +117,12 @@ async function serveStatic(
     const { html, csp } = await source.page(url);
     const page = html.replace('</head>', `<meta name="sipladder-token" content="${token}"></head>`);
     return send(res, 200, page, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp, 'Referrer-Policy': 'no-referrer' });
+  }
+  if (rel === WEBRTC_PAGE) {
+    // The browser registration's page: no token (it calls no API), a CSP allowing only its run's WS/WSS server.
+    const csp = webrtcPageCsp(url.searchParams.get(WEBRTC_PAGE_RUN_PARAM));
+    if (!csp) return send(res, 404, 'no finished check with a WS or WSS server for this page');
+    return send(res, 200, (await source.page(url)).html, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp, 'Referrer-Policy': 'no-referrer' });
   }
   if (!(await source.file(rel, req, res))) send(res, 404, 'not found');
 }
@@ -142,7 +150,7 @@ export async function startWebServer(backend: WebBackend, renderer: string | Ren
         return await api(url, req, res);
       }
       if (req.method !== 'GET') return send(res, 405, 'method not allowed');
-      return await serveStatic(source, url, req, res, tokenOk);
+      return await serveStatic(source, url, req, res, tokenOk, (runId) => backend.webrtcPageCsp(runId));
     } catch (e) {
       if (!res.headersSent) send(res, (e as { status?: number }).status ?? 400, { error: (e as Error).message }, { Connection: 'close' });
       // Stop reading whatever else the client sends once we have answered.

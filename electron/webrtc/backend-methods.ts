@@ -4,7 +4,22 @@
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import type { BackendMethods } from '../../shared/ipc/methods.js';
 import { BrowserAttempts, type FinishedRuns } from './browser-attempts.js';
-import { browserTargetOrigins, checkedTargetUrl } from './browser-target.js';
+import { browserTargetOrigins } from '../../shared/webrtc/targets.js';
+import { checkedTargetUrl } from './browser-target.js';
+import { webrtcPageCsp } from '../../shared/webrtc/page-csp.js';
+import { RunIdSchema } from '../../shared/ipc/schemas.js';
+import * as v from 'valibot';
+
+/**
+ * The registration page's CSP for a run (served with renderer/webrtc.html by both shells): connect-src
+ * the run's own WS/WSS servers; null (the page is not served) for a malformed or unknown run id or a
+ * run that tried no WebSocket server.
+ */
+export function webrtcPageCspFor(runs: FinishedRuns, runId: string | null): string | null {
+  const result = v.is(RunIdSchema, runId) ? runs.result(runId) : undefined;
+  const origins = result ? browserTargetOrigins(result) : [];
+  return origins.length ? webrtcPageCsp(origins) : null;
+}
 
 export type WebrtcMethods = Pick<BackendMethods, 'webrtcGrant' | 'webrtcSettle' | 'webrtcAttach'>;
 

@@ -20,6 +20,7 @@ beforeAll(async () => {
   fx = await startRegistrar({ transports: ['ws'], users: { alice: 'secret' } });
   const dir = mkdtempSync(join(tmpdir(), 'sl-webrtc-page-'));
   writeFileSync(join(dir, 'index.html'), '<html><head></head><body>ui</body></html>');
+  writeFileSync(join(dir, 'webrtc.html'), '<html><head></head><body>registration</body></html>');
   web = await startWebServer(backend, dir);
 });
 afterAll(async () => {
@@ -66,6 +67,19 @@ describe('webrtc* methods over the browser mode API', () => {
     const bundle = await (await api('exportBundle', [runId, null])).json();
     const opened = await (await api('openBundle', [bundle.base64])).json();
     expect(opened.result.attempts.map((a: { label: string }) => a.label)).toContain(BROWSER_ATTEMPT_LABEL);
+  });
+
+  it('serves the registration page only for a finished run, with connect-src exactly its WS server', async () => {
+    const { runId } = await finishedCheck('secret');
+    const page = (id: string) => fetch(`http://127.0.0.1:${web.port}/webrtc.html?run=${id}`);
+    const served = await page(runId);
+    expect(served.status).toBe(200);
+    const csp = served.headers.get('content-security-policy')!;
+    expect(csp.split('; ').filter((d) => d.startsWith('connect-src'))).toEqual([`connect-src ws://127.0.0.1:${fx.ports.ws}`]);
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect((await page('0123456789abcdef')).status).toBe(404);
+    expect((await page('../index')).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${web.port}/webrtc.html`)).status).toBe(404);
   });
 
   it('refuses a URL the run did not try, bad run ids, verdicts and registrations', async () => {

@@ -142,6 +142,7 @@ export function fakeBackend(): Backend & { emit(e: RunEvent): void; started: unk
     stopWatch: () => false,
     cancelRing: () => false,
     webrtcGrant: () => false,
+    webrtcPageCsp: () => null,
     webrtcSettle: () => undefined,
     webrtcAttach: async () => { throw new Error('not in this test'); },
   };

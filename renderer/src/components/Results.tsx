@@ -15,6 +15,7 @@ import { CopyAndSend } from './CopyAndSend.js';
 import { Findings } from './Findings.js';
 import { LadderSection } from './LadderSection.js';
 import { ProfilePredictions } from './ProfilePredictions.js';
+import { BrowserAttemptPanel } from './webrtc/BrowserAttemptPanel.js';
 
 /** Default comparison: UDP from 5060 next to UDP from an ephemeral port (field story 000), else the first two. */
 function defaultPair(attempts: AttemptResult[]): number[] {
@@ -40,6 +41,7 @@ export function Results(): JSX.Element | null {
   return (
     <>
       <Findings />
+      {!capture && result.origin !== 'audit' && <BrowserAttemptPanel />}
       {capture ? <DialogList shown={shown} onSelect={(id) => setChosen([id])} /> : <AttemptsTable attempts={result.attempts} shown={shown} onToggle={toggle} />}
       <LadderSection shown={shown} />
       {!capture && result.origin !== 'audit' && <ProfilePredictions result={result} />}
