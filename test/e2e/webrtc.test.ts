@@ -34,6 +34,18 @@ afterAll(async () => {
 
 const pageRequests = (): string[] => fx.received.filter((r) => r.text.includes(PAGE_USER_AGENT)).map((r) => r.text);
 
+/** Every state the browser attempt's panel shows, in order (a MutationObserver: no polling, nothing missed). */
+async function recordPanelStates(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const states: string[] = [];
+    (window as unknown as { panelStates: string[] }).panelStates = states;
+    new MutationObserver(() => {
+      const state = document.querySelector('[data-testid="webrtc-attempt"]')?.getAttribute('data-state');
+      if (state && states.at(-1) !== state) states.push(state);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+  });
+}
+
 describeInBrowser('WebRTC registration from the app\'s page', (app) => {
   async function check(page: Page, password: string, transports: string[]): Promise<void> {
     await page.getByTestId('account-server').fill('127.0.0.1');
@@ -47,8 +59,10 @@ describeInBrowser('WebRTC registration from the app\'s page', (app) => {
   it('registers from the browser after the check: progress, then the attempt in the table and on the ladder, binding removed', async () => {
     const before = pageRequests().length;
     const page = await app.open();
+    await recordPanelStates(page);
     await check(page, 'secret', ['ws']);
     await page.locator('[data-testid="webrtc-attempt"][data-state="joined"]').waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(() => (window as unknown as { panelStates: string[] }).panelStates)).toEqual(['waiting', 'registering', 'joined']);
     expect(await page.getByTestId('webrtc-outcome').textContent()).toMatch(/^Done: registered \(200 OK\)/);
     const rows = await page.locator('[data-testid="attempts"] tbody tr').allTextContents();
     expect(rows).toHaveLength(2);

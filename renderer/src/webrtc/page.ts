@@ -7,10 +7,11 @@ import { registerFromBrowser } from './sipjs-register.js';
 const parentWindow = window.parent;
 const post = (m: FromFrame): void => parentWindow.postMessage(m, window.location.origin);
 
-// A WebSocket our own CSP refused says nothing about the server: reported apart, never as an attempt.
+// A WebSocket to another host that our own CSP refused says nothing about the server: reported
+// apart, never as an attempt. (Same-host sockets are Vite's hot reload under `npm start`, not ours.)
 let cspRefusal: string | null = null;
 document.addEventListener('securitypolicyviolation', (e) => {
-  cspRefusal = `${e.effectiveDirective} refused ${e.blockedURI}`;
+  if (e.effectiveDirective === 'connect-src' && /^wss?:/i.test(e.blockedURI) && new URL(e.blockedURI).host !== window.location.host) cspRefusal = `${e.effectiveDirective} refused ${e.blockedURI}`;
 });
 
 const answers = new Map<number, (ok: boolean) => void>();
