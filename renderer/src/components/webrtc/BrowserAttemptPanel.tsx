@@ -58,7 +58,7 @@ export function BrowserAttemptPanel(): JSX.Element | null {
   return (
     <section className="webrtc-attempt" data-testid="webrtc-attempt" data-state={state.kind}>
       <h3>Registration from this browser (sip.js over WebSocket)</h3>
-      {state.kind === 'no-password' && <p>Skipped: the password of a saved account never reaches this page. Type the password to also test from a browser.</p>}
+      {state.kind === 'no-password' && <p>Skipped: no password was typed for this check (a saved account's password never reaches this page). Type the password to also test from a browser.</p>}
       {state.kind === 'waiting' && <p>Preparing the same registration from this browser, as a WebRTC phone makes it…</p>}
       {state.kind === 'registering' && <p>Registering from this browser… (the binding is removed again)</p>}
       {(state.kind === 'waiting' || state.kind === 'registering') && (
