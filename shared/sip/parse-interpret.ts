@@ -1,9 +1,7 @@
 // Parser step 3, interpret (RFC 3261 §20): the structured headers a diagnosis reads (Via, From,
 // To, Call-ID, CSeq, Contact, Content-Length, authentication), and the rules a readable message
 // can still break.
-import {
-  parseAuthParams, parseCSeq, parseNameAddr, parseVia, topLevelEnd, type AuthParams, type NameAddr, type Parsed, type Via,
-} from './header-values.js';
+import { parseAuthParams, parseCSeq, parseNameAddr, parseVia, topLevelEnd, type AuthParams, type NameAddr, type Parsed, type Via } from './header-values.js';
 import type { AuthChallenge, ParseError, ParseResult, SipMessage } from './message.js';
 import { byteAt, fail, type Head, type StartLine } from './parse-locate.js';
 import { valueOffsetInHead, type Fields } from './parse-split.js';
@@ -30,9 +28,44 @@ export function interpret(raw: Uint8Array, head: Head, startLine: StartLine, fie
   const { headers } = fields;
   const { via, from, to, callId, cseq, contact, challenges, credentials } = content;
   // Two literal shapes (no spread): keeps object construction on the fast path.
-  const message: SipMessage = startLine.kind === 'request'
-    ? { kind: 'request', method: startLine.method, requestUri: startLine.requestUri, version: startLine.version, headers, via, from, to, callId, cseq, contact, contentLength, challenges, credentials, body, raw }
-    : { kind: 'response', status: startLine.status, reason: startLine.reason, version: startLine.version, headers, via, from, to, callId, cseq, contact, contentLength, challenges, credentials, body, raw };
+  const message: SipMessage =
+    startLine.kind === 'request'
+      ? {
+          kind: 'request',
+          method: startLine.method,
+          requestUri: startLine.requestUri,
+          version: startLine.version,
+          headers,
+          via,
+          from,
+          to,
+          callId,
+          cseq,
+          contact,
+          contentLength,
+          challenges,
+          credentials,
+          body,
+          raw,
+        }
+      : {
+          kind: 'response',
+          status: startLine.status,
+          reason: startLine.reason,
+          version: startLine.version,
+          headers,
+          via,
+          from,
+          to,
+          callId,
+          cseq,
+          contact,
+          contentLength,
+          challenges,
+          credentials,
+          body,
+          raw,
+        };
   return violation ? { ok: false, error: violation, message } : { ok: true, message, warnings };
 }
 
@@ -62,11 +95,25 @@ interface Content {
   violation?: ParseError;
 }
 
+/** Every field present from the start: one object shape whatever the header order (a stable hidden class on this hot path). */
+function emptyContent(): Content {
+  return {
+    via: [],
+    from: undefined,
+    to: undefined,
+    callId: undefined,
+    cseq: undefined,
+    contact: [],
+    contentLength: undefined,
+    challenges: [],
+    credentials: [],
+    violation: undefined,
+  };
+}
 
 /** The structured headers (RFC 3261 §20), or the first value that cannot be read. */
 function interpretFields(f: Fields, head: Head): Content | ParseError {
-  // Every field present from the start: one object shape whatever the header order.
-  const c: Content = { via: [], from: undefined, to: undefined, callId: undefined, cseq: undefined, contact: [], contentLength: undefined, challenges: [], credentials: [], violation: undefined };
+  const c = emptyContent();
   const contact: NameAddr[] = [];
   let star = false;
   let maxForwards = false;
@@ -143,7 +190,10 @@ function valueError(f: Fields, head: Head, h: number, what: string, off: number)
 /** RFC 3261 §7.3.1: a second To, From, Call-ID, CSeq, Max-Forwards or Content-Length is ambiguous (RFC 4475 §3.3.8, §3.3.9). */
 function duplicate(f: Fields, h: number, head: Head): ParseError {
   // The line starts after the last LF before the value: found on error only, not kept per header.
-  return { reason: `second "${f.headers[h]!.name}" header field: it allows a single value (RFC 3261 §7.3.1, §20)`, offset: byteAt(head, head.text.lastIndexOf('\n', f.valueAt[h]!) + 1) };
+  return {
+    reason: `second "${f.headers[h]!.name}" header field: it allows a single value (RFC 3261 §7.3.1, §20)`,
+    offset: byteAt(head, head.text.lastIndexOf('\n', f.valueAt[h]!) + 1),
+  };
 }
 
 /**
@@ -166,4 +216,3 @@ function parseList<T>(value: string, parse: (s: string) => Parsed<T>, into: T[])
   }
   return null;
 }
-
