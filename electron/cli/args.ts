@@ -1,6 +1,7 @@
 // Parses `sipladder check` flags into validated CheckOptions, or usage errors.
 import { parseArgs } from 'node:util';
 import { validateCheckOptions, type CheckOptions } from '../../shared/model/check-options.js';
+import { failed, type Result } from '../../shared/model/result-type.js';
 import type { Transport } from '../../shared/model/trace.js';
 import { parseHostPort, type HostPort } from '../export/host-port.js';
 
@@ -40,24 +41,44 @@ export interface ParsedCheck {
   hep?: HostPort;
 }
 
-export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck } | { ok: false; errors: string[] } {
+/** The flags of `sipladder check` (node:util parseArgs). */
+const CHECK_FLAGS = {
+  server: { type: 'string' },
+  user: { type: 'string' },
+  domain: { type: 'string' },
+  'auth-user': { type: 'string' },
+  'password-env': { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  transports: { type: 'string' },
+  port: { type: 'string' },
+  'tls-port': { type: 'string' },
+  'ws-port': { type: 'string' },
+  'wss-port': { type: 'string' },
+  'ws-path': { type: 'string' },
+  'source-port': { type: 'string' },
+  'fixed-port': { type: 'string' },
+  'ca-file': { type: 'string' },
+  insecure: { type: 'boolean' },
+  json: { type: 'boolean' },
+  stun: { type: 'string' },
+  reflector: { type: 'string' },
+  bundle: { type: 'string' },
+  pseudonymise: { type: 'boolean' },
+  'binding-lifetime': { type: 'string' },
+  'skip-path-probes': { type: 'boolean' },
+  hep: { type: 'string' },
+} as const;
+
+export function parseCheckArgs(argv: string[]): Result<ParsedCheck> {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
       strict: true,
-      options: {
-        server: { type: 'string' }, user: { type: 'string' }, domain: { type: 'string' }, 'auth-user': { type: 'string' },
-        'password-env': { type: 'string' }, 'password-stdin': { type: 'boolean' }, transports: { type: 'string' },
-        port: { type: 'string' }, 'tls-port': { type: 'string' }, 'ws-port': { type: 'string' }, 'wss-port': { type: 'string' },
-        'ws-path': { type: 'string' }, 'source-port': { type: 'string' }, 'fixed-port': { type: 'string' },
-        'ca-file': { type: 'string' }, insecure: { type: 'boolean' }, json: { type: 'boolean' },
-        stun: { type: 'string' }, reflector: { type: 'string' }, bundle: { type: 'string' }, pseudonymise: { type: 'boolean' }, 'binding-lifetime': { type: 'string' }, 'skip-path-probes': { type: 'boolean' },
-        hep: { type: 'string' },
-      },
+      options: CHECK_FLAGS,
     }));
   } catch (e) {
-    return { ok: false, errors: [(e as Error).message] };
+    return failed([(e as Error).message]);
   }
   const errors: string[] = [];
   const num = (flag: string): number | undefined => {
@@ -80,7 +101,10 @@ export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck }
   for (const k of Object.keys(ports) as Transport[]) if (ports[k] === undefined) delete ports[k];
   if (values.pseudonymise && !values.bundle) errors.push('--pseudonymise goes with --bundle FILE');
   if (values['password-env'] && values['password-stdin']) errors.push('use either --password-env or --password-stdin, not both');
-  const transports = String(values.transports ?? 'udp,tcp,tls').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const transports = String(values.transports ?? 'udp,tcp,tls')
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
   const hostPort = (flag: 'stun' | 'reflector'): { host: string; port?: number } | undefined => {
     if (values[flag] === undefined) return undefined;
     const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(String(values[flag]));
@@ -94,12 +118,23 @@ export function parseCheckArgs(argv: string[]): { ok: true; value: ParsedCheck }
   const reflector = hostPort('reflector');
   const lifetime = values['binding-lifetime'] === undefined ? undefined : Number(values['binding-lifetime']);
   const v = validateCheckOptions({
-    stun, reflector, bindingLifetimeS: lifetime, skipPathProbes: values['skip-path-probes'] ? true : undefined,
-    server: values.server, user: values.user, domain: values.domain, authUser: values['auth-user'], transports, ports,
-    sourcePort: num('source-port'), fixedSourcePort: num('fixed-port'), tlsVerify: !values.insecure, wsPath: values['ws-path'],
+    stun,
+    reflector,
+    bindingLifetimeS: lifetime,
+    skipPathProbes: values['skip-path-probes'] ? true : undefined,
+    server: values.server,
+    user: values.user,
+    domain: values.domain,
+    authUser: values['auth-user'],
+    transports,
+    ports,
+    sourcePort: num('source-port'),
+    fixedSourcePort: num('fixed-port'),
+    tlsVerify: !values.insecure,
+    wsPath: values['ws-path'],
   });
   if (!v.ok) errors.push(...v.errors.map((e) => e.replace(/^server /, '--server ').replace(/^user /, '--user ')));
-  if (errors.length || !v.ok) return { ok: false, errors };
+  if (errors.length || !v.ok) return failed(errors);
   return {
     ok: true,
     value: {
