@@ -35,17 +35,18 @@ export const REFLECTOR_WINDOW_MS = 10_000;
  * once. Two probes that bind the same local port would otherwise fail one another (EADDRINUSE).
  */
 export function fixedPortsAfter(deps: EngineDeps, before: Promise<unknown>, signal: AbortSignal): EngineDeps {
-  const turn = (): Promise<void> => new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    // Settled either way: a probe that failed no longer holds the port.
-    const done = (): void => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    };
-    before.then(done, done);
-  });
+  const turn = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason);
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      // Settled either way: a probe that failed no longer holds the port.
+      const done = (): void => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      before.then(done, done);
+    });
   return {
     ...deps,
     openUdpEndpoint: async (o) => {
@@ -61,85 +62,186 @@ export function fixedPortsAfter(deps: EngineDeps, before: Promise<unknown>, sign
 
 /** The address of a host the user named for a probe ('' when it does not resolve). */
 async function resolveAddress(deps: EngineDeps, host: string): Promise<string> {
-  return isIP(host) ? host : (await deps.resolver.addresses(host).catch(() => [] as string[]))[0] ?? '';
+  return isIP(host) ? host : ((await deps.resolver.addresses(host).catch(() => [] as string[]))[0] ?? '');
 }
 
 type PathProbes = NonNullable<CheckResult['pathProbes']>;
 
+/** What every path probe of one run shares. */
+interface PathRun {
+  o: CheckOptions;
+  deps: EngineDeps;
+  trace: TraceRecorder;
+  firstId: number;
+  signal: AbortSignal;
+  /** The reflector's address, looked up once for the three probes that use it ('' without one). */
+  reflectorAddress: Promise<string>;
+  fixedPort: number;
+}
+
+const reflectorRate = (c: PathRun, share: number): RateLimiter => new RateLimiter(c.deps.clock, share, REFLECTOR_WINDOW_MS);
+
+function inboundProbe(c: PathRun, reflector: { host: string; port?: number }): () => Promise<NonNullable<PathProbes['inbound']>> {
+  return async () => {
+    const address = await c.reflectorAddress;
+    const port = reflector.port ?? REFLECTOR_PORT;
+    if (!address) return { target: { host: reflector.host, address, port }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
+    const { o, deps, trace, signal } = c;
+    return probeInbound({
+      host: reflector.host,
+      address,
+      port,
+      localPorts: [c.fixedPort, undefined],
+      user: o.user,
+      domain: o.domain ?? o.server,
+      deps,
+      trace,
+      rate: reflectorRate(c, REFLECTOR_SHARES.inbound),
+      attempt: c.firstId + 3,
+      signal,
+    });
+  };
+}
+
+function algProbe(c: PathRun, reflector: { host: string; port?: number }): () => Promise<NonNullable<PathProbes['alg']>> {
+  return async () => {
+    const address = await c.reflectorAddress;
+    const ports = [...new Set([SIP_PORT, reflector.port ?? REFLECTOR_PORT])];
+    if (!address) return { target: { host: reflector.host, address, port: ports[0]! }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
+    const { o, deps, trace, signal } = c;
+    return probeAlg({
+      host: reflector.host,
+      address,
+      ports,
+      user: o.user,
+      domain: o.domain ?? o.server,
+      deps,
+      trace,
+      rate: reflectorRate(c, REFLECTOR_SHARES.alg),
+      attempt: c.firstId + 2,
+      signal,
+    });
+  };
+}
+
+/** `stunDeps` bind local port 5060 only once inbound reachability has released it. */
+function stunProbe(c: PathRun, stun: { host: string; port?: number }, stunDeps: EngineDeps): () => Promise<NonNullable<PathProbes['stun']>> {
+  return async () => {
+    const { o, deps, trace, signal } = c;
+    const port = stun.port ?? DEFAULT_STUN_PORT;
+    const address = await resolveAddress(deps, stun.host);
+    if (!address) {
+      const server = { host: stun.host, address: '', port };
+      return {
+        server,
+        outcome: 'error' as const,
+        detail: `cannot resolve STUN server ${stun.host}`,
+        portPreservation: [],
+        skipped: [],
+        durationMs: 0,
+        traceSeqs: [],
+      };
+    }
+    // The reflector the user named answers only padded Bindings at first; any other server gets plain ones.
+    const padFirst = !!o.reflector && (await c.reflectorAddress) === address;
+    return probeStunNat({
+      host: stun.host,
+      address,
+      port,
+      preservePorts: [c.fixedPort],
+      bindingLifetimeS: o.bindingLifetimeS ?? 0,
+      padFirst,
+      deps: stunDeps,
+      trace,
+      attempt: c.firstId,
+      signal,
+    });
+  };
+}
+
+/** Against the reflector when there is one (it can size its responses), else the registrar over what answered. */
+function fragmentationProbe(c: PathRun, target: Target, rate: RateLimiter, answered: Set<Transport>): () => Promise<NonNullable<PathProbes['fragmentation']>> {
+  return async () => {
+    const { o, deps, trace, signal } = c;
+    const address = target.address || (await c.reflectorAddress);
+    // Against the registrar, only where it answered at all: silence is already known and costs seconds per size.
+    const transports = (['udp', 'tcp'] as const).filter((t) => o.reflector || answered.has(t));
+    const notRun = (outcome: 'no-response' | 'error', detail: string) => ({
+      target: { ...target, address },
+      outcome,
+      detail,
+      series: [],
+      skipped: [],
+      durationMs: 0,
+      traceSeqs: [],
+    });
+    if (transports.length === 0) return notRun('no-response', 'not run: the registrar answered neither UDP nor TCP');
+    if (!address) return notRun('error', `cannot resolve ${target.host}`);
+    return probeFragmentation({
+      target: { ...target, address },
+      domain: o.domain ?? o.server,
+      user: o.user,
+      transports,
+      reflector: !!o.reflector,
+      caPem: o.caPem,
+      deps,
+      trace,
+      rate: o.reflector ? reflectorRate(c, REFLECTOR_SHARES.fragmentation) : rate,
+      attempt: c.firstId + 1,
+      signal,
+    });
+  };
+}
+
 /** Path probes after the registration matrix; each is bounded on its own (README "Time bounds"). */
-export async function runPathProbes(o: CheckOptions, deps: EngineDeps, trace: TraceRecorder, rate: RateLimiter, firstId: number,
-  targets: Partial<Record<Transport, Target[]>>, answered: Set<Transport>, hooks: CheckHooks): Promise<PathProbes> {
+export async function runPathProbes(
+  o: CheckOptions,
+  deps: EngineDeps,
+  trace: TraceRecorder,
+  rate: RateLimiter,
+  firstId: number,
+  targets: Partial<Record<Transport, Target[]>>,
+  answered: Set<Transport>,
+  hooks: CheckHooks,
+): Promise<PathProbes> {
   const signal = hooks.signal ?? new AbortController().signal;
   const out: PathProbes = {};
   // Each probe's result goes out as it ends, with the trace events it cites: the app's findings
   // grow probe by probe instead of waiting for the slowest. A cancelled run's later ends say nothing.
-  const timed = async <K extends keyof PathProbes>(key: K, probe: string, run: () => Promise<NonNullable<PathProbes[K]>>): Promise<NonNullable<PathProbes[K]>> => {
+  const timed = async <K extends keyof PathProbes>(
+    key: K,
+    probe: string,
+    run: () => Promise<NonNullable<PathProbes[K]>>,
+  ): Promise<NonNullable<PathProbes[K]>> => {
     hooks.onProgress?.({ type: 'probe-started', probe });
     const r = await run();
     out[key] = r;
     const cited = new Set(r.traceSeqs);
-    const finished = signal.aborted ? undefined : { key, result: r, trace: trace.events.filter((e) => cited.has(e.seq)) } as FinishedProbe;
+    const finished = signal.aborted ? undefined : ({ key, result: r, trace: trace.events.filter((e) => cited.has(e.seq)) } as FinishedProbe);
     hooks.onProgress?.({ type: 'probe-finished', probe, outcome: r.outcome, durationMs: r.durationMs, ...(finished ? { finished } : {}) });
     return r;
   };
+  const c: PathRun = {
+    o,
+    deps,
+    trace,
+    firstId,
+    signal,
+    reflectorAddress: o.reflector ? resolveAddress(deps, o.reflector.host) : Promise.resolve(''),
+    fixedPort: o.fixedSourcePort ?? SIP_PORT,
+  };
   const tasks: Array<Promise<unknown>> = [];
-  const reflectorRate = (share: number): RateLimiter => new RateLimiter(deps.clock, share, REFLECTOR_WINDOW_MS);
-  // The reflector's address, looked up once for the three probes that use it.
-  const reflectorAddress = o.reflector ? resolveAddress(deps, o.reflector.host) : Promise.resolve('');
-  const fixedPort = o.fixedSourcePort ?? SIP_PORT;
   // Inbound reachability and STUN port preservation both bind local port 5060: inbound goes first
   // (its wait is the longest), port preservation binds it when inbound is done. Nothing else waits.
   let fixedPortFree: Promise<unknown> = Promise.resolve();
   if (o.reflector) {
-    const reflector = o.reflector;
-    const inbound = timed('inbound', `inbound reachability (${reflector.host})`, async () => {
-      const address = await reflectorAddress;
-      const port = reflector.port ?? REFLECTOR_PORT;
-      if (!address) return { target: { host: reflector.host, address, port }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
-      return probeInbound({ host: reflector.host, address, port, localPorts: [fixedPort, undefined], user: o.user, domain: o.domain ?? o.server, deps, trace, rate: reflectorRate(REFLECTOR_SHARES.inbound), attempt: firstId + 3, signal });
-    });
+    const inbound = timed('inbound', `inbound reachability (${o.reflector.host})`, inboundProbe(c, o.reflector));
     fixedPortFree = inbound;
-    tasks.push(inbound);
-    tasks.push(timed('alg', `SIP ALG (${reflector.host})`, async () => {
-      const address = await reflectorAddress;
-      const ports = [...new Set([SIP_PORT, reflector.port ?? REFLECTOR_PORT])];
-      if (!address) return { target: { host: reflector.host, address, port: ports[0]! }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
-      return probeAlg({ host: reflector.host, address, ports, user: o.user, domain: o.domain ?? o.server, deps, trace, rate: reflectorRate(REFLECTOR_SHARES.alg), attempt: firstId + 2, signal });
-    }));
+    tasks.push(inbound, timed('alg', `SIP ALG (${o.reflector.host})`, algProbe(c, o.reflector)));
   }
-  if (o.stun) {
-    const stun = o.stun;
-    const stunDeps = fixedPortsAfter(deps, fixedPortFree, signal);
-    tasks.push(timed('stun', `STUN NAT behaviour (${stun.host})`, async () => {
-      const port = stun.port ?? DEFAULT_STUN_PORT;
-      const address = await resolveAddress(deps, stun.host);
-      if (!address) {
-        return { server: { host: stun.host, address: '', port }, outcome: 'error' as const, detail: `cannot resolve STUN server ${stun.host}`, portPreservation: [], skipped: [], durationMs: 0, traceSeqs: [] };
-      }
-      // The reflector the user named answers only padded Bindings at first; any other server gets plain ones.
-      const padFirst = !!o.reflector && (await reflectorAddress) === address;
-      return probeStunNat({ host: stun.host, address, port, preservePorts: [fixedPort], bindingLifetimeS: o.bindingLifetimeS ?? 0, padFirst, deps: stunDeps, trace, attempt: firstId, signal });
-    }));
-  }
-  // Fragmentation goes to the reflector when there is one (it can size its responses), else to the registrar.
-  const target = o.reflector
-    ? { host: o.reflector.host, address: '', port: o.reflector.port ?? REFLECTOR_PORT }
-    : (targets.udp ?? targets.tcp)?.[0];
-  if (target) {
-    tasks.push(timed('fragmentation', `fragmentation (${target.host})`, async () => {
-      const address = target.address || (await reflectorAddress);
-      // Against the registrar, only where it answered at all: silence is already known and costs seconds per size.
-      const transports = (['udp', 'tcp'] as const).filter((t) => o.reflector || answered.has(t));
-      if (transports.length === 0) {
-        return { target: { ...target, address: address ?? '' }, outcome: 'no-response' as const, detail: 'not run: the registrar answered neither UDP nor TCP', series: [], skipped: [], durationMs: 0, traceSeqs: [] };
-      }
-      if (!address) {
-        return { target: { ...target }, outcome: 'error' as const, detail: `cannot resolve ${target.host}`, series: [], skipped: [], durationMs: 0, traceSeqs: [] };
-      }
-      return probeFragmentation({ target: { ...target, address }, domain: o.domain ?? o.server, user: o.user, transports, reflector: !!o.reflector, caPem: o.caPem, deps, trace, rate: o.reflector ? reflectorRate(REFLECTOR_SHARES.fragmentation) : rate, attempt: firstId + 1, signal });
-    }));
-  }
+  if (o.stun) tasks.push(timed('stun', `STUN NAT behaviour (${o.stun.host})`, stunProbe(c, o.stun, fixedPortsAfter(deps, fixedPortFree, signal))));
+  const target = o.reflector ? { host: o.reflector.host, address: '', port: o.reflector.port ?? REFLECTOR_PORT } : (targets.udp ?? targets.tcp)?.[0];
+  if (target) tasks.push(timed('fragmentation', `fragmentation (${target.host})`, fragmentationProbe(c, target, rate, answered)));
   await Promise.all(tasks);
   return out;
 }
-
