@@ -11,8 +11,12 @@ import { WEBRTC_PAGE, WEBRTC_PAGE_CSP_META } from '../shared/webrtc/page-csp.js'
  */
 export const CSP_META_TAG = `<meta http-equiv="Content-Security-Policy" content="${CSP_META}" /><!-- eng-disable CSP_GLOBAL_CHECK self serves only this build -->`;
 
-/** The browser registration's page (renderer/webrtc.html) has its own floor policy; its header narrows it to the run's server. */
-const WEBRTC_CSP_META_TAG = `<meta http-equiv="Content-Security-Policy" content="${WEBRTC_PAGE_CSP_META}" />`;
+/**
+ * The browser registration's page (renderer/webrtc.html) has its own floor policy; its header narrows it to the run's server.
+ * CSP_GLOBAL_CHECK flags that floor's connect-src ws: wss: (and script-src 'self' as above); the page is only ever served
+ * with the per-run header (electron/webrtc/browser-target.ts), whose connect-src is exactly the run's WS/WSS target.
+ */
+const WEBRTC_CSP_META_TAG = `<meta http-equiv="Content-Security-Policy" content="${WEBRTC_PAGE_CSP_META}" /><!-- eng-disable CSP_GLOBAL_CHECK the header narrows connect to the run server -->`;
 
 // Built pages only: the dev server sends its own policy (with a nonce for Vite's injected styles) as a header,
 // and a <meta> without that nonce would block them, since a page must satisfy every policy it has.
