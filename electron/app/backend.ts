@@ -3,7 +3,9 @@
 // accounts, bundles and captures, and a fan-out of run events to every listening window.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
+import type { ExportedBundle, OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
+import type { CheckResult } from '../../shared/model/results.js';
+import type { PseudonymOptions } from '../../shared/bundle/redact.js';
 import type { RingEvent } from '../../shared/model/ring.js';
 import type { BackendMethods } from '../../shared/ipc/methods.js';
 import { AccountStore, type SecretBox } from './accounts.js';
@@ -46,33 +48,61 @@ export interface BackendFiles {
   secretBox?: SecretBox | null;
 }
 
+/** The listeners of one event stream; add() returns the unsubscribe. */
+function fanout<E>(): { emit: (e: E) => void; add: (listener: (e: E) => void) => () => void } {
+  const listeners = new Set<(e: E) => void>();
+  return {
+    emit: (e) => listeners.forEach((l) => l(e)),
+    add: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+}
+
+function view(base64: string): OpenedBundleView {
+  const b = openBundle(new Uint8Array(Buffer.from(base64, 'base64')));
+  return {
+    createdAt: b.manifest.createdAt,
+    appVersion: b.manifest.app.version,
+    pseudonymised: b.manifest.pseudonymised,
+    result: b.result,
+    diagnosis: b.diagnosis,
+  };
+}
+
+function exportedBundle(result: CheckResult, pseudonymise: PseudonymOptions | undefined): ExportedBundle {
+  const { bytes, replacements } = exportBundle(result, { pseudonymise });
+  const stamp = result.startedAt.replace(/[:.]/g, '-').slice(0, 19);
+  return { fileName: `sipladder-${stamp}.sipladder`, base64: Buffer.from(bytes).toString('base64'), replacements };
+}
+
 export function createBackend(o: BackendFiles): Backend {
   let presented: RunEvent | null = null;
   const accounts = new AccountStore(o.accountsFile, o.secretBox ?? null);
-  const listeners = new Set<(e: RunEvent) => void>();
-  const watchListeners = new Set<(e: WatchEvent) => void>();
-  const history = new AppHistory(new HistoryStore(o.historyFile), defaultDeps, (e) => watchListeners.forEach((l) => l(e)));
+  const runEvents = fanout<RunEvent>();
+  const watchEvents = fanout<WatchEvent>();
+  const ringEvents = fanout<RingEvent>();
+  const history = new AppHistory(new HistoryStore(o.historyFile), defaultDeps, watchEvents.emit);
   const emit = (e: RunEvent): void => {
     if (e.type === 'done') void history.record('check', e.result, { verdict: e.diagnosis.verdict });
-    listeners.forEach((l) => l(e));
+    runEvents.emit(e);
   };
   // Opened bundles and imported captures go to the history too (record() never fails the caller).
   const kept = (v: OpenedBundleView, bundleBytes?: number): OpenedBundleView => {
-    if (v.importId === undefined || v.result.trace.length <= MAX_HISTORY_IMPORT_EVENTS) void history.record(v.importId === undefined ? 'bundle' : 'import', v.result, { verdict: v.diagnosis.verdict, bundleBytes });
+    if (v.importId === undefined || v.result.trace.length <= MAX_HISTORY_IMPORT_EVENTS)
+      void history.record(v.importId === undefined ? 'bundle' : 'import', v.result, { verdict: v.diagnosis.verdict, bundleBytes });
     return v;
   };
   // A saved account's keychain password is filled in here, unless one was typed (Electron only: browser mode stores none).
   const withSavedPassword = async (options: CheckOptions, accountId: string | undefined): Promise<CheckOptions> =>
-    (accountId === undefined || options.password !== undefined ? options : { ...options, password: (await accounts.passwordFor(accountId, options)) ?? undefined });
+    accountId === undefined || options.password !== undefined
+      ? options
+      : { ...options, password: (await accounts.passwordFor(accountId, options)) ?? undefined };
   const runs = new RunManager(defaultDeps, emit);
-  const ringListeners = new Set<(e: RingEvent) => void>();
-  const rings = new RingRuns(defaultDeps, (e) => ringListeners.forEach((l) => l(e)));
+  const rings = new RingRuns(defaultDeps, ringEvents.emit);
   const demo = new Demo();
   const captures = new CaptureImports(emit);
-  const view = (base64: string): OpenedBundleView => {
-    const b = openBundle(new Uint8Array(Buffer.from(base64, 'base64')));
-    return { createdAt: b.manifest.createdAt, appVersion: b.manifest.app.version, pseudonymised: b.manifest.pseudonymised, result: b.result, diagnosis: b.diagnosis };
-  };
   return {
     startCheck: async (options, accountId) => ({ runId: runs.start(await withSavedPassword(options, accountId)) }),
     startAudit: async (options) => ({ runId: runs.launch((deps, hooks) => runAudit(options, deps, hooks)) }),
@@ -84,15 +114,17 @@ export function createBackend(o: BackendFiles): Backend {
     exportBundle: async (runId, pseudo) => {
       const result = runs.result(runId) ?? captures.result(runId);
       if (!result) throw new Error('that check is no longer available; run it again');
-      const { bytes, replacements } = exportBundle(result, { pseudonymise: pseudo ?? undefined });
-      const stamp = result.startedAt.replace(/[:.]/g, '-').slice(0, 19);
-      return { fileName: `sipladder-${stamp}.sipladder`, base64: Buffer.from(bytes).toString('base64'), replacements };
+      return exportedBundle(result, pseudo ?? undefined);
     },
     openBundle: async (base64) => kept(view(base64), Math.floor((base64.length * 3) / 4)),
     importCapture: async (file, name) => kept(await captures.run(file.bytes, name, file.declaredBytes)),
     captureMessages: async (importId, seqs) => captures.messages(importId, seqs),
     presentFile: async (base64, name) => {
-      presented = { runId: '', type: 'bundle-opened', bundle: /\.sipladder$/i.test(name) ? view(base64) : await captures.run(new Uint8Array(Buffer.from(base64, 'base64')), name) };
+      presented = {
+        runId: '',
+        type: 'bundle-opened',
+        bundle: /\.sipladder$/i.test(name) ? view(base64) : await captures.run(new Uint8Array(Buffer.from(base64, 'base64')), name),
+      };
       emit(presented);
     },
     ...historyMethods(history, withSavedPassword),
@@ -101,17 +133,11 @@ export function createBackend(o: BackendFiles): Backend {
     ...webrtcMethods(runs),
     webrtcPageCsp: (runId) => webrtcPageCspFor(runs, runId),
     subscribe: (stream, listener) => {
-      if (stream === 'watchEvent') {
-        watchListeners.add(listener);
-        return () => void watchListeners.delete(listener);
-      }
-      if (stream === 'ringEvent') {
-        ringListeners.add(listener);
-        return () => void ringListeners.delete(listener);
-      }
-      listeners.add(listener);
+      if (stream === 'watchEvent') return watchEvents.add(listener);
+      if (stream === 'ringEvent') return ringEvents.add(listener);
+      const unsubscribe = runEvents.add(listener);
       if (presented) listener(presented);
-      return () => void listeners.delete(listener);
+      return unsubscribe;
     },
     close: async () => {
       runs.cancelAll();

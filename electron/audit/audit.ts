@@ -11,7 +11,7 @@ import { RESULTS_SCHEMA_VERSION, type CheckResult } from '../../shared/model/res
 import type { Transport } from '../../shared/model/trace.js';
 import type { ProgressEvent } from '../../shared/model/progress.js';
 import type { EngineDeps } from '../engine/deps.js';
-import { dnsTraceEvent, resolveTargets, type Target } from '../engine/dns.js';
+import { dnsTraceEvent, resolveTargets, type Resolution, type Target } from '../engine/dns.js';
 import { AuthGate, RateLimiter } from '../engine/safety.js';
 import { TraceRecorder } from '../engine/trace-recorder.js';
 import { TOOL_VERSION } from '../engine/version.js';
@@ -53,46 +53,88 @@ export async function runAudit(o: AuditOptions, deps: EngineDeps, hooks: AuditHo
   hooks.signal?.addEventListener('abort', onCancel, { once: true });
   const cancelDeadline = deps.clock.setTimer(() => stop.abort(new Error('audit deadline')), AUDIT_DEADLINE_MS);
   const domain = o.domain ?? o.server;
-  const record: AuditRecord = { confirmedOperator: true, ...(o.user !== undefined ? { existingUser: o.user } : {}), ...randomNames(deps.random), exchanges: [], tls: [], skipped: [] };
+  const record: AuditRecord = {
+    confirmedOperator: true,
+    ...(o.user !== undefined ? { existingUser: o.user } : {}),
+    ...randomNames(deps.random),
+    exchanges: [],
+    tls: [],
+    skipped: [],
+  };
   const transports: Transport[] = o.tlsPort === 0 ? ['udp'] : ['udp', 'tls'];
   const ports = { udp: o.port ?? DEFAULT_UDP_PORT, ...(o.tlsPort === 0 ? {} : { tls: o.tlsPort ?? DEFAULT_TLS_PORT }) };
   const run: AuditRun = {
-    deps, trace, rate: new RateLimiter(deps.clock), pace: new RateLimiter(deps.clock, AUDIT_REQUESTS_PER_SECOND), auth: new AuthGate(), signal: stop.signal, deadlineAt: t0 + AUDIT_DEADLINE_MS,
-    ids: idSource(deps.random), domain, tlsVerify: o.tlsVerify ?? true, caPem: o.caPem, attempts: [], exchanges: record.exchanges,
+    deps,
+    trace,
+    rate: new RateLimiter(deps.clock),
+    pace: new RateLimiter(deps.clock, AUDIT_REQUESTS_PER_SECOND),
+    auth: new AuthGate(),
+    signal: stop.signal,
+    deadlineAt: t0 + AUDIT_DEADLINE_MS,
+    ids: idSource(deps.random),
+    domain,
+    tlsVerify: o.tlsVerify ?? true,
+    caPem: o.caPem,
+    attempts: [],
+    exchanges: record.exchanges,
     onStep: (text) => hooks.onProgress?.({ type: 'attempt-step', attempt: 0, text }),
   };
   try {
     const resolution = await resolveTargets({
-      server: o.server, ports, transports, resolver: deps.resolver, now: deps.clock.now,
+      server: o.server,
+      ports,
+      transports,
+      resolver: deps.resolver,
+      now: deps.clock.now,
       onStep: (s) => {
         const event = dnsTraceEvent(s);
         trace.add(event);
         hooks.onProgress?.({ type: 'dns', text: event.note });
       },
     });
-    const udp = resolution.targets.udp?.[0];
-    if (udp) await sipTests(run, udp, record, o, hooks);
-    else record.skipped.push({ test: 'unauthenticated', reason: `the server name did not resolve: ${resolution.errors.udp}` });
-    const tls = resolution.targets.tls?.[0];
-    if (tls && !stop.signal.aborted) {
-      await tlsOptionsTest(run, tls, record);
-      await tlsHandshakeTest(run, tls, record);
-    } else record.skipped.push({ test: 'transport', reason: o.tlsPort === 0 ? 'TLS skipped (--tls-port 0)' : 'no TLS target' });
-    if (udp && !stop.signal.aborted) await scannerTest(run, udp, record);
-    if (udp && o.burst && !stop.signal.aborted) await burstTest(run, udp, record);
-    else if (!o.burst) record.skipped.push({ test: 'rate-limit', reason: 'the OPTIONS burst runs only with --burst (it may get this address banned for a while)' });
+    await auditTests(run, resolution, record, o, hooks);
     return {
-      schemaVersion: RESULTS_SCHEMA_VERSION, tool: { name: 'sipladder', version: TOOL_VERSION }, origin: 'audit', startedAt,
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      tool: { name: 'sipladder', version: TOOL_VERSION },
+      origin: 'audit',
+      startedAt,
       durationMs: Math.round(deps.clock.now() - t0),
-      account: { server: o.server, domain, user: o.user ?? '', authUser: o.authUser ?? o.user ?? '', transports, ports, passwordGiven: o.password !== undefined },
-      dns: resolution.steps, attempts: run.attempts, authFailures: run.auth.failureCount,
+      account: {
+        server: o.server,
+        domain,
+        user: o.user ?? '',
+        authUser: o.authUser ?? o.user ?? '',
+        transports,
+        ports,
+        passwordGiven: o.password !== undefined,
+      },
+      dns: resolution.steps,
+      attempts: run.attempts,
+      authFailures: run.auth.failureCount,
       ...(hooks.signal?.aborted ? { incomplete: { reason: 'cancelled' as const, detail: 'audit cancelled by the user; tests not run are left out' } } : {}),
-      trace: [...trace.events], audit: record,
+      trace: [...trace.events],
+      audit: record,
     };
   } finally {
     cancelDeadline();
     hooks.signal?.removeEventListener('abort', onCancel);
   }
+}
+
+/** The tests in their order: SIP over UDP, TLS, scanner handling, the optional burst; each is skipped (saying why) without its target. */
+async function auditTests(run: AuditRun, resolution: Resolution, record: AuditRecord, o: AuditOptions, hooks: AuditHooks): Promise<void> {
+  const udp = resolution.targets.udp?.[0];
+  if (udp) await sipTests(run, udp, record, o, hooks);
+  else record.skipped.push({ test: 'unauthenticated', reason: `the server name did not resolve: ${resolution.errors.udp}` });
+  const tls = resolution.targets.tls?.[0];
+  if (tls && !run.signal.aborted) {
+    await tlsOptionsTest(run, tls, record);
+    await tlsHandshakeTest(run, tls, record);
+  } else record.skipped.push({ test: 'transport', reason: o.tlsPort === 0 ? 'TLS skipped (--tls-port 0)' : 'no TLS target' });
+  if (udp && !run.signal.aborted) await scannerTest(run, udp, record);
+  if (udp && o.burst && !run.signal.aborted) await burstTest(run, udp, record);
+  else if (!o.burst)
+    record.skipped.push({ test: 'rate-limit', reason: 'the OPTIONS burst runs only with --burst (it may get this address banned for a while)' });
 }
 
 async function sipTests(run: AuditRun, udp: Target, record: AuditRecord, o: AuditOptions, hooks: AuditHooks): Promise<void> {
@@ -104,7 +146,8 @@ async function sipTests(run: AuditRun, udp: Target, record: AuditRecord, o: Audi
     hooks.onProgress?.({ type: 'probe-finished', probe, outcome: run.signal.aborted ? 'cancelled' : 'done', durationMs: Math.round(run.deps.clock.now() - t) });
   };
   if (o.user === undefined) record.skipped.push({ test: 'enumeration', reason: 'no existing user given (--user): only a random user was tried' });
-  if (o.password === undefined) record.skipped.push({ test: 'digest', reason: 'no password given: nonce replay not tested (only your own password is ever used)' });
+  if (o.password === undefined)
+    record.skipped.push({ test: 'digest', reason: 'no password given: nonce replay not tested (only your own password is ever used)' });
   await step('user enumeration and requests without credentials', () => enumerationTests(run, udp, record, { authUser: o.authUser, password: o.password }))();
   await step('INVITE to an outside number', () => openRelayTest(run, udp, record))();
 }

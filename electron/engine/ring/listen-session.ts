@@ -63,12 +63,15 @@ const isResponse = (bytes: Uint8Array): boolean => bytes.length > 8 && String.fr
 /** The Contact we registered and what the 2xx told us about our address (RFC 3581 §4) and the binding's lifetime. */
 function registrationFacts(sentRegister: Uint8Array | undefined, accepted: SipResponse, local: Endpoint): RingRegistration {
   const sent = sentRegister ? parseMessage(sentRegister) : undefined;
-  const contact = sent?.ok && sent.message.contact !== '*' ? sent.message.contact[0]?.uri.raw ?? '' : '';
+  const contact = sent?.ok && sent.message.contact !== '*' ? (sent.message.contact[0]?.uri.raw ?? '') : '';
   const via = accepted.via[0];
-  const ours = accepted.contact === '*' ? undefined : accepted.contact.find((c) => c.uri.raw === contact) ?? accepted.contact[0];
+  const ours = accepted.contact === '*' ? undefined : (accepted.contact.find((c) => c.uri.raw === contact) ?? accepted.contact[0]);
   const expires = Number(ours?.params.expires ?? accepted.headers.find((h) => h.key === 'expires')?.value);
   return {
-    contact, local, received: via?.params.received ?? undefined, rport: via?.params.rport ? Number(via.params.rport) : undefined,
+    contact,
+    local,
+    received: via?.params.received ?? undefined,
+    rport: via?.params.rport ? Number(via.params.rport) : undefined,
     ...(Number.isFinite(expires) ? { grantedExpiresS: expires } : {}),
   };
 }
@@ -92,6 +95,92 @@ function divertFlow(deps: EngineDeps, forRegistration: (bytes: Uint8Array, from:
   };
 }
 
+/** The flow's state, shared by the diversion (which fills it) and the session (which uses it). */
+interface FlowState {
+  channel?: SipChannel;
+  /** The first REGISTER sent: its Contact is the one the binding is for. */
+  firstRegister?: Uint8Array;
+  session?: ListenSession;
+  /** Call-IDs of our own requests on the flow, with their responses so far. */
+  claimed: Map<string, SipResponse[]>;
+  /** Wakes a pending waitUntil (a message arrived). */
+  wake: () => void;
+  /** Traces a message of the session's flow; returns its seq. */
+  record: (kind: 'sent' | 'received', bytes: Uint8Array, peer: Endpoint, note?: string) => number;
+}
+
+/** The session over an accepted registration: its UAS answers requests, its send traces what goes out. */
+function openSession(o: SessionOptions, flow: FlowState, accepted: SipResponse, rate: RateLimiter): ListenSession {
+  const { deps, trace } = o;
+  const c = flow.channel!;
+  const ids = idSource(deps.random);
+  const registeredAt = trace.elapsed();
+  const registration = registrationFacts(flow.firstRegister, accepted, c.local);
+  const uas = new InboundUas({
+    clock: deps.clock,
+    transport: o.transport,
+    elapsed: () => trace.elapsed(),
+    registeredAt,
+    contact: registration.contact,
+    registrar: c.remote,
+    toTag: () => ids.tag(),
+    send: (bytes, note, to) => session.send(bytes, note, to),
+    onChange: () => flow.wake(),
+  });
+  const session: ListenSession = {
+    registration,
+    accepted,
+    registeredAt,
+    uas,
+    channel: c,
+    rate,
+    aborted: () => o.signal.aborted,
+    send: (bytes, note, to) => {
+      if (to && c.sendTo && (to.address !== c.remote.address || to.port !== c.remote.port)) c.sendTo(bytes, to);
+      else c.send(bytes);
+      return flow.record('sent', bytes, to && c.sendTo ? to : c.remote, note);
+    },
+    claim: (callId) => flow.claimed.get(callId) ?? flow.claimed.set(callId, []).get(callId)!,
+    waitUntil: async (done, untilAt) => {
+      while (!done() && !o.signal.aborted && trace.elapsed() < untilAt) {
+        const w = interruptibleWait(deps.clock, untilAt - trace.elapsed(), o.signal);
+        flow.wake = w.wake;
+        await w.done;
+      }
+      flow.wake = () => undefined;
+    },
+  };
+  return session;
+}
+
+/**
+ * A message on the flow that is not the registration's: a response to a claimed Call-ID goes to
+ * the session, a request to its UAS. False when it is neither (it then goes to the registration).
+ */
+function takeInbound(o: SessionOptions, flow: FlowState, bytes: Uint8Array, from: Endpoint): boolean {
+  const parsed = parseMessage(bytes);
+  if (!parsed.ok) return false;
+  const m = parsed.message;
+  if (m.kind === 'response') {
+    const mine = m.callId !== undefined ? flow.claimed.get(m.callId) : undefined;
+    if (!mine) return false;
+    flow.record('received', bytes, from);
+    mine.push(m);
+    flow.wake();
+    return true;
+  }
+  const seq = flow.record('received', bytes, from);
+  if (flow.session && flow.channel) flow.session.uas.handle(m as SipRequest, seq, from, flow.channel.local);
+  else o.trace.add({ attempt: SESSION_ATTEMPT, kind: 'socket', note: `${m.method} arrived before the registration was accepted: not answered` });
+  return true;
+}
+
+/** A response whose Call-ID the session claimed (read from the raw bytes: the registration's responses are parsed by their transaction). */
+function isClaimedResponse(flow: FlowState, bytes: Uint8Array): boolean {
+  const m = /\r\n(?:Call-ID|i)\s*:\s*([^\r\n]+)/i.exec(new TextDecoder().decode(bytes.subarray(0, 4096)));
+  return m !== null && flow.claimed.has(m[1]!.trim());
+}
+
 /**
  * Registers, runs `use` while the binding exists, then removes the binding (always, also after a
  * cancel). Requests that reach the flow go to the session's UAS; responses with a claimed Call-ID
@@ -100,74 +189,48 @@ function divertFlow(deps: EngineDeps, forRegistration: (bytes: Uint8Array, from:
 export async function withListenSession(o: SessionOptions, use: (s: ListenSession) => Promise<void>): Promise<AttemptResult> {
   const { deps, trace } = o;
   const rate = new RateLimiter(deps.clock);
-  const claimed = new Map<string, SipResponse[]>();
-  let channel: SipChannel | undefined;
-  let firstRegister: Uint8Array | undefined;
-  let session: ListenSession | undefined;
-  let wake = (): void => undefined;
-  const ids = idSource(deps.random);
-  const record = (kind: 'sent' | 'received', bytes: Uint8Array, peer: Endpoint, note?: string): number =>
-    trace.add({ attempt: SESSION_ATTEMPT, kind, transport: o.transport, local: channel?.local, remote: peer, bytes, note });
-  const inbound = (bytes: Uint8Array, from: Endpoint): boolean => {
-    const parsed = parseMessage(bytes);
-    if (!parsed.ok) return false;
-    const m = parsed.message;
-    if (m.kind === 'response') {
-      const mine = m.callId !== undefined ? claimed.get(m.callId) : undefined;
-      if (!mine) return false;
-      record('received', bytes, from);
-      mine.push(m);
-      wake();
-      return true;
-    }
-    const seq = record('received', bytes, from);
-    if (session && channel) session.uas.handle(m as SipRequest, seq, from, channel.local);
-    else trace.add({ attempt: SESSION_ATTEMPT, kind: 'socket', note: `${m.method} arrived before the registration was accepted: not answered` });
-    return true;
+  const flow: FlowState = {
+    claimed: new Map(),
+    wake: () => undefined,
+    record: (kind, bytes, peer, note) =>
+      trace.add({ attempt: SESSION_ATTEMPT, kind, transport: o.transport, local: flow.channel?.local, remote: peer, bytes, note }),
   };
-  const divertingDeps = divertFlow(deps, (bytes, from) => (isResponse(bytes) && !claimedResponse(bytes)) || !inbound(bytes, from), (c) => {
-    channel = c;
-    return { ...c, send: (b) => ((firstRegister ??= b), c.send(b)) };
-  });
-  const claimedResponse = (bytes: Uint8Array): boolean => {
-    const m = /\r\n(?:Call-ID|i)\s*:\s*([^\r\n]+)/i.exec(new TextDecoder().decode(bytes.subarray(0, 4096)));
-    return m !== null && claimed.has(m[1]!.trim());
-  };
-  const t0 = deps.clock.now();
+  const divertingDeps = divertFlow(
+    deps,
+    (bytes, from) => (isResponse(bytes) && !isClaimedResponse(flow, bytes)) || !takeInbound(o, flow, bytes, from),
+    (c) => {
+      flow.channel = c;
+      return { ...c, send: (b) => ((flow.firstRegister ??= b), c.send(b)) };
+    },
+  );
   const attempt = await runRegisterAttempt({
-    plan: { id: SESSION_ATTEMPT, label: `${o.transport.toUpperCase()} registration`, transport: o.transport, target: o.target,
-      sourcePortMode: o.localPort !== undefined ? 'user' : 'ephemeral', localPort: o.localPort, rport: true, expires: o.holdS + EXPIRES_MARGIN_S },
-    account: o.account, deps: divertingDeps, trace, rate, auth: new AuthGate(), signal: o.signal, deadlineAt: t0 + REGISTER_PHASE_MS,
-    tlsVerify: o.tlsVerify, caPem: o.caPem, wsPath: '/', onStep: (_, text) => o.onStep?.(text),
+    plan: {
+      id: SESSION_ATTEMPT,
+      label: `${o.transport.toUpperCase()} registration`,
+      transport: o.transport,
+      target: o.target,
+      sourcePortMode: o.localPort !== undefined ? 'user' : 'ephemeral',
+      localPort: o.localPort,
+      rport: true,
+      expires: o.holdS + EXPIRES_MARGIN_S,
+    },
+    account: o.account,
+    deps: divertingDeps,
+    trace,
+    rate,
+    auth: new AuthGate(),
+    signal: o.signal,
+    deadlineAt: deps.clock.now() + REGISTER_PHASE_MS,
+    tlsVerify: o.tlsVerify,
+    caPem: o.caPem,
+    wsPath: '/',
+    onStep: (_, text) => o.onStep?.(text),
     whileRegistered: async (accepted) => {
-      const c = channel!;
-      const registeredAt = trace.elapsed();
-      const registration = registrationFacts(firstRegister, accepted, c.local);
-      const uas = new InboundUas({
-        clock: deps.clock, transport: o.transport, elapsed: () => trace.elapsed(), registeredAt, contact: registration.contact, registrar: c.remote,
-        toTag: () => ids.tag(), send: (bytes, note, to) => session!.send(bytes, note, to), onChange: () => wake(),
-      });
-      session = {
-        registration, accepted, registeredAt, uas, channel: c, rate, aborted: () => o.signal.aborted,
-        send: (bytes, note, to) => {
-          if (to && c.sendTo && (to.address !== c.remote.address || to.port !== c.remote.port)) c.sendTo(bytes, to);
-          else c.send(bytes);
-          return record('sent', bytes, to && c.sendTo ? to : c.remote, note);
-        },
-        claim: (callId) => claimed.get(callId) ?? (claimed.set(callId, []).get(callId)!),
-        waitUntil: async (done, untilAt) => {
-          while (!done() && !o.signal.aborted && trace.elapsed() < untilAt) {
-            const w = interruptibleWait(deps.clock, untilAt - trace.elapsed(), o.signal);
-            wake = w.wake;
-            await w.done;
-          }
-          wake = () => undefined;
-        },
-      };
+      const session = (flow.session = openSession(o, flow, accepted, rate));
       try {
         await use(session);
       } finally {
-        uas.close();
+        session.uas.close();
       }
     },
   });

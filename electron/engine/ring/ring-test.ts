@@ -5,6 +5,7 @@ import { DEFAULT_RING_WAIT_S, MAX_RING_WAIT_S, type RingProgress, type RingResul
 import { MAX_CALLBACK_DELAY_S, MAX_CALLBACKS_PER_SCHEDULE } from '../../reflector/callback-protocol.js';
 import type { CheckOptions } from '../../../shared/model/check-options.js';
 import { hostForSip } from '../../../shared/sip/uri.js';
+import type { Transport } from '../../../shared/model/trace.js';
 import type { EngineDeps } from '../deps.js';
 import { resolveTargets } from '../dns.js';
 import { TraceRecorder } from '../trace-recorder.js';
@@ -63,7 +64,12 @@ async function callRounds(s: ListenSession, o: Rounds): Promise<RingRound[]> {
     o.ask(i + 1);
     await waitForCall(s, before, promptAt + o.waitS * 1000);
     const invite = s.uas.invites[before];
-    rounds.push({ idleS, quietAtPromptS: quietAt(o.trace, promptAt), arrived: invite !== undefined, ...(invite ? { quietS: quietAt(o.trace, invite.at - 0.001) } : {}) });
+    rounds.push({
+      idleS,
+      quietAtPromptS: quietAt(o.trace, promptAt),
+      arrived: invite !== undefined,
+      ...(invite ? { quietS: quietAt(o.trace, invite.at - 0.001) } : {}),
+    });
   }
   return rounds;
 }
@@ -73,7 +79,37 @@ export function boundedIdle(idleS: number[]): number[] {
   return idleS.filter((d) => Number.isInteger(d) && d >= 1 && d <= MAX_CALLBACK_DELAY_S).slice(0, MAX_CALLBACKS_PER_SCHEDULE);
 }
 
-export async function ringTest(o: CheckOptions, waitAsked: number | undefined, deps: EngineDeps, hooks: RingHooks = {}, idleAsked: number[] = []): Promise<RingResult> {
+interface CallListening {
+  aor: string;
+  waitS: number;
+  idleS: number[];
+  transport: Transport;
+  trace: TraceRecorder;
+  hooks: RingHooks;
+}
+
+/** While registered: tells the user to call (once per round), reports each INVITE as it arrives, then says the binding goes. */
+async function listenForCalls(s: ListenSession, l: CallListening): Promise<{ rounds: RingRound[]; waitedMs: number }> {
+  const { hooks, waitS } = l;
+  const ask = (round: number): void =>
+    hooks.onProgress?.({ type: 'waiting', aor: l.aor, waitS, transport: l.transport, contact: s.registration.contact, ...(round ? { round } : {}) });
+  const reported = new Set<number>();
+  const announce = (): void => s.uas.invites.forEach((invite, i) => !reported.has(i) && (reported.add(i), hooks.onProgress?.({ type: 'invite', invite })));
+  const stopAnnouncing = s.uas.watch(announce);
+  const idle = (seconds: number, round: number): void => hooks.onProgress?.({ type: 'idle', seconds, round });
+  const rounds = await callRounds(s, { waitS, idleS: l.idleS, trace: l.trace, ask, idle }).finally(stopAnnouncing);
+  const waitedMs = Math.round(l.trace.elapsed() - s.registeredAt);
+  hooks.onProgress?.({ type: 'unregistering' });
+  return { rounds, waitedMs };
+}
+
+export async function ringTest(
+  o: CheckOptions,
+  waitAsked: number | undefined,
+  deps: EngineDeps,
+  hooks: RingHooks = {},
+  idleAsked: number[] = [],
+): Promise<RingResult> {
   const t0 = deps.clock.now();
   const startedAt = new Date().toISOString();
   const waitS = boundedWaitS(waitAsked);
@@ -84,40 +120,72 @@ export async function ringTest(o: CheckOptions, waitAsked: number | undefined, d
   const signal = hooks.signal ?? new AbortController().signal;
   const say = (text: string): void => hooks.onProgress?.({ type: 'step', text });
   const resolution = await resolveTargets({
-    server: o.server, ports: o.ports ?? {}, transports: [transport], resolver: deps.resolver, now: deps.clock.now,
+    server: o.server,
+    ports: o.ports ?? {},
+    transports: [transport],
+    resolver: deps.resolver,
+    now: deps.clock.now,
     onStep: (st) => say(`${st.type} ${st.query}: ${st.error ?? (st.answers.join(', ') || 'no records')}`),
   });
   const target = resolution.targets[transport]?.[0] ?? { host: o.server, address: '', port: o.ports?.[transport] ?? 0 };
   let session: ListenSession | undefined;
   let waitedMs = 0;
   let rounds: RingRound[] = [];
-  const reported = new Set<number>();
   const attempt = !target.address
     ? { ...emptyAttempt(transport, target), detail: resolution.errors[transport] ?? 'no address' }
-    : await withListenSession({
-      transport, target, account: { user: o.user, authUser: o.authUser ?? o.user, domain, password: o.password }, localPort: o.sourcePort,
-      holdS: waitS + idleS.reduce((sum, d) => sum + d + waitS, 0), tlsVerify: o.tlsVerify ?? true, caPem: o.caPem, deps, trace, signal, onStep: say,
-    }, async (s) => {
-      session = s;
-      const ask = (round: number): void => hooks.onProgress?.({ type: 'waiting', aor: `${o.user}@${hostForSip(domain)}`, waitS, transport, contact: s.registration.contact, ...(round ? { round } : {}) });
-      const announce = (): void => s.uas.invites.forEach((invite, i) => !reported.has(i) && (reported.add(i), hooks.onProgress?.({ type: 'invite', invite })));
-      const stopAnnouncing = s.uas.watch(announce);
-      rounds = await callRounds(s, { waitS, idleS, trace, ask, idle: (seconds, round) => hooks.onProgress?.({ type: 'idle', seconds, round }) }).finally(stopAnnouncing);
-      waitedMs = Math.round(trace.elapsed() - s.registeredAt);
-      hooks.onProgress?.({ type: 'unregistering' });
-    });
+    : await withListenSession(
+        {
+          transport,
+          target,
+          account: { user: o.user, authUser: o.authUser ?? o.user, domain, password: o.password },
+          localPort: o.sourcePort,
+          holdS: waitS + idleS.reduce((sum, d) => sum + d + waitS, 0),
+          tlsVerify: o.tlsVerify ?? true,
+          caPem: o.caPem,
+          deps,
+          trace,
+          signal,
+          onStep: say,
+        },
+        async (s) => {
+          session = s;
+          ({ rounds, waitedMs } = await listenForCalls(s, { aor: `${o.user}@${hostForSip(domain)}`, waitS, idleS, transport, trace, hooks }));
+        },
+      );
   const invites = session?.uas.invites ?? [];
   return {
-    kind: 'ring', startedAt, durationMs: Math.round(deps.clock.now() - t0), transport, waitS,
+    kind: 'ring',
+    startedAt,
+    durationMs: Math.round(deps.clock.now() - t0),
+    transport,
+    waitS,
     outcome: attempt.outcome !== 'registered' ? 'not-registered' : invites.length ? 'invite-arrived' : signal.aborted ? 'cancelled' : 'no-invite',
-    attempt, registration: session?.registration, waitedMs, invites: [...invites], rounds, otherRequests: { ...session?.uas.otherRequests },
-    unregistered: attempt.unregistered === true, trace: [...trace.events],
+    attempt,
+    registration: session?.registration,
+    waitedMs,
+    invites: [...invites],
+    rounds,
+    otherRequests: { ...session?.uas.otherRequests },
+    unregistered: attempt.unregistered === true,
+    trace: [...trace.events],
   };
 }
 
 function emptyAttempt(transport: RingResult['transport'], target: RingResult['attempt']['target']): RingResult['attempt'] {
   return {
-    id: SESSION_ATTEMPT, label: `${transport.toUpperCase()} registration`, transport, target, sourcePortMode: 'ephemeral', rport: true,
-    outcome: 'dns-failure', detail: '', durationMs: 0, startedAt: 0, requestsSent: 0, retransmissions: 0, responsesFromElsewhere: [], traceSeqs: [],
+    id: SESSION_ATTEMPT,
+    label: `${transport.toUpperCase()} registration`,
+    transport,
+    target,
+    sourcePortMode: 'ephemeral',
+    rport: true,
+    outcome: 'dns-failure',
+    detail: '',
+    durationMs: 0,
+    startedAt: 0,
+    requestsSent: 0,
+    retransmissions: 0,
+    responsesFromElsewhere: [],
+    traceSeqs: [],
   };
 }
