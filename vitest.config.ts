@@ -11,7 +11,10 @@ export default defineConfig({
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
       // Lab tests share network namespaces and a Kamailio instance: one file after another, in one process.
-      { extends: true, test: { name: 'lab', include: ['test/lab/**/*.test.ts'], fileParallelism: false, pool: 'forks', poolOptions: { forks: { singleFork: true } } } },
+      {
+        extends: true,
+        test: { name: 'lab', include: ['test/lab/**/*.test.ts'], fileParallelism: false, pool: 'forks', poolOptions: { forks: { singleFork: true } } },
+      },
     ],
   },
 });

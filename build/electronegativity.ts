@@ -19,7 +19,13 @@ const NETWORK_CHECKS = ['AvailableSecurityFixesGlobalCheck'];
 const SCAN_TIMEOUT_MS = 120_000;
 
 interface SarifReport {
-  runs: Array<{ results: Array<{ ruleId: string; message: { text: string }; locations?: Array<{ physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number } } }> }> }>;
+  runs: Array<{
+    results: Array<{
+      ruleId: string;
+      message: { text: string };
+      locations?: Array<{ physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number } } }>;
+    }>;
+  }>;
 }
 
 async function scan(input: string): Promise<string[]> {
@@ -27,12 +33,17 @@ async function scan(input: string): Promise<string[]> {
   const electronVersion = pkg.optionalDependencies.electron.replace(/^[\^~]/, '');
   const report = join(input, 'electronegativity.sarif');
   const cli = join(ROOT, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
-  await promisify(execFile)(process.execPath, [cli, '-i', input, '-o', report, '-e', electronVersion, '-x', NETWORK_CHECKS.join(','), '-r', '-v', 'false'], { timeout: SCAN_TIMEOUT_MS, maxBuffer: 16 << 20 });
+  await promisify(execFile)(process.execPath, [cli, '-i', input, '-o', report, '-e', electronVersion, '-x', NETWORK_CHECKS.join(','), '-r', '-v', 'false'], {
+    timeout: SCAN_TIMEOUT_MS,
+    maxBuffer: 16 << 20,
+  });
   const sarif = JSON.parse(readFileSync(report, 'utf8')) as SarifReport;
-  return sarif.runs.flatMap((run) => run.results.map((r) => {
-    const where = r.locations?.[0]?.physicalLocation;
-    return `${r.ruleId} ${where?.artifactLocation?.uri ?? '(global)'}:${where?.region?.startLine ?? 0} ${r.message.text}`;
-  }));
+  return sarif.runs.flatMap((run) =>
+    run.results.map((r) => {
+      const where = r.locations?.[0]?.physicalLocation;
+      return `${r.ruleId} ${where?.artifactLocation?.uri ?? '(global)'}:${where?.region?.startLine ?? 0} ${r.message.text}`;
+    }),
+  );
 }
 
 async function main(): Promise<number> {
@@ -40,7 +51,11 @@ async function main(): Promise<number> {
   try {
     cpSync(join(ROOT, 'electron'), join(work, 'electron'), { recursive: true });
     // Built into the scan's own directory, so a parallel `npm start` or e2e run keeps its dist/.
-    await build({ configFile: join(ROOT, 'build', 'vite.renderer.config.ts'), logLevel: 'warn', build: { outDir: join(work, 'dist', 'renderer'), emptyOutDir: true } });
+    await build({
+      configFile: join(ROOT, 'build', 'vite.renderer.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: join(work, 'dist', 'renderer'), emptyOutDir: true },
+    });
     await buildShell(join(work, 'dist', 'shell'));
     const findings = await scan(work);
     for (const f of findings) process.stderr.write(`electronegativity: ${f}\n`);

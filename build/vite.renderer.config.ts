@@ -24,7 +24,8 @@ const cspMeta: Plugin = {
   name: 'sipladder-csp-meta',
   apply: 'build',
   // ctx optional: the shell-security test transforms a page without one (the app's page).
-  transformIndexHtml: (html: string, ctx?: { path: string }) => html.replace(/<head>/i, `<head>\n    ${ctx?.path.endsWith(`/${WEBRTC_PAGE}`) ? WEBRTC_CSP_META_TAG : CSP_META_TAG}`),
+  transformIndexHtml: (html: string, ctx?: { path: string }) =>
+    html.replace(/<head>/i, `<head>\n    ${ctx?.path.endsWith(`/${WEBRTC_PAGE}`) ? WEBRTC_CSP_META_TAG : CSP_META_TAG}`),
 };
 
 // React's automatic JSX through esbuild: no plugin needed (none is installable here with Vite 7).
@@ -34,8 +35,15 @@ export default defineConfig({
   esbuild: { jsx: 'automatic' },
   plugins: [cspMeta],
   build: {
-    outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)), emptyOutDir: true, chunkSizeWarningLimit: 1500,
+    outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
     // Two pages: the app, and the browser registration's page with its own CSP (shared/webrtc/page-csp.ts).
-    rollupOptions: { input: { main: fileURLToPath(new URL('../renderer/index.html', import.meta.url)), webrtc: fileURLToPath(new URL(`../renderer/${WEBRTC_PAGE}`, import.meta.url)) } },
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('../renderer/index.html', import.meta.url)),
+        webrtc: fileURLToPath(new URL(`../renderer/${WEBRTC_PAGE}`, import.meta.url)),
+      },
+    },
   },
 });

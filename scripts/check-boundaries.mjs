@@ -19,7 +19,11 @@ const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|imp
  */
 const SHARED_PACKAGES = new Set(['valibot', '@noble/hashes', 'fflate']);
 /** The package a bare import names: "@scope/name" or "name", without a subpath ("@noble/hashes/sha2.js"). */
-const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (spec) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 const DOM_GLOBALS = /\b(?:window|document|navigator|localStorage|sessionStorage)\s*\./;
 
 function* files(dir) {
@@ -43,7 +47,8 @@ const rules = {
     if (builtins.has(spec) || spec.startsWith('node:')) return `imports Node built-in "${spec}"`;
     if (spec === 'electron' || spec.startsWith('electron/')) return 'imports Electron';
     if (target && !target.startsWith(join(root, 'shared') + sep)) return `imports "${spec}" from outside shared/`;
-    if (!spec.startsWith('.') && !SHARED_PACKAGES.has(packageOf(spec))) return `imports package "${spec}" (shared/ may import only ${[...SHARED_PACKAGES].join(', ')})`;
+    if (!spec.startsWith('.') && !SHARED_PACKAGES.has(packageOf(spec)))
+      return `imports package "${spec}" (shared/ may import only ${[...SHARED_PACKAGES].join(', ')})`;
     return null;
   },
   renderer: (spec, target) => {

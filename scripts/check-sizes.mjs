@@ -31,7 +31,8 @@ function* files(dir) {
 function nameOf(node) {
   if (node.name) return node.name.getText();
   const parent = node.parent;
-  if (parent && (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.name) return parent.name.getText();
+  if (parent && (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.name)
+    return parent.name.getText();
   if (ts.isConstructorDeclaration(node)) return 'constructor';
   return '(anonymous)';
 }

@@ -22,11 +22,19 @@ interface StoredAccount extends Omit<SavedAccount, 'hasPassword'> {
 }
 
 function sameAccount(saved: StoredAccount, check: Pick<CheckOptions, 'server' | 'user' | 'authUser' | 'domain'>): boolean {
-  return saved.server === check.server && saved.user === check.user && (saved.authUser ?? '') === (check.authUser ?? '') && (saved.domain ?? '') === (check.domain ?? '');
+  return (
+    saved.server === check.server &&
+    saved.user === check.user &&
+    (saved.authUser ?? '') === (check.authUser ?? '') &&
+    (saved.domain ?? '') === (check.domain ?? '')
+  );
 }
 
 export class AccountStore {
-  constructor(private readonly file: string, private readonly box: SecretBox | null) {}
+  constructor(
+    private readonly file: string,
+    private readonly box: SecretBox | null,
+  ) {}
 
   get canStorePasswords(): boolean {
     return !!this.box?.isEncryptionAvailable();

@@ -12,7 +12,10 @@ export const MAX_CONCURRENT_RINGS = 1;
 export class RingRuns {
   private readonly running = new Map<string, AbortController>();
 
-  constructor(private readonly deps: () => EngineDeps, private readonly emit: (e: RingEvent) => void) {}
+  constructor(
+    private readonly deps: () => EngineDeps,
+    private readonly emit: (e: RingEvent) => void,
+  ) {}
 
   /** Starts a ring test; throws when one is running. Options must already be validated. */
   start(options: CheckOptions, waitS: number): string {

@@ -28,7 +28,10 @@ export class RunManager {
     if (this.finished.has(runId)) this.finished.set(runId, result);
   }
 
-  constructor(private readonly deps: () => EngineDeps, private readonly emit: (e: RunEvent) => void) {}
+  constructor(
+    private readonly deps: () => EngineDeps,
+    private readonly emit: (e: RunEvent) => void,
+  ) {}
 
   /** Starts a check; throws when too many are running. Options must already be validated. */
   start(options: CheckOptions): string {

@@ -22,10 +22,26 @@ export const BURST_ROUND = MAX_REQUESTS_PER_SECOND;
 /** Wait per request: sends at 0 and 0.5 s (Timer E), then it counts as unanswered. */
 export const BURST_WAIT_MS = 1000;
 
-async function oneOptions(run: AuditRun, rate: RateLimiter, attempt: AttemptResult, target: Target, n: number): Promise<{ answered: boolean; sentAt?: number }> {
+async function oneOptions(
+  run: AuditRun,
+  rate: RateLimiter,
+  attempt: AttemptResult,
+  target: Target,
+  n: number,
+): Promise<{ answered: boolean; sentAt?: number }> {
   const opened = await SipFlow.open({
-    attempt: attempt.id, transport: 'udp', host: target.host, remote: { address: target.address, port: target.port }, tlsVerify: false, wsPath: '/',
-    deps: run.deps, trace: run.trace, rate, signal: run.signal, deadlineAt: run.deadlineAt, traceSeqs: attempt.traceSeqs,
+    attempt: attempt.id,
+    transport: 'udp',
+    host: target.host,
+    remote: { address: target.address, port: target.port },
+    tlsVerify: false,
+    wsPath: '/',
+    deps: run.deps,
+    trace: run.trace,
+    rate,
+    signal: run.signal,
+    deadlineAt: run.deadlineAt,
+    traceSeqs: attempt.traceSeqs,
   });
   if (!opened.ok) return { answered: false };
   const flow = opened.flow;
@@ -33,7 +49,16 @@ async function oneOptions(run: AuditRun, rate: RateLimiter, attempt: AttemptResu
     const branch = run.ids.branch();
     const callId = run.ids.callId();
     const bytes = buildAuditRequest({
-      method: 'OPTIONS', transport: 'udp', domain: run.domain, fromUser: 'burst', local: flow.channel.local, branch, callId, fromTag: run.ids.tag(), cseq: 1, userAgent: USER_AGENT,
+      method: 'OPTIONS',
+      transport: 'udp',
+      domain: run.domain,
+      fromUser: 'burst',
+      local: flow.channel.local,
+      branch,
+      callId,
+      fromTag: run.ids.tag(),
+      cseq: 1,
+      userAgent: USER_AGENT,
     });
     const tx = await flow.transaction(bytes, { branch, callId, method: 'OPTIONS' }, BURST_WAIT_MS, `OPTIONS burst ${n}/${BURST_REQUESTS}`);
     attempt.requestsSent += flow.stats.requestsSent;
@@ -47,8 +72,20 @@ async function oneOptions(run: AuditRun, rate: RateLimiter, attempt: AttemptResu
 
 export async function burstTest(run: AuditRun, target: Target, record: AuditRecord): Promise<void> {
   const attempt: AttemptResult = {
-    id: run.attempts.length + 1, label: `OPTIONS burst (${BURST_REQUESTS} at most 8 per second)`, transport: 'udp', target: { ...target }, sourcePortMode: 'ephemeral',
-    rport: true, outcome: 'answered', detail: '', durationMs: 0, startedAt: run.trace.elapsed(), requestsSent: 0, retransmissions: 0, responsesFromElsewhere: [], traceSeqs: [],
+    id: run.attempts.length + 1,
+    label: `OPTIONS burst (${BURST_REQUESTS} at most 8 per second)`,
+    transport: 'udp',
+    target: { ...target },
+    sourcePortMode: 'ephemeral',
+    rport: true,
+    outcome: 'answered',
+    detail: '',
+    durationMs: 0,
+    startedAt: run.trace.elapsed(),
+    requestsSent: 0,
+    retransmissions: 0,
+    responsesFromElsewhere: [],
+    traceSeqs: [],
   };
   run.attempts.push(attempt);
   // The other tests' requests must have left the limiter's window: the burst alone fills it.
@@ -61,9 +98,14 @@ export async function burstTest(run: AuditRun, target: Target, record: AuditReco
     results.push(...(await Promise.all(round)));
   }
   const firstUnanswered = results.findIndex((r) => !r.answered);
-  const times = results.map((r) => r.sentAt).filter((t): t is number => t !== undefined).sort((a, b) => a - b);
+  const times = results
+    .map((r) => r.sentAt)
+    .filter((t): t is number => t !== undefined)
+    .sort((a, b) => a - b);
   record.burst = {
-    sent: times.length, answered: results.filter((r) => r.answered).length, ...(firstUnanswered >= 0 ? { firstUnanswered: firstUnanswered + 1 } : {}),
+    sent: times.length,
+    answered: results.filter((r) => r.answered).length,
+    ...(firstUnanswered >= 0 ? { firstUnanswered: firstUnanswered + 1 } : {}),
     peakPerSecond: Math.max(0, ...times.map((t, i) => times.filter((u, j) => j >= i && u - t < RATE_WINDOW_MS).length)),
   };
   attempt.detail = `${record.burst.answered} of ${record.burst.sent} answered`;

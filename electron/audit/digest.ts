@@ -23,8 +23,13 @@ function credentialsFor(run: AuditRun, res: SipResponse, account: OwnAccount): [
   const picked = pickChallenge(res.challenges.filter((c) => c.header === (res.status === 401 ? 'www-authenticate' : 'proxy-authenticate')));
   if (!picked.ok) return picked.reason;
   const a = answerChallenge({
-    challenge: picked.challenge, username: account.authUser, password: account.password, method: 'REGISTER',
-    uri: requestUriOf({ method: 'REGISTER', domain: run.domain }), cnonce: run.ids.cnonce(), nc: 1,
+    challenge: picked.challenge,
+    username: account.authUser,
+    password: account.password,
+    method: 'REGISTER',
+    uri: requestUriOf({ method: 'REGISTER', domain: run.domain }),
+    cnonce: run.ids.cnonce(),
+    nc: 1,
   });
   return [a.headerName, a.headerValue];
 }
@@ -40,8 +45,12 @@ async function credentialed(run: AuditRun, session: AuditSession, p: ExchangePar
   } finally {
     // As in the check: a 2xx (or 423, which comes only after authentication passed) is accepted; anything else may count as a failed login.
     const status = done?.response?.status;
-    const verdict: AuthVerdict = session.result.requestsSent === sentBefore ? 'unsent'
-      : status !== undefined && ((status >= 200 && status < 300) || status === 423) ? 'accepted' : 'unaccepted';
+    const verdict: AuthVerdict =
+      session.result.requestsSent === sentBefore
+        ? 'unsent'
+        : status !== undefined && ((status >= 200 && status < 300) || status === 423)
+          ? 'accepted'
+          : 'unaccepted';
     run.auth.settle(verdict);
   }
 }
@@ -55,21 +64,46 @@ export async function digestReplayTest(run: AuditRun, session: AuditSession, cha
   const header = credentialsFor(run, challenge, account);
   if (typeof header === 'string') return `the challenge cannot be answered: ${header}`;
   const base = { test: 'digest', method: 'REGISTER', userAgent: USER_AGENT, fromUser: account.user } as const;
-  const registered = await credentialed(run, session, { ...base, variant: 'credentials', expires: REGISTER_EXPIRES_S, extra: [header], what: 'REGISTER with your own credentials' });
+  const registered = await credentialed(run, session, {
+    ...base,
+    variant: 'credentials',
+    expires: REGISTER_EXPIRES_S,
+    extra: [header],
+    what: 'REGISTER with your own credentials',
+  });
   if (!registered) return 'the budget for unaccepted credentials of this run is spent';
   const status = registered.response?.status;
-  if (status === undefined || status < 200 || status >= 300) return `your credentials were not accepted (${status ?? 'no answer'}): wrong password or auth user?`;
+  if (status === undefined || status < 200 || status >= 300)
+    return `your credentials were not accepted (${status ?? 'no answer'}): wrong password or auth user?`;
   const attempt = session.result;
   // The binding exists from here on: every path below removes it (Expires 0, our own Contact only).
-  const replay = await credentialed(run, session, { ...base, variant: 'replay', expires: 0, extra: [header], what: 'REGISTER Expires 0 replaying the earlier Authorization (old nonce, same nc)' });
+  const replay = await credentialed(run, session, {
+    ...base,
+    variant: 'replay',
+    expires: 0,
+    extra: [header],
+    what: 'REGISTER Expires 0 replaying the earlier Authorization (old nonce, same nc)',
+  });
   let removed = replay?.response !== undefined && replay.response.status >= 200 && replay.response.status < 300;
   if (!removed && isChallenge(replay?.response)) {
     const fresh = credentialsFor(run, replay!.response, account);
-    const removal = typeof fresh === 'string' ? null : await credentialed(run, session, { ...base, variant: 'remove', expires: 0, extra: [fresh], what: 'REGISTER Expires 0 with fresh credentials (remove our binding)' });
+    const removal =
+      typeof fresh === 'string'
+        ? null
+        : await credentialed(run, session, {
+            ...base,
+            variant: 'remove',
+            expires: 0,
+            extra: [fresh],
+            what: 'REGISTER Expires 0 with fresh credentials (remove our binding)',
+          });
     removed = removal?.response !== undefined && removal.response.status >= 200 && removal.response.status < 300;
   }
   Object.assign(attempt, {
-    outcome: 'registered', status, reason: registered.response!.reason, unregistered: removed,
+    outcome: 'registered',
+    status,
+    reason: registered.response!.reason,
+    unregistered: removed,
     detail: `registered with your credentials; ${removed ? 'binding removed again' : `removing the binding failed, it expires within ${REGISTER_EXPIRES_S} s`}`,
   });
   return null;

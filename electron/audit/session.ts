@@ -82,7 +82,10 @@ export class AuditSession {
   private readonly fromTag: string;
   private cseq = 0;
 
-  private constructor(private readonly run: AuditRun, readonly result: AttemptResult) {
+  private constructor(
+    private readonly run: AuditRun,
+    readonly result: AttemptResult,
+  ) {
     this.callId = run.ids.callId();
     this.fromTag = run.ids.tag();
   }
@@ -90,19 +93,43 @@ export class AuditSession {
   /** Opens the flow; the attempt is recorded even when that fails (then `session` is null). */
   static async open(run: AuditRun, label: string, transport: Transport, target: Target): Promise<{ session: AuditSession | null; attempt: AttemptResult }> {
     const attempt: AttemptResult = {
-      id: run.attempts.length + 1, label, transport, target: { ...target }, sourcePortMode: 'ephemeral', rport: true, outcome: 'no-response', detail: '',
-      durationMs: 0, startedAt: run.trace.elapsed(), requestsSent: 0, retransmissions: 0, responsesFromElsewhere: [], traceSeqs: [],
+      id: run.attempts.length + 1,
+      label,
+      transport,
+      target: { ...target },
+      sourcePortMode: 'ephemeral',
+      rport: true,
+      outcome: 'no-response',
+      detail: '',
+      durationMs: 0,
+      startedAt: run.trace.elapsed(),
+      requestsSent: 0,
+      retransmissions: 0,
+      responsesFromElsewhere: [],
+      traceSeqs: [],
     };
     run.attempts.push(attempt);
     const session = new AuditSession(run, attempt);
     // Every message also passes by watch(): a provisional answer to an INVITE must act at once.
     const deps: EngineDeps = {
       ...run.deps,
-      openChannel: (o) => run.deps.openChannel({ ...o, handlers: { ...o.handlers, message: (bytes, from) => (session.watch(bytes), o.handlers.message(bytes, from)) } }),
+      openChannel: (o) =>
+        run.deps.openChannel({ ...o, handlers: { ...o.handlers, message: (bytes, from) => (session.watch(bytes), o.handlers.message(bytes, from)) } }),
     };
     const opened = await SipFlow.open({
-      attempt: attempt.id, transport, host: target.host, remote: { address: target.address, port: target.port }, tlsVerify: false, caPem: run.caPem,
-      wsPath: '/', deps, trace: run.trace, rate: run.rate, signal: run.signal, deadlineAt: run.deadlineAt, traceSeqs: attempt.traceSeqs,
+      attempt: attempt.id,
+      transport,
+      host: target.host,
+      remote: { address: target.address, port: target.port },
+      tlsVerify: false,
+      caPem: run.caPem,
+      wsPath: '/',
+      deps,
+      trace: run.trace,
+      rate: run.rate,
+      signal: run.signal,
+      deadlineAt: run.deadlineAt,
+      traceSeqs: attempt.traceSeqs,
     });
     if (opened.tls) attempt.tls = opened.tls;
     if (!opened.ok) {
@@ -133,8 +160,19 @@ export class AuditSession {
   async exchange(p: ExchangeParams): Promise<ExchangeResult> {
     const flow = this.flow!;
     const request: AuditRequest = {
-      method: p.method, transport: this.result.transport, domain: this.run.domain, toUser: p.toUser, fromUser: p.fromUser, local: flow.channel.local,
-      branch: this.run.ids.branch(), callId: this.callId, fromTag: this.fromTag, cseq: ++this.cseq, userAgent: p.userAgent, expires: p.expires, extra: p.extra,
+      method: p.method,
+      transport: this.result.transport,
+      domain: this.run.domain,
+      toUser: p.toUser,
+      fromUser: p.fromUser,
+      local: flow.channel.local,
+      branch: this.run.ids.branch(),
+      callId: this.callId,
+      fromTag: this.fromTag,
+      cseq: ++this.cseq,
+      userAgent: p.userAgent,
+      expires: p.expires,
+      extra: p.extra,
     };
     const bytes = buildAuditRequest(request);
     const watch: BranchWatch = { provisional: [], bytes: 0, counted: new Set() };
@@ -142,15 +180,28 @@ export class AuditSession {
     this.watches.set(request.branch, watch);
     this.run.onStep?.(`${this.result.label}: ${p.what}`);
     await this.run.pace.take(flow.remote.address, this.run.signal).catch(() => undefined);
-    const { tx, cancelled } = p.method === 'INVITE' ? await this.invite(request, bytes, watch, p.what) : { tx: await this.send(request, bytes, p.method, p.what, p.signal), cancelled: false };
+    const { tx, cancelled } =
+      p.method === 'INVITE'
+        ? await this.invite(request, bytes, watch, p.what)
+        : { tx: await this.send(request, bytes, p.method, p.what, p.signal), cancelled: false };
     const response = tx.kind === 'response' ? tx.msg : watch.final;
     const realm = response?.challenges[0]?.params.realm;
     const exchange: AuditExchange = {
-      attempt: this.result.id, test: p.test, variant: p.variant, method: p.method, transport: this.result.transport, userAgent: p.userAgent,
-      provisional: watch.provisional, requestBytes: bytes.length, responseBytes: watch.bytes, seqs: this.messageSeqs(seqsBefore),
-      ...(response ? { status: response.status } : {}), ...(realm !== undefined ? { realm } : {}),
+      attempt: this.result.id,
+      test: p.test,
+      variant: p.variant,
+      method: p.method,
+      transport: this.result.transport,
+      userAgent: p.userAgent,
+      provisional: watch.provisional,
+      requestBytes: bytes.length,
+      responseBytes: watch.bytes,
+      seqs: this.messageSeqs(seqsBefore),
+      ...(response ? { status: response.status } : {}),
+      ...(realm !== undefined ? { realm } : {}),
       // A cancelled call's final answer (487) times our CANCEL, not the server: no answer time then.
-      ...(tx.kind === 'response' && !cancelled ? { rttMs: tx.rttMs } : {}), ...(cancelled ? { cancelled } : {}),
+      ...(tx.kind === 'response' && !cancelled ? { rttMs: tx.rttMs } : {}),
+      ...(cancelled ? { cancelled } : {}),
     };
     this.run.exchanges.push(exchange);
     this.settle(tx, response);
@@ -207,14 +258,33 @@ export class AuditSession {
    */
   private async acknowledge(invite: AuditRequest, final: SipResponse, signal: AbortSignal): Promise<void> {
     const toTag = final.to?.params.tag ?? undefined;
-    if (final.status >= 300) return void (await this.flow!.transaction(buildAckForFailure(invite, toTag), { branch: invite.branch, callId: invite.callId, method: 'ACK' }, 0, 'ACK', signal));
+    if (final.status >= 300)
+      return void (await this.flow!.transaction(
+        buildAckForFailure(invite, toTag),
+        { branch: invite.branch, callId: invite.callId, method: 'ACK' },
+        0,
+        'ACK',
+        signal,
+      ));
     const remoteTarget = final.contact === '*' ? undefined : final.contact[0]?.uri.raw;
     if (!remoteTarget) return;
     const dialog = { toTag, remoteTarget };
     const ack = this.run.ids.branch();
-    await this.flow!.transaction(buildInDialog(invite, 'ACK', { ...dialog, branch: ack }), { branch: ack, callId: invite.callId, method: 'ACK' }, 0, 'ACK (the call was answered)', signal);
+    await this.flow!.transaction(
+      buildInDialog(invite, 'ACK', { ...dialog, branch: ack }),
+      { branch: ack, callId: invite.callId, method: 'ACK' },
+      0,
+      'ACK (the call was answered)',
+      signal,
+    );
     const bye = this.run.ids.branch();
-    await this.flow!.transaction(buildInDialog(invite, 'BYE', { ...dialog, branch: bye }), { branch: bye, callId: invite.callId, method: 'BYE' }, EXCHANGE_WAIT_MS, 'BYE (end the answered call at once)', signal);
+    await this.flow!.transaction(
+      buildInDialog(invite, 'BYE', { ...dialog, branch: bye }),
+      { branch: bye, callId: invite.callId, method: 'BYE' },
+      EXCHANGE_WAIT_MS,
+      'BYE (end the answered call at once)',
+      signal,
+    );
   }
 
   /** The attempt's outcome follows its latest answer, unless our account registered on it. */
@@ -231,7 +301,11 @@ export class AuditSession {
       const outcome: AttemptOutcome = s >= 200 && s < 300 ? 'answered' : s === 401 || s === 407 ? 'auth-skipped' : s < 400 ? 'redirected' : 'rejected';
       Object.assign(r, { outcome, status: s, reason: response.reason, detail: `${s} ${response.reason}` });
     } else if (tx.kind === 'failure') Object.assign(r, { outcome: tx.outcome, detail: tx.detail });
-    else Object.assign(r, { outcome: 'no-response', detail: `no answer within ${(tx.kind === 'timeout' ? tx.waitedMs : EXCHANGE_WAIT_MS) / 1000} s (sent ${tx.kind === 'timeout' ? tx.sends : 1} time(s))` });
+    else
+      Object.assign(r, {
+        outcome: 'no-response',
+        detail: `no answer within ${(tx.kind === 'timeout' ? tx.waitedMs : EXCHANGE_WAIT_MS) / 1000} s (sent ${tx.kind === 'timeout' ? tx.sends : 1} time(s))`,
+      });
   }
 
   close(): AttemptResult {

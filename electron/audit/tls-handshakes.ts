@@ -15,7 +15,8 @@ export const HANDSHAKE_DEADLINE_MS = 2500;
  * Suites offered by the weak-cipher handshake (TLS 1.2): static RSA key exchange (no forward
  * secrecy) and CBC with SHA-1. OpenSSL 3 has no RC4, DES or export suites left to offer.
  */
-export const WEAK_CIPHERS = 'AES128-SHA:AES256-SHA:AES128-SHA256:AES256-SHA256:AES128-GCM-SHA256:AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA@SECLEVEL=0';
+export const WEAK_CIPHERS =
+  'AES128-SHA:AES256-SHA:AES128-SHA256:AES256-SHA256:AES128-GCM-SHA256:AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA@SECLEVEL=0';
 
 type Offer = AuditTlsHandshake['offer'];
 const OFFERS: Array<{ offer: Offer; options: tls.ConnectionOptions }> = [
@@ -45,7 +46,9 @@ function handshake(target: Target, options: tls.ConnectionOptions, connect: Conn
     } catch (e) {
       return finish({ outcome: 'unsupported-here', detail: `this computer's TLS library cannot offer it: ${(e as Error).message}` });
     }
-    socket.once('secureConnect', () => finish({ outcome: 'accepted', protocol: socket.getProtocol() ?? undefined, cipher: socket.getCipher()?.name, detail: 'handshake completed' }));
+    socket.once('secureConnect', () =>
+      finish({ outcome: 'accepted', protocol: socket.getProtocol() ?? undefined, cipher: socket.getCipher()?.name, detail: 'handshake completed' }),
+    );
     socket.once('error', (e: NodeJS.ErrnoException) => {
       const code = e.code ?? '';
       if (LOCAL_REFUSAL.test(e.message)) finish({ outcome: 'unsupported-here', detail: `this computer's TLS library cannot offer it: ${e.message}` });
@@ -58,8 +61,20 @@ function handshake(target: Target, options: tls.ConnectionOptions, connect: Conn
 /** The handshakes in turn, traced under one attempt of their own (a ladder column with no SIP messages). */
 export async function tlsHandshakeTest(run: AuditRun, target: Target, record: AuditRecord, connect: ConnectTls = tls.connect): Promise<void> {
   const attempt: AttemptResult = {
-    id: run.attempts.length + 1, label: 'TLS versions and cipher suites', transport: 'tls', target: { ...target }, sourcePortMode: 'ephemeral', rport: false,
-    outcome: 'answered', detail: '', durationMs: 0, startedAt: run.trace.elapsed(), requestsSent: 0, retransmissions: 0, responsesFromElsewhere: [], traceSeqs: [],
+    id: run.attempts.length + 1,
+    label: 'TLS versions and cipher suites',
+    transport: 'tls',
+    target: { ...target },
+    sourcePortMode: 'ephemeral',
+    rport: false,
+    outcome: 'answered',
+    detail: '',
+    durationMs: 0,
+    startedAt: run.trace.elapsed(),
+    requestsSent: 0,
+    retransmissions: 0,
+    responsesFromElsewhere: [],
+    traceSeqs: [],
   };
   run.attempts.push(attempt);
   for (const { offer, options } of OFFERS) {
@@ -68,7 +83,10 @@ export async function tlsHandshakeTest(run: AuditRun, target: Target, record: Au
     run.onStep?.(`TLS handshake offering ${offer === 'weak-ciphers' ? 'weak cipher suites only' : `${offer} only`}`);
     const r = await handshake(target, options, connect);
     const seq = run.trace.add({
-      attempt: attempt.id, kind: 'tls', transport: 'tls', remote: { address: target.address, port: target.port },
+      attempt: attempt.id,
+      kind: 'tls',
+      transport: 'tls',
+      remote: { address: target.address, port: target.port },
       note: `handshake offering ${offer === 'weak-ciphers' ? `only ${WEAK_CIPHERS}` : `only ${offer}`}: ${r.outcome}${r.protocol ? ` (${r.protocol} ${r.cipher ?? ''})` : ''}; ${r.detail}`,
     });
     if (seq > 0) attempt.traceSeqs.push(seq);

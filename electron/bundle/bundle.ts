@@ -23,8 +23,11 @@ export function exportBundle(original: CheckResult, o: ExportOptions = {}): { by
   const diagnosis = diagnose(result);
   const withheld = Object.values(o.pseudonymise ?? {}).some(Boolean);
   const manifest: BundleManifest = {
-    bundleSchemaVersion: BUNDLE_SCHEMA_VERSION, resultsSchemaVersion: RESULTS_SCHEMA_VERSION, app: { name: 'sipladder', version: TOOL_VERSION },
-    createdAt: new Date().toISOString(), pseudonymised: replacements.length > 0,
+    bundleSchemaVersion: BUNDLE_SCHEMA_VERSION,
+    resultsSchemaVersion: RESULTS_SCHEMA_VERSION,
+    app: { name: 'sipladder', version: TOOL_VERSION },
+    createdAt: new Date().toISOString(),
+    pseudonymised: replacements.length > 0,
     // The OS release (kernel version, build) narrows down who sent it: withheld when pseudonymising.
     os: withheld ? platform() : `${platform()} ${release()}`,
     summary: { verdict: diagnosis.verdict, attempts: result.attempts.map((a) => `${a.label}: ${a.outcome}${a.status ? ` ${a.status}` : ''}`) },

@@ -17,7 +17,10 @@ export class CaptureImports {
   private readonly running = new Map<string, AbortController>();
   private readonly kept = new Map<string, CheckResult>();
 
-  constructor(private readonly emit: (e: RunEvent) => void, private readonly newId = () => randomBytes(8).toString('hex')) {}
+  constructor(
+    private readonly emit: (e: RunEvent) => void,
+    private readonly newId = () => randomBytes(8).toString('hex'),
+  ) {}
 
   /**
    * Imports a capture held in memory (Electron IPC) or arriving as a stream (the browser mode's
@@ -31,13 +34,23 @@ export class CaptureImports {
     try {
       const whole = source instanceof Uint8Array;
       const { result } = await importChunks(whole ? slicesOf(source) : source, {
-        source: name, totalBytes: whole ? source.length : totalBytes, signal: abort.signal,
+        source: name,
+        totalBytes: whole ? source.length : totalBytes,
+        signal: abort.signal,
         onProgress: (progress) => this.emit({ runId, type: 'capture-progress', progress }),
       });
       this.kept.set(runId, result);
       if (this.kept.size > MAX_KEPT_IMPORTS) this.kept.delete(this.kept.keys().next().value!);
       const page = { ...result, trace: result.trace.map(withoutBytes) };
-      return { createdAt: result.startedAt, appVersion: 'capture import', pseudonymised: false, result: page, diagnosis: diagnose(result), importId: runId, dialogs: dialogFacts(result) };
+      return {
+        createdAt: result.startedAt,
+        appVersion: 'capture import',
+        pseudonymised: false,
+        result: page,
+        diagnosis: diagnose(result),
+        importId: runId,
+        dialogs: dialogFacts(result),
+      };
     } finally {
       this.running.delete(runId);
     }

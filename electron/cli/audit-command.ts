@@ -37,11 +37,21 @@ function parseAuditArgs(argv: string[]): { ok: true; value: Parsed } | { ok: fal
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: argv, strict: true, allowPositionals: true,
+      args: argv,
+      strict: true,
+      allowPositionals: true,
       options: {
-        'i-operate-this-server': { type: 'boolean' }, user: { type: 'string' }, 'auth-user': { type: 'string' }, 'password-stdin': { type: 'boolean' },
-        domain: { type: 'string' }, port: { type: 'string' }, 'tls-port': { type: 'string' }, 'ca-file': { type: 'string' }, burst: { type: 'boolean' },
-        json: { type: 'boolean' }, bundle: { type: 'string' },
+        'i-operate-this-server': { type: 'boolean' },
+        user: { type: 'string' },
+        'auth-user': { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+        domain: { type: 'string' },
+        port: { type: 'string' },
+        'tls-port': { type: 'string' },
+        'ca-file': { type: 'string' },
+        burst: { type: 'boolean' },
+        json: { type: 'boolean' },
+        bundle: { type: 'string' },
       },
     });
   } catch (e) {
@@ -58,15 +68,27 @@ function parseAuditArgs(argv: string[]): { ok: true; value: Parsed } | { ok: fal
     return n;
   };
   const v = validateAuditOptions({
-    confirmedOperator: values['i-operate-this-server'] === true, server: positionals[0], user: values.user, authUser: values['auth-user'],
-    domain: values.domain, port: port('port', false), tlsPort: port('tls-port', true), burst: values.burst === true ? true : undefined,
+    confirmedOperator: values['i-operate-this-server'] === true,
+    server: positionals[0],
+    user: values.user,
+    authUser: values['auth-user'],
+    domain: values.domain,
+    port: port('port', false),
+    tlsPort: port('tls-port', true),
+    burst: values.burst === true ? true : undefined,
     ...(values['password-stdin'] ? { password: '' } : {}),
   });
   if (!v.ok) errors.push(...v.errors);
   if (errors.length || !v.ok) return { ok: false, errors };
   return {
     ok: true,
-    value: { options: v.value, json: values.json === true, bundle: values.bundle as string | undefined, passwordStdin: values['password-stdin'] === true, caFile: values['ca-file'] as string | undefined },
+    value: {
+      options: v.value,
+      json: values.json === true,
+      bundle: values.bundle as string | undefined,
+      passwordStdin: values['password-stdin'] === true,
+      caFile: values['ca-file'] as string | undefined,
+    },
   };
 }
 
@@ -76,14 +98,18 @@ function auditText(result: CheckResult): string {
   for (const s of result.audit?.skipped ?? []) out.push(`not tested (${s.test}): ${s.reason}`);
   out.push('', 'Exchanges (each is a ladder column in the app and the bundle):');
   for (const a of result.attempts) out.push(`  ${a.id}. ${a.label}: ${a.detail}`);
-  out.push(`Audited in ${(result.durationMs / 1000).toFixed(2)} s; ${result.attempts.reduce((n, a) => n + a.requestsSent, 0)} SIP requests sent; ${result.authFailures} unaccepted login(s).`);
+  out.push(
+    `Audited in ${(result.durationMs / 1000).toFixed(2)} s; ${result.attempts.reduce((n, a) => n + a.requestsSent, 0)} SIP requests sent; ${result.authFailures} unaccepted login(s).`,
+  );
   return out.join('\n');
 }
 
 export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const complain = (s: string): void => void io.stderr.write(s + '\n');
   if (!argv.includes('--i-operate-this-server')) {
-    complain(`sipladder audit: refused: ${OPERATOR_CONFIRMATION_MISSING}.\nProbing someone else's server is what attackers do; add --i-operate-this-server only for your own.\n\n${AUDIT_USAGE}`);
+    complain(
+      `sipladder audit: refused: ${OPERATOR_CONFIRMATION_MISSING}.\nProbing someone else's server is what attackers do; add --i-operate-this-server only for your own.\n\n${AUDIT_USAGE}`,
+    );
     return 2;
   }
   const parsed = parseAuditArgs(argv);
@@ -108,9 +134,11 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     const result = await runAudit(options, defaultDeps(), {
       signal: abort.signal,
-      onProgress: json ? undefined : (e) => {
-        if (e.type === 'attempt-step' || e.type === 'dns') complain(`  ${e.text}`);
-      },
+      onProgress: json
+        ? undefined
+        : (e) => {
+            if (e.type === 'attempt-step' || e.type === 'dns') complain(`  ${e.text}`);
+          },
     });
     const diagnosis = diagnose(result);
     io.stdout.write((json ? JSON.stringify({ ...result, diagnosis }, null, 2) : auditText(result)) + '\n');

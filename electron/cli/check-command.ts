@@ -65,24 +65,31 @@ export async function checkCommand(rest: string[], io: CliIo): Promise<number> {
   try {
     const result = await check(options, defaultDeps(), {
       signal: abort.signal,
-      onProgress: json ? undefined : (e) => {
-        if (e.type === 'dns') complain(`  dns: ${e.text}`);
-        if (e.type === 'attempt-finished') complain(`  attempt ${e.attempt}: ${e.outcome} (${(e.durationMs / 1000).toFixed(2)} s)`);
-        // The matrix's verdict at once (≈ 1 s); the path probes may add to it.
-        if (e.type === 'matrix-finished') complain(`  verdict after ${(e.result.durationMs / 1000).toFixed(2)} s (path probes running): ${diagnose(e.result).verdict}`);
-        if (e.type === 'probe-started') complain(`  ${e.probe}...`);
-        if (e.type === 'probe-finished') complain(`  ${e.probe}: ${e.outcome} (${(e.durationMs / 1000).toFixed(2)} s)`);
-      },
+      onProgress: json
+        ? undefined
+        : (e) => {
+            if (e.type === 'dns') complain(`  dns: ${e.text}`);
+            if (e.type === 'attempt-finished') complain(`  attempt ${e.attempt}: ${e.outcome} (${(e.durationMs / 1000).toFixed(2)} s)`);
+            // The matrix's verdict at once (≈ 1 s); the path probes may add to it.
+            if (e.type === 'matrix-finished')
+              complain(`  verdict after ${(e.result.durationMs / 1000).toFixed(2)} s (path probes running): ${diagnose(e.result).verdict}`);
+            if (e.type === 'probe-started') complain(`  ${e.probe}...`);
+            if (e.type === 'probe-finished') complain(`  ${e.probe}: ${e.outcome} (${(e.durationMs / 1000).toFixed(2)} s)`);
+          },
     });
     const diagnosis = diagnose(result);
     if (!json) complain(`  complete after ${(result.durationMs / 1000).toFixed(2)} s`);
-    const incomplete = result.incomplete ? `\n\nIncomplete: ${result.incomplete.detail}. What did not finish is left out of the findings; run the check again.` : '';
+    const incomplete = result.incomplete
+      ? `\n\nIncomplete: ${result.incomplete.detail}. What did not finish is left out of the findings; run the check again.`
+      : '';
     say(json ? JSON.stringify({ ...result, diagnosis }, null, 2) : `${findingsText(diagnosis)}${incomplete}\n\n${attemptTable(result)}`);
     if (bundle) {
       const all = { users: true, domains: true, addresses: true };
       const { bytes, replacements } = exportBundle(result, { pseudonymise: bundle.pseudonymise ? all : undefined });
       await writeFile(bundle.file, bytes);
-      complain(`Bundle written: ${bundle.file} (${bytes.length} bytes)${replacements.length ? `; pseudonymised: ${replacements.map((r) => `${r.kind} ${r.original} → ${r.pseudonym}`).join(', ')}` : ''}`);
+      complain(
+        `Bundle written: ${bundle.file} (${bytes.length} bytes)${replacements.length ? `; pseudonymised: ${replacements.map((r) => `${r.kind} ${r.original} → ${r.pseudonym}`).join(', ')}` : ''}`,
+      );
     }
     if (hep) complain(await sendRunToHep(hep, result));
     return result.attempts.some((a) => a.outcome === 'registered') ? 0 : 1;

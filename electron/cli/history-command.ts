@@ -45,7 +45,8 @@ async function list(store: HistoryStore, flags: Flags, say: (s: string) => void)
   const entries = await store.list({ ...(kind ? { kind } : {}), limit });
   if (flags.json) return say(JSON.stringify(entries, null, 2));
   if (!entries.length) return say('The history is empty.');
-  for (const e of entries) say(`${String(e.id).padStart(5)}  ${e.createdAt.slice(0, 19).replace('T', ' ')}  ${e.kind.padEnd(6)}  ${e.user}@${e.server}  ${e.verdict}`);
+  for (const e of entries)
+    say(`${String(e.id).padStart(5)}  ${e.createdAt.slice(0, 19).replace('T', ' ')}  ${e.kind.padEnd(6)}  ${e.user}@${e.server}  ${e.verdict}`);
 }
 
 async function run(sub: string | undefined, args: string[], flags: Flags, store: HistoryStore, io: CliIo): Promise<void> {
@@ -53,7 +54,9 @@ async function run(sub: string | undefined, args: string[], flags: Flags, store:
   if (sub === 'list') return list(store, flags, say);
   if (sub === 'show') {
     const result = await resultOf(store, String(idOf(args[0])));
-    return say(flags.json ? JSON.stringify({ ...result, diagnosis: diagnose(result) }, null, 2) : `${findingsText(diagnose(result))}\n\n${attemptTable(result)}`);
+    return say(
+      flags.json ? JSON.stringify({ ...result, diagnosis: diagnose(result) }, null, 2) : `${findingsText(diagnose(result))}\n\n${attemptTable(result)}`,
+    );
   }
   if (sub === 'export') {
     if (typeof flags.bundle !== 'string') throw new UsageError('export needs --bundle FILE');
@@ -69,8 +72,17 @@ async function run(sub: string | undefined, args: string[], flags: Flags, store:
     return say(flags.json ? JSON.stringify(comparison, null, 2) : comparisonText(comparison, { before: args[0]!, after: args[1]! }));
   }
   if (sub === 'retention') {
-    const asked = Object.fromEntries(([['max-runs', 'maxRuns'], ['max-age-days', 'maxAgeDays'], ['max-mb', 'maxMegabytes']] as const)
-      .filter(([flag]) => flags[flag] !== undefined).map(([flag, key]) => [key, Number(flags[flag])]));
+    const asked = Object.fromEntries(
+      (
+        [
+          ['max-runs', 'maxRuns'],
+          ['max-age-days', 'maxAgeDays'],
+          ['max-mb', 'maxMegabytes'],
+        ] as const
+      )
+        .filter(([flag]) => flags[flag] !== undefined)
+        .map(([flag, key]) => [key, Number(flags[flag])]),
+    );
     const v = validateRetention(asked);
     if (!v.ok) throw new UsageError(v.errors.join('; '));
     const r = Object.keys(v.value).length ? await store.setRetention(v.value) : await store.retention();
@@ -83,10 +95,19 @@ export async function historyCommand(argv: string[], io: CliIo): Promise<number>
   let parsed: { values: Flags; positionals: string[] };
   try {
     parsed = parseArgs({
-      args: argv, strict: true, allowPositionals: true,
+      args: argv,
+      strict: true,
+      allowPositionals: true,
       options: {
-        history: { type: 'string' }, json: { type: 'boolean' }, kind: { type: 'string' }, limit: { type: 'string' }, bundle: { type: 'string' },
-        pseudonymise: { type: 'boolean' }, 'max-runs': { type: 'string' }, 'max-age-days': { type: 'string' }, 'max-mb': { type: 'string' },
+        history: { type: 'string' },
+        json: { type: 'boolean' },
+        kind: { type: 'string' },
+        limit: { type: 'string' },
+        bundle: { type: 'string' },
+        pseudonymise: { type: 'boolean' },
+        'max-runs': { type: 'string' },
+        'max-age-days': { type: 'string' },
+        'max-mb': { type: 'string' },
       },
     });
   } catch (e) {

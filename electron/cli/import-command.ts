@@ -31,12 +31,20 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     const imported = await importCaptureFile(file, {});
     const { result } = imported;
     const d = diagnose(result);
-    io.stdout.write(`${file}: ${imported.format === 'pcap' ? `${imported.packets} packets, ` : ''}${imported.messages} SIP messages in ${result.attempts.length} exchanges\n${dropsText(imported.dropped)}\n`);
+    io.stdout.write(
+      `${file}: ${imported.format === 'pcap' ? `${imported.packets} packets, ` : ''}${imported.messages} SIP messages in ${result.attempts.length} exchanges\n${dropsText(imported.dropped)}\n`,
+    );
     const rows = result.attempts.length > TABLE_ROWS ? { ...result, attempts: result.attempts.slice(0, TABLE_ROWS) } : result;
-    io.stdout.write(`${findingsText(d)}\n\n${attemptTable(rows)}\n${rows === result ? '' : `… and ${result.attempts.length - TABLE_ROWS} more exchanges (all are in the bundle)\n`}`);
+    io.stdout.write(
+      `${findingsText(d)}\n\n${attemptTable(rows)}\n${rows === result ? '' : `… and ${result.attempts.length - TABLE_ROWS} more exchanges (all are in the bundle)\n`}`,
+    );
     const cited = new Set(d.findings.flatMap((f) => f.attempts));
-    const shown = result.attempts.filter((a) => cited.has(a.id)).slice(0, LADDERS_SHOWN).map((a) => a.id);
-    for (const c of ladderModel(result, d.findings, shown.length ? shown : result.attempts.slice(0, 1).map((a) => a.id))) io.stdout.write(`\n${asciiLadder(c)}\n`);
+    const shown = result.attempts
+      .filter((a) => cited.has(a.id))
+      .slice(0, LADDERS_SHOWN)
+      .map((a) => a.id);
+    for (const c of ladderModel(result, d.findings, shown.length ? shown : result.attempts.slice(0, 1).map((a) => a.id)))
+      io.stdout.write(`\n${asciiLadder(c)}\n`);
     if (parsed.values.bundle) {
       await writeFile(parsed.values.bundle, exportBundle(result).bytes);
       io.stderr.write(`Bundle written: ${parsed.values.bundle}\n`);

@@ -13,8 +13,10 @@ export async function openCommand(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     const b = openBundle(new Uint8Array(await readFile(file)));
-    io.stdout.write(`Bundle from SIP Ladder ${b.manifest.app.version}, ${b.manifest.createdAt}${b.manifest.pseudonymised ? ' (pseudonymised)' : ''}\n\n` +
-      `${findingsText(b.diagnosis)}\n\n${attemptTable(b.result)}\n`);
+    io.stdout.write(
+      `Bundle from SIP Ladder ${b.manifest.app.version}, ${b.manifest.createdAt}${b.manifest.pseudonymised ? ' (pseudonymised)' : ''}\n\n` +
+        `${findingsText(b.diagnosis)}\n\n${attemptTable(b.result)}\n`,
+    );
     return 0;
   } catch (e) {
     io.stderr.write(`sipladder open: ${(e as Error).message}\n`);

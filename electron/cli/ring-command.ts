@@ -39,9 +39,11 @@ function takeOption(argv: string[], name: string): { value?: string; rest: strin
 }
 
 function progressLine(e: RingProgress): string {
-  if (e.type === 'waiting') return `\nCall ${e.aor} ${e.round ? 'again ' : ''}now from another phone; waiting up to ${e.waitS} s (registered over ${e.transport.toUpperCase()}; Ctrl-C cancels)\n`;
+  if (e.type === 'waiting')
+    return `\nCall ${e.aor} ${e.round ? 'again ' : ''}now from another phone; waiting up to ${e.waitS} s (registered over ${e.transport.toUpperCase()}; Ctrl-C cancels)\n`;
   if (e.type === 'idle') return `  staying quiet for ${e.seconds} s (no keep-alives), then asking for call ${e.round + 1}`;
-  if (e.type === 'invite') return `  INVITE arrived ${(e.invite.afterRegistrationMs / 1000).toFixed(1)} s after registering, from ${e.invite.from.address}:${e.invite.from.port} (caller ${e.invite.caller}); answering 180, then 486 Busy Here`;
+  if (e.type === 'invite')
+    return `  INVITE arrived ${(e.invite.afterRegistrationMs / 1000).toFixed(1)} s after registering, from ${e.invite.from.address}:${e.invite.from.port} (caller ${e.invite.caller}); answering 180, then 486 Busy Here`;
   if (e.type === 'unregistering') return '  removing the registration';
   return `  ${e.text}`;
 }
@@ -50,7 +52,11 @@ function progressLine(e: RingProgress): string {
 async function callbackMode(argv: string[], io: CliIo, stop: Promise<void>, complain: (s: string) => number): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { callback: { type: 'string' }, reflector: { type: 'string' }, 'source-port': { type: 'string' }, json: { type: 'boolean' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { callback: { type: 'string' }, reflector: { type: 'string' }, 'source-port': { type: 'string' }, json: { type: 'boolean' } },
+    }));
   } catch (e) {
     return complain((e as Error).message);
   }
@@ -65,7 +71,10 @@ async function callbackMode(argv: string[], io: CliIo, stop: Promise<void>, comp
   const reflector = { host: where[1]!.replace(/^\[|\]$/g, ''), port: where[2] ? Number(where[2]) : undefined };
   const result = await callbackProbe({ reflector, delaysS: schedule.delaysS, localPort }, defaultDeps(), abort.signal);
   const diagnosis = diagnoseCallback(result);
-  const lines = result.probes.map((p) => `  after ${p.delayS} s (quiet ${p.quietS} s): OPTIONS ${p.optionsArrived ? 'arrived' : 'missing'}, INVITE ${p.inviteArrived ? 'arrived' : 'missing'}${p.rewritten.length ? `, changed: ${p.rewritten.map((d) => d.what).join(', ')}` : ''}`);
+  const lines = result.probes.map(
+    (p) =>
+      `  after ${p.delayS} s (quiet ${p.quietS} s): OPTIONS ${p.optionsArrived ? 'arrived' : 'missing'}, INVITE ${p.inviteArrived ? 'arrived' : 'missing'}${p.rewritten.length ? `, changed: ${p.rewritten.map((d) => d.what).join(', ')}` : ''}`,
+  );
   io.stdout.write((values.json ? JSON.stringify({ ...result, diagnosis }, null, 2) : `${findingsText(diagnosis)}\n\n${lines.join('\n')}`) + '\n');
   return result.registered && result.probes.length > 0 ? 0 : 1;
 }
@@ -91,11 +100,20 @@ export async function ringCommand(argv: string[], io: CliIo, stop: Promise<void>
   const { options, json } = parsed.value;
   const abort = new AbortController();
   void stop.then(() => abort.abort(new Error('interrupted')));
-  const result = await ringTest(options, wait, defaultDeps(), {
-    signal: abort.signal,
-    onProgress: (e) => void io.stderr.write(progressLine(e) + '\n'),
-  }, idle?.ok ? idle.delaysS : []);
+  const result = await ringTest(
+    options,
+    wait,
+    defaultDeps(),
+    {
+      signal: abort.signal,
+      onProgress: (e) => void io.stderr.write(progressLine(e) + '\n'),
+    },
+    idle?.ok ? idle.delaysS : [],
+  );
   const diagnosis = diagnoseRing(result);
-  io.stdout.write((json ? JSON.stringify({ ...result, diagnosis }, null, 2) : `${findingsText(diagnosis)}\n\nRegistration removed: ${result.unregistered ? 'yes' : 'no'}`) + '\n');
+  io.stdout.write(
+    (json ? JSON.stringify({ ...result, diagnosis }, null, 2) : `${findingsText(diagnosis)}\n\nRegistration removed: ${result.unregistered ? 'yes' : 'no'}`) +
+      '\n',
+  );
   return result.outcome === 'invite-arrived' ? 0 : 1;
 }

@@ -74,7 +74,12 @@ function planOf(flags: Map<string, string>, errors: string[]): WatchPlan {
     return Number(v);
   };
   const count = whole('count');
-  return { everyMs: duration('every', '5m'), forMs: duration('for', '24h'), fullEvery: whole('full-every') ?? DEFAULT_FULL_EVERY, ...(count !== undefined ? { count } : {}) };
+  return {
+    everyMs: duration('every', '5m'),
+    forMs: duration('for', '24h'),
+    fullEvery: whole('full-every') ?? DEFAULT_FULL_EVERY,
+    ...(count !== undefined ? { count } : {}),
+  };
 }
 
 function attemptsLine(s: RunSnapshot): string {
@@ -87,11 +92,25 @@ function printer(io: CliIo, json: boolean): WatchObserver {
     onRun: (run: WatchRun) => {
       if (json) {
         const { index, full, snapshot, changes, cycleMs, stored } = run;
-        io.stdout.write(JSON.stringify({ index, startedAt: run.result.startedAt, full, incomplete: Boolean(run.result.incomplete), attempts: snapshot.attempts, changes, cycleMs, historyId: stored?.id ?? null, ...(run.storeError ? { storeError: run.storeError } : {}) }) + '\n');
+        io.stdout.write(
+          JSON.stringify({
+            index,
+            startedAt: run.result.startedAt,
+            full,
+            incomplete: Boolean(run.result.incomplete),
+            attempts: snapshot.attempts,
+            changes,
+            cycleMs,
+            historyId: stored?.id ?? null,
+            ...(run.storeError ? { storeError: run.storeError } : {}),
+          }) + '\n',
+        );
         return;
       }
       const time = new Date(run.result.startedAt).toTimeString().slice(0, 8);
-      const tags = [run.full ? 'with path probes' : '', run.result.incomplete ? 'incomplete' : '', `${(run.cycleMs / 1000).toFixed(2)} s`].filter(Boolean).join(', ');
+      const tags = [run.full ? 'with path probes' : '', run.result.incomplete ? 'incomplete' : '', `${(run.cycleMs / 1000).toFixed(2)} s`]
+        .filter(Boolean)
+        .join(', ');
       io.stdout.write(`${time}  run ${run.index}  ${attemptsLine(run.snapshot)}  (${tags})\n`);
       for (const c of run.changes) io.stdout.write(`  change: ${c.text}\n`);
       if (run.storeError) io.stderr.write(`  history: this run was not stored: ${run.storeError}\n`);
@@ -100,7 +119,11 @@ function printer(io: CliIo, json: boolean): WatchObserver {
 }
 
 /** Observers that send each run elsewhere (--metrics, --hep), and how to close them at the end. */
-async function exportObservers(metricsAt: HostPort | undefined, hep: HostPort | undefined, complain: (s: string) => void): Promise<{ observers: WatchObserver[]; close(): Promise<void> }> {
+async function exportObservers(
+  metricsAt: HostPort | undefined,
+  hep: HostPort | undefined,
+  complain: (s: string) => void,
+): Promise<{ observers: WatchObserver[]; close(): Promise<void> }> {
   const observers: WatchObserver[] = [];
   const metrics = new CheckMetrics();
   const server = metricsAt ? await startMetricsServer(metricsAt, () => metrics.families()) : null;
@@ -150,12 +173,23 @@ export async function watchCommand(argv: string[], io: CliIo, stopped: Promise<v
   let exports: Awaited<ReturnType<typeof exportObservers>> | undefined;
   try {
     exports = await exportObservers(metricsAt, parsed.value.hep, complain);
-    const { runs, end } = await watch(parsed.value.options, plan, {
-      clock: deps.clock,
-      runCheck: (options, signal) => check(options, deps, { signal }),
-      ...(store ? { store: (result) => store.add({ kind: 'watch', result, watchId }) } : {}),
-    }, [printer(io, parsed.value.json), ...exports.observers], abort.signal);
-    const why = { count: 'all runs done', duration: 'time is up', stopped: 'stopped', 'auth-failed': 'the server rejected the credentials; not repeating them (that could lock the account)' }[end];
+    const { runs, end } = await watch(
+      parsed.value.options,
+      plan,
+      {
+        clock: deps.clock,
+        runCheck: (options, signal) => check(options, deps, { signal }),
+        ...(store ? { store: (result) => store.add({ kind: 'watch', result, watchId }) } : {}),
+      },
+      [printer(io, parsed.value.json), ...exports.observers],
+      abort.signal,
+    );
+    const why = {
+      count: 'all runs done',
+      duration: 'time is up',
+      stopped: 'stopped',
+      'auth-failed': 'the server rejected the credentials; not repeating them (that could lock the account)',
+    }[end];
     complain(`Watch ended (${why}) after ${runs} run${runs === 1 ? '' : 's'}${historyFile ? `; stored in ${historyFile} (watch ${watchId})` : ''}.`);
     return end === 'auth-failed' ? 1 : 0;
   } catch (e) {

@@ -26,7 +26,9 @@ export class Demo {
       const port = await freeUdpPort();
       try {
         this.running = await startRegistrar({
-          transports: ['udp', 'tcp'], users: { [DEMO_USER]: DEMO_PASSWORD }, listenPorts: { udp: port, tcp: port },
+          transports: ['udp', 'tcp'],
+          users: { [DEMO_USER]: DEMO_PASSWORD },
+          listenPorts: { udp: port, tcp: port },
           ...(scenario === 'blocked-5060' ? { udpSilentToPort: blockedSourcePort } : {}),
         });
         break;

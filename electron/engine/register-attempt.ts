@@ -58,7 +58,12 @@ function viaReport(res: SipResponse, rportRequested: boolean): AttemptResult['vi
   const v = res.via[0];
   if (!v) return undefined;
   const rport = v.params.rport;
-  return { sentBy: `${v.host}${v.port !== undefined ? ':' + v.port : ''}`, rportRequested, received: v.params.received ?? undefined, rport: rport ? Number(rport) : undefined };
+  return {
+    sentBy: `${v.host}${v.port !== undefined ? ':' + v.port : ''}`,
+    rportRequested,
+    received: v.params.received ?? undefined,
+    rport: rport ? Number(rport) : undefined,
+  };
 }
 
 /** Runs one attempt; always resolves, never throws. */
@@ -67,15 +72,38 @@ export async function runRegisterAttempt(ctx: AttemptContext): Promise<AttemptRe
   const t0 = deps.clock.now();
   const traceSeqs: number[] = [];
   const result: AttemptResult = {
-    id: plan.id, label: plan.label, transport: plan.transport, target: { ...plan.target }, sourcePortMode: plan.sourcePortMode,
-    rport: plan.rport, outcome: 'no-response', detail: '', durationMs: 0, startedAt: trace.elapsed(), requestsSent: 0, retransmissions: 0,
-    responsesFromElsewhere: [], traceSeqs,
+    id: plan.id,
+    label: plan.label,
+    transport: plan.transport,
+    target: { ...plan.target },
+    sourcePortMode: plan.sourcePortMode,
+    rport: plan.rport,
+    outcome: 'no-response',
+    detail: '',
+    durationMs: 0,
+    startedAt: trace.elapsed(),
+    requestsSent: 0,
+    retransmissions: 0,
+    responsesFromElsewhere: [],
+    traceSeqs,
   };
   const remote = { address: plan.target.address, port: plan.target.port };
   ctx.onStep?.(plan.id, `connecting to ${plan.target.host} (${remote.address}:${remote.port}) over ${plan.transport.toUpperCase()}`);
   const opened = await SipFlow.open({
-    attempt: plan.id, transport: plan.transport, host: plan.target.host, remote, localPort: plan.localPort, tlsVerify: ctx.tlsVerify,
-    caPem: ctx.caPem, wsPath: ctx.wsPath, deps, trace, rate: ctx.rate, signal: ctx.signal, deadlineAt: ctx.deadlineAt, traceSeqs,
+    attempt: plan.id,
+    transport: plan.transport,
+    host: plan.target.host,
+    remote,
+    localPort: plan.localPort,
+    tlsVerify: ctx.tlsVerify,
+    caPem: ctx.caPem,
+    wsPath: ctx.wsPath,
+    deps,
+    trace,
+    rate: ctx.rate,
+    signal: ctx.signal,
+    deadlineAt: ctx.deadlineAt,
+    traceSeqs,
   });
   if (opened.tls) result.tls = opened.tls;
   if (!opened.ok) {
@@ -120,7 +148,12 @@ class Registration {
   /** What whileRegistered threw, rethrown once the binding is removed. */
   private hookError: { error: unknown } | undefined;
 
-  constructor(private readonly ctx: AttemptContext, private readonly flow: SipFlow, private readonly result: AttemptResult, private readonly t0: number) {
+  constructor(
+    private readonly ctx: AttemptContext,
+    private readonly flow: SipFlow,
+    private readonly result: AttemptResult,
+    private readonly t0: number,
+  ) {
     this.ids = idSource(ctx.deps.random);
     this.wsHost = `${this.ids.tag()}.invalid`;
     this.callId = this.ids.callId();
@@ -200,10 +233,22 @@ class Registration {
     const { ctx, result, flow } = this;
     const branch = this.ids.branch();
     this.cseq++;
-    const built = buildRegister({
-      transport: ctx.plan.transport, domain: ctx.account.domain, user: ctx.account.user, local: flow.channel.local, rport: ctx.plan.rport,
-      branch, callId: this.callId, fromTag: this.fromTag, cseq: this.cseq, expires: a.request.expires, extra: this.credentials(a),
-    }, this.wsHost);
+    const built = buildRegister(
+      {
+        transport: ctx.plan.transport,
+        domain: ctx.account.domain,
+        user: ctx.account.user,
+        local: flow.channel.local,
+        rport: ctx.plan.rport,
+        branch,
+        callId: this.callId,
+        fromTag: this.fromTag,
+        cseq: this.cseq,
+        expires: a.request.expires,
+        extra: this.credentials(a),
+      },
+      this.wsHost,
+    );
     const waitMs = a.request.expires === 0 ? UNREGISTER_DEADLINE_MS : REGISTER_DEADLINE_MS;
     ctx.onStep?.(ctx.plan.id, a.request.what);
     return flow.transaction(serialize(built.message), { branch, callId: this.callId, method: 'REGISTER' }, waitMs, a.request.what, signal).then((tx) => {
@@ -219,7 +264,15 @@ class Registration {
   private credentials(a: Extract<RegAction, { kind: 'send' }>): Array<readonly [string, string]> {
     const password = this.ctx.account.password;
     if (!a.challenge || password === undefined) return [];
-    const answer = answerChallenge({ challenge: a.challenge, username: this.ctx.account.authUser, password, method: 'REGISTER', uri: this.requestUri, cnonce: this.ids.cnonce(), nc: a.nc });
+    const answer = answerChallenge({
+      challenge: a.challenge,
+      username: this.ctx.account.authUser,
+      password,
+      method: 'REGISTER',
+      uri: this.requestUri,
+      cnonce: this.ids.cnonce(),
+      nc: a.nc,
+    });
     return [[answer.headerName, answer.headerValue]];
   }
 }

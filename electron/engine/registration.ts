@@ -74,7 +74,18 @@ export interface RegStep {
 }
 
 export function startRegistration(hasPassword: boolean, expires = REGISTER_EXPIRES_S): RegStep {
-  const s: RegState = { phase: 'sending', removing: false, removalRetried: false, hasPassword, expires, authSent: false, staleRetried: false, intervalRetried: false, heldTurn: false, nc: 0 };
+  const s: RegState = {
+    phase: 'sending',
+    removing: false,
+    removalRetried: false,
+    hasPassword,
+    expires,
+    authSent: false,
+    staleRetried: false,
+    intervalRetried: false,
+    heldTurn: false,
+    nc: 0,
+  };
   return sendNow(s, { expires, gated: false, what: 'REGISTER', removal: false });
 }
 
@@ -109,7 +120,12 @@ function onTurn(s: RegState, e: Extract<RegEvent, { kind: 'turn' }>): RegStep {
   if (s.removing) return removed(s, undefined);
   if (e.cancelled) return finish(s, 'aborted', 'cancelled');
   const { res, why } = s.cause!;
-  return finish(s, 'auth-skipped', `${why}; credentials not sent because ${e.failures} credentialed requests of this run were not accepted (ban protection)`, res);
+  return finish(
+    s,
+    'auth-skipped',
+    `${why}; credentials not sent because ${e.failures} credentialed requests of this run were not accepted (ban protection)`,
+    res,
+  );
 }
 
 /**
@@ -128,7 +144,9 @@ function afterTx(s: RegState, tx: TxOutcome): RegStep {
   if (s.removing) return afterRemoval(s, tx);
   if (tx.kind === 'failure') return finish(s, tx.outcome, tx.detail);
   if (tx.kind === 'timeout') {
-    return s.authSent ? finish(s, 'challenged-no-answer', `challenged, answered with credentials, then ${silence(tx, 'the authenticated REGISTER')}`) : finish(s, 'no-response', silence(tx, 'REGISTER'));
+    return s.authSent
+      ? finish(s, 'challenged-no-answer', `challenged, answered with credentials, then ${silence(tx, 'the authenticated REGISTER')}`)
+      : finish(s, 'no-response', silence(tx, 'REGISTER'));
   }
   const res = tx.msg;
   if (res.status === 401 || res.status === 407) return answerChallenge(s, res);
@@ -143,13 +161,22 @@ function answerChallenge(s: RegState, res: SipResponse): RegStep {
   // server may still count the stale request as a failed login, so the budget counts it too.
   const staleRetry = s.authSent && picked.ok && picked.challenge.stale && !s.staleRetried;
   if (s.authSent && !staleRetry) {
-    return finish(s, 'auth-failed', `credentials rejected: ${res.status} ${res.reason} again after authenticating${s.staleRetried ? ' (stale=true twice)' : ' (wrong password or auth user?)'}`, res);
+    return finish(
+      s,
+      'auth-failed',
+      `credentials rejected: ${res.status} ${res.reason} again after authenticating${s.staleRetried ? ' (stale=true twice)' : ' (wrong password or auth user?)'}`,
+      res,
+    );
   }
   if (!picked.ok) return finish(s, 'auth-skipped', `challenged (${res.status}) but cannot answer: ${picked.reason}`, res);
   const state: RegState = { ...s, challenge: picked.challenge, nc: 0 };
   if (!s.hasPassword) return finish(state, 'auth-skipped', `challenged (${res.status}); no password was given, so no credentials were sent`, res);
   const what = staleRetry ? 'REGISTER with credentials (fresh nonce after stale=true)' : 'REGISTER with credentials';
-  return gated({ ...state, staleRetried: s.staleRetried || staleRetry }, { expires: s.expires, gated: true, what, removal: false }, { res, why: `challenged (${res.status}${staleRetry ? ', stale=true' : ''})` });
+  return gated(
+    { ...state, staleRetried: s.staleRetried || staleRetry },
+    { expires: s.expires, gated: true, what, removal: false },
+    { res, why: `challenged (${res.status}${staleRetry ? ', stale=true' : ''})` },
+  );
 }
 
 /** 423 (RFC 3261 §10.2.8): retry once with the server's Min-Expires. */
@@ -179,7 +206,11 @@ function finalAnswer(s: RegState, res: SipResponse): RegStep {
 /** The removal's answer: one more try when it is challenged afresh, then report (never "Contact: *"). */
 function afterRemoval(s: RegState, tx: TxOutcome): RegStep {
   const retry = !s.removalRetried && tx.kind === 'response' && (tx.msg.status === 401 || tx.msg.status === 407) ? pickChallenge(tx.msg.challenges) : undefined;
-  if (retry?.ok) return gated({ ...s, challenge: retry.challenge, nc: 0, removalRetried: true }, { expires: 0, gated: true, what: 'REGISTER Expires 0 with fresh credentials', removal: true });
+  if (retry?.ok)
+    return gated(
+      { ...s, challenge: retry.challenge, nc: 0, removalRetried: true },
+      { expires: 0, gated: true, what: 'REGISTER Expires 0 with fresh credentials', removal: true },
+    );
   return removed(s, tx);
 }
 

@@ -29,7 +29,11 @@ export class RateLimiter {
   /** Reserved send times per address, the last `max` only (older ones no longer constrain). */
   private slots = new Map<string, number[]>();
 
-  constructor(private readonly clock: Clock, private readonly max = MAX_REQUESTS_PER_SECOND, private readonly windowMs = RATE_WINDOW_MS) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly max = MAX_REQUESTS_PER_SECOND,
+    private readonly windowMs = RATE_WINDOW_MS,
+  ) {}
 
   /** Waits until a request to `server` may be sent. */
   async take(server: string, signal?: AbortSignal): Promise<void> {

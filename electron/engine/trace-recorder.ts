@@ -17,7 +17,10 @@ export class TraceRecorder {
   readonly events: TraceEvent[] = [];
   private bytesKept = 0;
 
-  constructor(private readonly clock: Clock, private readonly startedAt = clock.now()) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly startedAt = clock.now(),
+  ) {}
 
   /** Milliseconds since the run started. */
   elapsed(): number {
@@ -28,7 +31,13 @@ export class TraceRecorder {
     if (this.events.length >= MAX_TRACE_EVENTS - 1) {
       // The last slot says that the trace is cut, so every view of it (ladder, pcapng, report) shows it.
       if (this.events.length === MAX_TRACE_EVENTS - 1) {
-        this.events.push({ seq: MAX_TRACE_EVENTS, t: this.elapsed(), attempt: 0, kind: 'socket', note: `trace full: events after the first ${MAX_TRACE_EVENTS - 1} are not recorded (trace size limits)` });
+        this.events.push({
+          seq: MAX_TRACE_EVENTS,
+          t: this.elapsed(),
+          attempt: 0,
+          kind: 'socket',
+          note: `trace full: events after the first ${MAX_TRACE_EVENTS - 1} are not recorded (trace size limits)`,
+        });
       }
       return -1;
     }

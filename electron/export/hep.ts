@@ -18,7 +18,10 @@ export interface HepReport {
 export class HepExporter {
   private readonly socket: Socket;
 
-  constructor(private readonly target: HostPort, private readonly captureAgentId = SIPLADDER_CAPTURE_AGENT_ID) {
+  constructor(
+    private readonly target: HostPort,
+    private readonly captureAgentId = SIPLADDER_CAPTURE_AGENT_ID,
+  ) {
     this.socket = createSocket(isIPv6(target.host) ? 'udp6' : 'udp4');
   }
 

@@ -64,11 +64,38 @@ export class CheckMetrics {
   families(): MetricFamily[] {
     return [
       { name: 'sipladder_runs', type: 'counter', help: 'Checks run since start.', samples: [{ labels: {}, value: this.runs }] },
-      { name: 'sipladder_run_duration_seconds', type: 'gauge', unit: 'seconds', help: 'Duration of the last check.', samples: this.runs ? [{ labels: {}, value: this.lastDurationS }] : [] },
-      { name: 'sipladder_registration_attempts', type: 'counter', help: 'Registration attempts by kind (transport|source port|rport|target) and outcome.', samples: this.attempts.samples },
-      { name: 'sipladder_registration_success', type: 'gauge', help: 'Whether the attempt of this kind registered in the last check (1) or not (0).', samples: this.registered.samples },
-      { name: 'sipladder_first_answer_seconds', type: 'gauge', unit: 'seconds', help: "Round trip of the last check's attempt: its first request to the first answer.", samples: this.firstAnswer.samples },
-      { name: 'sipladder_findings', type: 'gauge', help: 'Findings of the last check by id (0: seen in an earlier check, not in the last).', samples: this.findingsNow.samples },
+      {
+        name: 'sipladder_run_duration_seconds',
+        type: 'gauge',
+        unit: 'seconds',
+        help: 'Duration of the last check.',
+        samples: this.runs ? [{ labels: {}, value: this.lastDurationS }] : [],
+      },
+      {
+        name: 'sipladder_registration_attempts',
+        type: 'counter',
+        help: 'Registration attempts by kind (transport|source port|rport|target) and outcome.',
+        samples: this.attempts.samples,
+      },
+      {
+        name: 'sipladder_registration_success',
+        type: 'gauge',
+        help: 'Whether the attempt of this kind registered in the last check (1) or not (0).',
+        samples: this.registered.samples,
+      },
+      {
+        name: 'sipladder_first_answer_seconds',
+        type: 'gauge',
+        unit: 'seconds',
+        help: "Round trip of the last check's attempt: its first request to the first answer.",
+        samples: this.firstAnswer.samples,
+      },
+      {
+        name: 'sipladder_findings',
+        type: 'gauge',
+        help: 'Findings of the last check by id (0: seen in an earlier check, not in the last).',
+        samples: this.findingsNow.samples,
+      },
       { name: 'sipladder_finding_checks', type: 'counter', help: 'Checks in which each finding was made.', samples: this.findingsSeen.samples },
     ];
   }
@@ -76,17 +103,40 @@ export class CheckMetrics {
 
 /** Why the reflector did not answer, as the `reason` label of sipladder_reflector_drops_total. */
 const DROP_REASONS: ReadonlyArray<[keyof ReflectorStats, string]> = [
-  ['withheld', 'larger-than-unproven-request'], ['overBudget', 'over-budget'], ['ignored', 'not-a-request-we-answer'],
-  ['connectionsRefused', 'connection-cap'], ['messageDeadlines', 'message-deadline'],
+  ['withheld', 'larger-than-unproven-request'],
+  ['overBudget', 'over-budget'],
+  ['ignored', 'not-a-request-we-answer'],
+  ['connectionsRefused', 'connection-cap'],
+  ['messageDeadlines', 'message-deadline'],
 ];
 
 /** The reflector's own counters (read live from its stats at every scrape). */
 export function reflectorFamilies(stats: ReflectorStats): MetricFamily[] {
   return [
-    { name: 'sipladder_reflector_answers', type: 'counter', help: 'Answers sent (SIP and STUN, every transport).', samples: [{ labels: {}, value: stats.answered }] },
-    { name: 'sipladder_reflector_knocks', type: 'counter', help: 'Unsolicited knocks sent to test NAT filtering.', samples: [{ labels: {}, value: stats.knocks }] },
-    { name: 'sipladder_reflector_drops', type: 'counter', help: 'Requests not answered, by reason.', samples: DROP_REASONS.map(([key, reason]) => ({ labels: { reason }, value: stats[key] })) },
-    { name: 'sipladder_reflector_errors', type: 'counter', help: 'Socket errors and handler exceptions (logged, never fatal).', samples: [{ labels: {}, value: stats.errors }] },
+    {
+      name: 'sipladder_reflector_answers',
+      type: 'counter',
+      help: 'Answers sent (SIP and STUN, every transport).',
+      samples: [{ labels: {}, value: stats.answered }],
+    },
+    {
+      name: 'sipladder_reflector_knocks',
+      type: 'counter',
+      help: 'Unsolicited knocks sent to test NAT filtering.',
+      samples: [{ labels: {}, value: stats.knocks }],
+    },
+    {
+      name: 'sipladder_reflector_drops',
+      type: 'counter',
+      help: 'Requests not answered, by reason.',
+      samples: DROP_REASONS.map(([key, reason]) => ({ labels: { reason }, value: stats[key] })),
+    },
+    {
+      name: 'sipladder_reflector_errors',
+      type: 'counter',
+      help: 'Socket errors and handler exceptions (logged, never fatal).',
+      samples: [{ labels: {}, value: stats.errors }],
+    },
   ];
 }
 
@@ -118,9 +168,10 @@ export async function startMetricsServer(target: HostPort, families: () => Metri
   const address = server.address();
   return {
     port: typeof address === 'object' && address ? address.port : target.port,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

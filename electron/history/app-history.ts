@@ -22,7 +22,11 @@ export const MAX_APP_WATCHES = 1;
 export class AppHistory {
   private readonly watches = new Map<string, AbortController>();
 
-  constructor(readonly store: HistoryStore, private readonly deps: () => EngineDeps, private readonly emit: (e: WatchEvent) => void) {}
+  constructor(
+    readonly store: HistoryStore,
+    private readonly deps: () => EngineDeps,
+    private readonly emit: (e: WatchEvent) => void,
+  ) {}
 
   /**
    * Keeps a finished run, bundle or import. Never fails the caller: the history is a convenience,
@@ -70,16 +74,33 @@ export class AppHistory {
     this.watches.set(watchId, abort);
     const deps = this.deps();
     this.emit({ watchId, type: 'started', settings, at: new Date().toISOString() });
-    watch(options, { ...settings }, {
-      clock: deps.clock,
-      runCheck: (o, signal) => check(o, deps, { signal }),
-      store: (result) => this.store.add({ kind: 'watch', result, watchId }),
-    }, [{
-      onRun: (run) => this.emit({
-        watchId, type: 'run', index: run.index, full: run.full, verdict: run.stored?.verdict ?? diagnose(run.result).verdict, incomplete: Boolean(run.result.incomplete),
-        cycleMs: run.cycleMs, snapshot: run.snapshot, changes: run.changes, ...(run.stored ? { historyId: run.stored.id } : {}),
-      }),
-    }], abort.signal)
+    watch(
+      options,
+      { ...settings },
+      {
+        clock: deps.clock,
+        runCheck: (o, signal) => check(o, deps, { signal }),
+        store: (result) => this.store.add({ kind: 'watch', result, watchId }),
+      },
+      [
+        {
+          onRun: (run) =>
+            this.emit({
+              watchId,
+              type: 'run',
+              index: run.index,
+              full: run.full,
+              verdict: run.stored?.verdict ?? diagnose(run.result).verdict,
+              incomplete: Boolean(run.result.incomplete),
+              cycleMs: run.cycleMs,
+              snapshot: run.snapshot,
+              changes: run.changes,
+              ...(run.stored ? { historyId: run.stored.id } : {}),
+            }),
+        },
+      ],
+      abort.signal,
+    )
       .then(({ runs, end }) => this.emit({ watchId, type: 'ended', runs, end }))
       .catch((e: unknown) => this.emit({ watchId, type: 'ended', runs: 0, end: 'failed', message: (e as Error).message }))
       .finally(() => this.watches.delete(watchId));
@@ -100,7 +121,10 @@ export class AppHistory {
 type HistoryMethodName = 'historyList' | 'historyOpen' | 'historyExport' | 'historyCompare' | 'startWatch' | 'stopWatch';
 
 /** The history and watch methods of the IPC table, for the backend to serve as they are. */
-export function historyMethods(history: AppHistory, withSavedPassword: (o: CheckOptions, accountId: string | undefined) => Promise<CheckOptions>): Pick<BackendMethods, HistoryMethodName> {
+export function historyMethods(
+  history: AppHistory,
+  withSavedPassword: (o: CheckOptions, accountId: string | undefined) => Promise<CheckOptions>,
+): Pick<BackendMethods, HistoryMethodName> {
   return {
     historyList: (q) => history.list(q),
     historyOpen: async (id) => {

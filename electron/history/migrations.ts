@@ -32,7 +32,8 @@ export class HistoryVersionError extends Error {}
 /** Applies the migrations the database has not seen yet, each in one transaction. */
 export function migrate(db: Database): void {
   const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
-  if (version > SCHEMA_VERSION) throw new HistoryVersionError(`the history database is from a newer SIP Ladder (schema ${version}, this one knows ${SCHEMA_VERSION})`);
+  if (version > SCHEMA_VERSION)
+    throw new HistoryVersionError(`the history database is from a newer SIP Ladder (schema ${version}, this one knows ${SCHEMA_VERSION})`);
   for (let v = version; v < SCHEMA_VERSION; v++) {
     db.exec(`BEGIN; ${MIGRATIONS[v]}; PRAGMA user_version = ${v + 1}; COMMIT;`);
   }

@@ -9,8 +9,11 @@ export const HISTORY_FILE_NAME = 'history.sqlite';
 export function defaultHistoryFile(env: Record<string, string | undefined> = process.env, platform: NodeJS.Platform = process.platform): string {
   if (env.SIPLADDER_HISTORY) return env.SIPLADDER_HISTORY;
   const home = env.HOME ?? homedir();
-  const base = platform === 'win32' ? (env.APPDATA ?? join(home, 'AppData', 'Roaming'))
-    : platform === 'darwin' ? join(home, 'Library', 'Application Support')
-    : (env.XDG_DATA_HOME ?? join(home, '.local', 'share'));
+  const base =
+    platform === 'win32'
+      ? (env.APPDATA ?? join(home, 'AppData', 'Roaming'))
+      : platform === 'darwin'
+        ? join(home, 'Library', 'Application Support')
+        : (env.XDG_DATA_HOME ?? join(home, '.local', 'share'));
   return join(base, 'sipladder', HISTORY_FILE_NAME);
 }

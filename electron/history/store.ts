@@ -38,7 +38,6 @@ export interface ListQuery {
 /** Results larger than this (compressed) are refused: one huge capture import would push out every other run. */
 export const MAX_STORED_RESULT_BYTES = 32 * 1024 * 1024;
 
-
 const SUMMARY_COLUMNS = 'id, kind, created_at, server, user, verdict, duration_ms, length(result), bundle_bytes, watch_id';
 
 /** Any field named like a password, at any depth: a result must never carry one. */
@@ -55,9 +54,16 @@ function findPasswordField(value: unknown, path = 'result'): string | null {
 function summaryOf(row: SqlValue[]): HistoryEntrySummary {
   const [id, kind, createdAt, server, user, verdict, durationMs, storedBytes, bundleBytes, watchId] = row;
   return {
-    id: Number(id), kind: kind as RunKind, createdAt: new Date(Number(createdAt)).toISOString(), server: String(server), user: String(user),
-    verdict: String(verdict), durationMs: Number(durationMs), storedBytes: Number(storedBytes),
-    ...(bundleBytes !== null ? { bundleBytes: Number(bundleBytes) } : {}), ...(watchId !== null ? { watchId: String(watchId) } : {}),
+    id: Number(id),
+    kind: kind as RunKind,
+    createdAt: new Date(Number(createdAt)).toISOString(),
+    server: String(server),
+    user: String(user),
+    verdict: String(verdict),
+    durationMs: Number(durationMs),
+    storedBytes: Number(storedBytes),
+    ...(bundleBytes !== null ? { bundleBytes: Number(bundleBytes) } : {}),
+    ...(watchId !== null ? { watchId: String(watchId) } : {}),
   };
 }
 
@@ -78,7 +84,10 @@ export class HistoryStore {
   private writes: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
 
-  constructor(readonly file: string, private readonly options: HistoryOptions = {}) {
+  constructor(
+    readonly file: string,
+    private readonly options: HistoryOptions = {},
+  ) {
     this.now = options.now ?? Date.now;
   }
 
@@ -105,16 +114,18 @@ export class HistoryStore {
   }
 
   private write<T>(fn: (db: Database) => T): Promise<T> {
-    const next = this.writes.then(() => withFileLock(this.file, async () => {
-      const db = await this.open();
-      try {
-        const value = fn(db);
-        await writeAtomically(this.file, db.export());
-        return value;
-      } finally {
-        db.close();
-      }
-    }));
+    const next = this.writes.then(() =>
+      withFileLock(this.file, async () => {
+        const db = await this.open();
+        try {
+          const value = fn(db);
+          await writeAtomically(this.file, db.export());
+          return value;
+        } finally {
+          db.close();
+        }
+      }),
+    );
     this.writes = next.catch(() => undefined);
     return next;
   }
@@ -129,14 +140,27 @@ export class HistoryStore {
     const field = findPasswordField(run.result);
     if (field) throw new Error(`refusing to store a run with a password (${field})`);
     const compressed = deflateSync(JSON.stringify(run.result));
-    if (compressed.length > MAX_STORED_RESULT_BYTES) throw new Error(`results of ${compressed.length} bytes (compressed) are too large for the history (at most ${MAX_STORED_RESULT_BYTES})`);
+    if (compressed.length > MAX_STORED_RESULT_BYTES)
+      throw new Error(`results of ${compressed.length} bytes (compressed) are too large for the history (at most ${MAX_STORED_RESULT_BYTES})`);
     const verdict = run.verdict ?? diagnose(run.result).verdict;
     const a = run.result.account;
     const createdAt = this.now();
     return this.write((db) => {
-      db.run('INSERT INTO runs (kind, created_at, server, user, verdict, duration_ms, result_encoding, result, bundle_bytes, watch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-        run.kind, createdAt, a.server, a.user, verdict, Math.round(run.result.durationMs), 'deflate', compressed, run.bundleBytes ?? null, run.watchId ?? null,
-      ]);
+      db.run(
+        'INSERT INTO runs (kind, created_at, server, user, verdict, duration_ms, result_encoding, result, bundle_bytes, watch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          run.kind,
+          createdAt,
+          a.server,
+          a.user,
+          verdict,
+          Math.round(run.result.durationMs),
+          'deflate',
+          compressed,
+          run.bundleBytes ?? null,
+          run.watchId ?? null,
+        ],
+      );
       const id = Number(db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
       enforceRetention(db, this.retentionIn(db), createdAt, id);
       return summaryOf(rows(db, `SELECT ${SUMMARY_COLUMNS} FROM runs WHERE id = ?`, [id])[0]!);
@@ -146,7 +170,10 @@ export class HistoryStore {
   list(q: ListQuery = {}): Promise<HistoryEntrySummary[]> {
     const where: string[] = [];
     const params: SqlValue[] = [];
-    for (const [column, value] of [['kind', q.kind], ['watch_id', q.watchId]] as const) {
+    for (const [column, value] of [
+      ['kind', q.kind],
+      ['watch_id', q.watchId],
+    ] as const) {
       if (value === undefined) continue;
       where.push(`${column} = ?`);
       params.push(value);

@@ -30,7 +30,16 @@ export function answer(req: SipRequest, status: number, extra: Headers = []): Ui
   const to = headerValues(req, 'To')[0] ?? '';
   return serialize({
     startLine: `SIP/2.0 ${status} ${REASONS[status] ?? 'Unknown'}`,
-    headers: [['Via', top], ...copy('Via').slice(1), ...copy('From'), ['To', /;tag=/.test(to) ? to : `${to};tag=sipladder-cb`], ...copy('Call-ID'), ...copy('CSeq'), ...extra, SERVER],
+    headers: [
+      ['Via', top],
+      ...copy('Via').slice(1),
+      ...copy('From'),
+      ['To', /;tag=/.test(to) ? to : `${to};tag=sipladder-cb`],
+      ...copy('Call-ID'),
+      ...copy('CSeq'),
+      ...extra,
+      SERVER,
+    ],
   });
 }
 
@@ -54,9 +63,16 @@ function outgoing(method: 'OPTIONS' | 'INVITE', p: CallbackParams, ids: Ids, spe
   const message: OutgoingMessage = {
     startLine: `${method} ${p.binding.contact} SIP/2.0`,
     headers: [
-      ['Via', `SIP/2.0/UDP ${host};branch=${ids.branch};rport`], ['Max-Forwards', '70'],
-      ['From', `<sip:callback@${host}>;tag=${ids.tag}`], ['To', `<${p.binding.aor}>`], ['Call-ID', callId], ['CSeq', `1 ${method}`],
-      ['Contact', `<sip:callback@${host}>`], [CALLBACK_DELAY_HEADER, String(p.delayS)], ...specific, SERVER,
+      ['Via', `SIP/2.0/UDP ${host};branch=${ids.branch};rport`],
+      ['Max-Forwards', '70'],
+      ['From', `<sip:callback@${host}>;tag=${ids.tag}`],
+      ['To', `<${p.binding.aor}>`],
+      ['Call-ID', callId],
+      ['CSeq', `1 ${method}`],
+      ['Contact', `<sip:callback@${host}>`],
+      [CALLBACK_DELAY_HEADER, String(p.delayS)],
+      ...specific,
+      SERVER,
     ],
     body,
   };
@@ -78,7 +94,16 @@ export function callbackInvite(p: CallbackParams): Outgoing {
   const sdp = `v=0\r\no=sipladder 1 1 IN ${ip} ${address}\r\ns=callback test\r\nc=IN ${ip} ${address}\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=inactive\r\n`;
   const ids = freshIds(p);
   const plain = outgoing('INVITE', p, ids, [['Content-Type', 'application/sdp']], sdp);
-  return outgoing('INVITE', p, ids, [['Content-Type', 'application/sdp'], [SENT_COPY_HEADER, toBase64(plain.bytes)]], sdp);
+  return outgoing(
+    'INVITE',
+    p,
+    ids,
+    [
+      ['Content-Type', 'application/sdp'],
+      [SENT_COPY_HEADER, toBase64(plain.bytes)],
+    ],
+    sdp,
+  );
 }
 
 /** ACK of a non-2xx final answer: same Request-URI, Via branch, From, Call-ID and CSeq number; To from the answer. */
@@ -86,6 +111,14 @@ export function ackFor(invite: SipRequest, res: SipResponse): Uint8Array {
   const one = (name: string): string => headerValues(invite, name)[0] ?? '';
   return serialize({
     startLine: `ACK ${invite.requestUri} SIP/2.0`,
-    headers: [['Via', one('Via')], ['Max-Forwards', '70'], ['From', one('From')], ['To', headerValues(res, 'To')[0] ?? one('To')], ['Call-ID', one('Call-ID')], ['CSeq', `${invite.cseq?.seq ?? 1} ACK`], SERVER],
+    headers: [
+      ['Via', one('Via')],
+      ['Max-Forwards', '70'],
+      ['From', one('From')],
+      ['To', headerValues(res, 'To')[0] ?? one('To')],
+      ['Call-ID', one('Call-ID')],
+      ['CSeq', `${invite.cseq?.seq ?? 1} ACK`],
+      SERVER,
+    ],
   });
 }

@@ -61,7 +61,10 @@ export class CallbackRegistrar {
   private readonly bindings = new Map<string, Binding>();
   private pending = 0;
 
-  constructor(private readonly ctx: ReflectorContext, private readonly now: () => number = () => Date.now()) {}
+  constructor(
+    private readonly ctx: ReflectorContext,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
 
   /** True when the datagram was for the callback registrar (answered or deliberately not); false leaves it to the mirror. */
   handle(raw: Uint8Array, flow: UdpFlow): boolean {
@@ -71,8 +74,8 @@ export class CallbackRegistrar {
     if (m.kind === 'response') return this.response(m, flow);
     const carried = headerValue(m, COOKIE_HEADER)?.trim();
     const request = { size: raw.length, proven: carried !== undefined && flow.cookie.valid(carried) };
-    if (m.method === 'REGISTER') return this.register(m, request, flow), true;
-    if (m.method === 'OPTIONS' && headerValue(m, CALLBACK_HEADER) !== undefined) return this.schedule(m, request, flow), true;
+    if (m.method === 'REGISTER') return (this.register(m, request, flow), true);
+    if (m.method === 'OPTIONS' && headerValue(m, CALLBACK_HEADER) !== undefined) return (this.schedule(m, request, flow), true);
     return false;
   }
 
@@ -114,7 +117,13 @@ export class CallbackRegistrar {
     if (!request.proven && ok.length > request.size) return this.reply(flow, ok, request, 'REGISTER');
     const old = this.bindings.get(key);
     const binding: Binding = old ?? {
-      flow: { ...flow, local: ownAddress(req, flow.local) }, contact: contact.uri.raw, aor: req.to?.uri.raw ?? contact.uri.raw, expiresAt: 0, timers: new Set(), outgoing: new Map(), pending: 0,
+      flow: { ...flow, local: ownAddress(req, flow.local) },
+      contact: contact.uri.raw,
+      aor: req.to?.uri.raw ?? contact.uri.raw,
+      expiresAt: 0,
+      timers: new Set(),
+      outgoing: new Map(),
+      pending: 0,
     };
     binding.expiresAt = this.now() + expires * 1000;
     this.bindings.set(key, binding);
@@ -124,7 +133,16 @@ export class CallbackRegistrar {
   private schedule(req: SipRequest, request: Received, flow: UdpFlow): void {
     this.expire();
     const binding = this.bindings.get(flowKey(flow));
-    const refuse = (status: number, why: string): void => this.reply(flow, answer(req, status, [[COOKIE_HEADER, flow.cookie.issue()], ['Warning', `399 sipladder "${why}"`]]), request, `callback refused: ${why}`);
+    const refuse = (status: number, why: string): void =>
+      this.reply(
+        flow,
+        answer(req, status, [
+          [COOKIE_HEADER, flow.cookie.issue()],
+          ['Warning', `399 sipladder "${why}"`],
+        ]),
+        request,
+        `callback refused: ${why}`,
+      );
     if (!binding) return refuse(403, 'register from this flow first');
     if (!request.proven) return refuse(403, `echo ${COOKIE_HEADER} first (return routability)`);
     const s = parseSchedule(headerValue(req, CALLBACK_HEADER));
@@ -165,7 +183,9 @@ export class CallbackRegistrar {
     if (out.answered || !this.ctx.budget.allow(binding.flow.source.address, out.bytes.length)) return;
     binding.flow.send(out.bytes);
     this.ctx.stats.answered++;
-    this.ctx.log(`callback ${binding.flow.source.address}:${binding.flow.source.port} ${out.method}${again ? ' (again)' : ''} after ${headerValue(out.request, CALLBACK_DELAY_HEADER)} s`);
+    this.ctx.log(
+      `callback ${binding.flow.source.address}:${binding.flow.source.port} ${out.method}${again ? ' (again)' : ''} after ${headerValue(out.request, CALLBACK_DELAY_HEADER)} s`,
+    );
   }
 
   /** A response to one of our callbacks: stop retransmitting; ACK a final answer to the INVITE (RFC 3261 §17.1.1.3). */

@@ -9,7 +9,15 @@ import { bindUdp, newStats, throttledLog, type ReflectorContext, type ReflectorS
 import { CookieJar } from './cookie.js';
 import { serveSipUdp } from './sip-udp.js';
 import {
-  ConnectionGate, listenTcp, listenTls, listenWs, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, MESSAGE_DEADLINE_MS, type ConnectionLimits, type StreamListen,
+  ConnectionGate,
+  listenTcp,
+  listenTls,
+  listenWs,
+  MAX_CONNECTIONS,
+  MAX_CONNECTIONS_PER_SOURCE,
+  MESSAGE_DEADLINE_MS,
+  type ConnectionLimits,
+  type StreamListen,
 } from './sip-stream.js';
 import { startStunServer, type StunServerConfig } from './stun-server.js';
 
@@ -39,13 +47,20 @@ export interface Reflector {
 
 export async function startReflector(c: ReflectorConfig, log: (line: string) => void, tuning: ReflectorTuning = {}): Promise<Reflector> {
   const now = tuning.now ?? (() => Date.now());
-  const ctx: ReflectorContext = { budget: new SourceBudget(now, tuning.limits ?? DEFAULT_LIMITS), cookies: new CookieJar(undefined, now), stats: newStats(), log: throttledLog(log, now) };
+  const ctx: ReflectorContext = {
+    budget: new SourceBudget(now, tuning.limits ?? DEFAULT_LIMITS),
+    cookies: new CookieJar(undefined, now),
+    stats: newStats(),
+    log: throttledLog(log, now),
+  };
   ctx.callbacks = new CallbackRegistrar(ctx, now);
   const closers: Array<() => void> = [() => ctx.callbacks?.close()];
   const close = async (): Promise<void> => void closers.splice(0).forEach((done) => done());
   const bound: number[] = [];
   const streams: StreamListen = {
-    listen: c.listen, ctx, gate: new ConnectionGate(tuning.connections ?? { total: MAX_CONNECTIONS, perSource: MAX_CONNECTIONS_PER_SOURCE }),
+    listen: c.listen,
+    ctx,
+    gate: new ConnectionGate(tuning.connections ?? { total: MAX_CONNECTIONS, perSource: MAX_CONNECTIONS_PER_SOURCE }),
     messageDeadlineMs: tuning.messageDeadlineMs ?? MESSAGE_DEADLINE_MS,
   };
   try {

@@ -39,9 +39,12 @@ function copiedHeaders(req: SipRequest, from: Endpoint): Headers | null {
   // RFC 3581 §4 and RFC 3261 §18.2.1: tell the client where its request came from.
   const top = vias[0]![1].replace(/;rport(?=;|$)/, `;rport=${from.port}`) + `;received=${from.address}`;
   return [
-    ['Via', top], ...vias.slice(1),
-    ...echo('from'), ...echo('to').map(([n, v]) => [n, /;tag=/.test(v) ? v : `${v};tag=sipladder-reflector`] as const),
-    ...echo('call-id'), ...echo('cseq'),
+    ['Via', top],
+    ...vias.slice(1),
+    ...echo('from'),
+    ...echo('to').map(([n, v]) => [n, /;tag=/.test(v) ? v : `${v};tag=sipladder-reflector`] as const),
+    ...echo('call-id'),
+    ...echo('cseq'),
   ];
 }
 
@@ -56,22 +59,39 @@ function sized(startLine: string, headers: Headers, size: number): Uint8Array {
  * body, or the requested size), the same without the mirror body, and the minimal one of §8.2.6.2
  * plus the cookie. The mirror body is a base64 copy of the request: not built when it cannot fit.
  */
-function candidates(req: SipRequest, copied: Headers, raw: Uint8Array, from: Endpoint, transport: string, cookie: string | undefined, limit: number): Array<[string, () => Uint8Array]> {
+function candidates(
+  req: SipRequest,
+  copied: Headers,
+  raw: Uint8Array,
+  from: Endpoint,
+  transport: string,
+  cookie: string | undefined,
+  limit: number,
+): Array<[string, () => Uint8Array]> {
   const ok = req.method === 'OPTIONS';
   const startLine = ok ? 'SIP/2.0 200 OK' : 'SIP/2.0 405 Method Not Allowed';
   const cookieHeaders: Headers = cookie ? [[COOKIE_HEADER, cookie]] : [];
   const headers: Headers = [
-    ...copied, ['Server', 'sipladder-reflector'], ['X-SipLadder-Transport', transport], ['X-SipLadder-Source', `${from.address}:${from.port}`], ...cookieHeaders,
+    ...copied,
+    ['Server', 'sipladder-reflector'],
+    ['X-SipLadder-Transport', transport],
+    ['X-SipLadder-Source', `${from.address}:${from.port}`],
+    ...cookieHeaders,
   ];
   const minimal: [string, () => Uint8Array] = ['minimal answer', () => serialize({ startLine, headers: [...copied, ...cookieHeaders] })];
   const bare = (note: string): [string, () => Uint8Array] => [note, () => serialize({ startLine, headers })];
   const wanted = Number(headerValue(req, RESPONSE_SIZE_HEADER));
   // Sized responses carry no mirror body: they only exist to be large.
-  if (ok && Number.isInteger(wanted) && wanted > 0) return [['', () => sized(startLine, headers, Math.min(wanted, MAX_SIZED_RESPONSE, limit))], bare('padding omitted'), minimal];
+  if (ok && Number.isInteger(wanted) && wanted > 0)
+    return [['', () => sized(startLine, headers, Math.min(wanted, MAX_SIZED_RESPONSE, limit))], bare('padding omitted'), minimal];
   // Base64 makes the body 4/3 of the request: larger than an unproven request by itself.
   if (!ok) return [bare(''), minimal];
   if (Math.ceil(raw.length / 3) * 4 > limit) return [bare('mirror body omitted'), minimal];
-  return [['', () => serialize({ startLine, headers: [...headers, ['Content-Type', MIRROR_CONTENT_TYPE]], body: toBase64(raw) })], bare('mirror body omitted'), minimal];
+  return [
+    ['', () => serialize({ startLine, headers: [...headers, ['Content-Type', MIRROR_CONTENT_TYPE]], body: toBase64(raw) })],
+    bare('mirror body omitted'),
+    minimal,
+  ];
 }
 
 /** The knock payload a request asks for, or null (only ever to the request's own source). */

@@ -117,16 +117,19 @@ function serveStream(socket: net.Socket, transport: 'tcp' | 'tls', o: StreamList
   const { ctx } = o;
   const framer = new StreamFramer(MAX_STREAM_REQUEST_BYTES);
   const deadline = messageDeadline(socket, o, `sip ${transport} ${socket.remoteAddress}`);
-  socket.on('data', guarded(ctx, `sip ${transport}`, (chunk: Buffer) => {
-    for (const ev of framer.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))) {
-      if (ev.type === 'error') return void socket.destroy();
-      if (ev.type !== 'message') continue;
-      const out = answerFor(ev.bytes, socket, transport, ctx);
-      if (out) writeAnswer(socket, out, () => socket.write(out));
-    }
-    if (framer.pending > 0) deadline.started();
-    else deadline.completed();
-  }));
+  socket.on(
+    'data',
+    guarded(ctx, `sip ${transport}`, (chunk: Buffer) => {
+      for (const ev of framer.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))) {
+        if (ev.type === 'error') return void socket.destroy();
+        if (ev.type !== 'message') continue;
+        const out = answerFor(ev.bytes, socket, transport, ctx);
+        if (out) writeAnswer(socket, out, () => socket.write(out));
+      }
+      if (framer.pending > 0) deadline.started();
+      else deadline.completed();
+    }),
+  );
 }
 
 export interface StreamListen {
@@ -170,17 +173,22 @@ function serveWebSocket(ws: WebSocket, socket: net.Socket, o: StreamListen): voi
   const deadline = messageDeadline(socket, o, `sip ws ${socket.remoteAddress}`);
   // Runs before the ws parser: a chunk that completes a message stops the timer right after.
   socket.prependListener('data', () => deadline.started());
-  ws.on('message', guarded(ctx, 'sip ws', (data: Buffer) => {
-    deadline.completed();
-    const out = answerFor(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), socket, 'ws', ctx);
-    if (out) writeAnswer(socket, out, () => ws.send(Buffer.from(out).toString('utf8'), (e) => e && socketError(ctx, 'sip ws send')(e)));
-  }));
+  ws.on(
+    'message',
+    guarded(ctx, 'sip ws', (data: Buffer) => {
+      deadline.completed();
+      const out = answerFor(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), socket, 'ws', ctx);
+      if (out) writeAnswer(socket, out, () => ws.send(Buffer.from(out).toString('utf8'), (e) => e && socketError(ctx, 'sip ws send')(e)));
+    }),
+  );
   for (const control of ['ping', 'pong'] as const) ws.on(control, () => deadline.completed());
 }
 
 export function listenWs(port: number, o: StreamListen): Promise<() => void> {
   // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check each second.
-  const http = createHttpServer({ headersTimeout: HANDSHAKE_MS, requestTimeout: HANDSHAKE_MS, connectionsCheckingInterval: 1000 }, (_req, res) => res.writeHead(426).end());
+  const http = createHttpServer({ headersTimeout: HANDSHAKE_MS, requestTimeout: HANDSHAKE_MS, connectionsCheckingInterval: 1000 }, (_req, res) =>
+    res.writeHead(426).end(),
+  );
   http.on('connection', (s) => admit(s, o.gate, o.ctx, 'ws'));
   http.on('clientError', (e, s) => {
     socketError(o.ctx, 'ws http')(e);

@@ -109,7 +109,8 @@ export function answerStun(raw: Uint8Array, source: Endpoint, here: { ip: string
  * `padTo` bytes when the request carried PADDING. Returns the smallest size when nothing fits.
  */
 function fitted(req: StunMessage, cls: 'success' | 'error', attrs: StunAttribute[], limit: number, padTo: number): Uint8Array | number {
-  const encode = (a: StunAttribute[]): Uint8Array => encodeStun({ cls, method: METHOD_BINDING, transactionId: req.transactionId, attributes: a }, { fingerprint: true });
+  const encode = (a: StunAttribute[]): Uint8Array =>
+    encodeStun({ cls, method: METHOD_BINDING, transactionId: req.transactionId, attributes: a }, { fingerprint: true });
   let smallest = Infinity;
   for (const set of [[...attrs, { type: ATTR.SOFTWARE, value: utf8('sipladder-reflector') }], attrs]) {
     let out = encode(set);

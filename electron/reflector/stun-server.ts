@@ -32,27 +32,34 @@ export async function startStunServer(c: StunServerConfig, ctx: ReflectorContext
   for (const [k, s] of sockets) {
     const [ip, portText] = k.split('|') as [string, string];
     const here = { ip, port: Number(portText) };
-    s.on('message', guarded(ctx, `stun ${ip}:${portText}`, (msg: Buffer, rinfo: dgram.RemoteInfo) => {
-      const source = { address: rinfo.address, port: rinfo.port };
-      const a = answerStun(new Uint8Array(msg), source, here, place, ctx.cookies);
-      const who = `stun ${rinfo.address}:${rinfo.port}`;
-      if (a.kind === 'ignored') return void ctx.stats.ignored++;
-      if (a.kind === 'withheld') {
-        ctx.stats.withheld++;
-        return ctx.log(`${who} not answered: ${a.smallest} bytes > the ${msg.length}-byte request without a cookie (clients pad with PADDING)`);
-      }
-      // Only ever to the request's source address; RESPONSE-PORT (proven sources only) may change the port, never the address.
-      if (!ctx.budget.allow(rinfo.address, a.bytes.length)) {
-        ctx.stats.overBudget++;
-        return ctx.log(`${who} over budget, not answered`);
-      }
-      const out = sockets.get(key(a.fromIp, a.fromPort));
-      if (!out) return;
-      sendDatagram(ctx, out, a.bytes, a.toPort, rinfo.address, who);
-      ctx.stats.answered++;
-      ctx.log(`${who} ${msg.length} bytes in, ${a.bytes.length} out -> ${a.fromIp}:${a.fromPort}${a.toPort !== rinfo.port ? ` to port ${a.toPort}` : ''}${a.note ? ` ${a.note}` : ''}`);
-    }));
+    s.on(
+      'message',
+      guarded(ctx, `stun ${ip}:${portText}`, (msg: Buffer, rinfo: dgram.RemoteInfo) => {
+        const source = { address: rinfo.address, port: rinfo.port };
+        const a = answerStun(new Uint8Array(msg), source, here, place, ctx.cookies);
+        const who = `stun ${rinfo.address}:${rinfo.port}`;
+        if (a.kind === 'ignored') return void ctx.stats.ignored++;
+        if (a.kind === 'withheld') {
+          ctx.stats.withheld++;
+          return ctx.log(`${who} not answered: ${a.smallest} bytes > the ${msg.length}-byte request without a cookie (clients pad with PADDING)`);
+        }
+        // Only ever to the request's source address; RESPONSE-PORT (proven sources only) may change the port, never the address.
+        if (!ctx.budget.allow(rinfo.address, a.bytes.length)) {
+          ctx.stats.overBudget++;
+          return ctx.log(`${who} over budget, not answered`);
+        }
+        const out = sockets.get(key(a.fromIp, a.fromPort));
+        if (!out) return;
+        sendDatagram(ctx, out, a.bytes, a.toPort, rinfo.address, who);
+        ctx.stats.answered++;
+        ctx.log(
+          `${who} ${msg.length} bytes in, ${a.bytes.length} out -> ${a.fromIp}:${a.fromPort}${a.toPort !== rinfo.port ? ` to port ${a.toPort}` : ''}${a.note ? ` ${a.note}` : ''}`,
+        );
+      }),
+    );
   }
-  ctx.log(`stun listening on ${[...sockets.keys()].map((k) => k.replace('|', ':')).join(', ')}${c.alternate ? '' : ' (one address: RFC 5780 tests unavailable)'}`);
+  ctx.log(
+    `stun listening on ${[...sockets.keys()].map((k) => k.replace('|', ':')).join(', ')}${c.alternate ? '' : ' (one address: RFC 5780 tests unavailable)'}`,
+  );
   return { close: closeAll };
 }

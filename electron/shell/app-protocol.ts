@@ -16,7 +16,13 @@ export const APP_SCHEME_PRIVILEGES: PrivilegedScheme = { scheme: APP_SCHEME, pri
 
 /** What Vite's build of the renderer contains; anything else is not served. */
 const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
 };
 
 /** Whether a URL or origin belongs to the app's own pages (app://sipladder, not app://sipladder.evil). */
@@ -46,7 +52,11 @@ export function appFilePath(rootDir: string, url: string): string | null {
  * The browser registration's page (webrtc.html?run=…) gets its run's CSP from `webrtcPageCsp`
  * (connect-src that run's WS/WSS server only), and is not served without one.
  */
-export function appProtocolHandler(rootDir: string, readFile: (path: string) => Promise<Uint8Array>, webrtcPageCsp: (runId: string | null) => string | null = () => null): (request: Request) => Promise<Response> {
+export function appProtocolHandler(
+  rootDir: string,
+  readFile: (path: string) => Promise<Uint8Array>,
+  webrtcPageCsp: (runId: string | null) => string | null = () => null,
+): (request: Request) => Promise<Response> {
   return async (request) => {
     const file = request.method === 'GET' ? appFilePath(rootDir, request.url) : null;
     if (!file) return new Response('refused', { status: 403 });

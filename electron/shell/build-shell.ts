@@ -19,17 +19,32 @@ const MAIN_BANNER = '/* eng-disable OPEN_EXTERNAL_JS_CHECK */';
  * CommonJS packages bundled into the ESM main (sql.js, the history's SQLite) call require() and read
  * __dirname, which an ES module lacks: defined here from import.meta.url.
  */
-const COMMONJS_GLOBALS = "import { createRequire as slCreateRequire } from 'node:module'; import { fileURLToPath as slFileUrlToPath } from 'node:url';"
-  + ' const require = slCreateRequire(import.meta.url); const __filename = slFileUrlToPath(import.meta.url); const __dirname = slFileUrlToPath(new URL(".", import.meta.url));';
+const COMMONJS_GLOBALS =
+  "import { createRequire as slCreateRequire } from 'node:module'; import { fileURLToPath as slFileUrlToPath } from 'node:url';" +
+  ' const require = slCreateRequire(import.meta.url); const __filename = slFileUrlToPath(import.meta.url); const __dirname = slFileUrlToPath(new URL(".", import.meta.url));';
 /** The history's SQLite (WASM), read from beside main.mjs (electron/history/sqlite.ts). */
 const SQL_WASM = 'sql-wasm.wasm';
 
 export async function buildShell(outDir = SHELL_DIST): Promise<string> {
   await build({
-    entryPoints: [`${ROOT}electron/shell/entry-main.ts`], bundle: true, platform: 'node', format: 'esm', outfile: `${outDir}/main.mjs`,
-    external: ['electron', 'vite', 'esbuild', 'tsx'], logLevel: 'warning', banner: { js: `${MAIN_BANNER}\n${COMMONJS_GLOBALS}` },
+    entryPoints: [`${ROOT}electron/shell/entry-main.ts`],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: `${outDir}/main.mjs`,
+    external: ['electron', 'vite', 'esbuild', 'tsx'],
+    logLevel: 'warning',
+    banner: { js: `${MAIN_BANNER}\n${COMMONJS_GLOBALS}` },
   });
   copyFileSync(createRequire(import.meta.url).resolve(`sql.js/dist/${SQL_WASM}`), `${outDir}/${SQL_WASM}`);
-  await build({ entryPoints: [`${ROOT}electron/shell/entry-preload.ts`], bundle: true, platform: 'browser', format: 'cjs', outfile: `${outDir}/preload.cjs`, external: ['electron'], logLevel: 'warning' });
+  await build({
+    entryPoints: [`${ROOT}electron/shell/entry-preload.ts`],
+    bundle: true,
+    platform: 'browser',
+    format: 'cjs',
+    outfile: `${outDir}/preload.cjs`,
+    external: ['electron'],
+    logLevel: 'warning',
+  });
   return `${outDir}/main.mjs`;
 }

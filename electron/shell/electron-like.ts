@@ -3,7 +3,9 @@
 // Electron binary, which cannot be downloaded on every machine.
 
 export interface SessionLike {
-  setPermissionRequestHandler(handler: (wc: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void): void;
+  setPermissionRequestHandler(
+    handler: (wc: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void,
+  ): void;
   setPermissionCheckHandler(handler: (wc: unknown, permission: string, requestingOrigin: string) => boolean): void;
 }
 
@@ -65,7 +67,12 @@ export interface MainElectronLike {
   protocol: { registerSchemesAsPrivileged(schemes: PrivilegedScheme[]): void; handle(scheme: string, handler: (request: Request) => Promise<Response>): void };
   shell: { openExternal(url: string): Promise<void> };
   Menu: { buildFromTemplate(t: MenuItemLike[]): unknown; setApplicationMenu(menu: unknown): void };
-  dialog: { showOpenDialog(win: BrowserWindowLike, o: { properties: ['openFile']; filters: Array<{ name: string; extensions: string[] }> }): Promise<{ canceled: boolean; filePaths: string[] }> };
+  dialog: {
+    showOpenDialog(
+      win: BrowserWindowLike,
+      o: { properties: ['openFile']; filters: Array<{ name: string; extensions: string[] }> },
+    ): Promise<{ canceled: boolean; filePaths: string[] }>;
+  };
   safeStorage: { isEncryptionAvailable(): boolean; encryptString(plain: string): Buffer; decryptString(encrypted: Buffer): string };
 }
 

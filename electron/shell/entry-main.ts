@@ -14,6 +14,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const electron = createRequire(import.meta.url)('electron') as MainElectronLike;
 // Started at once, not after 'ready': the shell registers the app:// scheme and the OS's open-file
 // events before the app is ready, as Electron requires.
-void startShell(electron,
+void startShell(
+  electron,
   createBackend({ accountsFile: join(electron.app.getPath('userData'), 'accounts.json'), historyFile: defaultHistoryFile(), secretBox: electron.safeStorage }),
-  { preload: join(here, 'preload.cjs'), rendererDir: join(here, '..', 'renderer'), readFile: async (f) => new Uint8Array(await readFile(f)), argv: process.argv });
+  {
+    preload: join(here, 'preload.cjs'),
+    rendererDir: join(here, '..', 'renderer'),
+    readFile: async (f) => new Uint8Array(await readFile(f)),
+    argv: process.argv,
+  },
+);

@@ -35,17 +35,21 @@ function windowEvents(backend: Backend): (wc: WebContentsLike, stream: StreamNam
         subscribed.delete(wc);
       });
     }
-    streams.set(stream, backend.subscribe(stream, (e) => wc.send(channelOf(stream), e)));
+    streams.set(
+      stream,
+      backend.subscribe(stream, (e) => wc.send(channelOf(stream), e)),
+    );
   };
 }
 
 /** ipcMain.handle for the app's own pages only: a call from any other frame (a subframe, a page navigated elsewhere) is refused. */
 function appIpc(electron: MainElectronLike): Pick<MainElectronLike['ipcMain'], 'handle'> {
   return {
-    handle: (channel, handler) => electron.ipcMain.handle(channel, (event, ...args) => {
-      if (!isAppUrl(event.senderFrame?.url)) throw new Error(`refused: ${channel} from a frame that is not the app's page`);
-      return handler(event, ...args);
-    }),
+    handle: (channel, handler) =>
+      electron.ipcMain.handle(channel, (event, ...args) => {
+        if (!isAppUrl(event.senderFrame?.url)) throw new Error(`refused: ${channel} from a frame that is not the app's page`);
+        return handler(event, ...args);
+      }),
   };
 }
 
@@ -53,7 +57,8 @@ function appIpc(electron: MainElectronLike): Pick<MainElectronLike['ipcMain'], '
 function argsOverIpc(method: Method, raw: unknown[]): Result<unknown[]> {
   if (method.kind === 'call') return parseArgs(method, raw);
   const [bytes, ...rest] = raw;
-  if (!(bytes instanceof Uint8Array) || bytes.length > method.maxBytes) return failed([`invalid argument: the file must be bytes, at most ${method.maxBytes} bytes`]);
+  if (!(bytes instanceof Uint8Array) || bytes.length > method.maxBytes)
+    return failed([`invalid argument: the file must be bytes, at most ${method.maxBytes} bytes`]);
   const args = parseArgs(method, rest);
   return args.ok ? succeeded([{ bytes } satisfies Upload, ...args.value]) : args;
 }
@@ -84,14 +89,25 @@ export function bundleArgument(argv: string[]): string | undefined {
 export const OPEN_FILTERS = [{ name: 'Bundles and captures', extensions: ['sipladder', 'pcap', 'pcapng', 'cap', 'txt'] }];
 
 function setMenu(electron: MainElectronLike, win: BrowserWindowLike, present: (file: string) => void): void {
-  electron.Menu.setApplicationMenu(electron.Menu.buildFromTemplate([
-    { label: 'File', submenu: [
-      { label: 'Open Bundle or Capture…', accelerator: 'CmdOrCtrl+O', click: () => void electron.dialog.showOpenDialog(win, { properties: ['openFile'], filters: OPEN_FILTERS })
-        .then((r) => !r.canceled && r.filePaths[0] && present(r.filePaths[0])) },
-      { role: 'quit' },
-    ] },
-    { label: 'Edit', submenu: [{ role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
-  ]));
+  electron.Menu.setApplicationMenu(
+    electron.Menu.buildFromTemplate([
+      {
+        label: 'File',
+        submenu: [
+          {
+            label: 'Open Bundle or Capture…',
+            accelerator: 'CmdOrCtrl+O',
+            click: () =>
+              void electron.dialog
+                .showOpenDialog(win, { properties: ['openFile'], filters: OPEN_FILTERS })
+                .then((r) => !r.canceled && r.filePaths[0] && present(r.filePaths[0])),
+          },
+          { role: 'quit' },
+        ],
+      },
+      { label: 'Edit', submenu: [{ role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
+    ]),
+  );
 }
 
 /** Runs the shell; called before the app is ready, so no file the OS opens early is missed. */
@@ -101,7 +117,10 @@ export async function startShell(electron: MainElectronLike, backend: Backend, p
   // Every window listens (see windowEvents), and the backend replays the last opened file to a
   // window that subscribes later, so a file may be presented before any window exists.
   const present = (file: string): void => {
-    void paths.readFile(file).then((bytes) => backend.presentFile(Buffer.from(bytes).toString('base64'), file)).catch(() => undefined);
+    void paths
+      .readFile(file)
+      .then((bytes) => backend.presentFile(Buffer.from(bytes).toString('base64'), file))
+      .catch(() => undefined);
   };
   let win: BrowserWindowLike | undefined;
   electron.protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
@@ -119,7 +138,10 @@ export async function startShell(electron: MainElectronLike, backend: Backend, p
   const file = bundleArgument(paths.argv);
   if (file) present(file);
   await electron.app.whenReady();
-  electron.protocol.handle(APP_SCHEME, appProtocolHandler(paths.rendererDir, paths.readFile, (runId) => backend.webrtcPageCsp(runId)));
+  electron.protocol.handle(
+    APP_SCHEME,
+    appProtocolHandler(paths.rendererDir, paths.readFile, (runId) => backend.webrtcPageCsp(runId)),
+  );
   registerIpc(electron, backend);
   win = new electron.BrowserWindow({ width: 1280, height: 900, title: 'SIP Ladder', webPreferences: { ...WINDOW_PREFERENCES, preload: paths.preload } });
   setMenu(electron, win, present);

@@ -75,7 +75,8 @@ export function checkWatchPlan(p: WatchPlan): string[] {
   const errors: string[] = [];
   if (!(p.everyMs >= MIN_EVERY_MS)) errors.push(`the interval must be at least ${MIN_EVERY_MS / 1000} s`);
   if (!(p.forMs > 0 && p.forMs <= MAX_WATCH_MS)) errors.push(`the duration must be more than 0 and at most ${MAX_WATCH_MS / 3600_000} h`);
-  if (p.count !== undefined && !(Number.isInteger(p.count) && p.count >= 1 && p.count <= MAX_WATCH_RUNS)) errors.push(`the count must be a whole number from 1 to ${MAX_WATCH_RUNS}`);
+  if (p.count !== undefined && !(Number.isInteger(p.count) && p.count >= 1 && p.count <= MAX_WATCH_RUNS))
+    errors.push(`the count must be a whole number from 1 to ${MAX_WATCH_RUNS}`);
   if (!(Number.isInteger(p.fullEvery) && p.fullEvery >= 0 && p.fullEvery <= MAX_WATCH_RUNS)) errors.push('full-every must be a whole number (0: never)');
   return errors;
 }
@@ -87,7 +88,13 @@ const isFullRun = (index: number, fullEvery: number): boolean => fullEvery > 0 &
  * is cancelled and still reported, marked incomplete). A run whose credentials were rejected ends
  * the watch: repeating it would look like a password-guessing attack and may lock the account.
  */
-export async function watch(options: CheckOptions, plan: WatchPlan, deps: WatchDeps, observers: WatchObserver[], signal: AbortSignal): Promise<{ runs: number; end: WatchEnd }> {
+export async function watch(
+  options: CheckOptions,
+  plan: WatchPlan,
+  deps: WatchDeps,
+  observers: WatchObserver[],
+  signal: AbortSignal,
+): Promise<{ runs: number; end: WatchEnd }> {
   const errors = checkWatchPlan(plan);
   if (errors.length) throw new Error(errors.join('; '));
   const t0 = deps.clock.now();

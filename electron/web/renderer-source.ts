@@ -77,7 +77,10 @@ export function devRenderer(configFile: string): RendererSourceFactory {
       server: { middlewareMode: true, hmr: { server } },
     });
     return {
-      page: async (url) => ({ html: await vite.transformIndexHtml(url.pathname, await readFile(join(vite.config.root, pageFileOf(url)), 'utf8')), csp: devCsp(nonce) }),
+      page: async (url) => ({
+        html: await vite.transformIndexHtml(url.pathname, await readFile(join(vite.config.root, pageFileOf(url)), 'utf8')),
+        csp: devCsp(nonce),
+      }),
       file: (_rel, req, res) =>
         new Promise<boolean>((resolve) => {
           res.on('finish', () => resolve(true));

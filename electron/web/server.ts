@@ -122,7 +122,11 @@ async function serveStatic(
     // The browser registration's page: no token (it calls no API), a CSP allowing only its run's WS/WSS server.
     const csp = webrtcPageCsp(url.searchParams.get(WEBRTC_PAGE_RUN_PARAM));
     if (!csp) return send(res, 404, 'no finished check with a WS or WSS server for this page');
-    return send(res, 200, (await source.page(url)).html, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp, 'Referrer-Policy': 'no-referrer' });
+    return send(res, 200, (await source.page(url)).html, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': csp,
+      'Referrer-Policy': 'no-referrer',
+    });
   }
   if (!(await source.file(rel, req, res))) send(res, 404, 'not found');
 }

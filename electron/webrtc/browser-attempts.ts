@@ -25,7 +25,10 @@ export interface BrowserAttemptRequest {
 export class BrowserAttempts {
   private readonly gates = new Map<string, AuthGate>();
 
-  constructor(private readonly runs: FinishedRuns, private readonly handshake: (o: OriginHandshake) => Promise<number | null> = originHandshakeStatus) {}
+  constructor(
+    private readonly runs: FinishedRuns,
+    private readonly handshake: (o: OriginHandshake) => Promise<number | null> = originHandshakeStatus,
+  ) {}
 
   private finished(runId: string): CheckResult {
     const result = this.runs.result(runId);
@@ -58,11 +61,20 @@ export class BrowserAttempts {
     const reg = v.parse(BrowserRegistrationSchema, registration);
     const status = reg.connected ? undefined : await this.handshake({ url: at.url, origin: at.origin, ...(at.caPem ? { caPem: at.caPem } : {}) });
     const { attempt, trace } = browserAttempt(reg, {
-      id: Math.max(0, ...result.attempts.map((a) => a.id)) + 1, firstSeq: Math.max(0, ...result.trace.map((e) => e.seq)) + 1,
-      startT: result.durationMs, url: at.url, origin: at.origin, ...(status !== undefined && status !== null ? { originHandshakeStatus: status } : {}),
+      id: Math.max(0, ...result.attempts.map((a) => a.id)) + 1,
+      firstSeq: Math.max(0, ...result.trace.map((e) => e.seq)) + 1,
+      startT: result.durationMs,
+      url: at.url,
+      origin: at.origin,
+      ...(status !== undefined && status !== null ? { originHandshakeStatus: status } : {}),
     });
     const failures = this.gates.get(runId)?.failureCount ?? 0;
-    const joined: CheckResult = { ...result, attempts: [...result.attempts, attempt], trace: [...result.trace, ...trace], authFailures: result.authFailures + failures };
+    const joined: CheckResult = {
+      ...result,
+      attempts: [...result.attempts, attempt],
+      trace: [...result.trace, ...trace],
+      authFailures: result.authFailures + failures,
+    };
     this.runs.replace(runId, joined);
     this.gates.delete(runId);
     return joined;

@@ -10,6 +10,7 @@ import { browserTargetOrigins, webSocketOrigin } from '../../shared/webrtc/targe
 export function checkedTargetUrl(result: CheckResult, url: string): string {
   const { transport, host, port } = webSocketTarget(url);
   const origin = webSocketOrigin(transport, host, port);
-  if (!browserTargetOrigins(result).includes(origin)) throw new Error(`the browser may register only with a WebSocket server the check tried (${origin} was not one)`);
+  if (!browserTargetOrigins(result).includes(origin))
+    throw new Error(`the browser may register only with a WebSocket server the check tried (${origin} was not one)`);
   return url;
 }

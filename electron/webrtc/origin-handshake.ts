@@ -32,10 +32,19 @@ export function originHandshakeStatus(o: OriginHandshake): Promise<number | null
       resolve(status);
     };
     const req = request({
-      host, port, path, method: 'GET', timeout: ORIGIN_HANDSHAKE_TIMEOUT_MS, ...(o.caPem ? { ca: o.caPem } : {}),
+      host,
+      port,
+      path,
+      method: 'GET',
+      timeout: ORIGIN_HANDSHAKE_TIMEOUT_MS,
+      ...(o.caPem ? { ca: o.caPem } : {}),
       headers: {
-        Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
-        'Sec-WebSocket-Protocol': 'sip', Origin: o.origin,
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+        'Sec-WebSocket-Protocol': 'sip',
+        Origin: o.origin,
       },
     });
     req.on('upgrade', (res, socket) => finish(res.statusCode ?? 101, socket));

@@ -20,15 +20,31 @@ export function App(): JSX.Element {
   const audit = useApp((s) => s.view === 'audit');
   return (
     <main>
-      <header><h1>SIP Ladder</h1><p className="muted">Why won't my SIP phone register?</p></header>
+      <header>
+        <h1>SIP Ladder</h1>
+        <p className="muted">Why won't my SIP phone register?</p>
+      </header>
       <ViewTabs />
       {audit && <AuditTab />}
-      {!audit && <nav aria-label="Steps" className="steps">
-        {(['account', 'run', 'results'] as const).map((s, i) => <span key={s} aria-current={s === step ? 'step' : undefined}>{i + 1}. {s === 'account' ? 'Account' : s === 'run' ? 'Checking' : 'Results'}</span>)}
-      </nav>}
+      {!audit && (
+        <nav aria-label="Steps" className="steps">
+          {(['account', 'run', 'results'] as const).map((s, i) => (
+            <span key={s} aria-current={s === step ? 'step' : undefined}>
+              {i + 1}. {s === 'account' ? 'Account' : s === 'run' ? 'Checking' : 'Results'}
+            </span>
+          ))}
+        </nav>
+      )}
       {!audit && <HistoryNav />}
       {!audit && panel && <HistoryPanels />}
-      {!audit && !panel && step === 'account' && <><AccountStep /><KeepChecking /><RingTest /><BundleOpen /></>}
+      {!audit && !panel && step === 'account' && (
+        <>
+          <AccountStep />
+          <KeepChecking />
+          <RingTest />
+          <BundleOpen />
+        </>
+      )}
       {!audit && !panel && step === 'run' && <RunStep />}
       {!audit && !panel && step === 'results' && <Results />}
     </main>

@@ -29,7 +29,11 @@ function eventStreams(token: string): (stream: StreamName, listener: (e: unknown
   const listeners = new Map<string, Set<(e: unknown) => void>>();
   let streaming = false;
   const dispatch = (frame: string): void => {
-    const field = (name: string): string | undefined => frame.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+    const field = (name: string): string | undefined =>
+      frame
+        .split('\n')
+        .find((l) => l.startsWith(`${name}: `))
+        ?.slice(name.length + 2);
     const data = field('data');
     if (data !== undefined) listeners.get(field('event') ?? '')?.forEach((l) => l(JSON.parse(data)));
   };
@@ -59,9 +63,17 @@ function httpApi(): SipLadderApi {
   const headers = (type: string): Record<string, string> => ({ 'Content-Type': type, 'X-SipLadder-Token': token });
   const api: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(METHODS)) {
-    api[name] = method.kind === 'call'
-      ? async (...args: unknown[]) => answerOf(await fetch(httpPathOf(name), { method: 'POST', headers: headers('application/json'), body: argsJson(args) }))
-      : async (file: Blob, ...args: unknown[]) => answerOf(await fetch(`${httpPathOf(name)}?args=${encodeURIComponent(argsJson(args))}`, { method: 'POST', headers: headers('application/octet-stream'), body: file }));
+    api[name] =
+      method.kind === 'call'
+        ? async (...args: unknown[]) => answerOf(await fetch(httpPathOf(name), { method: 'POST', headers: headers('application/json'), body: argsJson(args) }))
+        : async (file: Blob, ...args: unknown[]) =>
+            answerOf(
+              await fetch(`${httpPathOf(name)}?args=${encodeURIComponent(argsJson(args))}`, {
+                method: 'POST',
+                headers: headers('application/octet-stream'),
+                body: file,
+              }),
+            );
   }
   const listen = eventStreams(token);
   for (const stream of Object.keys(EVENTS) as StreamName[]) api[listenerNameOf(stream)] = (listener: (e: unknown) => void) => listen(stream, listener);

@@ -35,10 +35,15 @@ export function formToOptions(raw: AccountForm): unknown {
   const port = f.port.trim() ? Number(f.port) : undefined;
   const stun = f.stun.trim() ? { host: f.stun.trim().split(':')[0], port: f.stun.includes(':') ? Number(f.stun.split(':')[1]) : undefined } : undefined;
   return {
-    server: f.server.trim(), user: f.user.trim(), authUser: f.authUser.trim() || undefined, domain: f.domain.trim() || undefined,
-    password: f.password === '' ? undefined : f.password, transports: f.transports,
+    server: f.server.trim(),
+    user: f.user.trim(),
+    authUser: f.authUser.trim() || undefined,
+    domain: f.domain.trim() || undefined,
+    password: f.password === '' ? undefined : f.password,
+    transports: f.transports,
     ports: port !== undefined ? { udp: port, tcp: port } : undefined,
-    fixedSourcePort: f.fixedPort.trim() ? Number(f.fixedPort) : undefined, stun,
+    fixedSourcePort: f.fixedPort.trim() ? Number(f.fixedPort) : undefined,
+    stun,
   };
 }
 

@@ -8,4 +8,8 @@ const ladderSheet = new CSSStyleSheet();
 ladderSheet.replaceSync(LADDER_CSS);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, ladderSheet];
 
-createRoot(document.getElementById('root')!).render(<ErrorBoundary><App /></ErrorBoundary>);
+createRoot(document.getElementById('root')!).render(
+  <ErrorBoundary>
+    <App />
+  </ErrorBoundary>,
+);

@@ -5,5 +5,8 @@
 const MARKS = /(received=[^;\s,]+|rport(?:=\d+)?)/;
 
 export function markParts(line: string): Array<{ text: string; mark: boolean }> {
-  return line.split(MARKS).map((text, i) => ({ text, mark: i % 2 === 1 })).filter((p) => p.text !== '');
+  return line
+    .split(MARKS)
+    .map((text, i) => ({ text, mark: i % 2 === 1 }))
+    .filter((p) => p.text !== '');
 }

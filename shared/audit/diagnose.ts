@@ -18,8 +18,16 @@ function verdictOf(result: CheckResult, findings: Finding[]): string {
   const where = `Audit of ${result.account.server}`;
   const cancelled = result.incomplete ? ' (cancelled: incomplete)' : '';
   if (!serious.length && !warnings.length) return `${where}${cancelled}: nothing exposed in the ${fine} tests that gave an answer.`;
-  const counts = [serious.length && `${serious.length} serious problem${serious.length > 1 ? 's' : ''}`, warnings.length && `${warnings.length} warning${warnings.length > 1 ? 's' : ''}`].filter(Boolean).join(' and ');
-  return `${where}${cancelled}: ${counts}. ${[...serious, ...warnings].slice(0, 2).map((f, i) => (i ? lowerFirst(f.title) : f.title)).join('; ')}.`;
+  const counts = [
+    serious.length && `${serious.length} serious problem${serious.length > 1 ? 's' : ''}`,
+    warnings.length && `${warnings.length} warning${warnings.length > 1 ? 's' : ''}`,
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  return `${where}${cancelled}: ${counts}. ${[...serious, ...warnings]
+    .slice(0, 2)
+    .map((f, i) => (i ? lowerFirst(f.title) : f.title))
+    .join('; ')}.`;
 }
 
 export function isAudit(result: CheckResult): result is CheckResult & { audit: AuditRecord } {
@@ -29,7 +37,9 @@ export function isAudit(result: CheckResult): result is CheckResult & { audit: A
 export function auditDiagnosis(result: CheckResult & { audit: AuditRecord }): Diagnosis {
   const ctx = diagnosisContext(result);
   // A finding without evidence is not a finding.
-  const findings = [...SIP_AUDIT_RULES, ...CRYPTO_AUDIT_RULES].flatMap((rule) => rule(result, ctx)).filter((f) => f.evidence.length > 0)
+  const findings = [...SIP_AUDIT_RULES, ...CRYPTO_AUDIT_RULES]
+    .flatMap((rule) => rule(result, ctx))
+    .filter((f) => f.evidence.length > 0)
     .sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
   return { verdict: verdictOf(result, findings), findings };
 }

@@ -27,6 +27,13 @@ export interface FindingText {
   fix: string[];
 }
 
-export function finding(id: string, severity: Severity, text: FindingText, evidence: number[], attempts: number[], confidence: Finding['confidence'] = 'high'): Finding {
+export function finding(
+  id: string,
+  severity: Severity,
+  text: FindingText,
+  evidence: number[],
+  attempts: number[],
+  confidence: Finding['confidence'] = 'high',
+): Finding {
   return { id, severity, ...text, evidence, attempts, confidence };
 }

@@ -3,8 +3,20 @@
 export type Software = 'Kamailio' | 'Asterisk' | 'FreeSWITCH' | 'OpenSIPS';
 
 export type FixTopic =
-  | 'version' | 'scanners' | 'enumeration' | 'register-auth' | 'invite-auth' | 'sha256' | 'qop' | 'nonce-replay' | 'topology' | 'tls-versions'
-  | 'tls-ciphers' | 'certificate' | 'amplification' | 'rate-limit';
+  | 'version'
+  | 'scanners'
+  | 'enumeration'
+  | 'register-auth'
+  | 'invite-auth'
+  | 'sha256'
+  | 'qop'
+  | 'nonce-replay'
+  | 'topology'
+  | 'tls-versions'
+  | 'tls-ciphers'
+  | 'certificate'
+  | 'amplification'
+  | 'rate-limit';
 
 const FIXES: Record<FixTopic, Partial<Record<Software, string>>> = {
   version: {
@@ -20,7 +32,8 @@ const FIXES: Record<FixTopic, Partial<Record<Software, string>>> = {
     OpenSIPS: 'if ($ua =~ "friendly-scanner|sipcli|sipvicious|VaxSIPUserAgent") exit; at the top of the main route',
   },
   enumeration: {
-    Kamailio: 'authenticate before looking anything up: answer every unauthenticated REGISTER/INVITE with auth_challenge() (or www_challenge/proxy_challenge), whether the user exists or not; no 404 before authentication',
+    Kamailio:
+      'authenticate before looking anything up: answer every unauthenticated REGISTER/INVITE with auth_challenge() (or www_challenge/proxy_challenge), whether the user exists or not; no 404 before authentication',
     Asterisk: 'pjsip answers unknown endpoints with a challenge too (keep it so; chan_sip: alwaysauthreject=yes)',
     FreeSWITCH: 'challenge every REGISTER and INVITE from outside (sofia auth-calls=true); keep accept-blind-reg=false',
     OpenSIPS: 'www_challenge()/proxy_challenge() for every unauthenticated request before any user lookup',
@@ -32,13 +45,15 @@ const FIXES: Record<FixTopic, Partial<Record<Software, string>>> = {
     OpenSIPS: 'if (!www_authorize("", "subscriber")) { www_challenge("", "auth"); exit; } before save("location")',
   },
   'invite-auth': {
-    Kamailio: 'route(AUTH): auth_check("$fu", "subscriber", "1") for requests from your own users, and refuse to relay to foreign domains (if (!uri==myself) { sl_send_reply("403", "Not relaying"); exit; })',
+    Kamailio:
+      'route(AUTH): auth_check("$fu", "subscriber", "1") for requests from your own users, and refuse to relay to foreign domains (if (!uri==myself) { sl_send_reply("403", "Not relaying"); exit; })',
     Asterisk: 'pjsip: no anonymous endpoint (or one whose context reaches no outside routes); chan_sip: allowguest=no',
     FreeSWITCH: 'auth-calls=true, and no gateway reachable from the public context',
     OpenSIPS: 'proxy_authorize("", "subscriber") and check_from() before relaying calls from your users',
   },
   sha256: {
-    Kamailio: 'modparam("auth", "algorithm", "SHA-256") with SHA-256 HA1 values (auth_db, or pv_www_authenticate with flag 1: in 5.6 a plain password there is hashed with MD5); phones that only know MD5 then fail, so check yours first',
+    Kamailio:
+      'modparam("auth", "algorithm", "SHA-256") with SHA-256 HA1 values (auth_db, or pv_www_authenticate with flag 1: in 5.6 a plain password there is hashed with MD5); phones that only know MD5 then fail, so check yours first',
     Asterisk: 'from 20.12 / 21.7 / 22.2 (PJProject 2.15.1): supported_algorithms_uas=SHA-256,MD5 in the auth section',
     OpenSIPS: 'from 3.2: offer SHA-256 in www_challenge()/proxy_challenge() (RFC 8760)',
   },
@@ -72,7 +87,7 @@ const FIXES: Record<FixTopic, Partial<Record<Software, string>>> = {
   certificate: {
     Kamailio: 'tls.cfg: certificate = (the full chain) and private_key = for the name phones use',
     Asterisk: 'pjsip transport: cert_file= (full chain) and priv_key_file=',
-    FreeSWITCH: 'put the full chain in the profile\'s tls-cert-dir (agent.pem, cafile.pem)',
+    FreeSWITCH: "put the full chain in the profile's tls-cert-dir (agent.pem, cafile.pem)",
     OpenSIPS: 'tls_mgm: certificate and private_key (full chain) for the server domain',
   },
   amplification: {

@@ -41,16 +41,19 @@ export function versionLeaks(ctx: DiagnosisContext): Leak[] {
 }
 
 /** Host of a SIP URI or of a Via sent-by. */
-const hostsIn = (text: string): string[] => [...text.matchAll(/(?:sips?:(?:[^@;>\s]*@)?|SIP\/2\.0\/[A-Z]+\s+)(\[[^\]]+\]|[^:;>\s,]+)/gi)].map((m) => m[1]!.replace(/^\[|\]$/g, ''));
+const hostsIn = (text: string): string[] =>
+  [...text.matchAll(/(?:sips?:(?:[^@;>\s]*@)?|SIP\/2\.0\/[A-Z]+\s+)(\[[^\]]+\]|[^:;>\s,]+)/gi)].map((m) => m[1]!.replace(/^\[|\]$/g, ''));
 
-const isInternal = (host: string): boolean => isPrivateAddress(host) || INTERNAL_NAME.test(host) || (!host.includes('.') && !host.includes(':') && /^[a-z][\w-]*$/i.test(host));
+const isInternal = (host: string): boolean =>
+  isPrivateAddress(host) || INTERNAL_NAME.test(host) || (!host.includes('.') && !host.includes(':') && /^[a-z][\w-]*$/i.test(host));
 
 /** Addresses and names in the server's answers that point inside its network; what we sent ourselves is not a leak. */
 export function topologyLeaks(ctx: DiagnosisContext): Leak[] {
   const ours = new Set<string>();
   for (const a of ctx.result.attempts) {
     if (a.localAddress) ours.add(a.localAddress);
-    for (const { event, message } of ctx.messages(a.id)) if (event.kind === 'sent') for (const h of message.headers) hostsIn(`${h.value}`).forEach((x) => ours.add(x.toLowerCase()));
+    for (const { event, message } of ctx.messages(a.id))
+      if (event.kind === 'sent') for (const h of message.headers) hostsIn(`${h.value}`).forEach((x) => ours.add(x.toLowerCase()));
   }
   const leaks: Leak[] = [];
   const seen = new Set<string>();
@@ -61,7 +64,10 @@ export function topologyLeaks(ctx: DiagnosisContext): Leak[] {
   };
   for (const { event, message } of received(ctx)) {
     // The top Via is ours, sent back with received/rport: only Vias below it came from the server's side.
-    message.headers.filter((h) => h.key === 'via').slice(1).forEach((h) => hostsIn(h.value).forEach((x) => add('Via', x, event.seq)));
+    message.headers
+      .filter((h) => h.key === 'via')
+      .slice(1)
+      .forEach((h) => hostsIn(h.value).forEach((x) => add('Via', x, event.seq)));
     for (const h of message.headers) if (h.key === 'record-route' || h.key === 'contact') hostsIn(h.value).forEach((x) => add(h.name, x, event.seq));
     if (message.body.length) for (const m of fromUtf8(message.body).matchAll(/^([co])=(?:.* )?IN IP[46] (\S+)\s*$/gm)) add(`SDP ${m[1]}=`, m[2]!, event.seq);
   }

@@ -14,7 +14,7 @@ export const SCANNER_USER_AGENTS = ['friendly-scanner', 'sipvicious', 'sipcli', 
  * outside number; `credentials` / `replay` / `remove` are the digest exchanges (own password only).
  */
 export type AuditVariant =
-  | 'baseline' | 'scanner' | 'existing' | 'random' | 'external' | 'credentials' | 'replay' | 'remove' | 'remove-unauthenticated' | 'tls' | 'burst';
+  'baseline' | 'scanner' | 'existing' | 'random' | 'external' | 'credentials' | 'replay' | 'remove' | 'remove-unauthenticated' | 'tls' | 'burst';
 
 export interface AuditExchange {
   /** AttemptResult id (and ladder column) of this exchange. */

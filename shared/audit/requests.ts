@@ -27,7 +27,8 @@ export interface AuditRequest {
 
 const VIA_TRANSPORT: Record<Transport, string> = { udp: 'UDP', tcp: 'TCP', tls: 'TLS', ws: 'WS', wss: 'WSS' };
 
-const uriOf = (user: string | undefined, domain: string): string => `sip:${user ? `${encodeURIComponent(user).replace(/%2B/g, '+')}@` : ''}${hostForSip(domain)}`;
+const uriOf = (user: string | undefined, domain: string): string =>
+  `sip:${user ? `${encodeURIComponent(user).replace(/%2B/g, '+')}@` : ''}${hostForSip(domain)}`;
 
 /** The Request-URI of a request (REGISTER always names the domain, RFC 3261 §10.2). */
 export function requestUriOf(r: Pick<AuditRequest, 'method' | 'toUser' | 'domain'>): string {
@@ -49,8 +50,15 @@ function headersOf(r: AuditRequest, method: string, toTag?: string): Array<reado
 /** The request itself; REGISTER's Contact is our own address only, never "*" (RFC 3261 §10.2.2). */
 export function buildAuditRequest(r: AuditRequest): Uint8Array {
   const contact = `<sip:${encodeURIComponent(r.fromUser)}@${hostForSip(r.local.address)}:${r.local.port};transport=${r.transport}>`;
-  const specific: Array<readonly [string, string]> = r.method === 'OPTIONS' ? [['Accept', 'application/sdp']]
-    : r.method === 'REGISTER' ? [['Contact', contact], ['Expires', String(r.expires ?? 0)]] : [['Contact', contact]];
+  const specific: Array<readonly [string, string]> =
+    r.method === 'OPTIONS'
+      ? [['Accept', 'application/sdp']]
+      : r.method === 'REGISTER'
+        ? [
+            ['Contact', contact],
+            ['Expires', String(r.expires ?? 0)],
+          ]
+        : [['Contact', contact]];
   return serialize({
     startLine: `${r.method} ${requestUriOf(r)} SIP/2.0`,
     headers: [...headersOf(r, r.method), ...specific, ['User-Agent', r.userAgent], ...(r.extra ?? [])],

@@ -24,7 +24,8 @@ export const IPV6_CANDIDATE = /(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,8}(?:(?
 const HOST = /^(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
 /** sip:, sips: and tel: URIs (RFC 3261 §19.1.1, RFC 3966): user part and host. */
 const URI = /\b(sips?|tel):([^\s<>";,?]+)/gi;
-const DISPLAY_NAME = /^(?:From|f|To|t|Contact|m|Reply-To|Referred-By|P-Asserted-Identity|P-Preferred-Identity|Remote-Party-ID)[ \t]*:[ \t]*(?:"((?:[^"\\\r\n]|\\.)+)"|([^<"\r\n,]+?))[ \t]*</gim;
+const DISPLAY_NAME =
+  /^(?:From|f|To|t|Contact|m|Reply-To|Referred-By|P-Asserted-Identity|P-Preferred-Identity|Remote-Party-ID)[ \t]*:[ \t]*(?:"((?:[^"\\\r\n]|\\.)+)"|([^<"\r\n,]+?))[ \t]*</gim;
 const VIA_HOST = /SIP\/2\.0\/[A-Za-z]+[ \t]+\[?([^\s;:\]]+)/gi;
 const CALL_ID_HOST = /^(?:Call-ID|i)[ \t]*:[^@\r\n]*@([^\s\r\n]+)/gim;
 const DIGEST_PARAM = /\b(username|realm|domain)[ \t]*=[ \t]*"([^"\r\n]+)"/gi;

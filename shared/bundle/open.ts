@@ -34,4 +34,3 @@ export function openBundle(bytes: Uint8Array): OpenedBundle {
   if (!results.ok) throw new BundleError(results.error);
   return { manifest: manifest.value, result: results.value.result, diagnosis: diagnose(results.value.result), storedDiagnosis: results.value.diagnosis };
 }
-

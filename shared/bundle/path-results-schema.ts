@@ -23,12 +23,14 @@ const StunNatSchema = v.object({
   hairpinning: v.optional(v.boolean()),
   classic: v.optional(v.string()),
   portPreservation: v.array(v.object({ localPort: int, mappedPort: v.optional(int), preserved: v.optional(v.boolean()), detail: v.string() })),
-  bindingLifetime: v.optional(v.object({
-    aliveAfter: v.array(v.number()),
-    expiredAfter: v.array(v.number()),
-    recommendation: v.optional(v.object({ seconds: v.number(), bound: v.picklist(['measured', 'at-least', 'below']) })),
-    detail: v.string(),
-  })),
+  bindingLifetime: v.optional(
+    v.object({
+      aliveAfter: v.array(v.number()),
+      expiredAfter: v.array(v.number()),
+      recommendation: v.optional(v.object({ seconds: v.number(), bound: v.picklist(['measured', 'at-least', 'below']) })),
+      detail: v.string(),
+    }),
+  ),
   skipped: v.array(v.string()),
   durationMs: v.number(),
   traceSeqs: v.array(int),
@@ -52,13 +54,15 @@ const FragmentationSchema = v.object({
   target: TargetSchema,
   outcome: ProbeOutcome,
   detail: v.string(),
-  series: v.array(v.object({
-    transport: v.picklist(['udp', 'tcp']),
-    mode: v.picklist(['upstream', 'echo', 'downstream']),
-    points: v.array(SizePointSchema),
-    largestDelivered: v.optional(count),
-    smallestLost: v.optional(count),
-  })),
+  series: v.array(
+    v.object({
+      transport: v.picklist(['udp', 'tcp']),
+      mode: v.picklist(['upstream', 'echo', 'downstream']),
+      points: v.array(SizePointSchema),
+      largestDelivered: v.optional(count),
+      smallestLost: v.optional(count),
+    }),
+  ),
   skipped: v.array(v.string()),
   durationMs: v.number(),
   traceSeqs: v.array(int),
@@ -67,13 +71,17 @@ const FragmentationSchema = v.object({
 const AlgSchema = v.object({
   target: TargetSchema,
   outcome: v.picklist(['clean', 'rewritten', 'incomplete', 'error']),
-  checks: v.array(v.object({
-    transport: v.picklist(['udp', 'tcp']),
-    port: int,
-    outcome: v.picklist(['clean', 'rewritten', 'no-response', 'error']),
-    differences: v.array(v.object({ what: v.string(), sent: v.optional(v.string()), seen: v.optional(v.string()), direction: v.picklist(['request', 'response']) })),
-    detail: v.string(),
-  })),
+  checks: v.array(
+    v.object({
+      transport: v.picklist(['udp', 'tcp']),
+      port: int,
+      outcome: v.picklist(['clean', 'rewritten', 'no-response', 'error']),
+      differences: v.array(
+        v.object({ what: v.string(), sent: v.optional(v.string()), seen: v.optional(v.string()), direction: v.picklist(['request', 'response']) }),
+      ),
+      detail: v.string(),
+    }),
+  ),
   durationMs: v.number(),
   traceSeqs: v.array(int),
 });

@@ -157,10 +157,15 @@ export function tracePcapng(result: CheckResult, appName = 'SIP Ladder'): Uint8A
     ev.setUint32(12, packet.length, true);
     ev.setUint32(16, packet.length, true);
     epb.set(packet, 20);
-    const comment = [transport === 'tls' || transport === 'wss' ? `SIP over ${transport.toUpperCase()}, shown decrypted` : '',
-      transport === 'ws' || transport === 'wss' ? 'WebSocket framing removed' : '', `trace #${e.seq}`, e.note ?? ''].filter(Boolean).join('; ');
+    const comment = [
+      transport === 'tls' || transport === 'wss' ? `SIP over ${transport.toUpperCase()}, shown decrypted` : '',
+      transport === 'ws' || transport === 'wss' ? 'WebSocket framing removed' : '',
+      `trace #${e.seq}`,
+      e.note ?? '',
+    ]
+      .filter(Boolean)
+      .join('; ');
     packets.push(block(0x00000006, concatBytes([epb, options([[1, utf8(comment)]])])));
   }
   return concatBytes([shb, idb, ...packets]);
 }
-

@@ -25,7 +25,14 @@ export interface Replacement {
 }
 
 const OPTION_OF: Record<IdentifierKind, keyof PseudonymOptions> = {
-  user: 'users', phone: 'users', name: 'users', device: 'users', domain: 'domains', software: 'domains', certificate: 'domains', address: 'addresses',
+  user: 'users',
+  phone: 'users',
+  name: 'users',
+  device: 'users',
+  domain: 'domains',
+  software: 'domains',
+  certificate: 'domains',
+  address: 'addresses',
 };
 
 const STAND_IN: Record<IdentifierKind, (original: string, n: number) => string> = {
@@ -49,8 +56,43 @@ function addressStandIn(original: string, n: number): string {
 /** Stand-ins that would equal an original (or each other) are skipped; this bounds the search. */
 const MAX_STAND_IN_TRIES = 10_000;
 /** Protocol words a user or domain may happen to equal: only their exact spelling is replaced there. */
-const PROTOCOL_WORDS = new Set(['sip', 'sips', 'tel', 'udp', 'tcp', 'tls', 'ws', 'wss', 'register', 'options', 'invite', 'ack', 'bye', 'cancel', 'via', 'to', 'from',
-  'contact', 'expires', 'user', 'phone', 'transport', 'lr', 'rport', 'branch', 'received', 'tag', 'digest', 'realm', 'nonce', 'response', 'uri', 'in', 'ip4', 'ip6']);
+const PROTOCOL_WORDS = new Set([
+  'sip',
+  'sips',
+  'tel',
+  'udp',
+  'tcp',
+  'tls',
+  'ws',
+  'wss',
+  'register',
+  'options',
+  'invite',
+  'ack',
+  'bye',
+  'cancel',
+  'via',
+  'to',
+  'from',
+  'contact',
+  'expires',
+  'user',
+  'phone',
+  'transport',
+  'lr',
+  'rport',
+  'branch',
+  'received',
+  'tag',
+  'digest',
+  'realm',
+  'nonce',
+  'response',
+  'uri',
+  'in',
+  'ip4',
+  'ip6',
+]);
 
 /** Every identifier in the results and the traced messages, once per value (ignoring letter case). */
 function collect(result: CheckResult, o: PseudonymOptions): Found[] {
@@ -94,12 +136,14 @@ const anyCase = (c: string): string => (c.toLowerCase() !== c.toUpperCase() ? `[
 /** A pattern for a value (not an address) in any letter case, each character also as its %-escape (RFC 3986 §2.1). */
 function variants(value: string, kind: IdentifierKind): string {
   const exactOnly = PROTOCOL_WORDS.has(value.toLowerCase());
-  const chars = [...value].map((c) => {
-    const code = c.codePointAt(0)!;
-    if (exactOnly) return escapeRe(c);
-    if (code > 0x7f) return anyCase(c);
-    return `(?:${anyCase(c)}|%${[...code.toString(16).padStart(2, '0')].map(anyCase).join('')})`;
-  }).join('');
+  const chars = [...value]
+    .map((c) => {
+      const code = c.codePointAt(0)!;
+      if (exactOnly) return escapeRe(c);
+      if (code > 0x7f) return anyCase(c);
+      return `(?:${anyCase(c)}|%${[...code.toString(16).padStart(2, '0')].map(anyCase).join('')})`;
+    })
+    .join('');
   const edge = kind === 'phone' ? ['(?<!\\d)', '(?!\\d)'] : ['(?<=^|[^A-Za-z0-9]|%[0-9A-Fa-f]{2})', '(?![A-Za-z0-9])'];
   return `${edge[0]}${chars}${edge[1]}`;
 }
@@ -115,7 +159,8 @@ function wordPass(chunk: Replacement[]): (text: string) => string {
   const firsts = new Set(chunk.flatMap((r) => [r.original[0]!.toLowerCase(), r.original[0]!.toUpperCase(), '%']));
   const re = new RegExp(`(?=[${[...firsts].map(escapeRe).join('')}])(?:${chunk.map((r) => `(${variants(r.original, r.kind)})`).join('|')})`, 'g');
   // A %-encoded spelling is longer than the original: the stand-in, padded to it, keeps offsets.
-  return (text) => text.replace(re, (match: string, ...groups: unknown[]) => chunk[groups.findIndex((g) => g !== undefined)]!.pseudonym.padEnd(match.length, 'x'));
+  return (text) =>
+    text.replace(re, (match: string, ...groups: unknown[]) => chunk[groups.findIndex((g) => g !== undefined)]!.pseudonym.padEnd(match.length, 'x'));
 }
 
 /**
@@ -124,7 +169,9 @@ function wordPass(chunk: Replacement[]): (text: string) => string {
  */
 function replacer(list: Replacement[]): (text: string) => string {
   const words = list.filter((r) => r.kind !== 'address').sort((a, b) => b.original.length - a.original.length);
-  const passes = Array.from({ length: Math.ceil(words.length / ALTERNATIVES_PER_PATTERN) }, (_, i) => wordPass(words.slice(i * ALTERNATIVES_PER_PATTERN, (i + 1) * ALTERNATIVES_PER_PATTERN)));
+  const passes = Array.from({ length: Math.ceil(words.length / ALTERNATIVES_PER_PATTERN) }, (_, i) =>
+    wordPass(words.slice(i * ALTERNATIVES_PER_PATTERN, (i + 1) * ALTERNATIVES_PER_PATTERN)),
+  );
   const addresses = new Map(list.filter((r) => r.kind === 'address').map((r) => [r.original.toLowerCase(), r.pseudonym]));
   const address = (found: string): string => addresses.get(found.toLowerCase()) ?? found.replace(IPV4, (v4) => addresses.get(v4) ?? v4);
   return (text) => {

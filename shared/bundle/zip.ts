@@ -51,8 +51,10 @@ function admit(file: UnzipFile, seen: Set<string>, total: number, limits: ZipLim
   seen.add(name.toLowerCase());
   if (seen.size > limits.maxEntries) throw new BundleError(`bundle has more than ${limits.maxEntries} entries`);
   if (size === undefined || originalSize === undefined) throw new BundleError(`bundle entry "${name}" does not declare its sizes`);
-  if (originalSize > limits.maxEntryBytes || total + originalSize > limits.maxTotalBytes) throw new BundleError(`bundle entry "${name}" is too large (${originalSize} bytes)`);
-  if (originalSize > Math.max(1, size) * limits.maxRatio) throw new BundleError(`bundle entry "${name}" expands ${Math.round(originalSize / Math.max(1, size))}× (zip bomb?)`);
+  if (originalSize > limits.maxEntryBytes || total + originalSize > limits.maxTotalBytes)
+    throw new BundleError(`bundle entry "${name}" is too large (${originalSize} bytes)`);
+  if (originalSize > Math.max(1, size) * limits.maxRatio)
+    throw new BundleError(`bundle entry "${name}" expands ${Math.round(originalSize / Math.max(1, size))}× (zip bomb?)`);
   if (file.compression !== 0 && file.compression !== 8) throw new BundleError(`bundle entry "${name}" uses unsupported compression ${file.compression}`);
   return originalSize;
 }

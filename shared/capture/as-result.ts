@@ -25,7 +25,8 @@ const methodCode = (m: string): number => {
   const i = METHODS.indexOf(m);
   return i < 0 ? METHODS.length - 1 : i;
 };
-const infoOf = (b: Brief): number => (b.request ? REQUEST : b.status & STATUS_MASK) | (b.credentials ? CREDENTIALS : 0) | (methodCode(b.method) << METHOD_SHIFT);
+const infoOf = (b: Brief): number =>
+  (b.request ? REQUEST : b.status & STATUS_MASK) | (b.credentials ? CREDENTIALS : 0) | (methodCode(b.method) << METHOD_SHIFT);
 
 interface Group {
   /** Message indexes (MessageColumns) of the first and last message, in arrival order until sorted. */
@@ -68,7 +69,10 @@ type Outcome = { outcome: AttemptOutcome; status?: number; reason?: string; deta
 /** The outcome of the group's own transaction kind (a BYE's 200 is not the INVITE's answer). */
 function outcomeOf(g: Group, cols: MessageColumns, reasonAt: (i: number) => string): Outcome {
   const code = methodCode(g.method);
-  let requests = 0, authed = false, last = -1, lastOfMethod = -1;
+  let requests = 0,
+    authed = false,
+    last = -1,
+    lastOfMethod = -1;
   for (const i of chain(g, cols.next)) {
     const info = cols.info[i]!;
     if (info >> METHOD_SHIFT !== code) continue;
@@ -85,7 +89,8 @@ function outcomeOf(g: Group, cols: MessageColumns, reasonAt: (i: number) => stri
   if (status < 300) return { outcome: g.method === 'REGISTER' ? 'registered' : 'answered', ...said };
   if (status < 400) return { outcome: 'redirected', ...said };
   if ((status === 401 || status === 407) && lastOfMethod === last && AUTHENTICATING.has(g.method)) {
-    return authed ? { outcome: 'auth-failed', ...said, detail: 'challenged again after credentials' }
+    return authed
+      ? { outcome: 'auth-failed', ...said, detail: 'challenged again after credentials' }
       : { outcome: 'challenged-no-answer', ...said, detail: flat(status, ' sent, but no ', g.method, ' with credentials followed') };
   }
   return { outcome: 'rejected', ...said };
@@ -159,10 +164,17 @@ export class CaptureGrouper {
     }
     const server = [...this.requestTargets].reduce<[string, number]>((top, e) => (e[1] > top[1] ? e : top), [origin.file, 0])[0];
     const result: CheckResult = {
-      schemaVersion: 1, tool: { name: 'sipladder', version: 'import' }, origin: 'capture', capture: origin, startedAt: new Date(t0 / 1000).toISOString(),
+      schemaVersion: 1,
+      tool: { name: 'sipladder', version: 'import' },
+      origin: 'capture',
+      capture: origin,
+      startedAt: new Date(t0 / 1000).toISOString(),
       durationMs: this.messages ? Math.round((this.tEnd - t0) / 1000) : 0,
       account: { server, domain: server, user: '', authUser: '', transports: [...this.transports], passwordGiven: false },
-      dns: [], attempts, authFailures: 0, trace,
+      dns: [],
+      attempts,
+      authFailures: 0,
+      trace,
     };
     rememberDialogFacts(result, facts);
     return result;
@@ -190,14 +202,22 @@ export class CaptureGrouper {
     const server = cols.dstOf(first);
     const transport: Transport = cols.tcp[first] ? 'tcp' : 'udp';
     const seqs = new Array<number>(g.count); // sized once: pushing would leave most of a growth step empty
-    let k = 0, requests = 0;
+    let k = 0,
+      requests = 0;
     for (const i of chain(g, cols.next)) {
       const src = cols.srcOf(i);
       const fromClient = src === client || (src.port === client.port && src.address === client.address);
       const dst = cols.dstOf(i);
       const e = {
-        seq: trace.length + 1, t: Math.round((cols.ts[i]! - t0) / 10) / 100, attempt, kind: fromClient ? 'sent' : 'received', transport: (cols.tcp[i] ? 'tcp' : 'udp') as Transport,
-        local: fromClient ? src : dst, remote: fromClient ? dst : src, size: cols.size[i]!, [RAW]: cols.locator[i]!,
+        seq: trace.length + 1,
+        t: Math.round((cols.ts[i]! - t0) / 10) / 100,
+        attempt,
+        kind: fromClient ? 'sent' : 'received',
+        transport: (cols.tcp[i] ? 'tcp' : 'udp') as Transport,
+        local: fromClient ? src : dst,
+        remote: fromClient ? dst : src,
+        size: cols.size[i]!,
+        [RAW]: cols.locator[i]!,
       } as const;
       // Symbol keys are skipped by JSON and structured clone: only `bytes` (base64) travels.
       Object.defineProperty(e, 'bytes', { enumerable: true, configurable: true, get: this.bytesGetter });
@@ -207,12 +227,29 @@ export class CaptureGrouper {
     }
     const via = g.via;
     return {
-      id: attempt, label: flat(g.firstRequest < 0 ? 'exchange' : g.method, ' from ', client.address, ':', client.port, ' (Call-ID ', callId.slice(0, 16), ')'),
-      transport, target: { host: server.address, address: server.address, port: server.port },
-      sourcePortMode: client.port === 5060 ? 'fixed-5060' : 'ephemeral', rport: via?.rport !== undefined, localPort: client.port, localAddress: client.address,
-      ...outcomeOf(g, cols, reasonAt), durationMs: Math.round((cols.ts[g.tail]! - cols.ts[first]!) / 1000), startedAt: Math.round((cols.ts[first]! - t0) / 1000), requestsSent: requests,
-      retransmissions: 0, responsesFromElsewhere: [], traceSeqs: seqs,
-      via: via ? { sentBy: flat(via.host, via.port ? ':' : '', via.port ?? ''), rportRequested: via.rport !== undefined, received: via.received ?? undefined, rport: via.rport ? Number(via.rport) : undefined } : undefined,
+      id: attempt,
+      label: flat(g.firstRequest < 0 ? 'exchange' : g.method, ' from ', client.address, ':', client.port, ' (Call-ID ', callId.slice(0, 16), ')'),
+      transport,
+      target: { host: server.address, address: server.address, port: server.port },
+      sourcePortMode: client.port === 5060 ? 'fixed-5060' : 'ephemeral',
+      rport: via?.rport !== undefined,
+      localPort: client.port,
+      localAddress: client.address,
+      ...outcomeOf(g, cols, reasonAt),
+      durationMs: Math.round((cols.ts[g.tail]! - cols.ts[first]!) / 1000),
+      startedAt: Math.round((cols.ts[first]! - t0) / 1000),
+      requestsSent: requests,
+      retransmissions: 0,
+      responsesFromElsewhere: [],
+      traceSeqs: seqs,
+      via: via
+        ? {
+            sentBy: flat(via.host, via.port ? ':' : '', via.port ?? ''),
+            rportRequested: via.rport !== undefined,
+            received: via.received ?? undefined,
+            rport: via.rport ? Number(via.rport) : undefined,
+          }
+        : undefined,
     };
   }
 }

@@ -29,8 +29,19 @@ const decoder = new TextDecoder('utf-8');
 type Wanted = 'call-id' | 'via' | 'credentials' | 'cseq' | 'agent' | 'from' | 'content-type';
 /** Header names read (lower-case), compact forms included (RFC 3261 §7.3.3, §20). */
 const WANTED: Record<string, Wanted> = {
-  'call-id': 'call-id', i: 'call-id', via: 'via', v: 'via', authorization: 'credentials', 'proxy-authorization': 'credentials', cseq: 'cseq',
-  'user-agent': 'agent', server: 'agent', from: 'from', f: 'from', 'content-type': 'content-type', c: 'content-type',
+  'call-id': 'call-id',
+  i: 'call-id',
+  via: 'via',
+  v: 'via',
+  authorization: 'credentials',
+  'proxy-authorization': 'credentials',
+  cseq: 'cseq',
+  'user-agent': 'agent',
+  server: 'agent',
+  from: 'from',
+  f: 'from',
+  'content-type': 'content-type',
+  c: 'content-type',
 };
 /** Wanted names by length, as lower-case bytes: a header line is matched without building a string. */
 const BY_LENGTH = new Map<number, Array<[Uint8Array, Wanted]>>();
@@ -83,11 +94,21 @@ export const fromUserOf = (bytes: Uint8Array, at: Range): string => FROM_USER.ex
 
 function readHeader(b: Brief, bytes: Uint8Array, name: Wanted, at: Range): void {
   switch (name) {
-    case 'credentials': b.credentials = true; break;
-    case 'call-id': b.callId ??= textAt(bytes, at); break;
-    case 'agent': b.agentAt ??= at; break;
-    case 'from': b.fromAt ??= at; break;
-    case 'via': b.viaAt ??= at; break;
+    case 'credentials':
+      b.credentials = true;
+      break;
+    case 'call-id':
+      b.callId ??= textAt(bytes, at);
+      break;
+    case 'agent':
+      b.agentAt ??= at;
+      break;
+    case 'from':
+      b.fromAt ??= at;
+      break;
+    case 'via':
+      b.viaAt ??= at;
+      break;
     case 'cseq': {
       const c = b.cseq === undefined ? parseCSeq(textAt(bytes, at)) : null;
       if (c?.ok) {
@@ -96,7 +117,8 @@ function readHeader(b: Brief, bytes: Uint8Array, name: Wanted, at: Range): void 
       }
       break;
     }
-    case 'content-type': if (/^\s*application\/sdp\b/i.test(textAt(bytes, at))) b.sdpAt = -1;
+    case 'content-type':
+      if (/^\s*application\/sdp\b/i.test(textAt(bytes, at))) b.sdpAt = -1;
   }
 }
 
@@ -108,7 +130,13 @@ export function brief(bytes: Uint8Array): Brief | null {
   const response = /^SIP\/2\.0 (\d{3}) ?(.*)$/.exec(start);
   const request = response ? null : /^([A-Z][A-Z0-9_-]*) \S+ SIP\/2\.0$/.exec(start);
   if (!response && !request) return null;
-  const b: Brief = { request: !!request, method: request?.[1] ?? '', status: response ? Number(response[1]) : 0, reason: response?.[2] ?? '', credentials: false };
+  const b: Brief = {
+    request: !!request,
+    method: request?.[1] ?? '',
+    status: response ? Number(response[1]) : 0,
+    reason: response?.[2] ?? '',
+    credentials: false,
+  };
   let pos = startEnd + 1;
   while (pos < bytes.length) {
     const lineStart = pos;

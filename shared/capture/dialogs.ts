@@ -63,7 +63,9 @@ function failedExchange(kind: DialogKind, outcome: AttemptResult['outcome'], una
 }
 
 export function sdpSummary(text: string, seq: number): SdpSummary | undefined {
-  let address = '', port = -1, direction: SdpSummary['direction'] = 'sendrecv';
+  let address = '',
+    port = -1,
+    direction: SdpSummary['direction'] = 'sendrecv';
   const names = new Map<string, string>();
   let payloads: string[] = [];
   for (const line of text.split(/\r?\n/)) {
@@ -179,11 +181,24 @@ export class DialogBuilder {
     const seq = (position: number): number => a.traceSeqs[position] ?? 0;
     const atSeq = (s?: SdpSummary): SdpSummary | undefined => (s ? { ...s, seq: seq(s.seq) } : undefined);
     return {
-      attempt: a.id, kind: this.kind, method: this.method, callId: this.callId, client: this.intern.endpoint(a.localAddress ?? '', a.localPort ?? 0),
-      server: this.intern.endpoint(a.target.address, a.target.port), user: this.user, agent: this.agent || this.serverAgent, status: a.status,
+      attempt: a.id,
+      kind: this.kind,
+      method: this.method,
+      callId: this.callId,
+      client: this.intern.endpoint(a.localAddress ?? '', a.localPort ?? 0),
+      server: this.intern.endpoint(a.target.address, a.target.port),
+      user: this.user,
+      agent: this.agent || this.serverAgent,
+      status: a.status,
       failed: failedExchange(this.kind, a.outcome, this.invite2xx > 0 && !this.acked),
-      messages: this.messages, invite2xx: this.invite2xx, acked: this.acked, reinvites: this.reinvites, offer: atSeq(this.offer), answer: atSeq(this.answer),
-      firstSeq: seq(this.first), finalSeq: this.final === undefined ? undefined : seq(this.final),
+      messages: this.messages,
+      invite2xx: this.invite2xx,
+      acked: this.acked,
+      reinvites: this.reinvites,
+      offer: atSeq(this.offer),
+      answer: atSeq(this.answer),
+      firstSeq: seq(this.first),
+      finalSeq: this.final === undefined ? undefined : seq(this.final),
     };
   }
 }

@@ -13,6 +13,8 @@ const PHRASES: Array<[(d: CaptureDrops) => number, string]> = [
 
 /** One line listing what was left out and why, or '' when nothing was. */
 export function dropsText(d: CaptureDrops): string {
-  const parts = PHRASES.map(([count, what]) => [count(d), what] as const).filter(([n]) => n > 0).map(([n, what]) => `${n.toLocaleString('en-US')} ${what}`);
+  const parts = PHRASES.map(([count, what]) => [count(d), what] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => `${n.toLocaleString('en-US')} ${what}`);
   return parts.length ? `Left out: ${parts.join('; ')}.\n` : '';
 }

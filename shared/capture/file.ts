@@ -16,7 +16,10 @@ export interface RawPacket {
 }
 
 export class CaptureError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(`${message} at byte ${offset}`);
     this.name = 'CaptureError';
   }
@@ -35,7 +38,10 @@ const PCAPNG_SHB = 0x0a0d0d0a;
 /** A pcapng block's body follows its type and total length (draft §3.1). */
 const PCAPNG_BODY_OFFSET = 8;
 const PCAP_FORMATS: Record<number, { le: boolean; nanos: boolean }> = {
-  0xa1b2c3d4: { le: true, nanos: false }, 0xd4c3b2a1: { le: false, nanos: false }, 0xa1b23c4d: { le: true, nanos: true }, 0x4d3cb2a1: { le: false, nanos: true },
+  0xa1b2c3d4: { le: true, nanos: false },
+  0xd4c3b2a1: { le: false, nanos: false },
+  0xa1b23c4d: { le: true, nanos: true },
+  0x4d3cb2a1: { le: false, nanos: true },
 };
 
 /** Whether the first bytes are a pcap or pcapng magic number. */
@@ -77,7 +83,8 @@ export class CaptureFileReader {
   }
 
   end(): void {
-    if (!this.format) throw new CaptureError(this.base + this.rest.length < PCAP_HEADER_BYTES ? 'file too short to be a capture' : 'not a pcap or pcapng file', 0);
+    if (!this.format)
+      throw new CaptureError(this.base + this.rest.length < PCAP_HEADER_BYTES ? 'file too short to be a capture' : 'not a pcap or pcapng file', 0);
     if (this.rest.length) throw new CaptureError(this.format.kind === 'pcap' ? 'truncated packet' : 'truncated block', this.base);
   }
 
@@ -111,7 +118,13 @@ export class CaptureFileReader {
     const sec = v.getUint32(pos, f.le);
     const frac = v.getUint32(pos + 4, f.le);
     this.packets++;
-    this.emit({ ts: sec * 1e6 + (f.nanos ? frac / 1000 : frac), linktype: f.linktype, data: b.subarray(pos + PCAP_RECORD_HEADER_BYTES, end), offset: this.base + pos, dataOffset: this.base + pos + PCAP_RECORD_HEADER_BYTES });
+    this.emit({
+      ts: sec * 1e6 + (f.nanos ? frac / 1000 : frac),
+      linktype: f.linktype,
+      data: b.subarray(pos + PCAP_RECORD_HEADER_BYTES, end),
+      offset: this.base + pos,
+      dataOffset: this.base + pos + PCAP_RECORD_HEADER_BYTES,
+    });
     return end - pos;
   }
 
@@ -167,7 +180,13 @@ export class CaptureFileReader {
     const caplen = bv.getUint32(12, f.le);
     if (caplen > MAX_PACKET_BYTES || 20 + caplen > body.length) throw new CaptureError(`packet block has a bad length ${caplen}`, at);
     this.packets++;
-    this.emit({ ts: (units / iface.unitsPerSecond) * 1e6, linktype: iface.linktype, data: body.subarray(20, 20 + caplen), offset: at, dataOffset: at + PCAPNG_BODY_OFFSET + 20 });
+    this.emit({
+      ts: (units / iface.unitsPerSecond) * 1e6,
+      linktype: iface.linktype,
+      data: body.subarray(20, 20 + caplen),
+      offset: at,
+      dataOffset: at + PCAPNG_BODY_OFFSET + 20,
+    });
   }
 
   private simplePacket(body: Uint8Array, bv: DataView, f: Extract<Format, { kind: 'pcapng' }>, at: number): void {
@@ -176,6 +195,12 @@ export class CaptureFileReader {
     if (body.length < 4) throw new CaptureError(`simple packet block of ${body.length + 12} bytes is too short`, at);
     const orig = bv.getUint32(0, f.le);
     this.packets++;
-    this.emit({ ts: 0, linktype: iface.linktype, data: body.subarray(4, 4 + Math.min(orig, body.length - 4, MAX_PACKET_BYTES)), offset: at, dataOffset: at + PCAPNG_BODY_OFFSET + 4 });
+    this.emit({
+      ts: 0,
+      linktype: iface.linktype,
+      data: body.subarray(4, 4 + Math.min(orig, body.length - 4, MAX_PACKET_BYTES)),
+      offset: at,
+      dataOffset: at + PCAPNG_BODY_OFFSET + 4,
+    });
   }
 }

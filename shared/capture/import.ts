@@ -45,7 +45,10 @@ export class CaptureImport {
   private bytes = 0;
 
   /** `file` reads the capture file back, when it stays readable: its messages are then not copied. */
-  constructor(private readonly totalBytes?: number, file?: FileRanges) {
+  constructor(
+    private readonly totalBytes?: number,
+    file?: FileRanges,
+  ) {
     this.grouper = new CaptureGrouper(file);
   }
 
@@ -85,11 +88,24 @@ export class CaptureImport {
     }
     for (const m of messages) this.grouper.add(m);
     const dropped = { fragments: { ...NO_FRAGMENT_DROPS }, tcp: { unsyncedBytes: 0, gaps: 0 } };
-    return { format: 'ngrep', packets: 0, skipped: 0, dropped, messages: this.grouper.messages, result: this.grouper.result(this.origin(source, 'ngrep', dropped)) };
+    return {
+      format: 'ngrep',
+      packets: 0,
+      skipped: 0,
+      dropped,
+      messages: this.grouper.messages,
+      result: this.grouper.result(this.origin(source, 'ngrep', dropped)),
+    };
   }
 
   private origin(source: string, format: CaptureOrigin['format'], dropped: CaptureDrops): CaptureOrigin {
-    return { file: source.split(/[\\/]/).pop() ?? source, format, packets: this.reader.packets, sipMessages: this.grouper.messages, leftOut: dropsText(dropped).trim() };
+    return {
+      file: source.split(/[\\/]/).pop() ?? source,
+      format,
+      packets: this.reader.packets,
+      sipMessages: this.grouper.messages,
+      leftOut: dropsText(dropped).trim(),
+    };
   }
 }
 

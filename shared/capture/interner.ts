@@ -17,7 +17,11 @@ export class Interner {
 
   /** A list of texts, shared by every caller that passes the same items (treat it as read-only). */
   list(items: string[]): string[] {
-    return remember(this.lists, items.join('\n'), items.map((s) => this.text(s)));
+    return remember(
+      this.lists,
+      items.join('\n'),
+      items.map((s) => this.text(s)),
+    );
   }
 
   endpoint(address: string, port: number): Endpoint {

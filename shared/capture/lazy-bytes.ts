@@ -30,4 +30,3 @@ export function rawBytesOf(e: TraceEvent): Uint8Array {
   const raw = (e as unknown as LazyEvent)[RAW];
   return arena && typeof raw === 'number' ? arena.view(raw, e.size!) : fromBase64(e.bytes ?? '');
 }
-

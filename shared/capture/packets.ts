@@ -25,7 +25,10 @@ const ipv4Text = (b: Uint8Array): string => `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
 function ipv6Text(b: Uint8Array): string {
   const g: string[] = [];
   for (let i = 0; i < 16; i += 2) g.push(((b[i]! << 8) | b[i + 1]!).toString(16));
-  return g.join(':').replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:{3,}/, '::');
+  return g
+    .join(':')
+    .replace(/(^|:)0(:0)+(:|$)/, '::')
+    .replace(/:{3,}/, '::');
 }
 
 /** The IP packet inside a frame, or null for other protocols. */
@@ -33,24 +36,42 @@ function ipOf(p: RawPacket): Uint8Array | null {
   const d = p.data;
   const etherType = (off: number): Uint8Array | null => {
     let o = off;
-    let t = (d[o] ?? 0) << 8 | (d[o + 1] ?? 0);
-    while (t === 0x8100 || t === 0x88a8) { o += 4; t = (d[o] ?? 0) << 8 | (d[o + 1] ?? 0); }
+    let t = ((d[o] ?? 0) << 8) | (d[o + 1] ?? 0);
+    while (t === 0x8100 || t === 0x88a8) {
+      o += 4;
+      t = ((d[o] ?? 0) << 8) | (d[o + 1] ?? 0);
+    }
     return t === 0x0800 || t === 0x86dd ? d.subarray(o + 2) : null;
   };
   switch (p.linktype) {
-    case LINKTYPE.ETHERNET: return d.length > 14 ? etherType(12) : null;
-    case LINKTYPE.LINUX_SLL: return d.length > 16 ? etherType(14) : null;
+    case LINKTYPE.ETHERNET:
+      return d.length > 14 ? etherType(12) : null;
+    case LINKTYPE.LINUX_SLL:
+      return d.length > 16 ? etherType(14) : null;
     case LINKTYPE.LINUX_SLL2: {
       const t = (d[0]! << 8) | d[1]!;
       return t === 0x0800 || t === 0x86dd ? d.subarray(20) : null;
     }
-    case LINKTYPE.RAW: case LINKTYPE.IPV4: case LINKTYPE.IPV6: case LINKTYPE.RAW_BSD: case LINKTYPE.RAW_OPENBSD: return d;
-    default: return null;
+    case LINKTYPE.RAW:
+    case LINKTYPE.IPV4:
+    case LINKTYPE.IPV6:
+    case LINKTYPE.RAW_BSD:
+    case LINKTYPE.RAW_OPENBSD:
+      return d;
+    default:
+      return null;
   }
 }
 
-interface Fragment { off: number; data: Uint8Array }
-interface Pending { parts: Fragment[]; total: number | null; received: number }
+interface Fragment {
+  off: number;
+  data: Uint8Array;
+}
+interface Pending {
+  parts: Fragment[];
+  total: number | null;
+  received: number;
+}
 
 /** Fragments one datagram may have: 64 KB at the 576-byte IPv4 minimum MTU is about 120. */
 export const MAX_FRAGMENTS_PER_DATAGRAM = 128;
@@ -168,16 +189,26 @@ export class PacketDecoder {
     const inFile = payload.buffer === p.data.buffer ? p.dataOffset + payload.byteOffset - p.data.byteOffset : undefined;
     if (proto === 17 && payload.length >= 8) {
       return {
-        ts: p.ts, proto: 'udp', src: this.endpoint(src, (payload[0]! << 8) | payload[1]!), dst: this.endpoint(dst, (payload[2]! << 8) | payload[3]!),
-        payload: payload.subarray(8), payloadOffset: inFile === undefined ? undefined : inFile + 8,
+        ts: p.ts,
+        proto: 'udp',
+        src: this.endpoint(src, (payload[0]! << 8) | payload[1]!),
+        dst: this.endpoint(dst, (payload[2]! << 8) | payload[3]!),
+        payload: payload.subarray(8),
+        payloadOffset: inFile === undefined ? undefined : inFile + 8,
       };
     }
     if (proto === 6 && payload.length >= 20) {
       const off = (payload[12]! >> 4) * 4;
       if (off < 20 || off > payload.length) return this.skip();
       return {
-        ts: p.ts, proto: 'tcp', src: this.endpoint(src, (payload[0]! << 8) | payload[1]!), dst: this.endpoint(dst, (payload[2]! << 8) | payload[3]!),
-        payload: payload.subarray(off), seq: new DataView(payload.buffer, payload.byteOffset + 4, 4).getUint32(0), syn: (payload[13]! & 0x02) !== 0, fin: (payload[13]! & 0x05) !== 0,
+        ts: p.ts,
+        proto: 'tcp',
+        src: this.endpoint(src, (payload[0]! << 8) | payload[1]!),
+        dst: this.endpoint(dst, (payload[2]! << 8) | payload[3]!),
+        payload: payload.subarray(off),
+        seq: new DataView(payload.buffer, payload.byteOffset + 4, 4).getUint32(0),
+        syn: (payload[13]! & 0x02) !== 0,
+        fin: (payload[13]! & 0x05) !== 0,
       };
     }
     return this.skip();

@@ -23,14 +23,17 @@ export function responseTimesByMethod(facts: DialogFacts[], trace: TraceEvent[])
   const byMethod = new Map<string, number[]>();
   for (const f of facts) {
     if (f.finalSeq === undefined || !f.method) continue;
-    const sent = trace[f.firstSeq - 1], answered = trace[f.finalSeq - 1]; // seqs number the trace from 1
+    const sent = trace[f.firstSeq - 1],
+      answered = trace[f.finalSeq - 1]; // seqs number the trace from 1
     if (!sent || !answered) continue;
     const times = byMethod.get(f.method) ?? [];
     times.push(Math.max(0, answered.t - sent.t));
     byMethod.set(f.method, times);
   }
-  return [...byMethod].map(([method, times]) => {
-    times.sort((a, b) => a - b);
-    return { method, answered: times.length, medianMs: quantile(times, 0.5), p95Ms: quantile(times, 0.95), maxMs: times[times.length - 1]! };
-  }).sort((a, b) => b.answered - a.answered || a.method.localeCompare(b.method));
+  return [...byMethod]
+    .map(([method, times]) => {
+      times.sort((a, b) => a - b);
+      return { method, answered: times.length, medianMs: quantile(times, 0.5), p95Ms: quantile(times, 0.95), maxMs: times[times.length - 1]! };
+    })
+    .sort((a, b) => b.answered - a.answered || a.method.localeCompare(b.method));
 }

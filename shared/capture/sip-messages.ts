@@ -223,7 +223,13 @@ export function parseNgrep(text: string): CapturedMessage[] {
     const ts = Date.UTC(+m[2]!, +m[3]! - 1, +m[4]!, +m[5]!, +m[6]!, +m[7]!) * 1000 + Number(m[8]!.padEnd(6, '0'));
     const bytes = new TextEncoder().encode(msg.replace(/\r\n\r\n\r\n\r\n$/, '\r\n\r\n'));
     if (looksLikeSip(bytes)) {
-      out.push({ ts, transport: m[1] === 'U' ? 'udp' : 'tcp', src: { address: m[9]!.replace(/[[\]]/g, ''), port: +m[10]! }, dst: { address: m[11]!.replace(/[[\]]/g, ''), port: +m[12]! }, bytes });
+      out.push({
+        ts,
+        transport: m[1] === 'U' ? 'udp' : 'tcp',
+        src: { address: m[9]!.replace(/[[\]]/g, ''), port: +m[10]! },
+        dst: { address: m[11]!.replace(/[[\]]/g, ''), port: +m[12]! },
+        bytes,
+      });
     }
   }
   return out;

@@ -38,7 +38,9 @@ function lead(top: Finding, result: CheckResult): string {
   const failing = result.attempts.filter((a) => top.attempts.includes(a.id) && a.outcome !== 'registered');
   if (!failing.length || failing.length === result.attempts.length) return top.title;
   // A transport whose every attempt fails is named once ("UDP"), not attempt by attempt.
-  const names = [...new Set(failing.map((a) => (result.attempts.every((x) => x.transport !== a.transport || failing.includes(x)) ? a.transport.toUpperCase() : a.label)))];
+  const names = [
+    ...new Set(failing.map((a) => (result.attempts.every((x) => x.transport !== a.transport || failing.includes(x)) ? a.transport.toUpperCase() : a.label))),
+  ];
   return `${names.join(', ')} ${names.length > 1 ? 'fail' : 'fails'}: ${lowerFirst(top.title)}`;
 }
 
@@ -65,7 +67,9 @@ export function diagnose(full: CheckResult): Diagnosis {
   // A finding without evidence is not a finding.
   // Two probes may find the same thing (the matrix and the reflector both see seed 000): keep the first.
   const seen = new Set<string>();
-  const findings: Finding[] = (result.origin === 'capture' ? CAPTURE_RULES : RULES).flatMap((rule) => rule(ctx)).filter((f) => f.evidence.length > 0 && !seen.has(f.id) && seen.add(f.id))
+  const findings: Finding[] = (result.origin === 'capture' ? CAPTURE_RULES : RULES)
+    .flatMap((rule) => rule(ctx))
+    .filter((f) => f.evidence.length > 0 && !seen.has(f.id) && seen.add(f.id))
     .sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
   return { verdict: result.origin === 'capture' ? captureVerdict(result, findings) : verdictOf(result, full, findings), findings };
 }

@@ -9,7 +9,13 @@ export function reportText(result: CheckResult, d: Diagnosis, audience: 'provide
   const incomplete = result.incomplete ? [`Incomplete: ${result.incomplete.detail}.`] : [];
   if (audience === 'provider' && result.origin === 'capture') return captureReportText(result, d);
   if (audience === 'provider') {
-    lines.push(`SIP registration test of ${result.account.user}@${result.account.domain} via ${result.account.server}, ${result.startedAt}.`, '', d.verdict, ...incomplete, '');
+    lines.push(
+      `SIP registration test of ${result.account.user}@${result.account.domain} via ${result.account.server}, ${result.startedAt}.`,
+      '',
+      d.verdict,
+      ...incomplete,
+      '',
+    );
     for (const f of problems) lines.push(`- ${f.title}: ${f.technical}`);
     lines.push('', 'Attempts:');
     for (const a of result.attempts) lines.push(`- ${a.label} (local port ${a.localPort ?? '?'}) → ${a.outcome}${a.status ? ` ${a.status}` : ''}: ${a.detail}`);

@@ -48,7 +48,13 @@ function echoClues(ctx: DiagnosisContext, a: AttemptResult): Clue[] {
     const listed = response.m.contact === '*' ? [] : response.m.contact.map((c) => c.uri);
     const status = response.m.kind === 'response' ? response.m.status : 0;
     if (status >= 200 && status < 300 && ours && listed.length && !listed.some((u) => hostPort(u.host, u.port) === hostPort(ours.host, ours.port))) {
-      clues.push({ kind: 'contact', what: `our Contact ${hostPort(ours.host, ours.port)} is not among the bindings in the ${status} (${listed.map((u) => hostPort(u.host, u.port)).join(', ')})`, proves: false, seqs, attempt: a.id });
+      clues.push({
+        kind: 'contact',
+        what: `our Contact ${hostPort(ours.host, ours.port)} is not among the bindings in the ${status} (${listed.map((u) => hostPort(u.host, u.port)).join(', ')})`,
+        proves: false,
+        seqs,
+        attempt: a.id,
+      });
     }
   }
   return clues.slice(0, 2);
@@ -60,14 +66,28 @@ function addressClues(result: CheckResult, a: AttemptResult, seqs: number[]): Cl
   const via = a.via;
   if (!via || !a.localAddress) return clues;
   const stun = result.pathProbes?.stun;
-  const publicSeen = [stun?.mapped?.address, ...result.attempts.filter((x) => x.id !== a.id).map((x) => x.via?.received)].filter((x) => x && x !== a.localAddress);
+  const publicSeen = [stun?.mapped?.address, ...result.attempts.filter((x) => x.id !== a.id).map((x) => x.via?.received)].filter(
+    (x) => x && x !== a.localAddress,
+  );
   if (via.received === a.localAddress && isPrivateAddress(a.localAddress) && !isPrivateAddress(a.target.address)) {
-    clues.push({ kind: 'received', what: `the server reports our private address ${via.received} as the source${publicSeen.length ? `, while ${publicSeen[0]} is what it or STUN sees elsewhere` : ''}`, proves: publicSeen.length > 0, seqs, attempt: a.id });
+    clues.push({
+      kind: 'received',
+      what: `the server reports our private address ${via.received} as the source${publicSeen.length ? `, while ${publicSeen[0]} is what it or STUN sees elsewhere` : ''}`,
+      proves: publicSeen.length > 0,
+      seqs,
+      attempt: a.id,
+    });
   }
   const preserved = stun?.portPreservation.find((p) => p.localPort === a.localPort && p.preserved);
   const plainNat = stun?.mapping === undefined || stun.mapping === 'endpoint-independent';
   if (via.rport !== undefined && a.localPort !== undefined && via.rport !== a.localPort && preserved && plainNat && a.transport === 'udp') {
-    clues.push({ kind: 'port', what: `the server saw local port ${a.localPort} as port ${via.rport}, while STUN shows the router keeps port ${a.localPort}`, proves: false, seqs, attempt: a.id });
+    clues.push({
+      kind: 'port',
+      what: `the server saw local port ${a.localPort} as port ${via.rport}, while STUN shows the router keeps port ${a.localPort}`,
+      proves: false,
+      seqs,
+      attempt: a.id,
+    });
   }
   return clues;
 }
@@ -76,23 +96,29 @@ export const passiveAlgRules: Rule = (ctx) => {
   const { result } = ctx;
   // The reflector's mirror is the definitive test; when it saw the rewriting, its finding says it all.
   if (result.pathProbes?.alg?.outcome === 'rewritten') return [];
-  const clues = result.attempts.filter((a) => a.transport === 'udp' || a.transport === 'tcp').flatMap((a) => {
-    const echoes = echoClues(ctx, a);
-    const firstAnswer = exchanges(ctx, a)[0];
-    return [...echoes, ...addressClues(result, a, firstAnswer ? [firstAnswer.request.seq, firstAnswer.response.seq] : [])];
-  }).filter((c) => c.seqs.length);
+  const clues = result.attempts
+    .filter((a) => a.transport === 'udp' || a.transport === 'tcp')
+    .flatMap((a) => {
+      const echoes = echoClues(ctx, a);
+      const firstAnswer = exchanges(ctx, a)[0];
+      return [...echoes, ...addressClues(result, a, firstAnswer ? [firstAnswer.request.seq, firstAnswer.response.seq] : [])];
+    })
+    .filter((c) => c.seqs.length);
   if (!clues.length) return [];
   // One echo that came back changed proves it; so do two different kinds of hint (one kind seen on several attempts does not).
   const proven = clues.some((c) => c.proves) || new Set(clues.map((c) => c.kind)).size >= 2;
   const affected = [...new Set(clues.map((c) => c.attempt))];
   const labels = result.attempts.filter((a) => affected.includes(a.id)).map((a) => a.label);
-  const mirror = result.pathProbes?.alg?.outcome === 'clean' ? ' The reflector\'s mirror saw no rewriting on its own path (another port or address).' : '';
+  const mirror = result.pathProbes?.alg?.outcome === 'clean' ? " The reflector's mirror saw no rewriting on its own path (another port or address)." : '';
   const finding: Finding = {
-    id: 'sip-alg-passive', severity: proven ? 'error' : 'warning', confidence: proven ? 'high' : 'medium',
+    id: 'sip-alg-passive',
+    severity: proven ? 'error' : 'warning',
+    confidence: proven ? 'high' : 'medium',
     title: proven ? 'Your router rewrites SIP messages (SIP ALG)' : 'Your router may be rewriting SIP messages (SIP ALG)',
     explanation: `The server's answers show that something between this computer and the server changed the addresses inside the SIP messages (${labels.join(', ')}). A "SIP helper" (ALG) in the router does this; it often breaks registration and calls in ways that look random.`,
     technical: `${clues.map((c) => c.what).join('; ')}. RFC 3261 §18.2.2: the response carries the request's top Via unchanged; RFC 3581 §4: received/rport report the source the server saw.${mirror}`,
-    evidence: [...new Set(clues.flatMap((c) => c.seqs))], attempts: affected,
+    evidence: [...new Set(clues.flatMap((c) => c.seqs))],
+    attempts: affected,
     fix: ['Turn off "SIP ALG" / "SIP helper" / "SIP passthrough" in the router', 'Or use TLS (an ALG cannot read it) or a local port other than 5060'],
   };
   return [finding];

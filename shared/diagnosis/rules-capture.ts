@@ -35,7 +35,10 @@ function cite(list: DialogFacts[], seqsOf: (f: DialogFacts) => number[]): Pick<F
 function byStatus(list: DialogFacts[]): string {
   const counts = new Map<number, number>();
   for (const f of list) if (f.status) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1]).map(([s, c]) => `${s} ×${n(c)}`).join(', ');
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([s, c]) => `${s} ×${n(c)}`)
+    .join(', ');
 }
 
 type CaptureRule = (facts: DialogFacts[], byId: Map<number, AttemptResult>) => Finding | null;
@@ -43,16 +46,24 @@ type CaptureRule = (facts: DialogFacts[], byId: Map<number, AttemptResult>) => F
 /** Field story 000, seen from the server: the 401 went out to port 5060 and nothing came back. */
 const inbound5060: CaptureRule = (facts, byId) => {
   const regs = facts.filter((f) => f.kind === 'registration');
-  const stuck = regs.filter((f) => f.client.port === 5060 && byId.get(f.attempt)?.transport === 'udp' && byId.get(f.attempt)?.outcome === 'challenged-no-answer');
+  const stuck = regs.filter(
+    (f) => f.client.port === 5060 && byId.get(f.attempt)?.transport === 'udp' && byId.get(f.attempt)?.outcome === 'challenged-no-answer',
+  );
   const fine = regs.filter((f) => f.client.port !== 5060 && !f.failed);
   if (!stuck.length || !fine.length) return null;
   return {
-    id: 'capture-inbound-5060-filtered', severity: 'error', confidence: 'medium',
+    id: 'capture-inbound-5060-filtered',
+    severity: 'error',
+    confidence: 'medium',
     title: 'Clients on port 5060 never answer the challenge: inbound UDP 5060 is likely filtered near them',
-    explanation: 'The server challenged REGISTERs that came from port 5060 but never received the second REGISTER with credentials, while clients on other ports complete. The 401 most likely never reached those clients.',
+    explanation:
+      'The server challenged REGISTERs that came from port 5060 but never received the second REGISTER with credentials, while clients on other ports complete. The 401 most likely never reached those clients.',
     technical: `${plural(new Set(stuck.map((f) => f.client.address)).size, 'client')} on local port 5060 never answered the 401 (${examples(stuck.map((f) => f.client.address))}); ${plural(fine.length, 'registration')} from other ports completed.`,
     ...cite(stuck, (f) => byId.get(f.attempt)?.traceSeqs ?? []),
-    fix: ['Ask the affected customers to set their phone\'s local SIP port to another number, or to use TCP/TLS', 'Check whether their ISP or router filters inbound UDP to port 5060'],
+    fix: [
+      "Ask the affected customers to set their phone's local SIP port to another number, or to use TCP/TLS",
+      'Check whether their ISP or router filters inbound UDP to port 5060',
+    ],
   };
 };
 
@@ -60,10 +71,15 @@ const unanswered: CaptureRule = (facts, byId) => {
   const silent = facts.filter((f) => f.kind !== 'keepalive' && byId.get(f.attempt)?.outcome === 'no-response');
   if (!silent.length) return null;
   return {
-    id: 'capture-unanswered', severity: 'warning', confidence: 'medium', title: 'Requests in the capture got no answer',
-    explanation: 'Some requests have no final response in the capture: the server did not answer them, or the capture missed the answers (it may also have ended first).',
+    id: 'capture-unanswered',
+    severity: 'warning',
+    confidence: 'medium',
+    title: 'Requests in the capture got no answer',
+    explanation:
+      'Some requests have no final response in the capture: the server did not answer them, or the capture missed the answers (it may also have ended first).',
     technical: `${plural(silent.length, 'exchange')} without a final response (${examples(silent.map((f) => `${f.method || 'exchange'} from ${clientOf(f)}`))}).`,
-    ...cite(silent, (f) => [f.firstSeq]), fix: ['Check the server\'s logs for these Call-IDs'],
+    ...cite(silent, (f) => [f.firstSeq]),
+    fix: ["Check the server's logs for these Call-IDs"],
   };
 };
 
@@ -71,12 +87,18 @@ const keepalivesUnanswered: CaptureRule = (facts, byId) => {
   const lost = facts.filter((f) => f.kind === 'keepalive' && byId.get(f.attempt)?.outcome === 'no-response');
   if (!lost.length) return null;
   return {
-    id: 'capture-keepalive-unanswered', severity: 'warning', confidence: 'medium',
+    id: 'capture-keepalive-unanswered',
+    severity: 'warning',
+    confidence: 'medium',
     title: 'OPTIONS keep-alives got no answer: those contacts are unreachable',
-    explanation: 'The server\'s OPTIONS pings to some registered phones were never answered. Calls to those phones will fail too: the router\'s NAT binding expired, or a firewall drops packets to them.',
+    explanation:
+      "The server's OPTIONS pings to some registered phones were never answered. Calls to those phones will fail too: the router's NAT binding expired, or a firewall drops packets to them.",
     technical: `${plural(lost.length, 'OPTIONS exchange')} to ${plural(new Set(lost.map((f) => f.server.address)).size, 'contact address', 'contact addresses')} unanswered (${examples(lost.map((f) => `${f.server.address}:${f.server.port}`))}).`,
     ...cite(lost, (f) => byId.get(f.attempt)?.traceSeqs ?? []),
-    fix: ['Have those phones send keep-alives more often than the NAT timeout (e.g. every 25 s), or register over TCP/TLS', 'Check the customers\' firewalls for inbound SIP'],
+    fix: [
+      'Have those phones send keep-alives more often than the NAT timeout (e.g. every 25 s), or register over TCP/TLS',
+      "Check the customers' firewalls for inbound SIP",
+    ],
   };
 };
 
@@ -84,9 +106,12 @@ const missingAck: CaptureRule = (facts) => {
   const noAck = facts.filter((f) => f.kind === 'call' && f.invite2xx > 0 && !f.acked);
   if (!noAck.length) return null;
   return {
-    id: 'capture-no-ack', severity: 'warning', confidence: 'medium',
+    id: 'capture-no-ack',
+    severity: 'warning',
+    confidence: 'medium',
     title: 'Answered calls never got an ACK: the 200 OK does not reach the caller',
-    explanation: 'The callee answered, but the caller never confirmed. Such calls drop after about 32 seconds. Usually a NAT or a wrong Contact address sends the 200 OK where the caller cannot receive it.',
+    explanation:
+      'The callee answered, but the caller never confirmed. Such calls drop after about 32 seconds. Usually a NAT or a wrong Contact address sends the 200 OK where the caller cannot receive it.',
     technical: `${plural(noAck.length, 'call')} with a 2xx to the INVITE and no ACK (RFC 3261 §13.3.1.4; retransmitted ${n(noAck.reduce((s, f) => s + f.invite2xx, 0))} times in all): ${examples(noAck.map(clientOf))}.`,
     ...cite(noAck, (f) => [f.firstSeq, ...(f.finalSeq ? [f.finalSeq] : [])]),
     fix: ['Check the Contact and Record-Route of those calls', 'Enable NAT handling (e.g. fix_nated_contact) for those clients'],
@@ -99,11 +124,15 @@ const callFailures: CaptureRule = (facts) => {
   if (!failed.length) return null;
   const timeouts = failed.filter((f) => f.status !== 487).length;
   return {
-    id: 'capture-call-failures', severity: timeouts * 20 > calls.length ? 'warning' : 'info', confidence: 'medium',
+    id: 'capture-call-failures',
+    severity: timeouts * 20 > calls.length ? 'warning' : 'info',
+    confidence: 'medium',
     title: 'Calls ended unanswered, unavailable or cancelled',
-    explanation: '408 and 480 mean the called phone could not be reached or did not answer in time; 487 is a call the caller cancelled. Many 408/480 to the same phones point at unreachable contacts.',
+    explanation:
+      '408 and 480 mean the called phone could not be reached or did not answer in time; 487 is a call the caller cancelled. Many 408/480 to the same phones point at unreachable contacts.',
     technical: `${plural(failed.length, 'call')} of ${n(calls.length)}: ${byStatus(failed)} (${examples(failed.map(clientOf))}).`,
-    ...cite(failed, (f) => [f.firstSeq, ...(f.finalSeq ? [f.finalSeq] : [])]), fix: ['Check whether the called contacts answer OPTIONS keep-alives'],
+    ...cite(failed, (f) => [f.firstSeq, ...(f.finalSeq ? [f.finalSeq] : [])]),
+    fix: ['Check whether the called contacts answer OPTIONS keep-alives'],
   };
 };
 
@@ -111,11 +140,15 @@ const privateMedia: CaptureRule = (facts) => {
   const hinted = facts.filter((f) => f.kind === 'call' && f.offer && isPrivateAddress(f.offer.address) && !isPrivateAddress(f.client.address));
   if (!hinted.length) return null;
   return {
-    id: 'capture-private-sdp', severity: 'warning', confidence: 'low',
+    id: 'capture-private-sdp',
+    severity: 'warning',
+    confidence: 'low',
     title: 'Calls offer media at a private address from a public one: one-way or no audio likely',
-    explanation: 'These phones are behind a NAT and announce their private address for the audio. Unless the server relays or corrects the media address, the audio toward them gets lost.',
+    explanation:
+      'These phones are behind a NAT and announce their private address for the audio. Unless the server relays or corrects the media address, the audio toward them gets lost.',
     technical: `${plural(hinted.length, 'call')} with a private SDP c= address from a public source (${examples(hinted.map((f) => `${f.offer!.address} via ${f.client.address}`))}).`,
-    ...cite(hinted, (f) => [f.offer!.seq]), fix: ['Enable STUN or ICE on those phones, or media relaying (RTP proxy) on the server', 'Turn off a SIP ALG that rewrites only part of the message'],
+    ...cite(hinted, (f) => [f.offer!.seq]),
+    fix: ['Enable STUN or ICE on those phones, or media relaying (RTP proxy) on the server', 'Turn off a SIP ALG that rewrites only part of the message'],
   };
 };
 
@@ -123,10 +156,15 @@ const reinviteStorms: CaptureRule = (facts) => {
   const storms = facts.filter((f) => f.reinvites >= REINVITE_STORM);
   if (!storms.length) return null;
   return {
-    id: 'capture-reinvite-storm', severity: 'warning', confidence: 'medium', title: 'Dialogs with re-INVITE storms',
-    explanation: 'Some calls were re-negotiated again and again. That loads the server and often ends in dropped calls; it is typical of two devices that disagree on codecs or session timers.',
+    id: 'capture-reinvite-storm',
+    severity: 'warning',
+    confidence: 'medium',
+    title: 'Dialogs with re-INVITE storms',
+    explanation:
+      'Some calls were re-negotiated again and again. That loads the server and often ends in dropped calls; it is typical of two devices that disagree on codecs or session timers.',
     technical: `${plural(storms.length, 'dialog')} with ${REINVITE_STORM} or more re-INVITEs (most: ${n(Math.max(...storms.map((f) => f.reinvites)))}): ${examples(storms.map(clientOf))}.`,
-    ...cite(storms, (f) => [f.firstSeq]), fix: ['Compare the SDP of successive re-INVITEs (codecs, direction, session timers)'],
+    ...cite(storms, (f) => [f.firstSeq]),
+    fix: ['Compare the SDP of successive re-INVITEs (codecs, direction, session timers)'],
   };
 };
 
@@ -134,25 +172,45 @@ const serverErrors: CaptureRule = (facts) => {
   const failed = facts.filter((f) => f.status !== undefined && f.status >= 500 && f.status < 600);
   if (!failed.length) return null;
   return {
-    id: 'capture-server-5xx', severity: 'warning', confidence: 'high', title: 'The server answered with server errors (5xx)',
+    id: 'capture-server-5xx',
+    severity: 'warning',
+    confidence: 'high',
+    title: 'The server answered with server errors (5xx)',
     explanation: 'The server refused some requests because of its own trouble (overload, a failed upstream, maintenance), not because of the clients.',
     technical: `${plural(failed.length, 'exchange')}: ${byStatus(failed)} (${examples(failed.map((f) => `${f.method} from ${clientOf(f)}`))}).`,
-    ...cite(failed, (f) => (f.finalSeq ? [f.finalSeq] : [f.firstSeq])), fix: ['Check the server\'s logs and upstream routes at those times'],
+    ...cite(failed, (f) => (f.finalSeq ? [f.finalSeq] : [f.firstSeq])),
+    fix: ["Check the server's logs and upstream routes at those times"],
   };
 };
 
 const registrationFailures: CaptureRule = (facts, byId) => {
-  const failed = facts.filter((f) => f.kind === 'registration' && ['rejected', 'auth-failed'].includes(byId.get(f.attempt)?.outcome ?? '') && !(f.status && f.status >= 500));
+  const failed = facts.filter(
+    (f) => f.kind === 'registration' && ['rejected', 'auth-failed'].includes(byId.get(f.attempt)?.outcome ?? '') && !(f.status && f.status >= 500),
+  );
   if (!failed.length) return null;
   return {
-    id: 'capture-registration-rejected', severity: 'warning', confidence: 'high', title: 'Registrations were rejected',
+    id: 'capture-registration-rejected',
+    severity: 'warning',
+    confidence: 'high',
+    title: 'Registrations were rejected',
     explanation: 'The server turned some registrations down: wrong credentials, an unknown user, or a policy on the server.',
     technical: `${plural(failed.length, 'registration')} rejected: ${byStatus(failed)} (${examples(failed.map((f) => (f.user ? `${f.user} from ${clientOf(f)}` : clientOf(f))))}).`,
-    ...cite(failed, (f) => (f.finalSeq ? [f.firstSeq, f.finalSeq] : [f.firstSeq])), fix: ['Check those accounts\' user names and passwords'],
+    ...cite(failed, (f) => (f.finalSeq ? [f.firstSeq, f.finalSeq] : [f.firstSeq])),
+    fix: ["Check those accounts' user names and passwords"],
   };
 };
 
-const RULES: CaptureRule[] = [inbound5060, registrationFailures, serverErrors, missingAck, privateMedia, keepalivesUnanswered, unanswered, callFailures, reinviteStorms];
+const RULES: CaptureRule[] = [
+  inbound5060,
+  registrationFailures,
+  serverErrors,
+  missingAck,
+  privateMedia,
+  keepalivesUnanswered,
+  unanswered,
+  callFailures,
+  reinviteStorms,
+];
 
 export const captureRules: Rule = (ctx: DiagnosisContext) => {
   if (ctx.result.origin !== 'capture') return [];
@@ -165,8 +223,13 @@ export const captureRules: Rule = (ctx: DiagnosisContext) => {
 export function captureVerdict(result: CheckResult, findings: Finding[]): string {
   const facts = dialogFacts(result);
   const count = (kind: DialogFacts['kind']) => facts.filter((f) => f.kind === kind);
-  const part = (list: DialogFacts[], what: string, verb: string) => (list.length ? `${n(list.filter((f) => !f.failed).length)} of ${plural(list.length, what)} ${verb}` : '');
-  const parts = [part(count('registration'), 'registration', 'succeeded'), part(count('call'), 'call', 'answered'), part(count('keepalive'), 'keep-alive', 'answered')].filter(Boolean);
+  const part = (list: DialogFacts[], what: string, verb: string) =>
+    list.length ? `${n(list.filter((f) => !f.failed).length)} of ${plural(list.length, what)} ${verb}` : '';
+  const parts = [
+    part(count('registration'), 'registration', 'succeeded'),
+    part(count('call'), 'call', 'answered'),
+    part(count('keepalive'), 'keep-alive', 'answered'),
+  ].filter(Boolean);
   const top = findings.find((f) => f.severity === 'error') ?? findings.find((f) => f.severity === 'warning');
   const seen = `Seen in this capture: ${plural(facts.length, 'exchange')}${parts.length ? `; ${parts.join(', ')}` : ''}.`;
   return top ? `${top.title}. ${seen}` : `No problems found. ${seen}`;

@@ -32,11 +32,14 @@ const rejectedOnOnePath: FindingRule = (ctx) => {
   if (!failed.length || !accepted.length) return null;
   const via = [...new Set(accepted.map((a) => a.transport.toUpperCase()))].join(' and ');
   return {
-    id: 'credentials-rejected-on-one-path', severity: 'warning', confidence: 'medium',
+    id: 'credentials-rejected-on-one-path',
+    severity: 'warning',
+    confidence: 'medium',
     title: `The login fails on some paths although the same password works over ${via}`,
     explanation: `The server accepted the password over ${via} but rejected it on ${listLabels(failed)}. The password is right; something on those paths changes the request, most often a "SIP helper" (ALG) in a router that rewrites addresses inside the message, including the ones the login is computed over.`,
     technical: `${listLabels(failed)}: ${failed[0]!.status} after credentials; ${listLabels(accepted)}: registered with the same credentials. A digest covers the realm and Request-URI (RFC 3261 §22.4, RFC 7616 §3.4), so a rewrite of either fails the login.`,
-    evidence: failed.flatMap((a) => evidenceOf(ctx, a)), attempts: failed.map((a) => a.id),
+    evidence: failed.flatMap((a) => evidenceOf(ctx, a)),
+    attempts: failed.map((a) => a.id),
     fix: ['Turn off "SIP ALG" / "SIP helper" in the router', `Or use ${via} in the phone`],
   };
 };
@@ -46,12 +49,18 @@ const credentialsRejected: FindingRule = (ctx) => {
   const failed = failedLogins(ctx);
   if (!failed.length || acceptedLogins(ctx).length) return null;
   return {
-    id: 'credentials-rejected', severity: 'error', confidence: 'high',
+    id: 'credentials-rejected',
+    severity: 'error',
+    confidence: 'high',
     title: 'The server rejects the user name or password',
     explanation: `The server asked for the password, SIP Ladder answered, and the server said no (${failed.map((a) => a.status).join(', ')}). The network is fine on these paths; the account details are not.`,
     technical: `${listLabels(failed)}: challenged, credentials sent as auth user "${ctx.result.account.authUser}", then ${failed[0]!.status} ${failed[0]!.reason ?? ''} again (not stale). SIP Ladder stopped after ${ctx.result.authFailures} failures to avoid a ban.`,
-    evidence: failed.flatMap((a) => evidenceOf(ctx, a)), attempts: failed.map((a) => a.id),
-    fix: ['Check the password (copy it again from the provider, watch for spaces)', 'Check the authentication user name: some providers use a number or an "auth ID" that differs from the user part'],
+    evidence: failed.flatMap((a) => evidenceOf(ctx, a)),
+    attempts: failed.map((a) => a.id),
+    fix: [
+      'Check the password (copy it again from the provider, watch for spaces)',
+      'Check the authentication user name: some providers use a number or an "auth ID" that differs from the user part',
+    ],
   };
 };
 
@@ -63,11 +72,14 @@ const realmMismatch: FindingRule = (ctx) => {
   if (!realm) return null;
   const { account } = ctx.result;
   return {
-    id: 'realm-domain-mismatch', severity: 'info', confidence: 'low',
+    id: 'realm-domain-mismatch',
+    severity: 'info',
+    confidence: 'low',
     title: 'The server expects a different domain',
     explanation: `The server's login realm is "${realm}" but the account uses the domain "${account.domain}". Most often the password is simply wrong; some servers, though, only accept it for their own domain.`,
     technical: `WWW-Authenticate realm="${realm}" vs To/From domain ${account.domain} (RFC 3261 §22.1: realm identifies the protection domain).`,
-    evidence: failed.flatMap((a) => evidenceOf(ctx, a)).slice(0, 4), attempts: failed.map((a) => a.id),
+    evidence: failed.flatMap((a) => evidenceOf(ctx, a)).slice(0, 4),
+    attempts: failed.map((a) => a.id),
     fix: [`If the password is right, try the domain "${realm}" in the account settings`],
   };
 };
@@ -77,11 +89,14 @@ const userUnknown: FindingRule = (ctx) => {
   if (!unknown.length) return null;
   const { account } = ctx.result;
   return {
-    id: 'user-unknown', severity: 'error', confidence: 'high',
+    id: 'user-unknown',
+    severity: 'error',
+    confidence: 'high',
     title: 'The server does not know this user',
     explanation: `The server answered "${unknown[0]!.status} ${unknown[0]!.reason ?? ''}": there is no account "${account.user}" at "${account.domain}".`,
     technical: `${listLabels(unknown)}: ${unknown[0]!.status} to the REGISTER for sip:${account.user}@${account.domain}.`,
-    evidence: unknown.flatMap((a) => evidenceOf(ctx, a)), attempts: unknown.map((a) => a.id),
+    evidence: unknown.flatMap((a) => evidenceOf(ctx, a)),
+    attempts: unknown.map((a) => a.id),
     fix: ['Check the user name and the domain (the part after @)'],
   };
 };
@@ -90,11 +105,14 @@ const noPassword: FindingRule = (ctx) => {
   const skipped = ctx.result.attempts.filter((a) => a.outcome === 'auth-skipped' && !ctx.result.account.passwordGiven);
   if (!skipped.length) return null;
   return {
-    id: 'no-password', severity: 'info', confidence: 'high',
+    id: 'no-password',
+    severity: 'info',
+    confidence: 'high',
     title: 'No password was given',
     explanation: 'The server asked for a password on these paths; with one, SIP Ladder could finish the test.',
     technical: `${listLabels(skipped)}: challenged; no credentials sent.`,
-    evidence: skipped.flatMap((a) => evidenceOf(ctx, a)), attempts: skipped.map((a) => a.id),
+    evidence: skipped.flatMap((a) => evidenceOf(ctx, a)),
+    attempts: skipped.map((a) => a.id),
     fix: ['Run the check again with the password'],
   };
 };

@@ -127,15 +127,18 @@ export function resultToHep(result: CheckResult, captureAgentId: number): HepPac
     const payload = fromBase64(e.bytes);
     const parsed = parseMessage(payload);
     if (!parsed.ok && !parsed.message) continue; // not SIP (STUN, keep-alive CRLF): nothing Homer would show
-    const packet = e.local && e.remote ? encodeHep3({
-      source: e.kind === 'sent' ? e.local : e.remote,
-      destination: e.kind === 'sent' ? e.remote : e.local,
-      protocol: (e.transport ?? transportOf.get(e.attempt) ?? 'udp') === 'udp' ? 'udp' : 'tcp',
-      timeMs: start + e.t,
-      captureAgentId,
-      payload,
-      correlationId: parsed.message?.callId,
-    }) : null;
+    const packet =
+      e.local && e.remote
+        ? encodeHep3({
+            source: e.kind === 'sent' ? e.local : e.remote,
+            destination: e.kind === 'sent' ? e.remote : e.local,
+            protocol: (e.transport ?? transportOf.get(e.attempt) ?? 'udp') === 'udp' ? 'udp' : 'tcp',
+            timeMs: start + e.t,
+            captureAgentId,
+            payload,
+            correlationId: parsed.message?.callId,
+          })
+        : null;
     if (packet) packets.push(packet);
     else skipped++;
   }

@@ -34,15 +34,19 @@ export function firstInvalidUtf8(b: Uint8Array, from = 0, to = b.length): number
       continue;
     }
     // Length of the sequence and the allowed range of its second byte (the first continuation).
-    let n: number, lo = 0x80, hi = 0xbf;
+    let n: number,
+      lo = 0x80,
+      hi = 0xbf;
     if (c >= 0xc2 && c <= 0xdf) n = 2;
     else if (c >= 0xe0 && c <= 0xef) {
       n = 3;
-      if (c === 0xe0) lo = 0xa0; // overlong
+      if (c === 0xe0)
+        lo = 0xa0; // overlong
       else if (c === 0xed) hi = 0x9f; // UTF-16 surrogates
     } else if (c >= 0xf0 && c <= 0xf4) {
       n = 4;
-      if (c === 0xf0) lo = 0x90; // overlong
+      if (c === 0xf0)
+        lo = 0x90; // overlong
       else if (c === 0xf4) hi = 0x8f; // above U+10FFFF
     } else return i;
     if (i + n > to) return i;

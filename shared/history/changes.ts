@@ -60,8 +60,12 @@ export function changeEvents(previous: RunSnapshot, next: RunSnapshot, timeOf: (
     const afterWords = a ? outcomeWords(a) : undefined;
     const kept = change === 'started-failing' && keptWorking.length ? `; ${listInWords(keptWorking)} kept working` : '';
     events.push({
-      at: next.at, attemptKind: kind, label: (a ?? b)!.label, change,
-      ...(beforeWords ? { before: beforeWords } : {}), ...(afterWords ? { after: afterWords } : {}),
+      at: next.at,
+      attemptKind: kind,
+      label: (a ?? b)!.label,
+      change,
+      ...(beforeWords ? { before: beforeWords } : {}),
+      ...(afterWords ? { after: afterWords } : {}),
       text: `${(a ?? b)!.label} ${PHRASE[change](at, beforeWords ?? '', afterWords ?? '')}${kept}`,
     });
   }

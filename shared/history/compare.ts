@@ -50,7 +50,10 @@ function compareAttempts(before: CheckResult, after: CheckResult): AttemptCompar
     const beforeWords = x && outcomeWords(x);
     const afterWords = y && outcomeWords(y);
     return {
-      kind, label: (y ?? x)!.label, ...(x ? { before: x, beforeWords } : {}), ...(y ? { after: y, afterWords } : {}),
+      kind,
+      label: (y ?? x)!.label,
+      ...(x ? { before: x, beforeWords } : {}),
+      ...(y ? { after: y, afterWords } : {}),
       changed: beforeWords !== afterWords,
     };
   });
@@ -73,7 +76,8 @@ export function compareRuns(before: CheckResult, after: CheckResult): RunCompari
   const da = diagnose(after);
   const side = (r: CheckResult, d: Diagnosis): RunSide => ({ startedAt: r.startedAt, server: r.account.server, verdict: d.verdict });
   return {
-    before: side(before, db), after: side(after, da),
+    before: side(before, db),
+    after: side(after, da),
     attempts: compareAttempts(before, after),
     findings: compareFindings(db, da),
     pathProbes: pathProbeFigures(before, after),

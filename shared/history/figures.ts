@@ -34,12 +34,16 @@ function figuresOf(p: Probes | undefined): Figures {
   }
   if (p?.alg) {
     rows.push(['alg', 'outcome', p.alg.outcome]);
-    for (const c of p.alg.checks) rows.push(['alg', `${c.transport.toUpperCase()} ${c.port}`, `${c.outcome}${c.differences.length ? ` (${c.differences.length} differences)` : ''}`]);
+    for (const c of p.alg.checks)
+      rows.push(['alg', `${c.transport.toUpperCase()} ${c.port}`, `${c.outcome}${c.differences.length ? ` (${c.differences.length} differences)` : ''}`]);
   }
   if (p?.inbound) {
     rows.push(['inbound', 'outcome', p.inbound.outcome]);
     for (const c of p.inbound.checks) {
-      rows.push(['inbound', `answer to local port ${c.localPort}`, yesNo(c.responseReceived)], ['inbound', `knock to local port ${c.localPort}`, yesNo(c.knockReceived)]);
+      rows.push(
+        ['inbound', `answer to local port ${c.localPort}`, yesNo(c.responseReceived)],
+        ['inbound', `knock to local port ${c.localPort}`, yesNo(c.knockReceived)],
+      );
     }
   }
   return rows;
@@ -47,12 +51,14 @@ function figuresOf(p: Probes | undefined): Figures {
 
 export function pathProbeFigures(before: CheckResult, after: CheckResult): FigureRow[] {
   const rows = new Map<string, FigureRow>();
-  const put = (side: 'before' | 'after') => ([probe, name, value]: Figures[number]): void => {
-    const key = `${probe}|${name}`;
-    const row = rows.get(key) ?? { probe, name, changed: false };
-    row[side] = value;
-    rows.set(key, row);
-  };
+  const put =
+    (side: 'before' | 'after') =>
+    ([probe, name, value]: Figures[number]): void => {
+      const key = `${probe}|${name}`;
+      const row = rows.get(key) ?? { probe, name, changed: false };
+      row[side] = value;
+      rows.set(key, row);
+    };
   figuresOf(before.pathProbes).forEach(put('before'));
   figuresOf(after.pathProbes).forEach(put('after'));
   return [...rows.values()].map((r) => ({ ...r, changed: r.before !== r.after }));

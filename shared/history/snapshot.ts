@@ -43,21 +43,34 @@ function firstAnswerMs(a: AttemptResult, times: Map<number, { t: number; kind: s
 
 export function snapshotOf(result: CheckResult): RunSnapshot {
   const times = new Map(result.trace.map((e) => [e.seq, { t: e.t, kind: e.kind }]));
-  const attempts = result.attempts.filter((a) => !NOT_RUN.has(a.outcome)).map((a): AttemptPoint => {
-    const answerMs = firstAnswerMs(a, times);
-    return {
-      kind: attemptKind(a), label: a.label, outcome: a.outcome, registered: a.outcome === 'registered', durationMs: a.durationMs,
-      ...(a.status !== undefined ? { status: a.status } : {}), ...(answerMs !== undefined ? { firstAnswerMs: answerMs } : {}),
-    };
-  });
+  const attempts = result.attempts
+    .filter((a) => !NOT_RUN.has(a.outcome))
+    .map((a): AttemptPoint => {
+      const answerMs = firstAnswerMs(a, times);
+      return {
+        kind: attemptKind(a),
+        label: a.label,
+        outcome: a.outcome,
+        registered: a.outcome === 'registered',
+        durationMs: a.durationMs,
+        ...(a.status !== undefined ? { status: a.status } : {}),
+        ...(answerMs !== undefined ? { firstAnswerMs: answerMs } : {}),
+      };
+    });
   return { at: result.startedAt, attempts };
 }
 
 /** An outcome in words, for change events and the comparison ("no answer", "403 Forbidden"). */
 export function outcomeWords(p: Pick<AttemptPoint, 'outcome' | 'status'>): string {
   const words: Partial<Record<AttemptOutcome, string>> = {
-    registered: 'registered', 'no-response': 'no answer', refused: 'refused (ICMP port unreachable or TCP reset)', 'auth-failed': 'credentials rejected',
-    'challenged-no-answer': 'challenged, then no answer', 'tls-failure': 'TLS failed', 'bind-failed': 'local port busy', 'dns-failure': 'DNS failed',
+    registered: 'registered',
+    'no-response': 'no answer',
+    refused: 'refused (ICMP port unreachable or TCP reset)',
+    'auth-failed': 'credentials rejected',
+    'challenged-no-answer': 'challenged, then no answer',
+    'tls-failure': 'TLS failed',
+    'bind-failed': 'local port busy',
+    'dns-failure': 'DNS failed',
   };
   const w = words[p.outcome] ?? p.outcome;
   return p.status !== undefined && p.outcome !== 'registered' ? `${w}, ${p.status}` : w;

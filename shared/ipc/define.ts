@@ -64,7 +64,9 @@ export type ListenerName<K extends string> = `on${Capitalize<K>}`;
 
 /** What the page calls: each method by name, with its arguments' input types, answering a promise; `on<Stream>` per event stream. */
 export type ClientApi<Ms extends Record<string, Method>, Es extends Record<string, EventStream<unknown>>> = {
-  [K in keyof Ms]: Ms[K] extends UploadMethod<infer S> ? (file: Blob, ...args: v.InferInput<S>) => Promise<ResponseOf<Ms[K]>> : (...args: v.InferInput<Ms[K]['args']>) => Promise<ResponseOf<Ms[K]>>;
+  [K in keyof Ms]: Ms[K] extends UploadMethod<infer S>
+    ? (file: Blob, ...args: v.InferInput<S>) => Promise<ResponseOf<Ms[K]>>
+    : (...args: v.InferInput<Ms[K]['args']>) => Promise<ResponseOf<Ms[K]>>;
 } & {
   [K in keyof Es & string as ListenerName<K>]: (listener: (e: EventOf<Es[K]>) => void) => () => void;
 };

@@ -23,7 +23,16 @@ import { call, returns, stream, upload, type ClientApi, type Implementation } fr
 import { HistoryIdSchema, HistoryQuerySchema, WatchIdSchema, WatchSettingsSchema } from '../history/schemas.js';
 import type { ComparedRuns, HistoryEntrySummary, WatchEvent } from '../history/types.js';
 import {
-  AccountIdSchema, AccountInputSchema, BundleBase64Schema, DemoScenarioSchema, FileNameSchema, MAX_BUNDLE_BASE64, MAX_CAPTURE_BYTES, PseudonymiseSchema, RunIdSchema, SeqsSchema,
+  AccountIdSchema,
+  AccountInputSchema,
+  BundleBase64Schema,
+  DemoScenarioSchema,
+  FileNameSchema,
+  MAX_BUNDLE_BASE64,
+  MAX_CAPTURE_BYTES,
+  PseudonymiseSchema,
+  RunIdSchema,
+  SeqsSchema,
 } from './schemas.js';
 import { BrowserRegistrationSchema } from '../webrtc/browser-attempt.js';
 import { AuthVerdictSchema, MAX_BROWSER_REGISTRATION_BYTES, PageOriginSchema, WebSocketUrlSchema } from '../webrtc/schemas.js';
@@ -51,7 +60,11 @@ export const METHODS = {
    */
   importCapture: upload({ args: v.strictTuple([FileNameSchema]), response: returns<OpenedBundleView>(), maxBytes: MAX_CAPTURE_BYTES }),
   /** A ring test: register, wait up to the seconds given for a call to the account (answered busy, never accepted), unregister; events as 'ringEvent'. */
-  startRing: call({ args: v.strictTuple([CheckOptionsSchema, v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_RING_WAIT_S))]), response: returns<{ runId: string }>(), failure: 'busy' }),
+  startRing: call({
+    args: v.strictTuple([CheckOptionsSchema, v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_RING_WAIT_S))]),
+    response: returns<{ runId: string }>(),
+    failure: 'busy',
+  }),
   /** Cancels a ring test (its registration is still removed); whether one was running. */
   cancelRing: call({ args: v.strictTuple([RunIdSchema]), response: returns<boolean>() }),
   /** The bytes of messages of an imported capture (its view's trace has none, to reach the page fast), by trace seq. */
@@ -64,7 +77,11 @@ export const METHODS = {
   /** Two stored runs side by side (the first is the earlier or reference run). */
   historyCompare: call({ args: v.strictTuple([HistoryIdSchema, HistoryIdSchema]), response: returns<ComparedRuns>(), failure: 'not-found' }),
   /** "Keep checking": the check again every interval; its runs come as watch events and go to the history. A saved account's password as for startCheck. */
-  startWatch: call({ args: v.strictTuple([CheckOptionsSchema, WatchSettingsSchema, v.optional(AccountIdSchema)]), response: returns<{ watchId: string }>(), failure: 'busy' }),
+  startWatch: call({
+    args: v.strictTuple([CheckOptionsSchema, WatchSettingsSchema, v.optional(AccountIdSchema)]),
+    response: returns<{ watchId: string }>(),
+    failure: 'busy',
+  }),
   stopWatch: call({ args: v.strictTuple([WatchIdSchema]), response: returns<boolean>() }),
   /** The page's sip.js registration after a check (issue 13, renderer/src/webrtc): one credentialed request of the run's failed-authentication budget; false when spent. */
   webrtcGrant: call({ args: v.strictTuple([RunIdSchema]), response: returns<boolean>(), failure: 'not-found' }),
@@ -73,7 +90,9 @@ export const METHODS = {
   /** The page's registration joins the run as one more attempt (url: one the run tried; origin: the page's); the run's new results. */
   webrtcAttach: call({
     args: v.strictTuple([RunIdSchema, BrowserRegistrationSchema, WebSocketUrlSchema, PageOriginSchema]),
-    response: returns<{ result: CheckResult; diagnosis: Diagnosis }>(), failure: 'not-found', maxBodyBytes: MAX_BROWSER_REGISTRATION_BYTES,
+    response: returns<{ result: CheckResult; diagnosis: Diagnosis }>(),
+    failure: 'not-found',
+    maxBodyBytes: MAX_BROWSER_REGISTRATION_BYTES,
   }),
 };
 

@@ -30,17 +30,29 @@ export const AccountInputSchema = v.object({
   id: v.optional(AccountIdSchema),
   name: v.pipe(line(80, 'name is required (at most 80 characters)'), v.trim(), v.nonEmpty('name is required (at most 80 characters)')),
   server: v.pipe(line(253, 'server must be a valid host name or IP address'), v.check(isValidHost, 'server must be a valid host name or IP address')),
-  port: v.optional(v.pipe(v.number('port must be 1-65535'), v.integer('port must be 1-65535'), v.minValue(1, 'port must be 1-65535'), v.maxValue(65535, 'port must be 1-65535'))),
+  port: v.optional(
+    v.pipe(
+      v.number('port must be 1-65535'),
+      v.integer('port must be 1-65535'),
+      v.minValue(1, 'port must be 1-65535'),
+      v.maxValue(65535, 'port must be 1-65535'),
+    ),
+  ),
   user: v.pipe(line(128, 'user is required'), v.nonEmpty('user is required')),
   authUser: v.optional(v.pipe(line(253, 'authUser must be text'), emptyAsAbsent)),
   domain: v.optional(v.pipe(line(253, 'domain must be text'), emptyAsAbsent)),
-  transports: v.pipe(v.array(v.picklist(TRANSPORTS, 'transports must list udp, tcp, tls, ws or wss'), 'transports must list udp, tcp, tls, ws or wss'), v.nonEmpty('transports must list udp, tcp, tls, ws or wss')),
+  transports: v.pipe(
+    v.array(v.picklist(TRANSPORTS, 'transports must list udp, tcp, tls, ws or wss'), 'transports must list udp, tcp, tls, ws or wss'),
+    v.nonEmpty('transports must list udp, tcp, tls, ws or wss'),
+  ),
   password: v.optional(v.pipe(v.string('password must be text'), v.maxLength(1024, 'password must be text'))),
 });
 export type AccountInput = v.InferOutput<typeof AccountInputSchema>;
 
 const PSEUDONYMISE = 'pseudonymise must be {users, domains, addresses} booleans';
-export const PseudonymiseSchema = v.nullable(v.object({ users: v.boolean(PSEUDONYMISE), domains: v.boolean(PSEUDONYMISE), addresses: v.boolean(PSEUDONYMISE) }, PSEUDONYMISE));
+export const PseudonymiseSchema = v.nullable(
+  v.object({ users: v.boolean(PSEUDONYMISE), domains: v.boolean(PSEUDONYMISE), addresses: v.boolean(PSEUDONYMISE) }, PSEUDONYMISE),
+);
 
 const BASE64 = 'bundle must be base64 text of at most 64 MB';
 export const BundleBase64Schema = v.pipe(v.string(BASE64), v.maxLength(MAX_BUNDLE_BASE64, BASE64), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, BASE64));
@@ -49,4 +61,7 @@ const FILE_NAME = 'name must be a file name';
 export const FileNameSchema = v.pipe(v.string(FILE_NAME), v.maxLength(255, FILE_NAME), v.regex(/^[^\u0000-\u001f/\\]*$/, FILE_NAME));
 
 const SEQS = `seqs must be at most ${MAX_CAPTURE_MESSAGES_PER_REQUEST} positive integers`;
-export const SeqsSchema = v.pipe(v.array(v.pipe(v.number(SEQS), v.integer(SEQS), v.minValue(1, SEQS)), SEQS), v.maxLength(MAX_CAPTURE_MESSAGES_PER_REQUEST, SEQS));
+export const SeqsSchema = v.pipe(
+  v.array(v.pipe(v.number(SEQS), v.integer(SEQS), v.minValue(1, SEQS)), SEQS),
+  v.maxLength(MAX_CAPTURE_MESSAGES_PER_REQUEST, SEQS),
+);

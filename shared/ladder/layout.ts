@@ -72,7 +72,11 @@ export function layoutLadder(columns: LadderColumn[], o: LayoutOptions = DEFAULT
     const x = i * (columnWidth + o.columnGap) + o.laneGap / 2;
     const laneX = (lane: Lane): number => x + LANES.indexOf(lane) * o.laneGap;
     out.columns.push({
-      attempt: c.attempt, title: c.title, outcome: c.outcome, x, width: columnWidth,
+      attempt: c.attempt,
+      title: c.title,
+      outcome: c.outcome,
+      x,
+      width: columnWidth,
       lanes: LANES.map((lane) => ({ lane, x: laneX(lane), label: truncate(c.lanes[lane], o.maxLabelChars), fullLabel: c.lanes[lane] })),
     });
     c.arrows.forEach((a, row) => {
@@ -80,10 +84,19 @@ export function layoutLadder(columns: LadderColumn[], o: LayoutOptions = DEFAULT
       // A lost answer never got past the router: stop before the router lane and draw a cross there.
       const x2 = a.lost ? laneX('router') + (a.from === 'server' ? LOST_STOP : -LOST_STOP) : laneX(a.to);
       out.arrows.push({
-        seq: a.seq, attempt: c.attempt, x1, x2, y: o.headerHeight + row * o.rowHeight + o.rowHeight / 2,
-        label: truncate(a.label, o.maxLabelChars), fullLabel: a.label, labelX: (x1 + x2) / 2,
+        seq: a.seq,
+        attempt: c.attempt,
+        x1,
+        x2,
+        y: o.headerHeight + row * o.rowHeight + o.rowHeight / 2,
+        label: truncate(a.label, o.maxLabelChars),
+        fullLabel: a.label,
+        labelX: (x1 + x2) / 2,
         timeLabel: timeLabel(a, row),
-        lost: a.lost, refused: a.refused, retransmission: a.retransmission, annotations: a.annotations,
+        lost: a.lost,
+        refused: a.refused,
+        retransmission: a.retransmission,
+        annotations: a.annotations,
       });
     });
     rows = Math.max(rows, c.arrows.length);

@@ -17,7 +17,11 @@ export function issuePath(issue: v.BaseIssue<unknown>): string {
 }
 
 /** A value checked against a schema; each issue becomes one problem, by default its message alone (schemas here give messages a user can act on). */
-export function parseWith<S extends v.GenericSchema>(schema: S, value: unknown, describe: (issue: v.BaseIssue<unknown>) => string = (i) => i.message): Result<v.InferOutput<S>> {
+export function parseWith<S extends v.GenericSchema>(
+  schema: S,
+  value: unknown,
+  describe: (issue: v.BaseIssue<unknown>) => string = (i) => i.message,
+): Result<v.InferOutput<S>> {
   const parsed = v.safeParse(schema, value);
   return parsed.success ? succeeded(parsed.output) : failed(parsed.issues.map(describe));
 }

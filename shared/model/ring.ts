@@ -128,7 +128,5 @@ export const DEFAULT_RING_WAIT_S = 60;
 
 /** A ring test's events in the app: progress, then its result with the findings, or a failure. */
 export type RingEvent = { runId: string } & (
-  | RingProgress
-  | { type: 'done'; result: RingResult; diagnosis: { verdict: string; findings: Finding[] } }
-  | { type: 'failed'; message: string }
+  RingProgress | { type: 'done'; result: RingResult; diagnosis: { verdict: string; findings: Finding[] } } | { type: 'failed'; message: string }
 );

@@ -15,6 +15,9 @@ export function ipv6Bytes(text: string): Uint8Array | null {
   const groups = halves.length === 2 ? [...head, ...new Array(Math.max(0, 8 - head.length - tail.length)).fill(0), ...tail] : head;
   if (groups.length !== 8 || groups.some((g) => Number.isNaN(g))) return null;
   const out = new Uint8Array(16);
-  groups.forEach((g, i) => { out[i * 2] = g >> 8; out[i * 2 + 1] = g & 0xff; });
+  groups.forEach((g, i) => {
+    out[i * 2] = g >> 8;
+    out[i * 2 + 1] = g & 0xff;
+  });
   return out;
 }

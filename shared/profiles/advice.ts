@@ -14,6 +14,7 @@ export function adviceFor(clientId: string, result: CheckResult, d: Diagnosis): 
   if (!profile) return general;
   const p = predictProfiles(result, [profile])[0]!;
   if (p.verdict === 'fails') return `${profile.name}: ${p.fix ?? `it would fail here (${p.because})`}.`;
-  if (p.verdict === 'works') return `${profile.name} should register here with its default settings${top ? `; still, ${general!.slice('What to do: '.length, -1)}` : ''}.`;
+  if (p.verdict === 'works')
+    return `${profile.name} should register here with its default settings${top ? `; still, ${general!.slice('What to do: '.length, -1)}` : ''}.`;
   return general ?? `${profile.name}: ${p.because}.`;
 }

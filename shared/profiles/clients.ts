@@ -61,7 +61,11 @@ export const CLIENT_PROFILES: readonly ClientProfile[] = [
     transport: 'udp',
     localPort: 'fixed-5060',
     rport: false,
-    settings: { localPort: 'web UI Settings → SIP → "Local SIP Port"', transport: 'Account → Register → "Transport"', keepAlive: 'Account → Advanced → "Keep Alive"' },
+    settings: {
+      localPort: 'web UI Settings → SIP → "Local SIP Port"',
+      transport: 'Account → Register → "Transport"',
+      keepAlive: 'Account → Advanced → "Keep Alive"',
+    },
     evidence: 'Vendor documentation (factory settings: local SIP port 5060, RPort disabled)',
   },
   {
@@ -70,7 +74,11 @@ export const CLIENT_PROFILES: readonly ClientProfile[] = [
     transport: 'udp',
     localPort: 'fixed-5060',
     rport: false,
-    settings: { localPort: 'web UI Account → SIP Settings → "Local SIP Port" (or Settings → "Use Random Port")', transport: 'Account → SIP Settings → "SIP Transport"', keepAlive: 'Account → Network Settings → "NAT Traversal" keep-alive' },
+    settings: {
+      localPort: 'web UI Account → SIP Settings → "Local SIP Port" (or Settings → "Use Random Port")',
+      transport: 'Account → SIP Settings → "SIP Transport"',
+      keepAlive: 'Account → Network Settings → "NAT Traversal" keep-alive',
+    },
     evidence: 'Vendor documentation (factory settings: local SIP port 5060, random port off)',
   },
   {
@@ -79,7 +87,11 @@ export const CLIENT_PROFILES: readonly ClientProfile[] = [
     transport: 'udp',
     localPort: 'fixed-5060',
     rport: false,
-    settings: { localPort: 'web UI Voice → Ext 1 → "SIP Port"', transport: 'Voice → Ext 1 → "SIP Transport"', keepAlive: 'Voice → Ext 1 → "NAT Keep Alive Enable"' },
+    settings: {
+      localPort: 'web UI Voice → Ext 1 → "SIP Port"',
+      transport: 'Voice → Ext 1 → "SIP Transport"',
+      keepAlive: 'Voice → Ext 1 → "NAT Keep Alive Enable"',
+    },
     evidence: 'Vendor documentation (factory settings: SIP port 5060 on line 1)',
   },
   {

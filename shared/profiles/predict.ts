@@ -42,12 +42,14 @@ export function predictProfiles(full: CheckResult, profiles: readonly ClientProf
     if (a.outcome === 'auth-failed' || a.outcome === 'auth-skipped') {
       return { ...base, verdict: 'unknown', because: 'the network path works, but the credentials were not accepted: check user, auth user and password' };
     }
-    const pred: ProfilePrediction = a.outcome === 'registered'
-      ? { ...base, verdict: 'works', because: `"${a.label}" registered` }
-      : { ...base, verdict: 'fails', because: `"${a.label}" ended as ${a.outcome}: ${a.detail}` };
+    const pred: ProfilePrediction =
+      a.outcome === 'registered'
+        ? { ...base, verdict: 'works', because: `"${a.label}" registered` }
+        : { ...base, verdict: 'fails', because: `"${a.label}" ended as ${a.outcome}: ${a.detail}` };
     if (pred.verdict === 'fails') {
       const steps: string[] = [];
-      if (p.localPort === 'fixed-5060' && ephemeralWorks && p.settings.localPort) steps.push(`set ${p.settings.localPort} to another port (e.g. 5062) or to random`);
+      if (p.localPort === 'fixed-5060' && ephemeralWorks && p.settings.localPort)
+        steps.push(`set ${p.settings.localPort} to another port (e.g. 5062) or to random`);
       if (alternatives.length && p.settings.transport) steps.push(`or switch ${p.settings.transport} to ${alternatives.join(' or ')}`);
       if (steps.length) pred.fix = steps.join(', ');
     }
@@ -55,7 +57,9 @@ export function predictProfiles(full: CheckResult, profiles: readonly ClientProf
     if (p.transport === 'udp' && lifetime?.expiredAfter.length) {
       const expires = Math.min(...lifetime.expiredAfter);
       if (p.keepAliveSeconds === undefined || p.keepAliveSeconds >= expires) {
-        pred.warnings.push(`the router forgets idle UDP mappings after ${expires} s or less; incoming calls need keep-alives${lifetime.recommendation ? ` every ${lifetime.recommendation.seconds} s` : ''}${p.settings.keepAlive ? ` (${p.settings.keepAlive})` : ''}`);
+        pred.warnings.push(
+          `the router forgets idle UDP mappings after ${expires} s or less; incoming calls need keep-alives${lifetime.recommendation ? ` every ${lifetime.recommendation.seconds} s` : ''}${p.settings.keepAlive ? ` (${p.settings.keepAlive})` : ''}`,
+        );
       }
     }
     const udp = result.pathProbes?.fragmentation?.series.filter((s) => s.transport === 'udp') ?? [];
@@ -63,12 +67,15 @@ export function predictProfiles(full: CheckResult, profiles: readonly ClientProf
     const limited = udp.filter((s) => s.largestDelivered !== undefined && s.points.some((x) => !x.delivered && x.sends > 0));
     if (p.transport === 'udp' && udp.length) {
       const worst = Math.min(...limited.map((s) => s.largestDelivered!));
-      if (worst < FRAGMENTED_UDP_SIZE) pred.warnings.push(`UDP messages above ${worst} bytes were lost: large INVITEs may fail; TCP avoids it (RFC 3261 §18.1.1)`);
+      if (worst < FRAGMENTED_UDP_SIZE)
+        pred.warnings.push(`UDP messages above ${worst} bytes were lost: large INVITEs may fail; TCP avoids it (RFC 3261 §18.1.1)`);
       const points = udp.flatMap((s) => s.points.filter((x) => x.delivered && x.rttMs !== undefined));
       const small = Math.min(...points.filter((x) => x.size < FRAGMENTED_UDP_SIZE).map((x) => x.rttMs!));
       const large = Math.max(...points.filter((x) => x.size >= FRAGMENTED_UDP_SIZE).map((x) => x.rttMs!));
       if (Number.isFinite(small) && Number.isFinite(large) && large - small > LATE_MS) {
-        pred.warnings.push(`fragmented UDP messages arrived up to ${Math.round(large - small)} ms later than small ones: expect retransmissions and slow call set-up; TCP avoids it`);
+        pred.warnings.push(
+          `fragmented UDP messages arrived up to ${Math.round(large - small)} ms later than small ones: expect retransmissions and slow call set-up; TCP avoids it`,
+        );
       }
     }
     return pred;

@@ -38,6 +38,7 @@ export function compareRequest(sent: SipMessage, seen: SipMessage): AlgDifferenc
   const seenNames = new Set(names(seen));
   for (const n of seenNames) if (!sentNames.has(n)) add(`header added: ${n}`, undefined, seen.headers.find((h) => h.key === n)?.value);
   for (const n of sentNames) if (!seenNames.has(n)) add(`header removed: ${n}`, sent.headers.find((h) => h.key === n)?.value, undefined);
-  if (diffs.length === 0 && (sent.raw.length !== seen.raw.length || sent.raw.some((v, i) => v !== seen.raw[i]))) add('bytes differ (whitespace or header order)');
+  if (diffs.length === 0 && (sent.raw.length !== seen.raw.length || sent.raw.some((v, i) => v !== seen.raw[i])))
+    add('bytes differ (whitespace or header order)');
   return diffs;
 }

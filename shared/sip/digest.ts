@@ -8,10 +8,13 @@ import type { AuthChallenge } from './message.js';
 export type DigestAlgorithm = 'MD5' | 'SHA-256' | 'SHA-512-256';
 
 /** Text is hashed as UTF-8 (RFC 7616 §3.4.4 with charset=UTF-8; plain ASCII otherwise). */
-const hashing = (hash: (b: Uint8Array) => Uint8Array) => (b: Uint8Array | string): Uint8Array => hash(typeof b === 'string' ? utf8(b) : b);
+const hashing =
+  (hash: (b: Uint8Array) => Uint8Array) =>
+  (b: Uint8Array | string): Uint8Array =>
+    hash(typeof b === 'string' ? utf8(b) : b);
 
 const HASHES: Record<DigestAlgorithm, (b: Uint8Array | string) => Uint8Array> = {
-  'MD5': hashing(md5),
+  MD5: hashing(md5),
   'SHA-256': hashing(sha256),
   'SHA-512-256': hashing(sha512_256),
 };
@@ -43,12 +46,22 @@ export function readChallenge(c: AuthChallenge): ChallengeResult {
   const sess = algText.endsWith('-SESS');
   const base = (sess ? algText.slice(0, -5) : algText) as DigestAlgorithm;
   if (!(base in HASHES)) return { ok: false, reason: `unsupported digest algorithm "${p.algorithm}"` };
-  const qop = (p.qop ?? '').split(',').map((q) => q.trim().toLowerCase()).filter((q): q is 'auth' | 'auth-int' => q === 'auth' || q === 'auth-int');
+  const qop = (p.qop ?? '')
+    .split(',')
+    .map((q) => q.trim().toLowerCase())
+    .filter((q): q is 'auth' | 'auth-int' => q === 'auth' || q === 'auth-int');
   return {
     ok: true,
     challenge: {
-      header: c.header, realm: p.realm, nonce: p.nonce, opaque: p.opaque, algorithm: base, sess, qop,
-      stale: (p.stale ?? '').toLowerCase() === 'true', userhash: (p.userhash ?? '').toLowerCase() === 'true',
+      header: c.header,
+      realm: p.realm,
+      nonce: p.nonce,
+      opaque: p.opaque,
+      algorithm: base,
+      sess,
+      qop,
+      stale: (p.stale ?? '').toLowerCase() === 'true',
+      userhash: (p.userhash ?? '').toLowerCase() === 'true',
     },
   };
 }
@@ -103,8 +116,12 @@ export function answerChallenge(input: DigestInput): DigestAnswer {
   const userField = ch.userhash ? H(`${username}:${ch.realm}`) : username;
   const algorithmName = ch.algorithm + (ch.sess ? '-sess' : '');
   const parts = [
-    `username=${quote(userField)}`, `realm=${quote(ch.realm)}`, `nonce=${quote(ch.nonce)}`, `uri=${quote(uri)}`,
-    `response=${quote(response)}`, `algorithm=${algorithmName}`,
+    `username=${quote(userField)}`,
+    `realm=${quote(ch.realm)}`,
+    `nonce=${quote(ch.nonce)}`,
+    `uri=${quote(uri)}`,
+    `response=${quote(response)}`,
+    `algorithm=${algorithmName}`,
   ];
   if (ch.opaque !== undefined) parts.push(`opaque=${quote(ch.opaque)}`);
   if (qop) parts.push(`qop=${qop}`, `nc=${nc}`, `cnonce=${quote(cnonce)}`);
@@ -119,6 +136,8 @@ export function answerChallenge(input: DigestInput): DigestAnswer {
 
 /** Masks the digest `response=` value in message text, keeping its length so byte offsets stay valid. */
 export function redactDigestResponse(text: string): string {
-  return text.replace(/(^|\n)((?:proxy-)?authorization\s*:[^\n]*?\bresponse\s*=\s*"?)([0-9A-Fa-f]+)/gi, (_m, a: string, b: string, hex: string) => a + b + '*'.repeat(hex.length));
+  return text.replace(
+    /(^|\n)((?:proxy-)?authorization\s*:[^\n]*?\bresponse\s*=\s*"?)([0-9A-Fa-f]+)/gi,
+    (_m, a: string, b: string, hex: string) => a + b + '*'.repeat(hex.length),
+  );
 }
-

@@ -26,7 +26,12 @@ export type FrameEvent =
   | { type: 'error'; reason: string };
 
 /** Where the framer is inside the message that starts at `start`. */
-const enum Stage { Between, StartLine, Headers, Body }
+const enum Stage {
+  Between,
+  StartLine,
+  Headers,
+  Body,
+}
 
 export class StreamFramer {
   private buf = new Uint8Array(0);

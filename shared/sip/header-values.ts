@@ -92,7 +92,10 @@ export function topLevelEnd(s: string, from: number, sep = 44 /* , */): number {
   return s.length;
 }
 
-const SEMI = 59, EQ = 61, COMMA = 44, QUOTE = 34;
+const SEMI = 59,
+  EQ = 61,
+  COMMA = 44,
+  QUOTE = 34;
 
 /** Parses ";name=value;flag" generic-params from s[i] to the end; returns the end, or -1 (see `paramsError`). */
 function parseParams(s: string, i: number, into: Params): number {
@@ -135,7 +138,6 @@ function paramFail(error: string, offset: number): number {
   paramsError = { error, offset };
   return -1;
 }
-
 
 /** One via-parm: "SIP / 2.0 / UDP host[:port] *(;param)" (RFC 3261 §20.42). */
 export function parseVia(s: string): Parsed<Via> {

@@ -64,30 +64,63 @@ export type ParseResult = { ok: true; message: SipMessage; warnings: string[] } 
 
 /** Compact header forms (RFC 3261 §7.3.3 and the IANA SIP header registry). */
 export const COMPACT_FORMS: Record<string, string> = {
-  a: 'accept-contact', b: 'referred-by', c: 'content-type', d: 'request-disposition', e: 'content-encoding',
-  f: 'from', i: 'call-id', j: 'reject-contact', k: 'supported', l: 'content-length', m: 'contact', n: 'identity-info',
-  o: 'event', r: 'refer-to', s: 'subject', t: 'to', u: 'allow-events', v: 'via', x: 'session-expires', y: 'identity',
+  a: 'accept-contact',
+  b: 'referred-by',
+  c: 'content-type',
+  d: 'request-disposition',
+  e: 'content-encoding',
+  f: 'from',
+  i: 'call-id',
+  j: 'reject-contact',
+  k: 'supported',
+  l: 'content-length',
+  m: 'contact',
+  n: 'identity-info',
+  o: 'event',
+  r: 'refer-to',
+  s: 'subject',
+  t: 'to',
+  u: 'allow-events',
+  v: 'via',
+  x: 'session-expires',
+  y: 'identity',
 };
 
 /** Canonical key of the usual spellings, found by length then literal comparison: no hashing, no allocation. */
 export function wellKnownKey(n: string): string | undefined {
   switch (n.length) {
-    case 2: return n === 'To' ? 'to' : undefined;
-    case 3: return n === 'Via' ? 'via' : undefined;
-    case 4: return n === 'From' ? 'from' : n === 'CSeq' ? 'cseq' : n === 'Date' ? 'date' : n === 'Path' ? 'path' : undefined;
-    case 5: return n === 'Allow' ? 'allow' : undefined;
-    case 6: return n === 'Server' ? 'server' : undefined;
-    case 7: return n === 'Call-ID' ? 'call-id' : n === 'Contact' ? 'contact' : n === 'Expires' ? 'expires' : undefined;
-    case 9: return n === 'Supported' ? 'supported' : undefined;
-    case 10: return n === 'User-Agent' ? 'user-agent' : undefined;
-    case 11: return n === 'Min-Expires' ? 'min-expires' : undefined;
-    case 12: return n === 'Max-Forwards' ? 'max-forwards' : n === 'Content-Type' ? 'content-type' : n === 'Record-Route' ? 'record-route' : undefined;
-    case 13: return n === 'Authorization' ? 'authorization' : n === 'Service-Route' ? 'service-route' : undefined;
-    case 14: return n === 'Content-Length' ? 'content-length' : undefined;
-    case 16: return n === 'WWW-Authenticate' ? 'www-authenticate' : undefined;
-    case 18: return n === 'Proxy-Authenticate' ? 'proxy-authenticate' : undefined;
-    case 19: return n === 'Proxy-Authorization' ? 'proxy-authorization' : undefined;
-    default: return undefined;
+    case 2:
+      return n === 'To' ? 'to' : undefined;
+    case 3:
+      return n === 'Via' ? 'via' : undefined;
+    case 4:
+      return n === 'From' ? 'from' : n === 'CSeq' ? 'cseq' : n === 'Date' ? 'date' : n === 'Path' ? 'path' : undefined;
+    case 5:
+      return n === 'Allow' ? 'allow' : undefined;
+    case 6:
+      return n === 'Server' ? 'server' : undefined;
+    case 7:
+      return n === 'Call-ID' ? 'call-id' : n === 'Contact' ? 'contact' : n === 'Expires' ? 'expires' : undefined;
+    case 9:
+      return n === 'Supported' ? 'supported' : undefined;
+    case 10:
+      return n === 'User-Agent' ? 'user-agent' : undefined;
+    case 11:
+      return n === 'Min-Expires' ? 'min-expires' : undefined;
+    case 12:
+      return n === 'Max-Forwards' ? 'max-forwards' : n === 'Content-Type' ? 'content-type' : n === 'Record-Route' ? 'record-route' : undefined;
+    case 13:
+      return n === 'Authorization' ? 'authorization' : n === 'Service-Route' ? 'service-route' : undefined;
+    case 14:
+      return n === 'Content-Length' ? 'content-length' : undefined;
+    case 16:
+      return n === 'WWW-Authenticate' ? 'www-authenticate' : undefined;
+    case 18:
+      return n === 'Proxy-Authenticate' ? 'proxy-authenticate' : undefined;
+    case 19:
+      return n === 'Proxy-Authorization' ? 'proxy-authorization' : undefined;
+    default:
+      return undefined;
   }
 }
 

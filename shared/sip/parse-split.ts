@@ -113,4 +113,3 @@ export function valueOffsetInHead(f: Fields, h: number, off: number): number {
   while (k + 2 < segments.length && segments[k + 2]! <= off) k += 2;
   return segments[k + 1]! + off - segments[k]!;
 }
-

@@ -60,7 +60,10 @@ function buildRequest(method: string, p: RequestParams, wsHost: string, specific
 export function buildRegister(p: RegisterParams, wsHost: string): { message: OutgoingMessage; requestUri: string; contact: string } {
   const contact = contactUri(p, wsHost);
   // Always one explicit Contact: a wildcard "*" would remove every device's binding (§10.2.2).
-  const message = buildRequest('REGISTER', p, wsHost, [['Contact', `<${contact}>`], ['Expires', String(p.expires)]]);
+  const message = buildRequest('REGISTER', p, wsHost, [
+    ['Contact', `<${contact}>`],
+    ['Expires', String(p.expires)],
+  ]);
   return { message, requestUri: `sip:${hostForSip(p.domain)}`, contact };
 }
 

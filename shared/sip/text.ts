@@ -20,6 +20,28 @@ export function paramName(s: string, i: number, j: number): string {
   return lower(s.slice(i, j));
 }
 
-const KNOWN_PARAMS = new Map<number, string>(['q', 'nc', 'lr', 'tag', 'uri', 'qop', 'ttl', 'rport', 'realm', 'nonce', 'maddr', 'stale',
-  'branch', 'cnonce', 'opaque', 'expires', 'received', 'username', 'response', 'transport', 'algorithm']
-  .map((p) => [(p.length << 16) | (p.charCodeAt(0) << 8) | p.charCodeAt(p.length - 1), p]));
+const KNOWN_PARAMS = new Map<number, string>(
+  [
+    'q',
+    'nc',
+    'lr',
+    'tag',
+    'uri',
+    'qop',
+    'ttl',
+    'rport',
+    'realm',
+    'nonce',
+    'maddr',
+    'stale',
+    'branch',
+    'cnonce',
+    'opaque',
+    'expires',
+    'received',
+    'username',
+    'response',
+    'transport',
+    'algorithm',
+  ].map((p) => [(p.length << 16) | (p.charCodeAt(0) << 8) | p.charCodeAt(p.length - 1), p]),
+);

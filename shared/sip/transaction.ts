@@ -20,10 +20,7 @@ export interface TxState {
   timers: Partial<Record<TxTimer, number>>;
 }
 
-export type TxEvent =
-  | { kind: 'timer'; timer: TxTimer }
-  | { kind: 'response'; status: number }
-  | { kind: 'transport-error' };
+export type TxEvent = { kind: 'timer'; timer: TxTimer } | { kind: 'response'; status: number } | { kind: 'transport-error' };
 
 export type TxAction =
   /** Hand the request to the transport (again, when `retransmission`). */

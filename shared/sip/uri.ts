@@ -87,7 +87,8 @@ export function parseUri(raw: string): UriResult {
     let end = pos + 1;
     let value = 0;
     for (let c = raw.charCodeAt(end); c >= 48 && c <= 57; c = raw.charCodeAt(++end)) value = value * 10 + (c - 48);
-    if (end === pos + 1 || end - pos > 6 || value > 65535) return { ok: false, error: `invalid port "${raw.slice(pos + 1, Math.min(end, pos + 12))}" in URI`, offset: pos + 1 };
+    if (end === pos + 1 || end - pos > 6 || value > 65535)
+      return { ok: false, error: `invalid port "${raw.slice(pos + 1, Math.min(end, pos + 12))}" in URI`, offset: pos + 1 };
     port = value;
     pos = end;
   }

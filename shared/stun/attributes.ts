@@ -8,11 +8,15 @@ function ipv6Text(bytes: Uint8Array): string {
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
   // Compress the longest run of zero groups (RFC 5952 §4.2).
-  let best = -1, bestLen = 0;
+  let best = -1,
+    bestLen = 0;
   for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
+    if (j - i > bestLen && j - i > 1) {
+      best = i;
+      bestLen = j - i;
+    }
     i = j === i ? i + 1 : j;
   }
   if (best < 0) return groups.join(':');
@@ -67,7 +71,10 @@ export function attr(msg: StunMessage, type: number): Uint8Array | undefined {
 
 /** The addresses a Binding response carries (§14.1, §14.2; RFC 5780 §7.3-7.4; RFC 3489 CHANGED-ADDRESS). */
 export function bindingAddresses(msg: StunMessage): {
-  xorMapped: TransportAddress | null; mapped: TransportAddress | null; other: TransportAddress | null; origin: TransportAddress | null;
+  xorMapped: TransportAddress | null;
+  mapped: TransportAddress | null;
+  other: TransportAddress | null;
+  origin: TransportAddress | null;
 } {
   const get = (t: number, xor = false): TransportAddress | null => {
     const v = attr(msg, t);

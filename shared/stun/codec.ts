@@ -59,8 +59,7 @@ export function encodeStun(msg: StunMessage, opts: EncodeOptions = {}): Uint8Arr
 }
 
 export type DecodeResult =
-  | { ok: true; message: StunMessage; integrity: { offset: number } | null; fingerprint: 'absent' | 'valid' | 'invalid' }
-  | { ok: false; error: string };
+  { ok: true; message: StunMessage; integrity: { offset: number } | null; fingerprint: 'absent' | 'valid' | 'invalid' } | { ok: false; error: string };
 
 export function decodeStun(b: Uint8Array): DecodeResult {
   if (b.length < HEADER_BYTES) return { ok: false, error: `too short for STUN (${b.length} bytes)` };
@@ -70,7 +69,8 @@ export function decodeStun(b: Uint8Array): DecodeResult {
   if (view.getUint32(4) !== MAGIC_COOKIE) return { ok: false, error: 'no STUN magic cookie (RFC 3489 server, or not STUN)' };
   const length = view.getUint16(2);
   if (length % 4 !== 0) return { ok: false, error: `message length ${length} is not a multiple of 4` };
-  if (HEADER_BYTES + length !== b.length) return { ok: false, error: `message length ${length} does not match the ${b.length - HEADER_BYTES} bytes after the header` };
+  if (HEADER_BYTES + length !== b.length)
+    return { ok: false, error: `message length ${length} does not match the ${b.length - HEADER_BYTES} bytes after the header` };
   const classBits = type & 0x0110;
   const cls: StunClass = classBits === 0 ? 'request' : classBits === 0x0010 ? 'indication' : classBits === 0x0100 ? 'success' : 'error';
   const method = (type & 0x000f) | ((type & 0x00e0) >> 1) | ((type & 0x3e00) >> 2);

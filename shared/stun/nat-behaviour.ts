@@ -29,7 +29,9 @@ export function classicName(mapping: MappingBehaviour, filtering?: FilteringBeha
   if (mapping === 'no-nat') return filtering === 'endpoint-independent' || !filtering ? 'Open Internet (no NAT)' : 'Symmetric UDP firewall (no NAT, filtered)';
   if (mapping !== 'endpoint-independent') return 'Symmetric NAT';
   if (!filtering) return 'Cone NAT (filtering unknown)';
-  return { 'endpoint-independent': 'Full-cone NAT', 'address-dependent': 'Restricted-cone NAT', 'address-and-port-dependent': 'Port-restricted-cone NAT' }[filtering];
+  return { 'endpoint-independent': 'Full-cone NAT', 'address-dependent': 'Restricted-cone NAT', 'address-and-port-dependent': 'Port-restricted-cone NAT' }[
+    filtering
+  ];
 }
 
 /**

@@ -41,11 +41,16 @@ export const BrowserRegistrationSchema = v.strictObject({
   connected: v.boolean(),
   unregistered: v.optional(v.boolean()),
   durationMs: v.pipe(v.number(), v.minValue(0)),
-  messages: v.pipe(v.array(v.strictObject({
-    t: v.pipe(v.number(), v.minValue(0)),
-    direction: v.picklist(['sent', 'received']),
-    text: v.pipe(v.string(), v.maxLength(MAX_BROWSER_MESSAGE_CHARS)),
-  })), v.maxLength(MAX_BROWSER_MESSAGES)),
+  messages: v.pipe(
+    v.array(
+      v.strictObject({
+        t: v.pipe(v.number(), v.minValue(0)),
+        direction: v.picklist(['sent', 'received']),
+        text: v.pipe(v.string(), v.maxLength(MAX_BROWSER_MESSAGE_CHARS)),
+      }),
+    ),
+    v.maxLength(MAX_BROWSER_MESSAGES),
+  ),
 });
 
 export const BROWSER_ATTEMPT_LABEL = 'WebSocket from the browser (sip.js)';
@@ -78,16 +83,41 @@ export function browserAttempt(reg: BrowserRegistration, at: BrowserAttemptPlace
   const socketEvents = notes.map((note, i): TraceEvent => ({ seq: at.firstSeq + i, t: at.startT, attempt: at.id, kind: 'socket', transport, remote, note }));
   const messageEvents = reg.messages.map((m, i): TraceEvent => {
     const bytes = utf8(redactDigestResponse(m.text));
-    return { seq: at.firstSeq + notes.length + i, t: at.startT + m.t, attempt: at.id, kind: m.direction, transport, remote, bytes: toBase64(bytes), size: bytes.length };
+    return {
+      seq: at.firstSeq + notes.length + i,
+      t: at.startT + m.t,
+      attempt: at.id,
+      kind: m.direction,
+      transport,
+      remote,
+      bytes: toBase64(bytes),
+      size: bytes.length,
+    };
   });
   const trace = [...socketEvents, ...messageEvents];
-  const browser: BrowserAttemptInfo = { origin: at.origin, connected: reg.connected, ...(at.originHandshakeStatus !== undefined ? { originHandshakeStatus: at.originHandshakeStatus } : {}) };
+  const browser: BrowserAttemptInfo = {
+    origin: at.origin,
+    connected: reg.connected,
+    ...(at.originHandshakeStatus !== undefined ? { originHandshakeStatus: at.originHandshakeStatus } : {}),
+  };
   const attempt: AttemptResult = {
-    id: at.id, label: BROWSER_ATTEMPT_LABEL, transport, target: { host, address: host, port }, sourcePortMode: 'ephemeral', rport: false,
-    outcome: reg.outcome, detail: reg.detail, durationMs: Math.round(reg.durationMs), startedAt: at.startT,
-    requestsSent: reg.messages.filter((m) => m.direction === 'sent' && !/^SIP\/2\.0 /.test(m.text)).length, retransmissions: 0,
-    responsesFromElsewhere: [], traceSeqs: trace.map((e) => e.seq), browser,
-    ...(reg.status !== undefined ? { status: reg.status } : {}), ...(reg.reason ? { reason: reg.reason } : {}),
+    id: at.id,
+    label: BROWSER_ATTEMPT_LABEL,
+    transport,
+    target: { host, address: host, port },
+    sourcePortMode: 'ephemeral',
+    rport: false,
+    outcome: reg.outcome,
+    detail: reg.detail,
+    durationMs: Math.round(reg.durationMs),
+    startedAt: at.startT,
+    requestsSent: reg.messages.filter((m) => m.direction === 'sent' && !/^SIP\/2\.0 /.test(m.text)).length,
+    retransmissions: 0,
+    responsesFromElsewhere: [],
+    traceSeqs: trace.map((e) => e.seq),
+    browser,
+    ...(reg.status !== undefined ? { status: reg.status } : {}),
+    ...(reg.reason ? { reason: reg.reason } : {}),
     ...(reg.unregistered !== undefined ? { unregistered: reg.unregistered } : {}),
   };
   return { attempt, trace };

@@ -12,11 +12,17 @@ export const WEBRTC_PAGE_RUN_PARAM = 'run';
 
 /** The app's CSP with connect-src exactly the run's targets ('none' when it has none) and framing by the app's own page only. */
 export function webrtcPageCsp(targetOrigins: readonly string[]): string {
-  return CSP.replace("connect-src 'self'", `connect-src ${targetOrigins.length ? targetOrigins.join(' ') : "'none'"}`).replace("frame-ancestors 'none'", "frame-ancestors 'self'");
+  return CSP.replace("connect-src 'self'", `connect-src ${targetOrigins.length ? targetOrigins.join(' ') : "'none'"}`).replace(
+    "frame-ancestors 'none'",
+    "frame-ancestors 'self'",
+  );
 }
 
 /**
  * The page's <meta> policy: a floor for a copy of the page served without our header (any ws/wss
  * server, nothing else). Policies intersect, so under the header the exact targets are what hold.
  */
-export const WEBRTC_PAGE_CSP_META = webrtcPageCsp(['ws:', 'wss:']).split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
+export const WEBRTC_PAGE_CSP_META = webrtcPageCsp(['ws:', 'wss:'])
+  .split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors'))
+  .join('; ');

@@ -5,11 +5,19 @@ import { MAX_BROWSER_MESSAGE_CHARS, MAX_BROWSER_MESSAGES } from './browser-attem
 
 const URL_PROBLEM = 'url must be a ws:// or wss:// URL';
 /** ws(s)://host[:port][/path]: the backend also checks the host and port against the run's attempts (electron/webrtc/browser-target.ts). */
-export const WebSocketUrlSchema = v.pipe(v.string(URL_PROBLEM), v.maxLength(1024, URL_PROBLEM), v.regex(/^wss?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\/[^\s\u0000-\u001f]*)?$/, URL_PROBLEM));
+export const WebSocketUrlSchema = v.pipe(
+  v.string(URL_PROBLEM),
+  v.maxLength(1024, URL_PROBLEM),
+  v.regex(/^wss?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\/[^\s\u0000-\u001f]*)?$/, URL_PROBLEM),
+);
 
-const ORIGIN_PROBLEM = 'origin must be the page\'s origin (scheme://host[:port])';
+const ORIGIN_PROBLEM = "origin must be the page's origin (scheme://host[:port])";
 /** The page's own origin (http://127.0.0.1:port in browser mode, app://… in Electron): the Origin its WebSocket sent. */
-export const PageOriginSchema = v.pipe(v.string(ORIGIN_PROBLEM), v.maxLength(300, ORIGIN_PROBLEM), v.regex(/^(https?|app):\/\/[A-Za-z0-9.:[\]-]+$/, ORIGIN_PROBLEM));
+export const PageOriginSchema = v.pipe(
+  v.string(ORIGIN_PROBLEM),
+  v.maxLength(300, ORIGIN_PROBLEM),
+  v.regex(/^(https?|app):\/\/[A-Za-z0-9.:[\]-]+$/, ORIGIN_PROBLEM),
+);
 
 export const AuthVerdictSchema = v.picklist(['accepted', 'unaccepted', 'unsent'], 'verdict must be accepted, unaccepted or unsent');
 

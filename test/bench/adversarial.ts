@@ -37,22 +37,40 @@ export const PARSER_FAMILIES: Family[] = [
   { name: 'URI flag parameters (Request-URI)', make: (size) => fill('OPTIONS sip:a@example.com', ';lr', ' SIP/2.0\r\n' + TAIL, size) },
   { name: 'URI flag parameters (Contact)', make: (size) => fill(REQ + 'Contact: <sip:a@example.com', ';lr', '>\r\n' + TAIL, size) },
   { name: 'header flag parameters (Via)', make: (size) => fill(REQ + 'Via: SIP/2.0/UDP h', ';rport', '\r\n' + TAIL, size) },
-  { name: 'many header fields (at the cap)', make: (size) => enc.encode(RESP + `X: ${'y'.repeat(Math.max(1, Math.floor(size / 250) - 6))}\r\n`.repeat(250) + '\r\n') },
+  {
+    name: 'many header fields (at the cap)',
+    make: (size) => enc.encode(RESP + `X: ${'y'.repeat(Math.max(1, Math.floor(size / 250) - 6))}\r\n`.repeat(250) + '\r\n'),
+  },
   { name: 'many header fields (over the cap)', make: (size) => fill(RESP, 'X: y\r\n', '\r\n', size) },
-  { name: 'repeated To, non-ASCII display names', make: (size) => enc.encode(REQ + `To: "${'é'.repeat(Math.max(1, Math.floor((size / 250 - 18) / 2)))}" <sip:a@b>\r\n`.repeat(250) + TAIL) },
+  {
+    name: 'repeated To, non-ASCII display names',
+    make: (size) => enc.encode(REQ + `To: "${'é'.repeat(Math.max(1, Math.floor((size / 250 - 18) / 2)))}" <sip:a@b>\r\n`.repeat(250) + TAIL),
+  },
   { name: 'many commas (Via)', make: (size) => fill(REQ + 'Via: ', 'SIP/2.0/UDP h;branch=z9hG4bK1,', 'SIP/2.0/UDP h\r\n' + TAIL, size) },
   { name: 'many empty list entries (Contact)', make: (size) => fill(REQ + 'Contact: ', ',', '\r\n' + TAIL, size) },
   { name: 'quoted string with escapes', make: (size) => fill(REQ + 'From: "', '\\"', '" <sip:a@b>;tag=1\r\n' + TAIL, size) },
   { name: 'unterminated quoted string', make: (size) => fill(REQ + 'To: "', '\\" <sip:a@b>', '\r\n' + TAIL, size) },
   { name: 'auth parameters with quoted escapes', make: (size) => fill(RESP + 'WWW-Authenticate: Digest realm="', 'a\\"', '", nonce="n"\r\n' + TAIL, size) },
   { name: 'many auth parameters', make: (size) => fill(REQ + 'Authorization: Digest username="u"', ', a=b', '\r\n' + TAIL, size) },
-  { name: 'deep angle brackets', make: (size) => { const n = Math.max(1, Math.floor((size - 80) / 2)); return enc.encode(REQ + 'To: ' + '<'.repeat(n) + 'sip:a@b' + '>'.repeat(n) + '\r\n' + TAIL); } },
+  {
+    name: 'deep angle brackets',
+    make: (size) => {
+      const n = Math.max(1, Math.floor((size - 80) / 2));
+      return enc.encode(REQ + 'To: ' + '<'.repeat(n) + 'sip:a@b' + '>'.repeat(n) + '\r\n' + TAIL);
+    },
+  },
   { name: 'unclosed angle brackets', make: (size) => fill(REQ + 'Contact: ', '<sip:a@b', '\r\n' + TAIL, size) },
   { name: 'long Request-URI', make: (size) => fill('OPTIONS sip:', 'a', '@example.com SIP/2.0\r\n' + TAIL, size) },
   { name: 'line without colon after a long value', make: (size) => fill(RESP + 'X: ', 'y', '\r\nno colon\r\n\r\n', size) },
   { name: 'leading CRLFs', make: (size) => fill('', '\r\n', RESP + TAIL, size) },
   { name: 'bare-LF lines', make: (size) => fill(RESP, 'X: y\n', '\n', Math.min(size, 1500)) },
-  { name: 'large body', make: (size) => { const body = 'x'.repeat(Math.max(0, size - 60)); return enc.encode(RESP + `Content-Length: ${body.length}\r\n\r\n` + body); } },
+  {
+    name: 'large body',
+    make: (size) => {
+      const body = 'x'.repeat(Math.max(0, size - 60));
+      return enc.encode(RESP + `Content-Length: ${body.length}\r\n\r\n` + body);
+    },
+  },
   { name: 'no blank line, binary-looking', make: (size) => fill('\u0001', 'ab\u0002', '', size) },
 ];
 
@@ -60,7 +78,14 @@ export const PARSER_FAMILIES: Family[] = [
 export const FRAMER_FAMILIES: Array<Family & { chunk: number }> = [
   { name: '60 KB-style header, 1-byte chunks', chunk: 1, make: (size) => fill(RESP, 'X: yyyyyyyyyyyy\r\n', 'Content-Length: 0\r\n\r\n', size) },
   { name: 'header lines without colon, 1-byte chunks', chunk: 1, make: (size) => fill(RESP, 'yyyyyyyyyyyyyyyy\r\n', 'Content-Length: 0\r\n\r\n', size) },
-  { name: 'large body, 1-byte chunks', chunk: 1, make: (size) => { const body = 'x'.repeat(Math.max(0, size - 60)); return enc.encode(RESP + `Content-Length: ${body.length}\r\n\r\n` + body); } },
+  {
+    name: 'large body, 1-byte chunks',
+    chunk: 1,
+    make: (size) => {
+      const body = 'x'.repeat(Math.max(0, size - 60));
+      return enc.encode(RESP + `Content-Length: ${body.length}\r\n\r\n` + body);
+    },
+  },
   { name: 'many small messages, 1-byte chunks', chunk: 1, make: (size) => fill('', RESP + 'l: 0\r\n\r\n', '', size) },
   { name: 'CRLF keep-alives, 1-byte chunks', chunk: 1, make: (size) => fill('', '\r\n\r\n', RESP + 'l: 0\r\n\r\n', size) },
   { name: 'LF-only lines (blank-line candidates), 1-byte chunks', chunk: 1, make: (size) => fill(RESP, 'X: y\n\r', '\nl: 0\n\n', size) },
@@ -120,11 +145,15 @@ export function benchAdversarial(): SlowestAtSize[] {
 /** Prints the adversarial-input section of `npm run bench`. */
 export function reportAdversarial(): void {
   const rows = benchAdversarial();
-  console.log(`\nAdversarial inputs (${PARSER_FAMILIES.length} parser and ${FRAMER_FAMILIES.length} framer families; slowest family per size, best of 9×3 runs; goal < 10 ms at 64 KB, linear growth):`);
+  console.log(
+    `\nAdversarial inputs (${PARSER_FAMILIES.length} parser and ${FRAMER_FAMILIES.length} framer families; slowest family per size, best of 9×3 runs; goal < 10 ms at 64 KB, linear growth):`,
+  );
   for (const r of rows) {
     console.log(`  ${String(r.kb).padStart(2)} KB  parseMessage ${r.parser.ms.toFixed(2).padStart(6)} ms (${r.parser.name})`);
     console.log(`         framer       ${r.framer.ms.toFixed(2).padStart(6)} ms (${r.framer.name})`);
   }
   const [first, last] = [rows[0]!, rows[rows.length - 1]!];
-  console.log(`  64 KB / 8 KB of the slowest: parseMessage ${(last.parser.ms / first.parser.ms).toFixed(1)}×, framer ${(last.framer.ms / first.framer.ms).toFixed(1)}× (linear = 8×)`);
+  console.log(
+    `  64 KB / 8 KB of the slowest: parseMessage ${(last.parser.ms / first.parser.ms).toFixed(1)}×, framer ${(last.framer.ms / first.framer.ms).toFixed(1)}× (linear = 8×)`,
+  );
 }

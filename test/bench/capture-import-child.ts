@@ -9,5 +9,14 @@ const imported = await importCaptureFile(file, {});
 const tRead = performance.now();
 const d = diagnose(imported.result);
 const t1 = performance.now();
-process.stdout.write(JSON.stringify({ packets: imported.packets, messages: imported.messages, exchanges: imported.result.attempts.length, findings: d.findings.length,
-  extractMs: tRead - t0, totalMs: t1 - t0, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+process.stdout.write(
+  JSON.stringify({
+    packets: imported.packets,
+    messages: imported.messages,
+    exchanges: imported.result.attempts.length,
+    findings: d.findings.length,
+    extractMs: tRead - t0,
+    totalMs: t1 - t0,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
+);

@@ -9,14 +9,27 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { generateCapture } from './capture-gen.js';
 
-export interface ImportFigures { packets: number; file: string; bytes: number; ours: { messages: number; exchanges: number; totalMs: number; extractMs: number; maxRssMb: number; wallMs: number }; tshark: { ms: number; maxRssMb?: number; messages: number } | string }
+export interface ImportFigures {
+  packets: number;
+  file: string;
+  bytes: number;
+  ours: { messages: number; exchanges: number; totalMs: number; extractMs: number; maxRssMb: number; wallMs: number };
+  tshark: { ms: number; maxRssMb?: number; messages: number } | string;
+}
 
 const RUNS = 3;
 
 export function benchCaptureImports(sizes = [50_000, 100_000, 200_000]): ImportFigures[] {
   // Bundled like the shipped app (the Electron main is an esbuild bundle too), run in its own process.
   const child = join(mkdtempSync(join(tmpdir(), 'sl-capbench-')), 'child.mjs');
-  buildSync({ entryPoints: [fileURLToPath(new URL('./capture-import-child.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', outfile: child, logLevel: 'warning' });
+  buildSync({
+    entryPoints: [fileURLToPath(new URL('./capture-import-child.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: child,
+    logLevel: 'warning',
+  });
   return sizes.map((packets) => benchCaptureImport(packets, child));
 }
 
@@ -33,10 +46,18 @@ function benchCaptureImport(packets: number, child: string): ImportFigures {
   const hasTime = spawnSync('sh', ['-c', 'command -v /usr/bin/time']).status === 0;
   const runTshark = (): Exclude<ImportFigures['tshark'], string> | string => {
     const t0 = performance.now();
-    const run = spawnSync(hasTime ? '/usr/bin/time' : 'tshark', [...(hasTime ? ['-f', '%M', 'tshark'] : []), '-r', file, '-Y', 'sip'], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, HOME: tmpdir() } });
+    const run = spawnSync(hasTime ? '/usr/bin/time' : 'tshark', [...(hasTime ? ['-f', '%M', 'tshark'] : []), '-r', file, '-Y', 'sip'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      env: { ...process.env, HOME: tmpdir() },
+    });
     const ms = performance.now() - t0;
     if (run.error || run.status !== 0) return `tshark not available (${run.error?.message ?? run.stderr.slice(0, 200)})`;
-    return { ms, maxRssMb: hasTime ? Number(run.stderr.trim().split('\n').pop()) / 1024 : undefined, messages: run.stdout.trim().split('\n').filter(Boolean).length };
+    return {
+      ms,
+      maxRssMb: hasTime ? Number(run.stderr.trim().split('\n').pop()) / 1024 : undefined,
+      messages: run.stdout.trim().split('\n').filter(Boolean).length,
+    };
   };
   // Alternate the two, three runs each, and keep each one's median run: the machine's noise hits both.
   const oursRuns: Array<ImportFigures['ours']> = [];

@@ -1,9 +1,22 @@
 // Realistic SIP messages for the parser benchmark.
 const crlf = (lines: string[]): string => lines.join('\r\n');
 
-const SDP = crlf(['v=0', 'o=alice 2890844526 2890844526 IN IP4 192.0.2.4', 's=-', 'c=IN IP4 192.0.2.4', 't=0 0',
-  'm=audio 49170 RTP/AVP 0 8 97 101', 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:97 opus/48000/2', 'a=rtpmap:101 telephone-event/8000',
-  'a=fmtp:101 0-16', 'a=ptime:20', 'a=sendrecv', '']);
+const SDP = crlf([
+  'v=0',
+  'o=alice 2890844526 2890844526 IN IP4 192.0.2.4',
+  's=-',
+  'c=IN IP4 192.0.2.4',
+  't=0 0',
+  'm=audio 49170 RTP/AVP 0 8 97 101',
+  'a=rtpmap:0 PCMU/8000',
+  'a=rtpmap:8 PCMA/8000',
+  'a=rtpmap:97 opus/48000/2',
+  'a=rtpmap:101 telephone-event/8000',
+  'a=fmtp:101 0-16',
+  'a=ptime:20',
+  'a=sendrecv',
+  '',
+]);
 
 export const CORPUS: Record<string, string> = {
   'REGISTER with Authorization': crlf([
@@ -20,7 +33,10 @@ export const CORPUS: Record<string, string> = {
     'Supported: replaces, outbound, path, gruu',
     'User-Agent: Jitsi2.3.4752Linux',
     'Authorization: Digest username="alice",realm="sip.example.com",nonce="Uen0alHp8z4d6ePDl83RtMwARltAxzQu",uri="sip:sip.example.com",response="6629fae49393a05397450978507c4ef1",cnonce="0a4f113b",nc=00000001,qop=auth,algorithm=MD5',
-    'Content-Length: 0', '', '']),
+    'Content-Length: 0',
+    '',
+    '',
+  ]),
   '401 with WWW-Authenticate': crlf([
     'SIP/2.0 401 Unauthorized',
     'Via: SIP/2.0/UDP 192.0.2.4:49152;rport=5060;branch=z9hG4bK-524287-1---f2d1e2a3b4c5d6e7;received=198.51.100.7',
@@ -30,7 +46,10 @@ export const CORPUS: Record<string, string> = {
     'CSeq: 1 REGISTER',
     'WWW-Authenticate: Digest realm="sip.example.com", nonce="Uen0alHp8z4d6ePDl83RtMwARltAxzQu", qop="auth"',
     'Server: kamailio (5.6.3 (x86_64/linux))',
-    'Content-Length: 0', '', '']),
+    'Content-Length: 0',
+    '',
+    '',
+  ]),
   '200 with many headers': crlf([
     'SIP/2.0 200 OK',
     'Via: SIP/2.0/TCP 192.0.2.4:55012;rport=55012;branch=z9hG4bK776asdhds;received=198.51.100.7',
@@ -49,7 +68,10 @@ export const CORPUS: Record<string, string> = {
     'Service-Route: <sip:orig@scscf.example.com;lr>',
     'P-Associated-URI: <sip:alice@example.com>, <tel:+15551234567>',
     'Server: example-registrar/1.0',
-    'Content-Length: 0', '', '']),
+    'Content-Length: 0',
+    '',
+    '',
+  ]),
   'INVITE with SDP': crlf([
     'INVITE sip:bob@biloxi.example.com SIP/2.0',
     'Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8;rport',
@@ -61,5 +83,8 @@ export const CORPUS: Record<string, string> = {
     'Contact: <sip:alice@pc33.atlanta.example.com>',
     'Content-Type: application/sdp',
     'Allow: INVITE, ACK, CANCEL, OPTIONS, BYE',
-    `Content-Length: ${SDP.length}`, '', SDP]),
+    `Content-Length: ${SDP.length}`,
+    '',
+    SDP,
+  ]),
 };

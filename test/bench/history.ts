@@ -22,14 +22,24 @@ export async function benchHistory(): Promise<HistoryFigures[]> {
   const dir = mkdtempSync(join(tmpdir(), 'sl-bench-history-'));
   try {
     const figures: HistoryFigures[] = [];
-    for (const [kind, skipPathProbes] of [['matrix (UDP ×3, TCP, TLS, WS, WSS)', true], ['with path probes', false]] as const) {
+    for (const [kind, skipPathProbes] of [
+      ['matrix (UDP ×3, TCP, TLS, WS, WSS)', true],
+      ['with path probes', false],
+    ] as const) {
       const result = await checkFixture(fx, { skipPathProbes });
       const file = join(dir, `${figures.length}.sqlite`);
       const store = new HistoryStore(file);
       const t0 = performance.now();
       let stored = 0;
-      for (let i = 0; i < RUNS; i++) stored = (await store.add({ kind: 'watch', result: { ...result, startedAt: new Date(Date.now() + i).toISOString() } })).storedBytes;
-      figures.push({ kind, resultJsonBytes: JSON.stringify(result).length, storedBytes: stored, fileBytesPerRun: statSync(file).size / RUNS, addMs: (performance.now() - t0) / RUNS });
+      for (let i = 0; i < RUNS; i++)
+        stored = (await store.add({ kind: 'watch', result: { ...result, startedAt: new Date(Date.now() + i).toISOString() } })).storedBytes;
+      figures.push({
+        kind,
+        resultJsonBytes: JSON.stringify(result).length,
+        storedBytes: stored,
+        fileBytesPerRun: statSync(file).size / RUNS,
+        addMs: (performance.now() - t0) / RUNS,
+      });
     }
     return figures;
   } finally {

@@ -12,7 +12,11 @@ import { CHROMIUM, chromiumMissing, verdictComplete } from '../e2e/harness.js';
 const CLI = fileURLToPath(new URL('../../electron/cli/bin.mjs', import.meta.url));
 
 /** Click Run → the matrix's verdict on screen (firstMs), and → the complete verdict (path probes done). */
-export interface UiVerdictFigure { firstMs: number; completeMs: number; verdict: string }
+export interface UiVerdictFigure {
+  firstMs: number;
+  completeMs: number;
+  verdict: string;
+}
 type Scenario = 'healthy' | 'seed000' | 'every UDP path silent';
 
 export async function benchLabUi(): Promise<Record<Scenario, UiVerdictFigure> | string> {
@@ -35,10 +39,26 @@ export async function benchLabUi(): Promise<Record<Scenario, UiVerdictFigure> | 
     const wrapper = join(mkdtempSync(join(tmpdir(), 'sl-ui-')), 'chromium-in-lab.sh');
     writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${NS.client} ${CHROMIUM} "$@"\n`);
     chmodSync(wrapper, 0o755);
-    const browser = await chromium.launch({ executablePath: wrapper, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const browser = await chromium.launch({
+      executablePath: wrapper,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
     const out: Partial<Record<Scenario, UiVerdictFigure>> = {};
     try {
-      for (const [name, fault] of [['healthy', null], ['seed000', 'drop-inbound-udp-5060'], ['every UDP path silent', 'block-all-udp']] as const) {
+      for (const [name, fault] of [
+        ['healthy', null],
+        ['seed000', 'drop-inbound-udp-5060'],
+        ['every UDP path silent', 'block-all-udp'],
+      ] as const) {
         clearFaults();
         if (fault) applyFault(fault);
         const page = await browser.newPage();

@@ -14,14 +14,25 @@ export function syntheticResult(messages: number): CheckResult {
   const trace: TraceEvent[] = [];
   for (let i = 0; i < messages; i++) {
     const branch = `z9hG4bK${Math.floor(i / 2)}`;
-    const text = i % 2 === 0
-      ? `REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.1.2:5060;branch=${branch};rport\r\nCall-ID: c\r\nCSeq: ${i} REGISTER\r\nContent-Length: 0\r\n\r\n`
-      : `SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.168.1.2:5060;branch=${branch};received=203.0.113.1;rport=5060\r\nCall-ID: c\r\nCSeq: ${i - 1} REGISTER\r\nContent-Length: 0\r\n\r\n`;
+    const text =
+      i % 2 === 0
+        ? `REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.1.2:5060;branch=${branch};rport\r\nCall-ID: c\r\nCSeq: ${i} REGISTER\r\nContent-Length: 0\r\n\r\n`
+        : `SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.168.1.2:5060;branch=${branch};received=203.0.113.1;rport=5060\r\nCall-ID: c\r\nCSeq: ${i - 1} REGISTER\r\nContent-Length: 0\r\n\r\n`;
     trace.push({ seq: i + 1, t: i * 5, attempt: 1, kind: i % 2 === 0 ? 'sent' : 'received', bytes: toBase64(new TextEncoder().encode(text)) });
   }
   return checkResult({
-    trace, account: { server: 'h', domain: 'h', user: 'u', authUser: 'u', transports: ['udp'], passwordGiven: true },
-    attempts: [attemptResult({ id: 1, label: 'UDP', target: { host: 'h', address: '192.0.2.1', port: 5060 }, durationMs: 0, requestsSent: 0, traceSeqs: trace.map((e) => e.seq) })],
+    trace,
+    account: { server: 'h', domain: 'h', user: 'u', authUser: 'u', transports: ['udp'], passwordGiven: true },
+    attempts: [
+      attemptResult({
+        id: 1,
+        label: 'UDP',
+        target: { host: 'h', address: '192.0.2.1', port: 5060 },
+        durationMs: 0,
+        requestsSent: 0,
+        traceSeqs: trace.map((e) => e.seq),
+      }),
+    ],
   });
 }
 

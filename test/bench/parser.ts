@@ -18,7 +18,10 @@ export interface ParserFigure {
   xJsSip: number;
 }
 
-interface Contender { name: string; run: () => number }
+interface Contender {
+  name: string;
+  run: () => number;
+}
 /**
  * Alternates the parsers in short slices (so machine noise hits all alike) and reports each
  * one's best rate over ROUNDS slices: on a shared VM, noise only ever slows a slice down, so the
@@ -46,7 +49,13 @@ function race(corpusName: string, bytes: number, messagesPerLoop: number, conten
   return contenders.map((c) => {
     const r = rates.get(c.name)!;
     const msgPerSec = Math.max(...r);
-    return { parser: c.name, corpus: corpusName, msgPerSec, mbPerSec: (msgPerSec * (bytes / messagesPerLoop)) / 1e6, xJsSip: median(r.map((x, i) => x / jssip[i]!)) };
+    return {
+      parser: c.name,
+      corpus: corpusName,
+      msgPerSec,
+      mbPerSec: (msgPerSec * (bytes / messagesPerLoop)) / 1e6,
+      xJsSip: median(r.map((x, i) => x / jssip[i]!)),
+    };
   });
 }
 
@@ -62,11 +71,31 @@ export function benchParsers(): ParserFigure[] {
     const bytes = asBytes.reduce((n, b) => n + b.length, 0);
     // One loop function per parser: a shared loop would make its call site megamorphic and
     // penalise whichever parser is fastest.
-    out.push(...race(setName, bytes, msgs.length, [
-      { name: 'sipladder', run: () => { for (const m of asBytes) if (!parseMessage(m).ok) throw new Error('sipladder failed'); return asBytes.length; } },
-      { name: 'sip.js', run: () => { for (const m of msgs) if (!SipJsParser.parseMessage(m, silentLogger as never)) throw new Error('sip.js failed'); return msgs.length; } },
-      { name: 'JsSIP', run: () => { for (const m of msgs) if (!JsSipParser.parseMessage(m, undefined)) throw new Error('JsSIP failed'); return msgs.length; } },
-    ]));
+    out.push(
+      ...race(setName, bytes, msgs.length, [
+        {
+          name: 'sipladder',
+          run: () => {
+            for (const m of asBytes) if (!parseMessage(m).ok) throw new Error('sipladder failed');
+            return asBytes.length;
+          },
+        },
+        {
+          name: 'sip.js',
+          run: () => {
+            for (const m of msgs) if (!SipJsParser.parseMessage(m, silentLogger as never)) throw new Error('sip.js failed');
+            return msgs.length;
+          },
+        },
+        {
+          name: 'JsSIP',
+          run: () => {
+            for (const m of msgs) if (!JsSipParser.parseMessage(m, undefined)) throw new Error('JsSIP failed');
+            return msgs.length;
+          },
+        },
+      ]),
+    );
   }
   return out;
 }

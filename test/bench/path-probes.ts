@@ -1,6 +1,18 @@
 // `npm run bench`: where the path probes' time goes, with every probe on (Kamailio, coturn, and the
 // reflector on the second server address), on a healthy path and with every UDP path silent.
-import { applyFault, checkFromClient, clearFaults, coturn, Kamailio, labDown, labUnavailableReason, labUp, reflector, SERVER_IP, SERVER_IP2 } from '../lab/lab.js';
+import {
+  applyFault,
+  checkFromClient,
+  clearFaults,
+  coturn,
+  Kamailio,
+  labDown,
+  labUnavailableReason,
+  labUp,
+  reflector,
+  SERVER_IP,
+  SERVER_IP2,
+} from '../lab/lab.js';
 
 export interface PathProbeFigure {
   scenario: string;
@@ -23,7 +35,10 @@ export async function benchPathProbes(runs = 3): Promise<PathProbeFigure[] | str
     await kamailio.start();
     for (const p of peers) await p.start();
     const out: PathProbeFigure[] = [];
-    for (const [scenario, silent] of [['healthy', false], ['every UDP path silent', true]] as const) {
+    for (const [scenario, silent] of [
+      ['healthy', false],
+      ['every UDP path silent', true],
+    ] as const) {
       const samples: Array<{ matrixMs: number; totalMs: number; probes: Record<string, number> }> = [];
       for (let i = 0; i < runs; i++) {
         clearFaults();
@@ -37,7 +52,9 @@ export async function benchPathProbes(runs = 3): Promise<PathProbeFigure[] | str
       }
       const names = [...new Set(samples.flatMap((s) => Object.keys(s.probes)))].sort();
       out.push({
-        scenario, matrixMs: median(samples.map((s) => s.matrixMs)), totalMs: median(samples.map((s) => s.totalMs)),
+        scenario,
+        matrixMs: median(samples.map((s) => s.matrixMs)),
+        totalMs: median(samples.map((s) => s.totalMs)),
         probes: Object.fromEntries(names.map((n) => [n, median(samples.map((s) => s.probes[n] ?? 0))])),
       });
     }

@@ -23,20 +23,25 @@ const binding = (attributes: StunAttribute[], padTo = 0): Uint8Array => {
   const transactionId = randomBytes(12);
   const bare = encodeStun({ cls: 'request', method: METHOD_BINDING, transactionId, attributes }, { fingerprint: true });
   const padding = padTo ? paddingToReach(bare.length, padTo) : null;
-  return encodeStun({ cls: 'request', method: METHOD_BINDING, transactionId, attributes: padding ? [...attributes, padding] : attributes }, { fingerprint: true });
+  return encodeStun(
+    { cls: 'request', method: METHOD_BINDING, transactionId, attributes: padding ? [...attributes, padding] : attributes },
+    { fingerprint: true },
+  );
 };
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const tidOf = (b: Uint8Array): string => Buffer.from(b.subarray(8, 20)).toString('latin1');
 
 function sipCases(port: number): Case[] {
-  const sip = (request: string, extra: string[], bare?: string): Case[] => [false, true].map((cookie) => ({
-    request, cookie,
-    build: (c) => {
-      const withCookie = c ? [...extra, `X-SipLadder-Cookie: ${c as string}`] : extra;
-      const req = bare ? enc(bare.replace('\r\n\r\n', withCookie.map((h) => `\r\n${h}`).join('') + '\r\n\r\n')) : sipOptions(withCookie).bytes;
-      return [{ bytes: req, port, marker: '' }];
-    },
-  }));
+  const sip = (request: string, extra: string[], bare?: string): Case[] =>
+    [false, true].map((cookie) => ({
+      request,
+      cookie,
+      build: (c) => {
+        const withCookie = c ? [...extra, `X-SipLadder-Cookie: ${c as string}`] : extra;
+        const req = bare ? enc(bare.replace('\r\n\r\n', withCookie.map((h) => `\r\n${h}`).join('') + '\r\n\r\n')) : sipOptions(withCookie).bytes;
+        return [{ bytes: req, port, marker: '' }];
+      },
+    }));
   const tiny = 'OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: c\r\n\r\n';
   return [
     ...sip('SIP OPTIONS with only Via and Call-ID', [], tiny),
@@ -48,15 +53,21 @@ function sipCases(port: number): Case[] {
 }
 
 function stunCases(port: number): Case[] {
-  const stun = (request: string, attrs: (peer: UdpTestClient) => StunAttribute[], padTo = 0): Case[] => [false, true].map((cookie) => ({
-    request, cookie,
-    build: (c, peer) => [{ bytes: binding([...attrs(peer), ...(c ? [{ type: ATTR.SIPLADDER_COOKIE, value: c as Uint8Array }] : [])], padTo), port, marker: '' }],
-  }));
+  const stun = (request: string, attrs: (peer: UdpTestClient) => StunAttribute[], padTo = 0): Case[] =>
+    [false, true].map((cookie) => ({
+      request,
+      cookie,
+      build: (c, peer) => [
+        { bytes: binding([...attrs(peer), ...(c ? [{ type: ATTR.SIPLADDER_COOKIE, value: c as Uint8Array }] : [])], padTo), port, marker: '' },
+      ],
+    }));
   return [
     ...stun('STUN Binding', () => []),
     ...stun('STUN Binding padded to 192 B', () => [], 192),
     ...stun('STUN Binding, CHANGE-REQUEST ip+port', () => [{ type: ATTR.CHANGE_REQUEST, value: Uint8Array.of(0, 0, 0, 6) }]),
-    ...stun('STUN Binding, RESPONSE-PORT to another port', (peer) => [{ type: ATTR.RESPONSE_PORT, value: Uint8Array.of(peer.port >> 8, peer.port & 0xff, 0, 0) }]),
+    ...stun('STUN Binding, RESPONSE-PORT to another port', (peer) => [
+      { type: ATTR.RESPONSE_PORT, value: Uint8Array.of(peer.port >> 8, peer.port & 0xff, 0, 0) },
+    ]),
   ];
 }
 
@@ -97,7 +108,10 @@ async function measure(k: Case, sipPort: number, stunPort: number): Promise<Ampl
 
 export async function benchReflectorAmplification(): Promise<AmplificationRow[]> {
   const stunPort = 40000 + Math.floor(Math.random() * 20000);
-  const r = await startReflector({ listen: '127.0.0.1', sipPorts: [0], stun: { primary: '127.0.0.1', alternate: '127.0.0.2', port: stunPort } }, () => undefined);
+  const r = await startReflector(
+    { listen: '127.0.0.1', sipPorts: [0], stun: { primary: '127.0.0.1', alternate: '127.0.0.2', port: stunPort } },
+    () => undefined,
+  );
   try {
     const sipPort = r.sipPorts[0]!;
     const rows: AmplificationRow[] = [];
@@ -111,10 +125,16 @@ export async function benchReflectorAmplification(): Promise<AmplificationRow[]>
 export function formatAmplification(rows: AmplificationRow[]): string {
   const factor = (r: AmplificationRow): number => r.answered / r.sent;
   const worst = (cookie: boolean): AmplificationRow => rows.filter((r) => r.cookie === cookie).reduce((a, b) => (factor(b) > factor(a) ? b : a));
-  const lines = rows.map((r) => `  ${r.request.padEnd(46)} ${r.cookie ? 'cookie   ' : 'no cookie'} ${String(r.sent).padStart(5)} B in ${String(r.answered).padStart(5)} B out  ${factor(r).toFixed(2)}x`);
+  const lines = rows.map(
+    (r) =>
+      `  ${r.request.padEnd(46)} ${r.cookie ? 'cookie   ' : 'no cookie'} ${String(r.sent).padStart(5)} B in ${String(r.answered).padStart(5)} B out  ${factor(r).toFixed(2)}x`,
+  );
   const w = worst(false);
   const p = worst(true);
-  return ['Reflector amplification (bytes answered ÷ bytes sent, UDP payloads, loopback test client):', ...lines,
+  return [
+    'Reflector amplification (bytes answered ÷ bytes sent, UDP payloads, loopback test client):',
+    ...lines,
     `  worst case toward an unproven (possibly spoofed) source: ${factor(w).toFixed(2)}x (${w.request})`,
-    `  worst case toward a source that proved it receives answers: ${factor(p).toFixed(2)}x (${p.request})`].join('\n');
+    `  worst case toward a source that proved it receives answers: ${factor(p).toFixed(2)}x (${p.request})`,
+  ].join('\n');
 }

@@ -36,7 +36,13 @@ export async function benchUiCapture(sizes = [20_000, 100_000]): Promise<UiCaptu
       const firstPaintMs = performance.now() - t0;
       await page.locator('[data-testid^="ladder-arrow-"]').first().waitFor({ timeout: 120_000 });
       const longestFreezeMs = await page.evaluate(() => (window as unknown as { longest: number }).longest);
-      out.push({ packets, firstPaintMs, longestFreezeMs, arrowsInDom: await page.locator('[data-testid^="ladder-arrow-"]').count(), rowsInDom: await page.getByTestId('dialog-row').count() });
+      out.push({
+        packets,
+        firstPaintMs,
+        longestFreezeMs,
+        arrowsInDom: await page.locator('[data-testid^="ladder-arrow-"]').count(),
+        rowsInDom: await page.getByTestId('dialog-row').count(),
+      });
       await page.close();
     }
     return out;

@@ -19,8 +19,11 @@ describeInBrowser('the app in headless Chromium', (app) => {
     // Addresses as people paste them are accepted and split into their fields.
     await page.getByTestId('account-server').fill('sip:bob@pbx.example.com:5080');
     await page.getByTestId('account-server').blur();
-    expect([await page.getByTestId('account-server').inputValue(), await page.getByTestId('account-user').inputValue(), await page.getByTestId('account-port').inputValue()])
-      .toEqual(['pbx.example.com', 'bob', '5080']);
+    expect([
+      await page.getByTestId('account-server').inputValue(),
+      await page.getByTestId('account-user').inputValue(),
+      await page.getByTestId('account-port').inputValue(),
+    ]).toEqual(['pbx.example.com', 'bob', '5080']);
     expect(await page.getByTestId('run-button').isDisabled()).toBe(false);
     await page.close();
   });
@@ -95,9 +98,13 @@ describeInBrowser('the app in headless Chromium', (app) => {
     await runDemo(page, 'blocked');
     await verdictComplete(page);
     // The problem first, then what works; directly under it, what to do in the client the user named.
-    expect(await page.getByTestId('verdict').textContent()).toMatch(/^UDP from port \d+ fails: your internet provider or router blocks incoming SIP on port 5060\. Registration works over UDP \(from an ephemeral port, from an ephemeral port, no rport\) and TCP\.$/);
+    expect(await page.getByTestId('verdict').textContent()).toMatch(
+      /^UDP from port \d+ fails: your internet provider or router blocks incoming SIP on port 5060\. Registration works over UDP \(from an ephemeral port, from an ephemeral port, no rport\) and TCP\.$/,
+    );
     expect(await page.getByTestId('verdict').evaluate((h) => h.nextElementSibling?.getAttribute('data-testid'))).toBe('advice');
-    expect(await page.getByTestId('advice').textContent()).toMatch(/^Jitsi \(desktop\): set Advanced → SIP → "SIP client port" to another port \(e\.g\. 5062\)/);
+    expect(await page.getByTestId('advice').textContent()).toMatch(
+      /^Jitsi \(desktop\): set Advanced → SIP → "SIP client port" to another port \(e\.g\. 5062\)/,
+    );
     expect(await page.getByTestId('demo-results-note').textContent()).toMatch(/^Demo: local port \d+ stands in for 5060/);
     // The first problem is open by default.
     const finding = page.getByTestId('finding-inbound-udp-5060-dropped');
@@ -108,7 +115,9 @@ describeInBrowser('the app in headless Chromium', (app) => {
     expect(await page.locator('.arrow.lost .time').first().textContent()).toMatch(/^never arrived/);
     // ⚑ only where a finding cites: the silent attempt, and of the healthy one only its first answer.
     expect(await page.locator('.arrow.annotated').count()).toBeGreaterThan(1);
-    const healthyColumnFlags = await page.locator('.arrow.annotated').evaluateAll((gs) => gs.filter((g) => Number(g.querySelector('line')!.getAttribute('x1')) > 500).length);
+    const healthyColumnFlags = await page
+      .locator('.arrow.annotated')
+      .evaluateAll((gs) => gs.filter((g) => Number(g.querySelector('line')!.getAttribute('x1')) > 500).length);
     expect(healthyColumnFlags).toBe(1);
     expect(await page.getByTestId('report-text').inputValue()).toMatch(/blocks incoming SIP on port 5060/);
     expect(await page.getByTestId('profiles').textContent()).toMatch(/✖ fails — Jitsi \(desktop\).*"SIP client port" to another port/);
@@ -169,7 +178,9 @@ describeInBrowser('the app in headless Chromium', (app) => {
     expect(await page.locator('.arrow.lost').count()).toBe(0);
     expect(await page.getByTestId('attempts').locator('tbody tr').first().textContent()).toMatch(/⏹ cancelled/);
     expect(await page.getByTestId('report-text').inputValue()).toMatch(/^Incomplete: cancelled by the user/m);
-    expect(await page.getByTestId('profiles').textContent()).toMatch(/\? unknown — Jitsi \(desktop\): the check was cancelled before UDP from port 5060 finished/);
+    expect(await page.getByTestId('profiles').textContent()).toMatch(
+      /\? unknown — Jitsi \(desktop\): the check was cancelled before UDP from port 5060 finished/,
+    );
     await page.getByTestId('run-again').click();
     await page.locator('[data-testid="verdict"][data-state="complete"]').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('verdict').textContent()).toMatch(/^UDP from port \d+ fails: /);
@@ -192,10 +203,24 @@ describeInBrowser('the app in headless Chromium', (app) => {
     const page = await app.open();
     const m = (lines: string[]) => lines.map((l) => `${l}.`).join('\n') + '\n.';
     const text = [
-      'U 2013/07/19 22:17:34.920749 203.0.113.50:5060 -> 66.151.32.200:5060', m(['REGISTER sip:ostel.co SIP/2.0', 'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj', 'Call-ID: j', 'CSeq: 1 REGISTER', 'Content-Length: 0']), '#',
-      'U 2013/07/19 22:17:34.921155 66.151.32.200:5060 -> 203.0.113.50:5060', m(['SIP/2.0 401 Unauthorized', 'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj;rport=5060', 'Call-ID: j', 'CSeq: 1 REGISTER', 'WWW-Authenticate: Digest realm="o", nonce="n"', 'Content-Length: 0']), '#',
-      'U 2013/07/19 22:33:18.372770 203.0.113.50:42680 -> 66.151.32.200:5060', m(['REGISTER sip:ostel.co SIP/2.0', 'Via: SIP/2.0/UDP 0.0.0.0:49153;branch=z9hG4bKl;rport', 'Call-ID: l', 'CSeq: 3 REGISTER', 'Content-Length: 0']), '#',
-      'U 2013/07/19 22:33:18.373112 66.151.32.200:5060 -> 203.0.113.50:42680', m(['SIP/2.0 200 OK', 'Via: SIP/2.0/UDP 0.0.0.0:49153;branch=z9hG4bKl;rport=42680', 'Call-ID: l', 'CSeq: 3 REGISTER', 'Content-Length: 0']),
+      'U 2013/07/19 22:17:34.920749 203.0.113.50:5060 -> 66.151.32.200:5060',
+      m(['REGISTER sip:ostel.co SIP/2.0', 'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj', 'Call-ID: j', 'CSeq: 1 REGISTER', 'Content-Length: 0']),
+      '#',
+      'U 2013/07/19 22:17:34.921155 66.151.32.200:5060 -> 203.0.113.50:5060',
+      m([
+        'SIP/2.0 401 Unauthorized',
+        'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj;rport=5060',
+        'Call-ID: j',
+        'CSeq: 1 REGISTER',
+        'WWW-Authenticate: Digest realm="o", nonce="n"',
+        'Content-Length: 0',
+      ]),
+      '#',
+      'U 2013/07/19 22:33:18.372770 203.0.113.50:42680 -> 66.151.32.200:5060',
+      m(['REGISTER sip:ostel.co SIP/2.0', 'Via: SIP/2.0/UDP 0.0.0.0:49153;branch=z9hG4bKl;rport', 'Call-ID: l', 'CSeq: 3 REGISTER', 'Content-Length: 0']),
+      '#',
+      'U 2013/07/19 22:33:18.373112 66.151.32.200:5060 -> 203.0.113.50:42680',
+      m(['SIP/2.0 200 OK', 'Via: SIP/2.0/UDP 0.0.0.0:49153;branch=z9hG4bKl;rport=42680', 'Call-ID: l', 'CSeq: 3 REGISTER', 'Content-Length: 0']),
     ].join('\n');
     const file = join(mkdtempSync(join(tmpdir(), 'sl-ngrep-')), 'ostel.txt');
     writeFileSync(file, text);

@@ -13,12 +13,22 @@ import { call, clientsFor, keepalive, register, Writer, type Scenario } from '..
 import { pcapFile } from '../fixtures/pcap-builder.js';
 import { describeInBrowser } from './describe-in-browser.js';
 
-const SCENARIOS: Scenario[] = [register(200), register(403), call('bye'), call('no-ack'), call(486), call(487), keepalive(true), keepalive(false), register('no-answer')];
+const SCENARIOS: Scenario[] = [
+  register(200),
+  register(403),
+  call('bye'),
+  call('no-ack'),
+  call(486),
+  call(487),
+  keepalive(true),
+  keepalive(false),
+  register('no-answer'),
+];
 const DIALOGS = 400;
 
 function captureFile(): { file: string; bytes: Uint8Array } {
   let seed = 7;
-  const random = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
   const clients = clientsFor(60, random);
   const w = new Writer();
   for (let i = 0; i < DIALOGS; i++) SCENARIOS[i % SCENARIOS.length]!(w, clients[i % clients.length]!, i + 1, 1_700_000_000_000_000 + i * 5_000, random);
@@ -44,7 +54,9 @@ describeInBrowser('a capture in the app', (app) => {
     expect(await page.getByTestId('dialog-row').count()).toBeLessThan(60);
 
     await page.getByTestId('dialog-filter').fill('status:4xx method:REGISTER');
-    await expect.poll(() => counter.textContent()).toBe(count(facts.filter((f) => f.method === 'REGISTER' && f.status !== undefined && f.status >= 400 && f.status < 500).length));
+    await expect
+      .poll(() => counter.textContent())
+      .toBe(count(facts.filter((f) => f.method === 'REGISTER' && f.status !== undefined && f.status >= 400 && f.status < 500).length));
     await page.getByTestId('dialog-filter').fill('');
     await page.getByTestId('failures-only').check();
     await expect.poll(() => counter.textContent()).toBe(count(facts.filter((f) => f.failed).length));
@@ -86,17 +98,21 @@ describeInBrowser('a capture in the app', (app) => {
     const page = await app.open({ width: 1024, height: 700 });
     await page.getByTestId('open-bundle-input').setInputFiles(captureFile().file);
     await page.getByTestId('dialog-row').first().waitFor();
-    const boxes = await page.locator('.dialog-head [role="columnheader"]').evaluateAll((heads) => heads.map((h) => {
-      const r = h.getBoundingClientRect();
-      return { left: r.left, right: r.right, cut: h.scrollWidth > h.clientWidth, top: r.top };
-    }));
+    const boxes = await page.locator('.dialog-head [role="columnheader"]').evaluateAll((heads) =>
+      heads.map((h) => {
+        const r = h.getBoundingClientRect();
+        return { left: r.left, right: r.right, cut: h.scrollWidth > h.clientWidth, top: r.top };
+      }),
+    );
     expect(boxes).toHaveLength(8);
     expect(boxes.filter((b) => b.cut)).toEqual([]);
     for (let i = 1; i < boxes.length; i++) expect(boxes[i]!.left).toBeGreaterThanOrEqual(boxes[i - 1]!.right);
     // One line of titles.
     expect(new Set(boxes.map((b) => Math.round(b.top))).size).toBe(1);
     // Every row's cells start where their titles do (a long user agent must not push its row apart).
-    const rowLefts = await page.getByTestId('dialog-row').evaluateAll((rows) => rows.map((r) => Array.from(r.children, (c) => Math.round(c.getBoundingClientRect().left))));
+    const rowLefts = await page
+      .getByTestId('dialog-row')
+      .evaluateAll((rows) => rows.map((r) => Array.from(r.children, (c) => Math.round(c.getBoundingClientRect().left))));
     expect(rowLefts.length).toBeGreaterThan(5);
     for (const lefts of rowLefts) expect(lefts).toEqual(boxes.map((b) => Math.round(b.left)));
     await page.close();

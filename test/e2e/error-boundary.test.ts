@@ -15,11 +15,34 @@ import type { CheckResult } from '../../shared/model/results.js';
 import { describeInBrowser } from './describe-in-browser.js';
 import { attemptResult, checkResult } from '../builders.js';
 
-const REGISTER = 'REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK1\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:alice@example.com>\r\nCall-ID: c1\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n';
+const REGISTER =
+  'REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK1\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:alice@example.com>\r\nCall-ID: c1\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n';
 const result: CheckResult = checkResult({
   durationMs: 3500,
-  attempts: [attemptResult({ id: 1, label: 'UDP from an ephemeral port', localPort: 5062, outcome: 'no-response', detail: 'no response', durationMs: 3500, traceSeqs: [1] })],
-  trace: [{ seq: 1, t: 0, attempt: 1, kind: 'sent', transport: 'udp', local: { address: '192.0.2.7', port: 5062 }, remote: { address: '192.0.2.10', port: 5060 }, bytes: toBase64(utf8(REGISTER)), size: REGISTER.length }],
+  attempts: [
+    attemptResult({
+      id: 1,
+      label: 'UDP from an ephemeral port',
+      localPort: 5062,
+      outcome: 'no-response',
+      detail: 'no response',
+      durationMs: 3500,
+      traceSeqs: [1],
+    }),
+  ],
+  trace: [
+    {
+      seq: 1,
+      t: 0,
+      attempt: 1,
+      kind: 'sent',
+      transport: 'udp',
+      local: { address: '192.0.2.7', port: 5062 },
+      remote: { address: '192.0.2.10', port: 5060 },
+      bytes: toBase64(utf8(REGISTER)),
+      size: REGISTER.length,
+    },
+  ],
 });
 
 /** The same results with the first attempt's target nulled: the right top level, a wrong leaf. */

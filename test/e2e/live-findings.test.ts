@@ -34,7 +34,11 @@ describeInBrowser('live path-probe findings in the app', (app) => {
     });
     await page.getByTestId('run-button').click();
     await verdictComplete(page);
-    expect(await page.evaluate(() => (window as unknown as { whenFound?: unknown }).whenFound)).toEqual({ state: 'partial', pending: 1, bundle: 'The bundle can be saved when the check has ended.' });
+    expect(await page.evaluate(() => (window as unknown as { whenFound?: unknown }).whenFound)).toEqual({
+      state: 'partial',
+      pending: 1,
+      bundle: 'The bundle can be saved when the check has ended.',
+    });
     await page.getByTestId('finding-stun-address-rewritten').waitFor();
     await page.close();
   });

@@ -23,9 +23,13 @@ function installRecorder(): void {
     for (let c = f.child; c; c = c.sibling) visit(c);
   };
   w.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
-    supportsFiber: true, renderers: new Map(), inject: () => 1, checkDCE: () => undefined,
+    supportsFiber: true,
+    renderers: new Map(),
+    inject: () => 1,
+    checkDCE: () => undefined,
     onCommitFiberRoot: (_renderer: number, root: { current: Fiber }) => visit(root.current),
-    onCommitFiberUnmount: () => undefined, onPostCommitFiberRoot: () => undefined,
+    onCommitFiberUnmount: () => undefined,
+    onPostCommitFiberRoot: () => undefined,
   };
 }
 
@@ -45,20 +49,24 @@ const MAX_FRAMES = 300;
  * far: what `renderedSince` returns starts here.
  */
 export async function markRenders(page: Page): Promise<void> {
-  const quiet = await page.evaluate(([needed, most]) => new Promise<boolean>((resolve) => {
-    const rendered = (window as unknown as { __rendered: Set<unknown> }).__rendered;
-    let calm = 0;
-    let frames = 0;
-    rendered.clear();
-    const frame = (): void => {
-      calm = rendered.size ? 0 : calm + 1;
-      rendered.clear();
-      if (calm >= needed!) return resolve(true);
-      if (++frames >= most!) return resolve(false);
-      requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-  }), [QUIET_FRAMES, MAX_FRAMES]);
+  const quiet = await page.evaluate(
+    ([needed, most]) =>
+      new Promise<boolean>((resolve) => {
+        const rendered = (window as unknown as { __rendered: Set<unknown> }).__rendered;
+        let calm = 0;
+        let frames = 0;
+        rendered.clear();
+        const frame = (): void => {
+          calm = rendered.size ? 0 : calm + 1;
+          rendered.clear();
+          if (calm >= needed!) return resolve(true);
+          if (++frames >= most!) return resolve(false);
+          requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      }),
+    [QUIET_FRAMES, MAX_FRAMES],
+  );
   if (!quiet) throw new Error(`the page kept rendering for ${MAX_FRAMES} frames`);
 }
 
@@ -67,12 +75,14 @@ export async function renderedSince(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     type Fiber = { tag: number; child: Fiber | null; stateNode: unknown };
     const HOST_COMPONENT = 5;
-    return [...(window as unknown as { __rendered: Set<Fiber> }).__rendered].map((f) => {
-      let c = f.child;
-      while (c && c.tag !== HOST_COMPONENT) c = c.child;
-      const el = c?.stateNode as Element | undefined;
-      return el ? el.getAttribute('data-testid') ?? `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''}` : '(no element)';
-    }).sort();
+    return [...(window as unknown as { __rendered: Set<Fiber> }).__rendered]
+      .map((f) => {
+        let c = f.child;
+        while (c && c.tag !== HOST_COMPONENT) c = c.child;
+        const el = c?.stateNode as Element | undefined;
+        return el ? (el.getAttribute('data-testid') ?? `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''}`) : '(no element)';
+      })
+      .sort();
   });
 }
 
@@ -81,22 +91,25 @@ export async function renderedSince(page: Page): Promise<string[]> {
  * or with `containing`, the nearest one that also holds that element) rendered since the mark.
  */
 export async function componentRendered(page: Page, selector: string, containing?: string): Promise<boolean> {
-  return page.evaluate(([sel, other]) => {
-    type Fiber = { tag: number; return: Fiber | null; alternate: Fiber | null };
-    const COMPONENT_TAGS = new Set([0, 1, 11, 14, 15]);
-    const components = (el: Element | null): Fiber[] => {
-      if (!el) throw new Error(`no element for ${sel} / ${other}`);
-      const key = Object.keys(el).find((k) => k.startsWith('__reactFiber$'))!;
-      const chain: Fiber[] = [];
-      for (let f = (el as unknown as Record<string, Fiber>)[key]!.return; f; f = f.return) if (COMPONENT_TAGS.has(f.tag)) chain.push(f);
-      return chain;
-    };
-    // A fiber and its alternate are the same component instance (React's current and work-in-progress copies).
-    const same = (a: Fiber, b: Fiber): boolean => a === b || a === b.alternate;
-    const own = components(document.querySelector(sel!));
-    const theirs = other ? components(document.querySelector(other)) : own;
-    const target = own.find((f) => theirs.some((g) => same(f, g)))!;
-    const rendered = (window as unknown as { __rendered: Set<Fiber> }).__rendered;
-    return rendered.has(target) || (target.alternate !== null && rendered.has(target.alternate));
-  }, [selector, containing]);
+  return page.evaluate(
+    ([sel, other]) => {
+      type Fiber = { tag: number; return: Fiber | null; alternate: Fiber | null };
+      const COMPONENT_TAGS = new Set([0, 1, 11, 14, 15]);
+      const components = (el: Element | null): Fiber[] => {
+        if (!el) throw new Error(`no element for ${sel} / ${other}`);
+        const key = Object.keys(el).find((k) => k.startsWith('__reactFiber$'))!;
+        const chain: Fiber[] = [];
+        for (let f = (el as unknown as Record<string, Fiber>)[key]!.return; f; f = f.return) if (COMPONENT_TAGS.has(f.tag)) chain.push(f);
+        return chain;
+      };
+      // A fiber and its alternate are the same component instance (React's current and work-in-progress copies).
+      const same = (a: Fiber, b: Fiber): boolean => a === b || a === b.alternate;
+      const own = components(document.querySelector(sel!));
+      const theirs = other ? components(document.querySelector(other)) : own;
+      const target = own.find((f) => theirs.some((g) => same(f, g)))!;
+      const rendered = (window as unknown as { __rendered: Set<Fiber> }).__rendered;
+      return rendered.has(target) || (target.alternate !== null && rendered.has(target.alternate));
+    },
+    [selector, containing],
+  );
 }

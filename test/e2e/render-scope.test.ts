@@ -32,7 +32,10 @@ describeInBrowser('the ladder in the app', (app) => {
     // Nothing selected yet: the second arrow takes the selection, the first gives up the Tab stop.
     await markRenders(page);
     await page.getByTestId(second).click();
-    await page.getByTestId('raw-message').locator('h3', { hasText: `#${seqOf(second)} ` }).waitFor();
+    await page
+      .getByTestId('raw-message')
+      .locator('h3', { hasText: `#${seqOf(second)} ` })
+      .waitFor();
     expect(await renderedSince(page)).toEqual([first, second, 'raw-message'].sort());
     expect(await page.getByTestId(second).getAttribute('class')).toContain('selected');
     expect(await page.locator('g.arrow[tabindex="0"]').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-testid')))).toEqual([second]);
@@ -40,7 +43,10 @@ describeInBrowser('the ladder in the app', (app) => {
     // From one arrow to another: those two and the raw message.
     await markRenders(page);
     await page.getByTestId(third).click();
-    await page.getByTestId('raw-message').locator('h3', { hasText: `#${seqOf(third)} ` }).waitFor();
+    await page
+      .getByTestId('raw-message')
+      .locator('h3', { hasText: `#${seqOf(third)} ` })
+      .waitFor();
     expect(await renderedSince(page)).toEqual([second, third, 'raw-message'].sort());
     expect(await componentRendered(page, '[data-testid="ladder-viewport"]')).toBe(false);
     expect(await componentRendered(page, '[data-testid="verdict"]', '[data-testid="ladder"]')).toBe(false);
@@ -61,17 +67,22 @@ describeInBrowser('the ladder in the app', (app) => {
     await runDemo(page, 'healthy');
     await verdictComplete(page);
     // The page adopted the stylesheet's rules exactly (as this browser reads them), and they apply.
-    const rules = (css: string): Promise<string[]> => page.evaluate((text) => {
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(text);
-      return Array.from(sheet.cssRules, (r) => r.cssText);
-    }, css);
+    const rules = (css: string): Promise<string[]> =>
+      page.evaluate((text) => {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(text);
+        return Array.from(sheet.cssRules, (r) => r.cssText);
+      }, css);
     const adopted = await page.evaluate(() => document.adoptedStyleSheets.map((s) => Array.from(s.cssRules, (r) => r.cssText)));
     expect(adopted).toContainEqual(await rules(LADDER_CSS));
-    const style = (selector: string): Promise<string[]> => page.locator(selector).first().evaluate((el) => {
-      const s = getComputedStyle(el);
-      return [s.stroke, s.strokeDasharray, s.strokeWidth];
-    });
+    const style = (selector: string): Promise<string[]> =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((el) => {
+          const s = getComputedStyle(el);
+          return [s.stroke, s.strokeDasharray, s.strokeWidth];
+        });
     expect(await style('[data-testid="ladder"] .lane-router')).toEqual(['rgb(156, 163, 175)', '4px, 4px', '1px']);
     expect(await style('[data-testid="ladder"] .arrow line')).toEqual(['rgb(17, 24, 39)', 'none', '1.6px']);
     await page.close();

@@ -46,7 +46,7 @@ async function recordPanelStates(page: Page): Promise<void> {
   });
 }
 
-describeInBrowser('WebRTC registration from the app\'s page', (app) => {
+describeInBrowser("WebRTC registration from the app's page", (app) => {
   async function check(page: Page, password: string, transports: string[]): Promise<void> {
     await page.getByTestId('account-server').fill('127.0.0.1');
     await page.getByTestId('account-port').fill(String(fx.ports.tcp));
@@ -95,7 +95,7 @@ describeInBrowser('WebRTC registration from the app\'s page', (app) => {
     await page.close();
   });
 
-  it('a check whose password was not typed (a saved account\'s) skips the browser registration and says why', async () => {
+  it("a check whose password was not typed (a saved account's) skips the browser registration and says why", async () => {
     const before = pageRequests().length;
     const page = await app.open();
     await check(page, '', ['ws']);

@@ -52,7 +52,14 @@ describe('app history', () => {
       if (e.type === 'run') h.stopWatch(e.watchId);
       if (e.type === 'ended') endWatch();
     });
-    const options = { server: '127.0.0.1', user: 'alice', password: 'pw-keep', transports: ['udp' as const], ports: { udp: fx.ports.udp }, fixedSourcePort: await freeUdpPort() };
+    const options = {
+      server: '127.0.0.1',
+      user: 'alice',
+      password: 'pw-keep',
+      transports: ['udp' as const],
+      ports: { udp: fx.ports.udp },
+      fixedSourcePort: await freeUdpPort(),
+    };
     h.startWatch(options, { everyMs: 60_000, forMs: 3600_000, fullEvery: 0 });
     expect(() => h.startWatch(options, { everyMs: 60_000, forMs: 3600_000, fullEvery: 0 })).toThrow(/already checking/);
     await ended;

@@ -30,11 +30,22 @@ const HARDENED_LIMIT_PER_S = 6;
 const SCANNERS = /friendly-scanner|sipcli|sipvicious|VaxSIPUserAgent/i;
 const CERTS = new URL('../../electron/demo/certs/', import.meta.url);
 /** An SDP of everything the open server could do: 48 payload types. */
-const CAPABILITIES_SDP = ['v=0', 'o=- 0 0 IN IP4 203.0.113.5', 's=-', 'c=IN IP4 203.0.113.5', 't=0 0', `m=audio 0 RTP/AVP ${Array.from({ length: 48 }, (_, i) => 96 + i).join(' ')}`,
-  ...Array.from({ length: 48 }, (_, i) => `a=rtpmap:${96 + i} codec${i}/8000`), ''].join('\r\n');
+const CAPABILITIES_SDP = [
+  'v=0',
+  'o=- 0 0 IN IP4 203.0.113.5',
+  's=-',
+  'c=IN IP4 203.0.113.5',
+  't=0 0',
+  `m=audio 0 RTP/AVP ${Array.from({ length: 48 }, (_, i) => 96 + i).join(' ')}`,
+  ...Array.from({ length: 48 }, (_, i) => `a=rtpmap:${96 + i} codec${i}/8000`),
+  '',
+].join('\r\n');
 
 const header = (text: string, name: string): string => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'im').exec(text)?.[1]?.trim() ?? '';
-const hash = (alg: string, s: string): string => createHash(alg === 'SHA-256' ? 'sha256' : 'md5').update(s).digest('hex');
+const hash = (alg: string, s: string): string =>
+  createHash(alg === 'SHA-256' ? 'sha256' : 'md5')
+    .update(s)
+    .digest('hex');
 function authParams(value: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of value.replace(/^Digest\s+/i, '').matchAll(/([a-z-]+)\s*=\s*(?:"([^"]*)"|([^,\s]+))/gi)) out[m[1]!.toLowerCase()] = m[2] ?? m[3]!;
@@ -77,14 +88,36 @@ export async function startAuditFixture(character: AuditCharacter): Promise<Audi
     if (!open && SCANNERS.test(ua)) return null;
     const ruriUser = /^\w+ sip:([^@\s]+)@/.exec(text)?.[1];
     const toUser = /sip:([^@>]+)@/.exec(header(text, 'To'))?.[1] ?? '';
-    const reply = (status: string, extra: string[] = [], body = ''): string => [
-      `SIP/2.0 ${status}`, ...text.split('\r\n').filter((l) => /^Via:/i.test(l)).map((l, i) => (i === 0 ? `${l.replace(/;rport(?=;|$)/, `;rport=${from.port}`)};received=${from.address}` : l)),
-      `From: ${header(text, 'From')}`, `To: ${header(text, 'To')}${/tag=/.test(header(text, 'To')) ? '' : ';tag=fx1'}`, `Call-ID: ${header(text, 'Call-ID')}`, `CSeq: ${header(text, 'CSeq')}`,
-      ...(open ? ['Server: Asterisk PBX 18.9.0'] : []), ...extra, ...(body ? ['Content-Type: application/sdp'] : []), `Content-Length: ${Buffer.byteLength(body)}`, '', body,
-    ].join('\r\n');
+    const reply = (status: string, extra: string[] = [], body = ''): string =>
+      [
+        `SIP/2.0 ${status}`,
+        ...text
+          .split('\r\n')
+          .filter((l) => /^Via:/i.test(l))
+          .map((l, i) => (i === 0 ? `${l.replace(/;rport(?=;|$)/, `;rport=${from.port}`)};received=${from.address}` : l)),
+        `From: ${header(text, 'From')}`,
+        `To: ${header(text, 'To')}${/tag=/.test(header(text, 'To')) ? '' : ';tag=fx1'}`,
+        `Call-ID: ${header(text, 'Call-ID')}`,
+        `CSeq: ${header(text, 'CSeq')}`,
+        ...(open ? ['Server: Asterisk PBX 18.9.0'] : []),
+        ...extra,
+        ...(body ? ['Content-Type: application/sdp'] : []),
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        '',
+        body,
+      ].join('\r\n');
     if (method === 'ACK') return null;
     // Open: capabilities as SDP in the OPTIONS answer (RFC 3261 §11.2 allows it), which makes the answer several times the request.
-    if (method === 'OPTIONS') return [open ? reply('200 OK', ['Contact: <sip:pbx@10.20.30.40:5060>', 'Allow: INVITE, ACK, CANCEL, OPTIONS, BYE, REFER, SUBSCRIBE, NOTIFY, INFO, PUBLISH, MESSAGE'], CAPABILITIES_SDP) : reply('200 OK')];
+    if (method === 'OPTIONS')
+      return [
+        open
+          ? reply(
+              '200 OK',
+              ['Contact: <sip:pbx@10.20.30.40:5060>', 'Allow: INVITE, ACK, CANCEL, OPTIONS, BYE, REFER, SUBSCRIBE, NOTIFY, INFO, PUBLISH, MESSAGE'],
+              CAPABILITIES_SDP,
+            )
+          : reply('200 OK'),
+      ];
     if (method === 'CANCEL') return [reply('200 OK'), reply('487 Request Terminated').replace(/CSeq: (\d+) CANCEL/, 'CSeq: $1 INVITE')];
     if (method === 'REGISTER') {
       if (open && toUser !== FIXTURE_USER) return [reply('200 OK')];
@@ -98,7 +131,15 @@ export async function startAuditFixture(character: AuditCharacter): Promise<Audi
     }
     if (method === 'INVITE') {
       if (!open) return [reply('407 Proxy Authentication Required', challenge('407 Proxy Authentication Required'))];
-      if (ruriUser?.startsWith('+')) return [reply('100 Trying'), reply('183 Session Progress', ['Record-Route: <sip:10.20.30.1;lr>', 'Contact: <sip:gw@gw01.internal:5080>'], 'v=0\r\no=- 1 1 IN IP4 192.168.50.7\r\ns=-\r\nc=IN IP4 192.168.50.7\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n')];
+      if (ruriUser?.startsWith('+'))
+        return [
+          reply('100 Trying'),
+          reply(
+            '183 Session Progress',
+            ['Record-Route: <sip:10.20.30.1;lr>', 'Contact: <sip:gw@gw01.internal:5080>'],
+            'v=0\r\no=- 1 1 IN IP4 192.168.50.7\r\ns=-\r\nc=IN IP4 192.168.50.7\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n',
+          ),
+        ];
       return [reply(ruriUser === FIXTURE_USER ? '180 Ringing' : '404 Not Found')];
     }
     return [reply('405 Method Not Allowed')];
@@ -120,21 +161,30 @@ export async function startAuditFixture(character: AuditCharacter): Promise<Audi
   });
 
   const pem = (name: string): string => readFileSync(new URL(name, CERTS), 'utf8');
-  const tlsServer = tls.createServer({
-    key: pem('server.key'), cert: pem('server.pem'),
-    ...(open ? { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' } : { minVersion: 'TLSv1.2' as const, ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384' }),
-  }, (s) => {
-    s.on('error', () => undefined);
-    s.on('data', (d) => {
-      const text = d.toString('utf8');
-      received.push({ text, at: performance.now() });
-      for (const out of answer(text, { address: s.remoteAddress ?? '', port: s.remotePort ?? 0 }) ?? []) s.write(out);
-    });
-  });
+  const tlsServer = tls.createServer(
+    {
+      key: pem('server.key'),
+      cert: pem('server.pem'),
+      ...(open
+        ? { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' }
+        : { minVersion: 'TLSv1.2' as const, ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384' }),
+    },
+    (s) => {
+      s.on('error', () => undefined);
+      s.on('data', (d) => {
+        const text = d.toString('utf8');
+        received.push({ text, at: performance.now() });
+        for (const out of answer(text, { address: s.remoteAddress ?? '', port: s.remotePort ?? 0 }) ?? []) s.write(out);
+      });
+    },
+  );
   tlsServer.on('tlsClientError', () => undefined);
   await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
   return {
-    udpPort: sock.address().port, tlsPort: (tlsServer.address() as AddressInfo).port, received, bindings,
+    udpPort: sock.address().port,
+    tlsPort: (tlsServer.address() as AddressInfo).port,
+    received,
+    bindings,
     close: () => new Promise<void>((r) => sock.close(() => tlsServer.close(() => r()))),
   };
 }

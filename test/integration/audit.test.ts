@@ -21,9 +21,19 @@ afterAll(async () => {
 });
 
 const optionsFor = (fx: AuditFixture, over: Partial<AuditOptions> = {}): AuditOptions => ({
-  confirmedOperator: true, server: '127.0.0.1', port: fx.udpPort, tlsPort: fx.tlsPort, user: FIXTURE_USER, password: FIXTURE_PASSWORD, caPem: CA_PEM, ...over,
+  confirmedOperator: true,
+  server: '127.0.0.1',
+  port: fx.udpPort,
+  tlsPort: fx.tlsPort,
+  user: FIXTURE_USER,
+  password: FIXTURE_PASSWORD,
+  caPem: CA_PEM,
+  ...over,
 });
-const ids = (r: CheckResult): string[] => diagnose(r).findings.map((f) => f.id).sort();
+const ids = (r: CheckResult): string[] =>
+  diagnose(r)
+    .findings.map((f) => f.id)
+    .sort();
 /** Most requests the server received within any one second. */
 const peakRate = (fx: AuditFixture, from: number): number => {
   const at = fx.received.slice(from).map((r) => r.at);
@@ -31,7 +41,7 @@ const peakRate = (fx: AuditFixture, from: number): number => {
 };
 
 describe('audit engine', () => {
-  it('refuses without the operator\'s confirmation and sends nothing', async () => {
+  it("refuses without the operator's confirmation and sends nothing", async () => {
     const before = open.received.length;
     await expect(runAudit({ ...optionsFor(open), confirmedOperator: false }, defaultDeps())).rejects.toThrow(/audit refused: .*server you operate/);
     expect(open.received.length).toBe(before);
@@ -41,8 +51,19 @@ describe('audit engine', () => {
     const from = open.received.length;
     const r = await runAudit(optionsFor(open), defaultDeps());
     expect(ids(r)).toEqual([
-      'digest-md5-only', 'digest-no-qop', 'nonce-replay-accepted', 'open-relay', 'options-answered', 'register-without-credentials', 'scanners-answered',
-      'tls-old-versions', 'tls-weak-ciphers', 'topology-leak', 'udp-amplification', 'user-enumeration', 'version-leak',
+      'digest-md5-only',
+      'digest-no-qop',
+      'nonce-replay-accepted',
+      'open-relay',
+      'options-answered',
+      'register-without-credentials',
+      'scanners-answered',
+      'tls-old-versions',
+      'tls-weak-ciphers',
+      'topology-leak',
+      'udp-amplification',
+      'user-enumeration',
+      'version-leak',
     ]);
     const d = diagnose(r);
     const seqs = new Set(r.trace.map((e) => e.seq));
@@ -70,7 +91,15 @@ describe('audit engine', () => {
   it('hardened server: scanners dropped, nothing told apart, replay refused as stale, modern TLS; the burst is throttled', async () => {
     const r = await runAudit(optionsFor(hardened, { burst: true }), defaultDeps());
     expect(ids(r)).toEqual([
-      'digest-sha256', 'invite-challenged', 'nonce-replay-refused', 'options-answered', 'rate-limited', 'scanners-dropped', 'tls-modern-only', 'udp-amplification-low', 'user-enumeration-none',
+      'digest-sha256',
+      'invite-challenged',
+      'nonce-replay-refused',
+      'options-answered',
+      'rate-limited',
+      'scanners-dropped',
+      'tls-modern-only',
+      'udp-amplification-low',
+      'user-enumeration-none',
     ]);
     expect(diagnose(r).findings.find((f) => f.id === 'nonce-replay-refused')!.technical).toMatch(/with stale=true/);
     expect(r.audit!.burst).toMatchObject({ sent: 24, firstUnanswered: expect.any(Number) });

@@ -25,13 +25,17 @@ const te = new TextEncoder();
 /** results.json as parsed, to be spoiled by a test (any leaf may be replaced by anything). */
 type Json = { result: { attempts: Array<Record<string, unknown>>; trace: Array<Record<string, unknown>> }; diagnosis: Record<string, unknown> };
 /** A zip with every occurrence of one entry name replaced by another of the same length (in local and central headers): what writeZip refuses to make. */
-const renamed = (zip: Uint8Array, from: string, to: string): Uint8Array => new Uint8Array(Buffer.from(Buffer.from(zip).toString('latin1').replaceAll(from, to), 'latin1'));
+const renamed = (zip: Uint8Array, from: string, to: string): Uint8Array =>
+  new Uint8Array(Buffer.from(Buffer.from(zip).toString('latin1').replaceAll(from, to), 'latin1'));
 /** Text that deflates about 2× (hex digits from a fixed LCG): no ratio limit stops it. */
 const hexText = (n: number): Uint8Array => {
   let x = 1;
   return Uint8Array.from({ length: n }, () => '0123456789abcdef'.charCodeAt((x = (x * 1103515245 + 12345) >>> 0) >>> 28));
 };
-const everything = (bytes: Uint8Array): string => readZip(bytes).map((e) => Buffer.from(e.data).toString('latin1')).join('\n');
+const everything = (bytes: Uint8Array): string =>
+  readZip(bytes)
+    .map((e) => Buffer.from(e.data).toString('latin1'))
+    .join('\n');
 
 describe('diagnostic bundles', () => {
   it('round trip: open gives the same results and the same findings', () => {
@@ -70,12 +74,50 @@ describe('diagnostic bundles', () => {
     ['wrong magic', te.encode('hello, this is not a zip file at all.....'), /no zip signature/],
     ['truncated', () => exportBundle(result).bytes.subarray(0, 200), /truncated|damaged|missing/],
     ['path traversal', () => writeZip([{ name: '../../etc/cron.d/x', data: te.encode('x') }]), /unsafe entry name/],
-    ['duplicate entry names', () => renamed(writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') }, { name: 'results.json', data: te.encode('{}') }, { name: 'resultz.json', data: te.encode('{"result":{}}') }]), 'resultz', 'results'), /two entries named "results\.json"/],
-    ['entry names differing only in case', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') }, { name: 'results.json', data: te.encode('{}') }, { name: 'RESULTS.json', data: te.encode('{}') }]), /two entries named "RESULTS\.json"/],
+    [
+      'duplicate entry names',
+      () =>
+        renamed(
+          writeZip([
+            { name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') },
+            { name: 'results.json', data: te.encode('{}') },
+            { name: 'resultz.json', data: te.encode('{"result":{}}') },
+          ]),
+          'resultz',
+          'results',
+        ),
+      /two entries named "results\.json"/,
+    ],
+    [
+      'entry names differing only in case',
+      () =>
+        writeZip([
+          { name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') },
+          { name: 'results.json', data: te.encode('{}') },
+          { name: 'RESULTS.json', data: te.encode('{}') },
+        ]),
+      /two entries named "RESULTS\.json"/,
+    ],
     ['too many entries', () => writeZip(Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, data: te.encode('x') }))), /entries/],
-    ['newer version', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":99,"app":{"version":"9.0.0"}}') }, { name: 'results.json', data: te.encode('{}') }]), /made by SIP Ladder 9\.0\.0.*update/],
+    [
+      'newer version',
+      () =>
+        writeZip([
+          { name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":99,"app":{"version":"9.0.0"}}') },
+          { name: 'results.json', data: te.encode('{}') },
+        ]),
+      /made by SIP Ladder 9\.0\.0.*update/,
+    ],
     ['not JSON', () => writeZip([{ name: 'manifest.json', data: te.encode('{oops') }]), /not valid JSON/],
-    ['malformed results', () => writeZip([{ name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') }, { name: 'results.json', data: te.encode('{"result":{"attempts":"x"},"diagnosis":{}}') }]), /manifest\.json is not valid: resultsSchemaVersion: /],
+    [
+      'malformed results',
+      () =>
+        writeZip([
+          { name: 'manifest.json', data: te.encode('{"bundleSchemaVersion":1}') },
+          { name: 'results.json', data: te.encode('{"result":{"attempts":"x"},"diagnosis":{}}') },
+        ]),
+      /manifest\.json is not valid: resultsSchemaVersion: /,
+    ],
   ])('refuses a hostile bundle: %s', (_name, input, message) => {
     const bytes = typeof input === 'function' ? input() : input;
     expect(() => openBundle(bytes)).toThrow(BundleError);
@@ -83,10 +125,18 @@ describe('diagnostic bundles', () => {
   });
 
   it.each([
-    ['attempts[0].target = null', (j: Json) => (j.result.attempts[0]!.target = null), /results\.json is not valid: result\.attempts\[0\]\.target: .*received null/],
+    [
+      'attempts[0].target = null',
+      (j: Json) => (j.result.attempts[0]!.target = null),
+      /results\.json is not valid: result\.attempts\[0\]\.target: .*received null/,
+    ],
     ['a trace event without seq', (j: Json) => delete j.result.trace[3]!.seq, /result\.trace\[3\]\.seq: /],
     ['an unknown outcome', (j: Json) => (j.result.attempts[1]!.outcome = 'pwned'), /result\.attempts\[1\]\.outcome: /],
-    ['a port out of range', (j: Json) => (j.result.attempts[0]!.responsesFromElsewhere = [{ address: '192.0.2.1', port: 70_000 }]), /result\.attempts\[0\]\.responsesFromElsewhere\[0\]\.port: /],
+    [
+      'a port out of range',
+      (j: Json) => (j.result.attempts[0]!.responsesFromElsewhere = [{ address: '192.0.2.1', port: 70_000 }]),
+      /result\.attempts\[0\]\.responsesFromElsewhere\[0\]\.port: /,
+    ],
     ['findings that are not a list', (j: Json) => (j.diagnosis.findings = { 0: 'x' }), /diagnosis\.findings: /],
     ['trace bytes that are not base64', (j: Json) => (j.result.trace[0]!.bytes = '<script>'), /result\.trace\[0\]\.bytes: not base64/],
   ])('refuses a bundle with the right top level but a wrong leaf: %s', (_name, spoil, message) => {
@@ -106,7 +156,12 @@ describe('diagnostic bundles', () => {
   });
 
   it('never writes two entries of one name', () => {
-    expect(() => writeZip([{ name: 'a.json', data: te.encode('1') }, { name: 'a.json', data: te.encode('2') }])).toThrow(/two entries named "a\.json"/);
+    expect(() =>
+      writeZip([
+        { name: 'a.json', data: te.encode('1') },
+        { name: 'a.json', data: te.encode('2') },
+      ]),
+    ).toThrow(/two entries named "a\.json"/);
   });
 
   it('stops inflating an entry whose header understates its size', () => {
@@ -118,7 +173,10 @@ describe('diagnostic bundles', () => {
   });
 
   it('enforces the total size and the entry count it is given', () => {
-    const two = writeZip([{ name: 'a.json', data: hexText(100_000) }, { name: 'b.json', data: hexText(100_000) }]);
+    const two = writeZip([
+      { name: 'a.json', data: hexText(100_000) },
+      { name: 'b.json', data: hexText(100_000) },
+    ]);
     expect(readZip(two).map((e) => e.data.length)).toEqual([100_000, 100_000]);
     expect(() => readZip(two, { ...ZIP_LIMITS, maxTotalBytes: 150_000 })).toThrow(/"b\.json" is too large/);
     expect(() => readZip(two, { ...ZIP_LIMITS, maxEntries: 1 })).toThrow(/more than 1 entries/);

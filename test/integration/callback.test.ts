@@ -36,9 +36,23 @@ let n = 0;
 function request(method: string, c: { sock: dgram.Socket; port: number }, extra: string[] = []): Buffer {
   const local = `${c.sock.address().address}:${c.port}`;
   n++;
-  return Buffer.from([`${method} sip:127.0.0.1 SIP/2.0`, `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-t${n};rport`, 'Max-Forwards: 70',
-    `From: <sip:bob@127.0.0.1>;tag=t${n}`, 'To: <sip:bob@127.0.0.1>', `Call-ID: call-${n}`, `CSeq: 1 ${method}`, `Contact: <sip:bob@${local}>`,
-    'User-Agent: callback hostile test with a long enough request', ...extra, 'Content-Length: 0', '', ''].join('\r\n'));
+  return Buffer.from(
+    [
+      `${method} sip:127.0.0.1 SIP/2.0`,
+      `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-t${n};rport`,
+      'Max-Forwards: 70',
+      `From: <sip:bob@127.0.0.1>;tag=t${n}`,
+      'To: <sip:bob@127.0.0.1>',
+      `Call-ID: call-${n}`,
+      `CSeq: 1 ${method}`,
+      `Contact: <sip:bob@${local}>`,
+      'User-Agent: callback hostile test with a long enough request',
+      ...extra,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'),
+  );
 }
 
 /** Sends and returns the first answer (status line and headers). */
@@ -61,7 +75,10 @@ describe('reflector callback test', () => {
   it('the probe registers, asks for callbacks after 1 and 2 s, and finds both on its flow, unchanged', async () => {
     const r = await callbackProbe({ reflector: { host: '127.0.0.1', port }, delaysS: [1, 2] }, defaultDeps());
     expect(r).toMatchObject({ registered: true, detail: 'callbacks scheduled' });
-    expect(r.probes.map((p) => [p.delayS, p.optionsArrived, p.inviteArrived, p.rewritten])).toEqual([[1, true, true, []], [2, true, true, []]]);
+    expect(r.probes.map((p) => [p.delayS, p.optionsArrived, p.inviteArrived, p.rewritten])).toEqual([
+      [1, true, true, []],
+      [2, true, true, []],
+    ]);
     expect(r.probes[0]!.arrivedAfterMs).toBeGreaterThanOrEqual(950);
     expect(r.closedByS).toBeUndefined();
     expect(r.openAtLeastS).toBeGreaterThan(0.5);
@@ -82,13 +99,17 @@ describe('reflector callback test', () => {
     const attacker = await client();
     const victimCookie = await registered(victim);
     // The attacker names the victim's cookie from another port: no binding for the attacker's flow.
-    expect(await ask(attacker, request('OPTIONS', attacker, ['X-SipLadder-Callback: 1', `X-SipLadder-Cookie: ${victimCookie}`]))).toMatch(/^SIP\/2\.0 403.*\r\n[\s\S]*register from this flow first/);
+    expect(await ask(attacker, request('OPTIONS', attacker, ['X-SipLadder-Callback: 1', `X-SipLadder-Cookie: ${victimCookie}`]))).toMatch(
+      /^SIP\/2\.0 403.*\r\n[\s\S]*register from this flow first/,
+    );
     // The victim's own flow without the cookie: refused, return routability not shown. The refusal
     // is larger than a bare request, so it is withheld (no amplification); a padded request gets it.
     const withheld = reflector.stats.withheld;
     expect(await ask(victim, request('OPTIONS', victim, ['X-SipLadder-Callback: 1']))).toBe('(no answer)');
     expect(reflector.stats.withheld).toBe(withheld + 1);
-    expect(await ask(victim, request('OPTIONS', victim, ['X-SipLadder-Callback: 1', `X-SipLadder-Padding: ${'x'.repeat(200)}`]))).toMatch(/^SIP\/2\.0 403[\s\S]*return routability/);
+    expect(await ask(victim, request('OPTIONS', victim, ['X-SipLadder-Callback: 1', `X-SipLadder-Padding: ${'x'.repeat(200)}`]))).toMatch(
+      /^SIP\/2\.0 403[\s\S]*return routability/,
+    );
     const before = victim.got.length;
     await new Promise((r) => setTimeout(r, 1600));
     expect(victim.got.slice(before)).toEqual([]);
@@ -98,19 +119,29 @@ describe('reflector callback test', () => {
     const c = await client();
     const cookie = await registered(c);
     const tooMany = Array.from({ length: MAX_CALLBACKS_PER_SCHEDULE + 1 }, (_, i) => i + 1).join(',');
-    for (const [schedule, why] of [['0', '1 to 300'], ['301', '1 to 300'], [tooMany, 'at most'], ['1,1', 'each delay once'], ['soon', 'whole seconds'], ['', 'whole seconds']]) {
+    for (const [schedule, why] of [
+      ['0', '1 to 300'],
+      ['301', '1 to 300'],
+      [tooMany, 'at most'],
+      ['1,1', 'each delay once'],
+      ['soon', 'whole seconds'],
+      ['', 'whole seconds'],
+    ]) {
       const answer = await ask(c, request('OPTIONS', c, [`X-SipLadder-Callback: ${schedule}`, `X-SipLadder-Cookie: ${cookie}`]));
       expect(answer, schedule).toMatch(new RegExp(`^SIP/2\\.0 400[\\s\\S]*${why}`));
     }
     const short = await client();
     const shortCookie = await registered(short, 5);
-    expect(await ask(short, request('OPTIONS', short, ['X-SipLadder-Callback: 60', `X-SipLadder-Cookie: ${shortCookie}`]))).toMatch(/^SIP\/2\.0 400[\s\S]*binding expires before/);
+    expect(await ask(short, request('OPTIONS', short, ['X-SipLadder-Callback: 60', `X-SipLadder-Cookie: ${shortCookie}`]))).toMatch(
+      /^SIP\/2\.0 400[\s\S]*binding expires before/,
+    );
   });
 
   it('one schedule at a time per flow; bindings per address and pending callbacks are bounded', async () => {
     const first = await client();
     const cookie = await registered(first);
-    const schedule = (c: Awaited<ReturnType<typeof client>>, k: string): Promise<string> => ask(c, request('OPTIONS', c, [`X-SipLadder-Callback: 100,200,250,300`, `X-SipLadder-Cookie: ${k}`]));
+    const schedule = (c: Awaited<ReturnType<typeof client>>, k: string): Promise<string> =>
+      ask(c, request('OPTIONS', c, [`X-SipLadder-Callback: 100,200,250,300`, `X-SipLadder-Cookie: ${k}`]));
     expect(await schedule(first, cookie)).toMatch(/^SIP\/2\.0 200[\s\S]*accepted 100,200,250,300/);
     expect(await schedule(first, cookie)).toMatch(/^SIP\/2\.0 400[\s\S]*already pending/);
     const more = await Promise.all(Array.from({ length: MAX_BINDINGS_PER_ADDRESS }, () => client()));

@@ -11,7 +11,7 @@ import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { checkFixture } from './helpers.js';
 
 describe('re-importing our own pcapng', () => {
-  it('reads the path probes\' OPTIONS as OPTIONS, and the report names the file', async () => {
+  it("reads the path probes' OPTIONS as OPTIONS, and the report names the file", async () => {
     const fx = await startRegistrar({ transports: ['udp', 'tcp'] });
     try {
       const checked = await checkFixture(fx, { skipPathProbes: false });
@@ -27,7 +27,9 @@ describe('re-importing our own pcapng', () => {
       expect(registrations.length).toBe(checked.attempts.length);
       const d = diagnose(result);
       expect(d.findings.filter((f) => f.severity !== 'info')).toEqual([]);
-      expect(d.verdict).toBe(`No problems found. Seen in this capture: ${facts.length} exchanges; ${registrations.length} of ${registrations.length} registrations succeeded, ${options.length} of ${options.length} keep-alives answered.`);
+      expect(d.verdict).toBe(
+        `No problems found. Seen in this capture: ${facts.length} exchanges; ${registrations.length} of ${registrations.length} registrations succeeded, ${options.length} of ${options.length} keep-alives answered.`,
+      );
       const report = reportText(result, d, 'provider').split('\n');
       expect(report[0]).toMatch(/^SIP capture cli-trace\.pcapng \(\d+ packets, \d+ SIP messages\), from \d{4}-/);
       expect(report.join('\n')).not.toMatch(/test of|@cli-trace/);

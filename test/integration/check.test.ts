@@ -44,7 +44,10 @@ describe('check against a healthy registrar', () => {
     expect(r.attempts.some((a) => a.outcome === 'registered')).toBe(true);
     const json = JSON.stringify(r);
     expect(json).not.toContain('Tr0ub4dor');
-    const decoded = r.trace.filter((e) => e.bytes).map((e) => Buffer.from(e.bytes!, 'base64').toString('utf8')).join('\n');
+    const decoded = r.trace
+      .filter((e) => e.bytes)
+      .map((e) => Buffer.from(e.bytes!, 'base64').toString('utf8'))
+      .join('\n');
     expect(decoded).toMatch(/Authorization: Digest [^\n]*response="\*{32}"/);
     expect(decoded).not.toContain('Tr0ub4dor');
   });
@@ -93,7 +96,9 @@ describe('misbehaving servers', () => {
     const f = await start({ transports: ['udp', 'tcp'], behaviour: { udp: 'silent', tcp: 'challenge-then-silent' } });
     const r = await checkFixture(f);
     expect(outcomes(r)).toEqual({
-      'UDP from port N': 'no-response', 'UDP from an ephemeral port': 'no-response', 'UDP from an ephemeral port, no rport': 'no-response',
+      'UDP from port N': 'no-response',
+      'UDP from an ephemeral port': 'no-response',
+      'UDP from an ephemeral port, no rport': 'no-response',
       TCP: 'challenged-no-answer',
     });
     const udp = byLabel(r, 'UDP from an ephemeral port');

@@ -17,7 +17,19 @@ beforeAll(async () => {
 });
 afterAll(() => fx.close());
 
-const base = async () => ['check', '--server', '127.0.0.1', '--user', 'alice', '--port', String(fx.ports.udp), '--transports', 'udp', '--fixed-port', String(await freeUdpPort())];
+const base = async () => [
+  'check',
+  '--server',
+  '127.0.0.1',
+  '--user',
+  'alice',
+  '--port',
+  String(fx.ports.udp),
+  '--transports',
+  'udp',
+  '--fixed-port',
+  String(await freeUdpPort()),
+];
 
 describe('sipladder check', () => {
   it('exits 0 and prints one row per attempt when registration works', async () => {
@@ -86,11 +98,21 @@ describe('sipladder check', () => {
     const m = (lines: string[]) => lines.map((l) => `${l}.`).join('\n') + '\n.';
     const text = [
       'U 2013/07/19 22:17:34.920749 203.0.113.50:5060 -> 66.151.32.200:5060',
-      m(['REGISTER sip:ostel.co SIP/2.0', 'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj', 'Call-ID: j', 'CSeq: 1 REGISTER', 'Content-Length: 0']), '#',
+      m(['REGISTER sip:ostel.co SIP/2.0', 'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj', 'Call-ID: j', 'CSeq: 1 REGISTER', 'Content-Length: 0']),
+      '#',
       'U 2013/07/19 22:17:34.921155 66.151.32.200:5060 -> 203.0.113.50:5060',
-      m(['SIP/2.0 401 Unauthorized', 'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj;rport=5060', 'Call-ID: j', 'CSeq: 1 REGISTER', 'WWW-Authenticate: Digest realm="o", nonce="n"', 'Content-Length: 0']), '#',
+      m([
+        'SIP/2.0 401 Unauthorized',
+        'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj;rport=5060',
+        'Call-ID: j',
+        'CSeq: 1 REGISTER',
+        'WWW-Authenticate: Digest realm="o", nonce="n"',
+        'Content-Length: 0',
+      ]),
+      '#',
       'U 2013/07/19 22:33:18.372770 203.0.113.50:42680 -> 66.151.32.200:5060',
-      m(['REGISTER sip:ostel.co SIP/2.0', 'Via: SIP/2.0/UDP 0.0.0.0:49153;branch=z9hG4bKl;rport', 'Call-ID: l', 'CSeq: 3 REGISTER', 'Content-Length: 0']), '#',
+      m(['REGISTER sip:ostel.co SIP/2.0', 'Via: SIP/2.0/UDP 0.0.0.0:49153;branch=z9hG4bKl;rport', 'Call-ID: l', 'CSeq: 3 REGISTER', 'Content-Length: 0']),
+      '#',
       'U 2013/07/19 22:33:18.373112 66.151.32.200:5060 -> 203.0.113.50:42680',
       m(['SIP/2.0 200 OK', 'Via: SIP/2.0/UDP 0.0.0.0:49153;branch=z9hG4bKl;rport=42680', 'Call-ID: l', 'CSeq: 3 REGISTER', 'Content-Length: 0']),
     ].join('\n');

@@ -36,14 +36,30 @@ describe('engine with injected dependencies', () => {
 
   it('reports DNS failures per transport and opens no socket', async () => {
     const nxdomain: Resolver = {
-      naptr: async () => { throw Object.assign(new Error('x'), { code: 'ENOTFOUND' }); },
-      srv: async () => { throw Object.assign(new Error('x'), { code: 'ENOTFOUND' }); },
-      addresses: async () => { throw Object.assign(new Error('x'), { code: 'ENOTFOUND' }); },
+      naptr: async () => {
+        throw Object.assign(new Error('x'), { code: 'ENOTFOUND' });
+      },
+      srv: async () => {
+        throw Object.assign(new Error('x'), { code: 'ENOTFOUND' });
+      },
+      addresses: async () => {
+        throw Object.assign(new Error('x'), { code: 'ENOTFOUND' });
+      },
     };
     let opened = 0;
-    const deps: EngineDeps = { ...defaultDeps(), resolver: nxdomain, openChannel: async () => { opened++; throw new Error('must not open'); } };
+    const deps: EngineDeps = {
+      ...defaultDeps(),
+      resolver: nxdomain,
+      openChannel: async () => {
+        opened++;
+        throw new Error('must not open');
+      },
+    };
     const r = await check({ server: 'sip.nowhere.example', user: 'alice', transports: ['udp', 'tls'] }, deps);
-    expect(r.attempts.map((a) => [a.transport, a.outcome])).toEqual([['udp', 'dns-failure'], ['tls', 'dns-failure']]);
+    expect(r.attempts.map((a) => [a.transport, a.outcome])).toEqual([
+      ['udp', 'dns-failure'],
+      ['tls', 'dns-failure'],
+    ]);
     expect(r.attempts[0]!.detail).toMatch(/ENOTFOUND: name does not exist/);
     expect(r.dns.map((s) => s.type)).toEqual(expect.arrayContaining(['NAPTR', 'SRV', 'A']));
     expect(opened).toBe(0);
@@ -53,8 +69,18 @@ describe('engine with injected dependencies', () => {
     fx = await startRegistrar({ transports: ['udp', 'tcp'], behaviour: { udp: 'silent', tcp: 'stall' } });
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error('user cancelled')), 300);
-    const r = await check({ server: '127.0.0.1', user: 'alice', password: 'secret', transports: ['udp', 'tcp'],
-      ports: { udp: fx.ports.udp, tcp: fx.ports.tcp }, fixedSourcePort: await freeUdpPort() }, defaultDeps(), { signal: ac.signal });
+    const r = await check(
+      {
+        server: '127.0.0.1',
+        user: 'alice',
+        password: 'secret',
+        transports: ['udp', 'tcp'],
+        ports: { udp: fx.ports.udp, tcp: fx.ports.tcp },
+        fixedSourcePort: await freeUdpPort(),
+      },
+      defaultDeps(),
+      { signal: ac.signal },
+    );
     expect(new Set(r.attempts.map((a) => a.outcome))).toEqual(new Set(['aborted']));
     expect(r.durationMs).toBeLessThan(1500);
   });

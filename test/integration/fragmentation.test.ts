@@ -4,7 +4,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultDeps, type EngineDeps } from '../../electron/engine/deps.js';
 import { probeFragmentation } from '../../electron/engine/probes/fragmentation.js';
-import { FIRST_ANSWER_WAIT_MS, FRAGMENTATION_SIZES, LARGE_FROM, REGISTRAR_SIZES, SIZE_WAIT_MS, TCP_SIZES } from '../../electron/engine/probes/fragmentation-plan.js';
+import {
+  FIRST_ANSWER_WAIT_MS,
+  FRAGMENTATION_SIZES,
+  LARGE_FROM,
+  REGISTRAR_SIZES,
+  SIZE_WAIT_MS,
+  TCP_SIZES,
+} from '../../electron/engine/probes/fragmentation-plan.js';
 import { RateLimiter } from '../../electron/engine/safety.js';
 import { TraceRecorder } from '../../electron/engine/trace-recorder.js';
 import { startReflector, type Reflector } from '../../electron/reflector/server.js';
@@ -24,14 +31,26 @@ afterEach(async () => {
 const signal = new AbortController().signal;
 // Generous rate: these servers are ours, on loopback.
 const loopbackRate = (deps: EngineDeps) => new RateLimiter(deps.clock, 200, 1000);
-const find = (r: FragmentationResult, transport: string, mode: string): FragmentationSeries => r.series.find((s) => s.transport === transport && s.mode === mode)!;
+const find = (r: FragmentationResult, transport: string, mode: string): FragmentationSeries =>
+  r.series.find((s) => s.transport === transport && s.mode === mode)!;
 const at = (s: FragmentationSeries, size: number) => s.points.find((p) => p.size === size)!;
 
 async function probe(opts: FixtureOptions, transports: Array<'udp' | 'tcp'> = ['udp']): Promise<FragmentationResult> {
   fx = await startRegistrar({ transports: ['udp', 'tcp'], ...opts });
   const deps = defaultDeps();
   const port = transports[0] === 'tcp' ? fx.ports.tcp : fx.ports.udp;
-  return probeFragmentation({ target: { host: '127.0.0.1', address: '127.0.0.1', port }, domain: '127.0.0.1', user: 'alice', transports, reflector: false, deps, trace: new TraceRecorder(deps.clock), rate: loopbackRate(deps), attempt: 1, signal });
+  return probeFragmentation({
+    target: { host: '127.0.0.1', address: '127.0.0.1', port },
+    domain: '127.0.0.1',
+    user: 'alice',
+    transports,
+    reflector: false,
+    deps,
+    trace: new TraceRecorder(deps.clock),
+    rate: loopbackRate(deps),
+    attempt: 1,
+    signal,
+  });
 }
 
 describe('fragmentation probe against a registrar', () => {
@@ -62,9 +81,15 @@ describe('fragmentation probe against a registrar', () => {
     expect(up.points.some((p) => p.bisection)).toBe(true);
     // Upstream only where echo failed, and neither climbed past two lost sizes.
     expect(up.points.filter((p) => !p.bisection).map((p) => p.size)).toEqual(REGISTRAR_SIZES.filter((x) => x > 1450 && x <= 1500));
-    expect(find(r, 'udp', 'echo').points.filter((p) => p.detail?.startsWith('not tried')).map((p) => p.size)).toEqual([3000, 8000]);
+    expect(
+      find(r, 'udp', 'echo')
+        .points.filter((p) => p.detail?.startsWith('not tried'))
+        .map((p) => p.size),
+    ).toEqual([3000, 8000]);
     // The requests were lost, not the answers: the finding says so, with the limit.
-    const f = diagnose({ attempts: [], trace: [], pathProbes: { fragmentation: r } } as unknown as CheckResult).findings.find((x) => x.id === 'large-udp-lost')!;
+    const f = diagnose({ attempts: [], trace: [], pathProbes: { fragmentation: r } } as unknown as CheckResult).findings.find(
+      (x) => x.id === 'large-udp-lost',
+    )!;
     expect(f.title).toBe(`SIP messages this computer sends over UDP are lost above ${sent} bytes`);
   }, 60_000);
 
@@ -85,7 +110,11 @@ describe('fragmentation probe against a registrar', () => {
 });
 
 /** What the network between the probe and the reflector does to UDP datagrams larger than `above`. */
-interface PathFault { outbound?: 'drop'; inbound?: 'drop' | { delayMs: number }; above: number }
+interface PathFault {
+  outbound?: 'drop';
+  inbound?: 'drop' | { delayMs: number };
+  above: number;
+}
 
 function faultyPath(deps: EngineDeps, f: PathFault): EngineDeps {
   return {
@@ -96,10 +125,11 @@ function faultyPath(deps: EngineDeps, f: PathFault): EngineDeps {
         local: ep.local,
         close: () => ep.close(),
         send: (b, to) => (f.outbound === 'drop' && b.length > f.above ? undefined : ep.send(b, to)),
-        onMessage: (h) => ep.onMessage((b, from) => {
-          if (b.length <= f.above || !f.inbound) return h(b, from);
-          if (f.inbound !== 'drop') setTimeout(() => h(b, from), f.inbound.delayMs);
-        }),
+        onMessage: (h) =>
+          ep.onMessage((b, from) => {
+            if (b.length <= f.above || !f.inbound) return h(b, from);
+            if (f.inbound !== 'drop') setTimeout(() => h(b, from), f.inbound.delayMs);
+          }),
       };
     },
   };
@@ -116,14 +146,30 @@ describe('fragmentation probe against the reflector, one direction at a time', (
     const base = defaultDeps();
     const deps = fault ? faultyPath(base, fault) : base;
     const trace = new TraceRecorder(deps.clock);
-    const r = await probeFragmentation({ target: { host: '127.0.0.1', address: '127.0.0.1', port: reflector.sipPorts[0]! }, domain: 'example.test', user: 'alice', transports, reflector: true, deps, trace, rate: loopbackRate(deps), attempt: 1, signal });
+    const r = await probeFragmentation({
+      target: { host: '127.0.0.1', address: '127.0.0.1', port: reflector.sipPorts[0]! },
+      domain: 'example.test',
+      user: 'alice',
+      transports,
+      reflector: true,
+      deps,
+      trace,
+      rate: loopbackRate(deps),
+      attempt: 1,
+      signal,
+    });
     return { r, trace };
   }
   const findingsOf = (r: FragmentationResult) => diagnose({ attempts: [], trace: [], pathProbes: { fragmentation: r } } as unknown as CheckResult).findings;
 
   it('sizes each direction on its own and records both sizes per point', async () => {
     const { r, trace } = await probeReflector(undefined, ['udp', 'tcp']);
-    expect(r.series.map((s) => `${s.transport}/${s.mode}=${s.largestDelivered}`)).toEqual(['udp/upstream=8000', 'udp/echo=8000', 'udp/downstream=8000', 'tcp/echo=8000']);
+    expect(r.series.map((s) => `${s.transport}/${s.mode}=${s.largestDelivered}`)).toEqual([
+      'udp/upstream=8000',
+      'udp/echo=8000',
+      'udp/downstream=8000',
+      'tcp/echo=8000',
+    ]);
     const up = at(find(r, 'udp', 'upstream'), 4000);
     expect([up.requestSize, up.expectedResponseSize]).toEqual([4000, 500]);
     expect(up.responseSize).toBeLessThanOrEqual(500);
@@ -144,7 +190,8 @@ describe('fragmentation probe against the reflector, one direction at a time', (
   it('inbound fragments dropped: the limit is 1472 on the answers, and requests of any size get through', async () => {
     const { r } = await probeReflector({ inbound: 'drop', above: 1472 });
     expect(find(r, 'udp', 'upstream').largestDelivered).toBe(8000);
-    for (const mode of ['echo', 'downstream']) expect([mode, find(r, 'udp', mode).largestDelivered, find(r, 'udp', mode).smallestLost]).toEqual([mode, 1472, 1500]);
+    for (const mode of ['echo', 'downstream'])
+      expect([mode, find(r, 'udp', mode).largestDelivered, find(r, 'udp', mode).smallestLost]).toEqual([mode, 1472, 1500]);
     const f = findingsOf(r).find((x) => x.id === 'large-udp-lost')!;
     expect(f.title).toBe('SIP messages sent to this computer over UDP are lost above 1472 bytes');
   }, 60_000);
@@ -183,8 +230,11 @@ describe('fragmentation probe against the reflector, one direction at a time', (
     const points = r.series.flatMap((s) => s.points);
     expect(points.every((p) => p.sends === 0 && p.detail === `not tried: the first UDP request got no answer within ${FIRST_ANSWER_WAIT_MS} ms`)).toBe(true);
     // Only the cookie fetch went out, on Timer E: at 0, 500 and 1500 ms.
-    expect(trace.events.filter((e) => e.kind === 'sent').map((e) => e.note)).toEqual(['OPTIONS to fetch the reflector cookie (padded)',
-      'OPTIONS to fetch the reflector cookie (padded) (retransmission 1)', 'OPTIONS to fetch the reflector cookie (padded) (retransmission 2)']);
+    expect(trace.events.filter((e) => e.kind === 'sent').map((e) => e.note)).toEqual([
+      'OPTIONS to fetch the reflector cookie (padded)',
+      'OPTIONS to fetch the reflector cookie (padded) (retransmission 1)',
+      'OPTIONS to fetch the reflector cookie (padded) (retransmission 2)',
+    ]);
     expect(r.outcome).toBe('no-response');
   });
 });

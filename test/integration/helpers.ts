@@ -22,14 +22,23 @@ export async function freeUdpPort(): Promise<number> {
 }
 
 export async function checkFixture(fx: Fixture, over: Partial<CheckOptions> = {}): Promise<CheckResult> {
-  const transports = (over.transports ?? (Object.keys(fx.ports) as Transport[]));
+  const transports = over.transports ?? (Object.keys(fx.ports) as Transport[]);
   const ports: Partial<Record<Transport, number>> = {};
   for (const t of transports) ports[t] = fx.ports[t as keyof Fixture['ports']];
-  return check({
-    server: '127.0.0.1', user: 'alice', password: 'secret', transports, ports, fixedSourcePort: await freeUdpPort(), caPem: CA_PEM,
-    skipPathProbes: true,
-    ...over,
-  }, defaultDeps());
+  return check(
+    {
+      server: '127.0.0.1',
+      user: 'alice',
+      password: 'secret',
+      transports,
+      ports,
+      fixedSourcePort: await freeUdpPort(),
+      caPem: CA_PEM,
+      skipPathProbes: true,
+      ...over,
+    },
+    defaultDeps(),
+  );
 }
 
 export function byLabel(r: CheckResult, label: string): AttemptResult {
@@ -43,7 +52,10 @@ export function outcomes(r: CheckResult): Record<string, string> {
 }
 
 /** `sipladder ARGV` in-process, as a user runs it: exit code and everything written to stdout and stderr. */
-export async function runCli(argv: string[], opts: { env?: Record<string, string>; stdin?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  argv: string[],
+  opts: { env?: Record<string, string>; stdin?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = new PassThrough();
   const err = new PassThrough();
   let stdout = '';
@@ -55,4 +67,7 @@ export async function runCli(argv: string[], opts: { env?: Record<string, string
 }
 
 /** A backend's files in a test's own directory: tests never touch the user's accounts or history. */
-export const tempFiles = (dir: string): { accountsFile: string; historyFile: string } => ({ accountsFile: join(dir, 'accounts.json'), historyFile: join(dir, 'history.sqlite') });
+export const tempFiles = (dir: string): { accountsFile: string; historyFile: string } => ({
+  accountsFile: join(dir, 'accounts.json'),
+  historyFile: join(dir, 'history.sqlite'),
+});

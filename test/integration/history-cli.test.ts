@@ -24,8 +24,33 @@ afterAll(async () => {
 async function watchOnce(fixedPort: number, silentToFixedPort: boolean): Promise<{ code: number; stdout: string; stderr: string }> {
   const fx = await startRegistrar({ users: { alice: PASSWORD }, transports: ['udp'], ...(silentToFixedPort ? { udpSilentToPort: fixedPort } : {}) });
   fixtures.push(fx);
-  return runCli(['watch', '--server', '127.0.0.1', '--user', 'alice', '--password-env', 'PW', '--transports', 'udp', '--port', String(fx.ports.udp),
-    '--fixed-port', String(fixedPort), '--every', '5s', '--count', '1', '--full-every', '0', '--history', history, '--json'], { env: { PW: PASSWORD } });
+  return runCli(
+    [
+      'watch',
+      '--server',
+      '127.0.0.1',
+      '--user',
+      'alice',
+      '--password-env',
+      'PW',
+      '--transports',
+      'udp',
+      '--port',
+      String(fx.ports.udp),
+      '--fixed-port',
+      String(fixedPort),
+      '--every',
+      '5s',
+      '--count',
+      '1',
+      '--full-every',
+      '0',
+      '--history',
+      history,
+      '--json',
+    ],
+    { env: { PW: PASSWORD } },
+  );
 }
 
 describe('watch and history on the command line', () => {
@@ -33,14 +58,24 @@ describe('watch and history on the command line', () => {
     const fixed = await freeUdpPort();
     const healthy = await watchOnce(fixed, false);
     expect(healthy.code).toBe(0);
-    const line = JSON.parse(healthy.stdout.trim()) as { index: number; historyId: number; full: boolean; attempts: Array<{ label: string; registered: boolean }> };
+    const line = JSON.parse(healthy.stdout.trim()) as {
+      index: number;
+      historyId: number;
+      full: boolean;
+      attempts: Array<{ label: string; registered: boolean }>;
+    };
     expect(line).toMatchObject({ index: 1, historyId: 1, full: false });
     expect(line.attempts.every((a) => a.registered)).toBe(true);
     expect(healthy.stderr).toMatch(/Watch ended \(all runs done\) after 1 run; stored in /);
     expect((await watchOnce(fixed, true)).code).toBe(0);
 
     const list = await runCli(['history', 'list', '--history', history]);
-    expect(list.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)[0])).toEqual(['2', '1']);
+    expect(
+      list.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/)[0]),
+    ).toEqual(['2', '1']);
     expect(list.stdout).toMatch(/watch\s+alice@127\.0\.0\.1\s+UDP from port \d+ fails/);
 
     const show = await runCli(['history', 'show', '2', '--history', history]);
@@ -54,7 +89,8 @@ describe('watch and history on the command line', () => {
     expect(compare.stdout).toMatch(/Findings that appeared:\n {2}\[error\]/);
 
     const bundles = ['1', '2'].map((id) => join(dir, `run-${id}.sipladder`));
-    for (const [i, file] of bundles.entries()) expect((await runCli(['history', 'export', String(i + 1), '--bundle', file, '--history', history])).code).toBe(0);
+    for (const [i, file] of bundles.entries())
+      expect((await runCli(['history', 'export', String(i + 1), '--bundle', file, '--history', history])).code).toBe(0);
     expect(readFileSync(bundles[0]!).includes(PASSWORD)).toBe(false);
     const fromBundles = await runCli(['history', 'compare', ...bundles, '--history', history, '--json']);
     const byId = await runCli(['history', 'compare', '1', '2', '--history', history, '--json']);

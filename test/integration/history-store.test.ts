@@ -45,7 +45,10 @@ describe('history store', () => {
     const old = new SQL.Database();
     old.exec(`${MIGRATIONS[0]}; PRAGMA user_version = 1;`);
     const blob = new TextEncoder().encode(JSON.stringify(seed000Run(at(1), true)));
-    old.run("INSERT INTO runs (kind, created_at, server, user, verdict, duration_ms, result_encoding, result) VALUES ('check', ?, 's', 'u', 'v', 1, 'json', ?)", [Date.now(), blob]);
+    old.run(
+      "INSERT INTO runs (kind, created_at, server, user, verdict, duration_ms, result_encoding, result) VALUES ('check', ?, 's', 'u', 'v', 1, 'json', ?)",
+      [Date.now(), blob],
+    );
     await writeAtomically(file, old.export());
     const store = new HistoryStore(file);
     expect((await store.get(1))!.result.startedAt).toBe(at(1));
@@ -77,7 +80,7 @@ describe('history store', () => {
     expect(await tiny.retention()).toEqual({ maxRuns: 2000, maxAgeDays: 7, maxMegabytes: 1 });
   });
 
-  it('two writers on one file (the app and a watch in a terminal) lose none of each other\'s runs', async () => {
+  it("two writers on one file (the app and a watch in a terminal) lose none of each other's runs", async () => {
     const a = new HistoryStore(file);
     const b = new HistoryStore(file);
     await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).add({ kind: 'check', result: seed000Run(at(i), true) })));
@@ -85,7 +88,9 @@ describe('history store', () => {
   });
 
   it('a writer killed mid-way leaves a readable database holding every run it had confirmed', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./history-writer.ts', import.meta.url).pathname, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./history-writer.ts', import.meta.url).pathname, file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const confirmed: number[] = [];
     await new Promise<void>((resolve) => {
       child.stdout.on('data', (d: Buffer) => {
@@ -125,4 +130,3 @@ describe('history of a real check', () => {
     }
   });
 });
-

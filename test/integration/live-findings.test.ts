@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 describe('live path-probe findings', () => {
-  it('a probe\'s finding is diagnosable from the events as soon as it ends, before the last probe ends, and equals the final one', async () => {
+  it("a probe's finding is diagnosable from the events as soon as it ends, before the last probe ends, and equals the final one", async () => {
     const fx: Fixture = await startRegistrar({ transports: ['udp', 'tcp'] });
     closers.push(() => fx.close());
     const stun = await rewritingStunServer();
@@ -26,17 +26,28 @@ describe('live path-probe findings', () => {
     // What the app shows: the matrix's result, then each finished probe joined to it (renderer/src/useRunBridge.ts).
     let shown: CheckResult | null = null;
     const findingsWhen: Record<string, string[]> = {};
-    const result = await check({ server: '127.0.0.1', user: 'alice', password: 'secret', transports: ['udp', 'tcp'], ports: { udp: fx.ports.udp, tcp: fx.ports.tcp },
-      fixedSourcePort: await freeUdpPort(), stun: { host: '127.0.0.1', port: stun.port } }, defaultDeps(), {
-      onProgress: (e) => {
-        events.push(e);
-        if (e.type === 'matrix-finished') shown = e.result;
-        if (e.type === 'probe-finished' && e.finished && shown) {
-          shown = withFinishedProbe(shown, e.finished);
-          findingsWhen[e.finished.key] = diagnose(shown).findings.map((f) => f.id);
-        }
+    const result = await check(
+      {
+        server: '127.0.0.1',
+        user: 'alice',
+        password: 'secret',
+        transports: ['udp', 'tcp'],
+        ports: { udp: fx.ports.udp, tcp: fx.ports.tcp },
+        fixedSourcePort: await freeUdpPort(),
+        stun: { host: '127.0.0.1', port: stun.port },
       },
-    });
+      defaultDeps(),
+      {
+        onProgress: (e) => {
+          events.push(e);
+          if (e.type === 'matrix-finished') shown = e.result;
+          if (e.type === 'probe-finished' && e.finished && shown) {
+            shown = withFinishedProbe(shown, e.finished);
+            findingsWhen[e.finished.key] = diagnose(shown).findings.map((f) => f.id);
+          }
+        },
+      },
+    );
     const finishedKeys = events.flatMap((e) => (e.type === 'probe-finished' && e.finished ? [e.finished.key] : []));
     expect(finishedKeys).toEqual(['stun', 'fragmentation']);
     // The ALG finding was there while the fragmentation probe still ran.

@@ -20,7 +20,11 @@ describe('sipladder open FILE --browser', () => {
     let out = '';
     stdout.on('data', (d) => (out += d));
     let stop = (): void => undefined;
-    const done = startCommand([file, '--browser'], { stdin: Readable.from(['']), stdout, stderr: new PassThrough(), env: {} }, new Promise<void>((r) => (stop = r)));
+    const done = startCommand(
+      [file, '--browser'],
+      { stdin: Readable.from(['']), stdout, stderr: new PassThrough(), env: {} },
+      new Promise<void>((r) => (stop = r)),
+    );
     await expect.poll(() => /token=/.test(out), { timeout: 60_000 }).toBe(true);
     const url = new URL(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(out)![0]);
     const res = await fetch(new URL('/api/events', url), { headers: { 'X-SipLadder-Token': url.searchParams.get('token')! } });
@@ -28,7 +32,12 @@ describe('sipladder open FILE --browser', () => {
     let text = '';
     while (!text.includes('bundle-opened')) text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
-    const event = JSON.parse(text.split('\n').find((l) => l.startsWith('data: '))!.slice(6)) as RunEvent;
+    const event = JSON.parse(
+      text
+        .split('\n')
+        .find((l) => l.startsWith('data: '))!
+        .slice(6),
+    ) as RunEvent;
     expect(event.type === 'bundle-opened' && event.bundle.diagnosis.verdict).toBe('Registration works over TCP.');
     stop();
     expect(await done).toBe(0);

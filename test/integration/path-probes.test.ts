@@ -24,7 +24,10 @@ describe('path probe scheduling', () => {
   let reflector: Reflector;
   const stunPort = 40000 + Math.floor(Math.random() * 20000);
   beforeAll(async () => {
-    reflector = await startReflector({ listen: '127.0.0.1', sipPorts: [0], stun: { primary: '127.0.0.1', alternate: '127.0.0.2', port: stunPort } }, () => undefined);
+    reflector = await startReflector(
+      { listen: '127.0.0.1', sipPorts: [0], stun: { primary: '127.0.0.1', alternate: '127.0.0.2', port: stunPort } },
+      () => undefined,
+    );
   });
   afterAll(() => reflector.close());
 
@@ -52,8 +55,23 @@ describe('path probe scheduling', () => {
     };
     const shared = new CountingLimiter(deps.clock);
     const trace = new TraceRecorder(deps.clock);
-    const out = await runPathProbes({ server: '127.0.0.1', user: 'alice', transports: ['udp'], fixedSourcePort: fixed, stun: { host: '127.0.0.1', port: stunPort },
-      reflector: { host: '127.0.0.1', port: reflector.sipPorts[0] } }, deps, trace, shared, 1, {}, new Set(['udp']), {});
+    const out = await runPathProbes(
+      {
+        server: '127.0.0.1',
+        user: 'alice',
+        transports: ['udp'],
+        fixedSourcePort: fixed,
+        stun: { host: '127.0.0.1', port: stunPort },
+        reflector: { host: '127.0.0.1', port: reflector.sipPorts[0] },
+      },
+      deps,
+      trace,
+      shared,
+      1,
+      {},
+      new Set(['udp']),
+      {},
+    );
     expect(overlap).toBe(0);
     expect(holders).toEqual(['closed', 'closed']);
     expect(out.inbound!.checks[0]).toMatchObject({ localPort: fixed, responseReceived: true });
@@ -71,10 +89,13 @@ describe('path probe scheduling', () => {
   it('a fixed port is bound only once the earlier probe is done; ephemeral ports at once', async () => {
     const bound: string[] = [];
     // Endpoints that bind at once: without the turn, the fixed port (asked first) would be bound first.
-    const base: EngineDeps = { ...defaultDeps(), openUdpEndpoint: async (o) => {
-      bound.push(o.localPort ? 'fixed' : 'ephemeral');
-      return { local: { address: '127.0.0.1', port: o.localPort ?? 1 }, send: () => undefined, onMessage: () => undefined, close: () => undefined };
-    } };
+    const base: EngineDeps = {
+      ...defaultDeps(),
+      openUdpEndpoint: async (o) => {
+        bound.push(o.localPort ? 'fixed' : 'ephemeral');
+        return { local: { address: '127.0.0.1', port: o.localPort ?? 1 }, send: () => undefined, onMessage: () => undefined, close: () => undefined };
+      },
+    };
     let release = (): void => undefined;
     const deps = fixedPortsAfter(base, new Promise<void>((r) => (release = r)), new AbortController().signal);
     const fixed = deps.openUdpEndpoint({ family: 'udp4', localPort: 5060 });

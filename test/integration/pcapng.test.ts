@@ -25,7 +25,11 @@ afterEach(async () => {
 
 function fields(file: string, filter: string, decodeAs: string[], ...names: string[]): string[][] {
   const args = ['-r', file, '-Y', filter, '-T', 'fields', ...names.flatMap((n) => ['-e', n]), ...decodeAs.flatMap((d) => ['-d', d])];
-  return execFileSync('tshark', args, { encoding: 'utf8', env: { ...process.env, HOME: tmpdir() } }).trim().split('\n').filter(Boolean).map((l) => l.split('\t'));
+  return execFileSync('tshark', args, { encoding: 'utf8', env: { ...process.env, HOME: tmpdir() } })
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
 }
 
 describe.skipIf(!tshark)('pcapng export', () => {
@@ -44,7 +48,22 @@ describe.skipIf(!tshark)('pcapng export', () => {
     expect(rows.map((x) => x[4]).filter(Boolean)).toEqual(expect.arrayContaining(['401', '200']));
     expect(rows.some((x) => x[5]?.includes('SIP over TLS, shown decrypted'))).toBe(true);
     // Checksums are right (tshark flags bad ones when asked to check them).
-    const bad = execFileSync('tshark', ['-r', file, '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-Y', 'udp.checksum.status==0 || tcp.checksum.status==0 || ip.checksum.status==0'], { encoding: 'utf8', env: { ...process.env, HOME: tmpdir() } });
+    const bad = execFileSync(
+      'tshark',
+      [
+        '-r',
+        file,
+        '-o',
+        'udp.check_checksum:TRUE',
+        '-o',
+        'tcp.check_checksum:TRUE',
+        '-o',
+        'ip.check_checksum:TRUE',
+        '-Y',
+        'udp.checksum.status==0 || tcp.checksum.status==0 || ip.checksum.status==0',
+      ],
+      { encoding: 'utf8', env: { ...process.env, HOME: tmpdir() } },
+    );
     expect(bad.trim()).toBe('');
   });
 });

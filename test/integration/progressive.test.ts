@@ -17,8 +17,24 @@ afterEach(async () => {
 async function run(signal?: AbortSignal, onEvent: (e: ProgressEvent) => void = () => undefined) {
   fx = await startRegistrar({ transports: ['udp', 'tcp'] });
   const events: ProgressEvent[] = [];
-  const result = await check({ server: '127.0.0.1', user: 'alice', password: 'secret', transports: ['udp', 'tcp'], ports: { udp: fx.ports.udp, tcp: fx.ports.tcp }, fixedSourcePort: await freeUdpPort() },
-    defaultDeps(), { signal, onProgress: (e) => { events.push(e); onEvent(e); } });
+  const result = await check(
+    {
+      server: '127.0.0.1',
+      user: 'alice',
+      password: 'secret',
+      transports: ['udp', 'tcp'],
+      ports: { udp: fx.ports.udp, tcp: fx.ports.tcp },
+      fixedSourcePort: await freeUdpPort(),
+    },
+    defaultDeps(),
+    {
+      signal,
+      onProgress: (e) => {
+        events.push(e);
+        onEvent(e);
+      },
+    },
+  );
   return { result, events };
 }
 

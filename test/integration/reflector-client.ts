@@ -32,11 +32,12 @@ export async function udpTestClient(address = '127.0.0.1', target = '127.0.0.1')
   return {
     port: s.address().port,
     send: (bytes, port, to = target) => s.send(bytes, port, to),
-    waitFor: (marker) => new Promise((resolve) => {
-      const queued = inbox.find((b) => b.toString('latin1').includes(marker));
-      if (queued) resolve(queued);
-      else waiters.push({ marker, resolve });
-    }),
+    waitFor: (marker) =>
+      new Promise((resolve) => {
+        const queued = inbox.find((b) => b.toString('latin1').includes(marker));
+        if (queued) resolve(queued);
+        else waiters.push({ marker, resolve });
+      }),
     take: () => {
       const out = inbox;
       inbox = [];
@@ -54,7 +55,11 @@ export const PACING_BATCH = 16;
  * answer is awaited (`next()` gives its bytes, port and the marker its answer contains), so the
  * kernel never drops any for want of buffer space.
  */
-export async function sendPaced(c: UdpTestClient, datagrams: Array<[Uint8Array, number]>, next: () => { bytes: Uint8Array; port: number; marker: string }): Promise<void> {
+export async function sendPaced(
+  c: UdpTestClient,
+  datagrams: Array<[Uint8Array, number]>,
+  next: () => { bytes: Uint8Array; port: number; marker: string },
+): Promise<void> {
   for (let i = 0; i < datagrams.length; i += PACING_BATCH) {
     for (const [d, port] of datagrams.slice(i, i + PACING_BATCH)) c.send(d, port);
     const probe = next();
@@ -65,8 +70,19 @@ export async function sendPaced(c: UdpTestClient, datagrams: Array<[Uint8Array, 
 
 /** An OPTIONS of the shape the probes send, with `extra` header lines; its Call-ID is returned for matching. */
 export function sipOptions(extra: string[] = [], callId = randomUUID()): { bytes: Uint8Array; callId: string } {
-  const text = ['OPTIONS sip:example.test SIP/2.0', 'Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-t;rport', 'Max-Forwards: 70',
-    'From: <sip:alice@example.test>;tag=t1', 'To: <sip:alice@example.test>', `Call-ID: ${callId}`, 'CSeq: 1 OPTIONS', ...extra, 'Content-Length: 0', '', ''].join('\r\n');
+  const text = [
+    'OPTIONS sip:example.test SIP/2.0',
+    'Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-t;rport',
+    'Max-Forwards: 70',
+    'From: <sip:alice@example.test>;tag=t1',
+    'To: <sip:alice@example.test>',
+    `Call-ID: ${callId}`,
+    'CSeq: 1 OPTIONS',
+    ...extra,
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
   return { bytes: new TextEncoder().encode(text), callId };
 }
 

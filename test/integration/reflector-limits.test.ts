@@ -12,16 +12,18 @@ let sip: number;
 beforeAll(async () => {
   reflector = await startReflector({ listen: '127.0.0.1', sipPorts: [0] }, () => undefined, {
     limits: { requestsPerAddress: 20, bytesPerAddress: 64 * 1024, requestsPerPrefix: 1e6, bytesPerPrefix: 1e9 },
-    connections: { total: 6, perSource: 3 }, messageDeadlineMs: DEADLINE_MS,
+    connections: { total: 6, perSource: 3 },
+    messageDeadlineMs: DEADLINE_MS,
   });
   sip = reflector.sipPorts[0]!;
 });
 afterAll(() => reflector.close());
 
-const connect = (localAddress = '127.0.0.1'): Promise<net.Socket> => new Promise((resolve) => {
-  const s = net.connect({ port: sip, host: '127.0.0.1', localAddress }, () => resolve(s));
-  s.on('error', () => undefined);
-});
+const connect = (localAddress = '127.0.0.1'): Promise<net.Socket> =>
+  new Promise((resolve) => {
+    const s = net.connect({ port: sip, host: '127.0.0.1', localAddress }, () => resolve(s));
+    s.on('error', () => undefined);
+  });
 const closed = (s: net.Socket): Promise<void> => new Promise((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())));
 
 describe('reflector limits on the wire', () => {

@@ -14,7 +14,10 @@ export async function rewritingStunServer(): Promise<{ port: number; close(): Pr
     const d = decodeStun(new Uint8Array(msg));
     if (!d.ok || d.message.cls !== 'request') return;
     const id = d.message.transactionId;
-    const attributes = [{ type: ATTR.XOR_MAPPED_ADDRESS, value: encodeAddress({ address: r.address, port: r.port }, id) }, { type: ATTR.MAPPED_ADDRESS, value: encodeAddress(REWRITTEN) }];
+    const attributes = [
+      { type: ATTR.XOR_MAPPED_ADDRESS, value: encodeAddress({ address: r.address, port: r.port }, id) },
+      { type: ATTR.MAPPED_ADDRESS, value: encodeAddress(REWRITTEN) },
+    ];
     server.send(encodeStun({ cls: 'success', method: METHOD_BINDING, transactionId: id, attributes }), r.port, r.address);
   });
   await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', () => resolve()));

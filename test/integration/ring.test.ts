@@ -30,15 +30,21 @@ function registeredContact(): { uri: string; address: string; port: number } {
 async function ringWithCall(call: Partial<CallOptions> | null, waitS = 20, signal?: AbortSignal, idleS: number[] = [], calls = 1) {
   const callers: Array<Promise<CallOutcome>> = [];
   const progress: RingProgress['type'][] = [];
-  const result = await ringTest(options(), waitS, defaultDeps(), {
-    signal,
-    onProgress: (e) => {
-      progress.push(e.type);
-      if (e.type !== 'waiting' || !call || callers.length >= calls) return;
-      const c = registeredContact();
-      callers.push(placeCall({ bind: '127.0.0.1', to: { address: c.address, port: c.port }, requestUri: c.uri, ...call }));
+  const result = await ringTest(
+    options(),
+    waitS,
+    defaultDeps(),
+    {
+      signal,
+      onProgress: (e) => {
+        progress.push(e.type);
+        if (e.type !== 'waiting' || !call || callers.length >= calls) return;
+        const c = registeredContact();
+        callers.push(placeCall({ bind: '127.0.0.1', to: { address: c.address, port: c.port }, requestUri: c.uri, ...call }));
+      },
     },
-  }, idleS);
+    idleS,
+  );
   const outcomes = await Promise.all(callers);
   return { result, call: outcomes[0], outcomes, progress };
 }
@@ -66,7 +72,10 @@ describe('ring test', () => {
 
   it('repeats after an idle period: a second call after 1 s of quiet arrives; one never placed is reported as lost', async () => {
     const both = await ringWithCall({}, 10, undefined, [1], 2);
-    expect(both.outcomes.map((o) => o.statuses)).toEqual([[100, 180, 486], [100, 180, 486]]);
+    expect(both.outcomes.map((o) => o.statuses)).toEqual([
+      [100, 180, 486],
+      [100, 180, 486],
+    ]);
     expect(both.progress.filter((t) => t === 'waiting' || t === 'idle')).toEqual(['waiting', 'idle', 'waiting']);
     expect(both.result.rounds).toEqual([expect.objectContaining({ idleS: 1, arrived: true })]);
     expect(both.result.rounds[0]!.quietAtPromptS).toBeGreaterThanOrEqual(0.9);
@@ -111,7 +120,9 @@ describe('ring test', () => {
     const bad = await runCli(['ring', '--server', '127.0.0.1', '--user', 'alice', '--wait', '999']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--wait must be 1 to 300 seconds/);
-    const run = await runCli(['ring', '--server', '127.0.0.1', '--port', String(fx.ports.udp), '--user', 'alice', '--password-env', 'PW', '--wait', '1'], { env: { PW: 'secret' } });
+    const run = await runCli(['ring', '--server', '127.0.0.1', '--port', String(fx.ports.udp), '--user', 'alice', '--password-env', 'PW', '--wait', '1'], {
+      env: { PW: 'secret' },
+    });
     expect(run.stderr).toMatch(/Call alice@127\.0\.0\.1 now from another phone; waiting up to 1 s/);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/No incoming call arrived within 1 s/);

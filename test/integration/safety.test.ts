@@ -54,6 +54,11 @@ describe('request rate', () => {
     expect(sent.length).toBeGreaterThan(2 * MAX_REQUESTS_PER_SECOND); // enough requests for the limit to matter
     expect(busiestWindow(sent, RATE_WINDOW_MS)).toBeLessThanOrEqual(MAX_REQUESTS_PER_SECOND);
     // The server's clock: arrival can lag a send by scheduling jitter, so its window is 5% shorter.
-    expect(busiestWindow(f.received.map((q) => q.at), RATE_WINDOW_MS * 0.95)).toBeLessThanOrEqual(MAX_REQUESTS_PER_SECOND);
+    expect(
+      busiestWindow(
+        f.received.map((q) => q.at),
+        RATE_WINDOW_MS * 0.95,
+      ),
+    ).toBeLessThanOrEqual(MAX_REQUESTS_PER_SECOND);
   }, 15_000);
 });

@@ -26,9 +26,13 @@ beforeAll(async () => {
     const d = decodeStun(new Uint8Array(msg));
     if (!d.ok || d.message.cls !== 'request') return;
     sizes.push(msg.length);
-    if (answers !== 'all' && (answers === 'padded') !== (msg.length >= STUN_PADDED_REQUEST_BYTES)) return;
+    if (answers !== 'all' && (answers === 'padded') !== msg.length >= STUN_PADDED_REQUEST_BYTES) return;
     const value = encodeAddress({ address: r.address, port: r.port }, d.message.transactionId);
-    server.send(encodeStun({ cls: 'success', method: METHOD_BINDING, transactionId: d.message.transactionId, attributes: [{ type: ATTR.XOR_MAPPED_ADDRESS, value }] }), r.port, r.address);
+    server.send(
+      encodeStun({ cls: 'success', method: METHOD_BINDING, transactionId: d.message.transactionId, attributes: [{ type: ATTR.XOR_MAPPED_ADDRESS, value }] }),
+      r.port,
+      r.address,
+    );
   });
   await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', () => resolve()));
 });
@@ -40,7 +44,18 @@ beforeEach(() => {
 
 async function probe(padFirst?: boolean) {
   const deps = defaultDeps();
-  return probeStunNat({ host: '127.0.0.1', address: '127.0.0.1', port: server.address().port, preservePorts: [], bindingLifetimeS: 0, padFirst, deps, trace: new TraceRecorder(deps.clock), attempt: 1, signal: new AbortController().signal });
+  return probeStunNat({
+    host: '127.0.0.1',
+    address: '127.0.0.1',
+    port: server.address().port,
+    preservePorts: [],
+    bindingLifetimeS: 0,
+    padFirst,
+    deps,
+    trace: new TraceRecorder(deps.clock),
+    attempt: 1,
+    signal: new AbortController().signal,
+  });
 }
 
 describe('STUN client padding', () => {
@@ -69,7 +84,7 @@ describe('STUN client padding', () => {
     expect(sizes.slice(0, padded).every((n) => n < STUN_PADDED_REQUEST_BYTES)).toBe(true);
   });
 
-  it('toward the named reflector\'s address, also tries a plain Binding when the padded one is slow (another server may share the address)', async () => {
+  it("toward the named reflector's address, also tries a plain Binding when the padded one is slow (another server may share the address)", async () => {
     answers = 'plain';
     const r = await probe(true);
     expect(r.outcome).toBe('ok');

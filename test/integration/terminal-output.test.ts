@@ -26,7 +26,17 @@ beforeAll(async () => {
   server.on('message', (msg, rinfo) => {
     const text = msg.toString('utf8');
     const copy = (name: string): string => text.match(new RegExp(`^${name}:[^\\r\\n]*`, 'im'))?.[0] ?? '';
-    const reply = [`SIP/2.0 403 ${HOSTILE_REASON}`, copy('Via'), copy('From'), `${copy('To')};tag=h`, copy('Call-ID'), copy('CSeq'), 'Content-Length: 0', '', ''].join('\r\n');
+    const reply = [
+      `SIP/2.0 403 ${HOSTILE_REASON}`,
+      copy('Via'),
+      copy('From'),
+      `${copy('To')};tag=h`,
+      copy('Call-ID'),
+      copy('CSeq'),
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
     server.send(reply, rinfo.port, rinfo.address);
   });
   await new Promise<void>((r) => server.bind(0, '127.0.0.1', r));
@@ -34,8 +44,20 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const checkArgs = async (): Promise<string[]> => ['check', '--server', '127.0.0.1', '--user', 'alice', '--port', String(serverPort), '--transports', 'udp',
-  '--fixed-port', String(await freeUdpPort()), '--skip-path-probes'];
+const checkArgs = async (): Promise<string[]> => [
+  'check',
+  '--server',
+  '127.0.0.1',
+  '--user',
+  'alice',
+  '--port',
+  String(serverPort),
+  '--transports',
+  'udp',
+  '--fixed-port',
+  String(await freeUdpPort()),
+  '--skip-path-probes',
+];
 
 describe('terminal output is neutralised', () => {
   it('check: a hostile reason phrase from the server is shown escaped', async () => {
@@ -68,8 +90,23 @@ describe('terminal output is neutralised', () => {
   it('import: hostile strings inside a capture are shown escaped', async () => {
     const lines = (l: string[]): string => l.map((x) => `${x}.`).join('\n') + '\n.';
     const text = [
-      'U 2024/01/01 10:00:00.000000 192.0.2.50:5060 -> 198.51.100.1:5060', lines(['REGISTER sip:example.com SIP/2.0', 'Via: SIP/2.0/UDP 192.0.2.50:5060;branch=z9hG4bKa', 'Call-ID: \x1b]0;title\x07', 'CSeq: 1 REGISTER', 'Content-Length: 0']), '#',
-      'U 2024/01/01 10:00:00.010000 198.51.100.1:5060 -> 192.0.2.50:5060', lines([`SIP/2.0 403 ${HOSTILE_REASON}`, 'Via: SIP/2.0/UDP 192.0.2.50:5060;branch=z9hG4bKa', 'Call-ID: \x1b]0;title\x07', 'CSeq: 1 REGISTER', 'Content-Length: 0']),
+      'U 2024/01/01 10:00:00.000000 192.0.2.50:5060 -> 198.51.100.1:5060',
+      lines([
+        'REGISTER sip:example.com SIP/2.0',
+        'Via: SIP/2.0/UDP 192.0.2.50:5060;branch=z9hG4bKa',
+        'Call-ID: \x1b]0;title\x07',
+        'CSeq: 1 REGISTER',
+        'Content-Length: 0',
+      ]),
+      '#',
+      'U 2024/01/01 10:00:00.010000 198.51.100.1:5060 -> 192.0.2.50:5060',
+      lines([
+        `SIP/2.0 403 ${HOSTILE_REASON}`,
+        'Via: SIP/2.0/UDP 192.0.2.50:5060;branch=z9hG4bKa',
+        'Call-ID: \x1b]0;title\x07',
+        'CSeq: 1 REGISTER',
+        'Content-Length: 0',
+      ]),
     ].join('\n');
     const file = join(mkdtempSync(join(tmpdir(), 'sl-hostile-')), 'hostile.txt');
     writeFileSync(file, text);

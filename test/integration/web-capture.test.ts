@@ -30,7 +30,7 @@ const post = (path: string, body: BodyInit, type = 'application/json') =>
 describe('capture import over HTTP', () => {
   const capture = registrationsCapture(400) as Uint8Array<ArrayBuffer>;
 
-  it('imports the raw upload and serves a dialog\'s messages on request', async () => {
+  it("imports the raw upload and serves a dialog's messages on request", async () => {
     const res = await post(`/api/importCapture?args=${encodeURIComponent('["regs.pcap"]')}`, capture, 'application/octet-stream');
     expect(res.status).toBe(200);
     const view = (await res.json()) as OpenedBundleView;
@@ -53,7 +53,11 @@ describe('capture import over HTTP', () => {
     // A declared size over the limit is refused before any byte is read (fetch cannot lie about it; talk HTTP by hand).
     const net = await import('node:net');
     const reply = await new Promise<string>((resolve) => {
-      const s = net.connect(web.port, '127.0.0.1', () => s.write(`POST /api/importCapture?args=%5B%22big.pcap%22%5D HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\nX-SipLadder-Token: ${web.token}\r\nContent-Length: ${MAX_CAPTURE_BYTES + 1}\r\n\r\n`));
+      const s = net.connect(web.port, '127.0.0.1', () =>
+        s.write(
+          `POST /api/importCapture?args=%5B%22big.pcap%22%5D HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\nX-SipLadder-Token: ${web.token}\r\nContent-Length: ${MAX_CAPTURE_BYTES + 1}\r\n\r\n`,
+        ),
+      );
       let data = '';
       s.on('data', (d) => {
         data += d;

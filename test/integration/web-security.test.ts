@@ -46,7 +46,9 @@ describe('browser mode security', () => {
     // fetch() cannot forge Host; talk HTTP by hand.
     const net = await import('node:net');
     const reply = await new Promise<string>((resolve) => {
-      const s = net.connect(web.port, '127.0.0.1', () => s.end(`GET /?token=${web.token} HTTP/1.1\r\nHost: rebind.evil.example:${web.port}\r\nConnection: close\r\n\r\n`));
+      const s = net.connect(web.port, '127.0.0.1', () =>
+        s.end(`GET /?token=${web.token} HTTP/1.1\r\nHost: rebind.evil.example:${web.port}\r\nConnection: close\r\n\r\n`),
+      );
       let data = '';
       s.on('data', (d) => (data += d));
       s.on('end', () => resolve(data));
@@ -73,12 +75,19 @@ describe('browser mode security', () => {
     const events: RunEvent[] = [];
     const stream = await fetch(`${base()}/api/events`, { headers: { 'X-SipLadder-Token': web.token } });
     const reader = stream.body!.getReader();
-    const { runId } = await (await api('/api/startCheck', { body: JSON.stringify([{ server: demo.server, user: demo.user, password: demo.password, transports: ['tcp'], ports: { tcp: demo.ports.tcp }, skipPathProbes: true }]) })).json();
+    const { runId } = await (
+      await api('/api/startCheck', {
+        body: JSON.stringify([
+          { server: demo.server, user: demo.user, password: demo.password, transports: ['tcp'], ports: { tcp: demo.ports.tcp }, skipPathProbes: true },
+        ]),
+      })
+    ).json();
     let buf = '';
     while (!events.some((e) => e.type === 'done')) {
       const { value } = await reader.read();
       buf += new TextDecoder().decode(value);
-      for (const frame of buf.split('\n\n').slice(0, -1)) if (frame.startsWith('event: runEvent\ndata: ')) events.push(JSON.parse(frame.slice(frame.indexOf('data: ') + 6)));
+      for (const frame of buf.split('\n\n').slice(0, -1))
+        if (frame.startsWith('event: runEvent\ndata: ')) events.push(JSON.parse(frame.slice(frame.indexOf('data: ') + 6)));
       buf = buf.slice(buf.lastIndexOf('\n\n') + 2);
     }
     await reader.cancel();

@@ -30,7 +30,11 @@ afterAll(async () => {
 });
 
 const api = (name: string, args: unknown[]) =>
-  fetch(`http://127.0.0.1:${web.port}/api/${name}`, { method: 'POST', body: JSON.stringify(args), headers: { 'X-SipLadder-Token': web.token, 'Content-Type': 'application/json' } });
+  fetch(`http://127.0.0.1:${web.port}/api/${name}`, {
+    method: 'POST',
+    body: JSON.stringify(args),
+    headers: { 'X-SipLadder-Token': web.token, 'Content-Type': 'application/json' },
+  });
 
 /** A check of the fixture's WS listener through the API, to its 'done' event. */
 async function finishedCheck(password: string): Promise<{ runId: string; result: CheckResult }> {
@@ -39,7 +43,15 @@ async function finishedCheck(password: string): Promise<{ runId: string; result:
       if ((e as RunEvent).type === 'done') (stop(), resolve(e as RunEvent & { type: 'done' }));
     });
   });
-  const options = { server: '127.0.0.1', user: 'alice', password, transports: ['ws'], ports: { ws: fx.ports.ws }, fixedSourcePort: await freeUdpPort(), skipPathProbes: true };
+  const options = {
+    server: '127.0.0.1',
+    user: 'alice',
+    password,
+    transports: ['ws'],
+    ports: { ws: fx.ports.ws },
+    fixedSourcePort: await freeUdpPort(),
+    skipPathProbes: true,
+  };
   const { runId } = await (await api('startCheck', [options])).json();
   const event = await done;
   expect(event.runId).toBe(runId);
@@ -47,12 +59,21 @@ async function finishedCheck(password: string): Promise<{ runId: string; result:
 }
 
 const registered = (): BrowserRegistration => ({
-  outcome: 'registered', status: 200, reason: 'OK', detail: '200 OK', connected: true, unregistered: true, durationMs: 25,
-  messages: [{ t: 1, direction: 'sent', text: 'REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bK1\r\n\r\n' }, { t: 3, direction: 'received', text: 'SIP/2.0 200 OK\r\n\r\n' }],
+  outcome: 'registered',
+  status: 200,
+  reason: 'OK',
+  detail: '200 OK',
+  connected: true,
+  unregistered: true,
+  durationMs: 25,
+  messages: [
+    { t: 1, direction: 'sent', text: 'REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bK1\r\n\r\n' },
+    { t: 3, direction: 'received', text: 'SIP/2.0 200 OK\r\n\r\n' },
+  ],
 });
 
 describe('webrtc* methods over the browser mode API', () => {
-  it('joins the page\'s registration to the run: results, diagnosis and the exported bundle', async () => {
+  it("joins the page's registration to the run: results, diagnosis and the exported bundle", async () => {
     const { runId, result } = await finishedCheck('secret');
     expect(result.attempts.map((a) => [a.transport, a.outcome])).toEqual([['ws', 'registered']]);
     const url = `ws://127.0.0.1:${fx.ports.ws}/`;

@@ -10,7 +10,7 @@ import { useLab } from './use-lab.js';
 const unavailable = labUnavailableReason();
 const passiveAlg = (r: CheckResult) => diagnose(r).findings.find((f) => f.id === 'sip-alg-passive');
 
-describe.skipIf(unavailable !== null)('lab: SIP ALG found from the registrar\'s answers (no reflector)', () => {
+describe.skipIf(unavailable !== null)("lab: SIP ALG found from the registrar's answers (no reflector)", () => {
   const alg = sipAlg();
   useLab({ kamailio: true, processes: [coturn(), alg] });
 
@@ -30,12 +30,16 @@ describe.skipIf(unavailable !== null)('lab: SIP ALG found from the registrar\'s 
     const d = diagnose(result);
     expect(d.findings[0]!.id).toBe('sip-alg-passive');
     // Which UDP attempts the verdict names depends on which transport authenticated first.
-    expect(d.verdict).toMatch(/^(UDP[^:]* fails?: your router rewrites SIP messages \(SIP ALG\)\. Registration works over TCP|Registration fails everywhere: your router rewrites SIP messages \(SIP ALG\))\.$/);
+    expect(d.verdict).toMatch(
+      /^(UDP[^:]* fails?: your router rewrites SIP messages \(SIP ALG\)\. Registration works over TCP|Registration fails everywhere: your router rewrites SIP messages \(SIP ALG\))\.$/,
+    );
     // However the failed logins fell, a binding the server accepted is removed (its slot is reserved).
     for (const a of result.attempts.filter((x) => x.outcome === 'registered')) expect(a.unregistered).toBe(true);
     const udp = result.attempts.filter((a) => a.transport === 'udp' && a.via?.received);
     expect(f.attempts.sort()).toEqual(udp.map((a) => a.id).sort());
-    expect(f.technical).toContain(`the server reports our private address 192.168.77.2 as the source, while ${NAT_PUBLIC_IP} is what it or STUN sees elsewhere`);
+    expect(f.technical).toContain(
+      `the server reports our private address 192.168.77.2 as the source, while ${NAT_PUBLIC_IP} is what it or STUN sees elsewhere`,
+    );
     // The evidence is the registrar's answers and the requests they answer, nothing from the clean TCP path.
     const tcp = new Set(result.attempts.find((a) => a.transport === 'tcp')!.traceSeqs);
     expect(f.evidence.some((s) => tcp.has(s))).toBe(false);

@@ -21,7 +21,10 @@ describe.skipIf(unavailable !== null)('lab: SIP ALG and inbound reachability thr
   it('clean router: every path delivers the request unchanged; answers reach port 5060, knocks from another port are filtered', async () => {
     const { result } = await checkFromClient(['--transports', 'udp', '--reflector', SERVER_IP]);
     const r = result.pathProbes!.alg!;
-    expect(result.pathProbes!.inbound!.checks.map((c) => [c.localPort === 5060, c.responseReceived, c.knockReceived])).toEqual([[true, true, false], [false, true, false]]);
+    expect(result.pathProbes!.inbound!.checks.map((c) => [c.localPort === 5060, c.responseReceived, c.knockReceived])).toEqual([
+      [true, true, false],
+      [false, true, false],
+    ]);
     expect(r.outcome).toBe('clean');
     expect(r.checks.map((c) => `${c.transport}/${c.port}=${c.outcome}`).sort()).toEqual(['tcp/5060=clean', 'udp/5060=clean', 'udp/5099=clean']);
   });

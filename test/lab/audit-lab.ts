@@ -33,9 +33,7 @@ export function addInsideAddresses(): void {
 }
 
 function tlsConfig(flavour: KamailioFlavour): string {
-  const server = flavour === 'open'
-    ? 'method = TLSv1+\ncipher_list = DEFAULT:@SECLEVEL=0'
-    : 'method = TLSv1.2+\ncipher_list = ECDHE+AESGCM:ECDHE+CHACHA20';
+  const server = flavour === 'open' ? 'method = TLSv1+\ncipher_list = DEFAULT:@SECLEVEL=0' : 'method = TLSv1.2+\ncipher_list = ECDHE+AESGCM:ECDHE+CHACHA20';
   return `[server:default]\n${server}\nverify_certificate = no\nrequire_certificate = no\nprivate_key = ${CERTS}server.key\ncertificate = ${CERTS}server.pem\n`;
 }
 
@@ -121,7 +119,9 @@ function kamailioConfig(dir: string, flavour: KamailioFlavour): string {
   writeFileSync(join(dir, 'tls.cfg'), tlsConfig(flavour));
   const core = flavour === 'hardened' ? 'server_signature=no\nsip_warning=0\nuser_agent_header="User-Agent: SIP"\n' : '';
   const cfg = join(dir, 'kamailio.cfg');
-  writeFileSync(cfg, `${KAMAILIO_CORE}${core}listen=udp:${SERVER_IP}:5060
+  writeFileSync(
+    cfg,
+    `${KAMAILIO_CORE}${core}listen=udp:${SERVER_IP}:5060
 listen=tls:${SERVER_IP}:5061
 listen=udp:${INSIDE_PROXY}:5060
 listen=udp:${INSIDE_GATEWAY}:5080
@@ -130,7 +130,8 @@ mpath="${KAMAILIO_MODULES}"
 ${COMMON_MODULES.map((m) => `loadmodule "${m}.so"`).join('\n')}
 modparam("tls", "config", "${join(dir, 'tls.cfg')}")
 modparam("usrloc", "db_mode", 0)
-${flavour === 'open' ? openRoutes() : hardenedRoutes()}`);
+${flavour === 'open' ? openRoutes() : hardenedRoutes()}`,
+  );
   return cfg;
 }
 
@@ -149,7 +150,12 @@ export class AuditKamailio {
       const ss = inServer('ss', '-lntu');
       return ss.includes(`${SERVER_IP}:5061`) && ss.includes(`${INSIDE_GATEWAY}:5080`);
     };
-    this.proc = new NsProcess(NS.server, ['kamailio', '-f', cfg, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir], ready, `kamailio (${flavour})`);
+    this.proc = new NsProcess(
+      NS.server,
+      ['kamailio', '-f', cfg, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir],
+      ready,
+      `kamailio (${flavour})`,
+    );
     await this.proc.start();
   }
 
@@ -164,9 +170,27 @@ export class AuditKamailio {
 }
 
 /** `sipladder audit SERVER_IP --i-operate-this-server --json` from the client namespace, with the lab user's own password. */
-export function auditFromClient(extra: string[] = [], timeoutMs = 90_000): Promise<{ code: number; result: CheckResult & { diagnosis: Diagnosis }; stderr: string }> {
-  const args = ['netns', 'exec', NS.client, process.execPath, CLI, 'audit', SERVER_IP, '--i-operate-this-server', '--user', LAB_USER, '--password-stdin',
-    '--ca-file', join(CERTS, 'ca.pem'), '--json', ...extra];
+export function auditFromClient(
+  extra: string[] = [],
+  timeoutMs = 90_000,
+): Promise<{ code: number; result: CheckResult & { diagnosis: Diagnosis }; stderr: string }> {
+  const args = [
+    'netns',
+    'exec',
+    NS.client,
+    process.execPath,
+    CLI,
+    'audit',
+    SERVER_IP,
+    '--i-operate-this-server',
+    '--user',
+    LAB_USER,
+    '--password-stdin',
+    '--ca-file',
+    join(CERTS, 'ca.pem'),
+    '--json',
+    ...extra,
+  ];
   return new Promise((resolve, reject) => {
     const child = execFile('ip', args, { maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;

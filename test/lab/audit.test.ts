@@ -34,15 +34,28 @@ describe.skipIf(unavailable !== null)('lab: exposure audit against Kamailio, ope
   const report = (flavour: 'open' | 'hardened'): string => {
     const r = runs[flavour]!;
     const sent = r.attempts.reduce((n, a) => n + a.requestsSent, 0);
-    return [`  ${(r.durationMs / 1000).toFixed(2)} s, ${sent} requests, ${r.authFailures} unaccepted login(s)`, ...r.diagnosis.findings.map((f) => `  [${f.severity}] ${f.id}: ${f.technical}`)].join('\n');
+    return [
+      `  ${(r.durationMs / 1000).toFixed(2)} s, ${sent} requests, ${r.authFailures} unaccepted login(s)`,
+      ...r.diagnosis.findings.map((f) => `  [${f.severity}] ${f.id}: ${f.technical}`),
+    ].join('\n');
   };
 
   it('open: version, enumeration, relay to the inside gateway with its addresses, MD5 without qop, replay, TLS 1.0, no throttle', () => {
     const r = runs.open!;
     console.log(`open config findings:\n${report('open')}`);
-    expect(ids(r)).toEqual(expect.arrayContaining([
-      'version-leak', 'user-enumeration', 'open-relay', 'topology-leak', 'digest-md5-only', 'digest-no-qop', 'nonce-replay-accepted', 'scanners-answered', 'tls-old-versions',
-    ]));
+    expect(ids(r)).toEqual(
+      expect.arrayContaining([
+        'version-leak',
+        'user-enumeration',
+        'open-relay',
+        'topology-leak',
+        'digest-md5-only',
+        'digest-no-qop',
+        'nonce-replay-accepted',
+        'scanners-answered',
+        'tls-old-versions',
+      ]),
+    );
     expect(technical(r, 'version-leak')).toMatch(/kamailio \(5\.\d+\.\d+/);
     expect(technical(r, 'user-enumeration')).toMatch(/REGISTER: alice → 401.* → 404/);
     expect(technical(r, 'topology-leak')).toContain(INSIDE_GATEWAY);
@@ -54,8 +67,29 @@ describe.skipIf(unavailable !== null)('lab: exposure audit against Kamailio, ope
   it('hardened: scanners dropped, nothing to tell users apart, SHA-256, replay refused, modern TLS, burst throttled by pike', () => {
     const r = runs.hardened!;
     console.log(`hardened config findings:\n${report('hardened')}`);
-    expect(ids(r)).toEqual(expect.arrayContaining(['scanners-dropped', 'user-enumeration-none', 'invite-challenged', 'digest-sha256', 'nonce-replay-refused', 'tls-modern-only', 'rate-limited']));
-    for (const gone of ['version-leak', 'user-enumeration', 'open-relay', 'topology-leak', 'digest-md5-only', 'digest-no-qop', 'nonce-replay-accepted', 'scanners-answered', 'tls-old-versions', 'tls-weak-ciphers']) {
+    expect(ids(r)).toEqual(
+      expect.arrayContaining([
+        'scanners-dropped',
+        'user-enumeration-none',
+        'invite-challenged',
+        'digest-sha256',
+        'nonce-replay-refused',
+        'tls-modern-only',
+        'rate-limited',
+      ]),
+    );
+    for (const gone of [
+      'version-leak',
+      'user-enumeration',
+      'open-relay',
+      'topology-leak',
+      'digest-md5-only',
+      'digest-no-qop',
+      'nonce-replay-accepted',
+      'scanners-answered',
+      'tls-old-versions',
+      'tls-weak-ciphers',
+    ]) {
       expect(ids(r), gone).not.toContain(gone);
     }
     expect(r.authFailures).toBeLessThanOrEqual(2);

@@ -16,7 +16,9 @@ const SHORT_UDP_TIMEOUT_S = 4;
 async function callback(delays: string) {
   const run = await callbackFromClient(['--callback', delays, '--reflector', `${SERVER_IP2}:5099`]);
   const result = JSON.parse(run.stdout) as CallbackResult & { diagnosis: ReturnType<typeof diagnoseCallback> };
-  console.log(`callback ${delays}: ${run.wallMs} ms wall; quiet ${result.probes.map((p) => `${p.delayS}→${p.quietS} s ${p.inviteArrived ? 'arrived' : 'missing'}`).join(', ')}`);
+  console.log(
+    `callback ${delays}: ${run.wallMs} ms wall; quiet ${result.probes.map((p) => `${p.delayS}→${p.quietS} s ${p.inviteArrived ? 'arrived' : 'missing'}`).join(', ')}`,
+  );
   return { run, result };
 }
 
@@ -26,7 +28,10 @@ describe.skipIf(unavailable !== null)('lab: reflector callback through the NAT',
   it('usual router timeouts: the callbacks after 2 and 8 s both arrive, unchanged', async () => {
     const { run, result } = await callback('2,8');
     expect(run.code, run.stderr).toBe(0);
-    expect(result.probes.map((p) => [p.delayS, p.optionsArrived, p.inviteArrived, p.rewritten.length])).toEqual([[2, true, true, 0], [8, true, true, 0]]);
+    expect(result.probes.map((p) => [p.delayS, p.optionsArrived, p.inviteArrived, p.rewritten.length])).toEqual([
+      [2, true, true, 0],
+      [8, true, true, 0],
+    ]);
     expect(result.closedByS).toBeUndefined();
     expect(result.diagnosis.findings).toEqual([]);
   }, 60_000);
@@ -36,7 +41,10 @@ describe.skipIf(unavailable !== null)('lab: reflector callback through the NAT',
     try {
       const { run, result } = await callback('2,12');
       expect(run.code, run.stderr).toBe(0);
-      expect(result.probes.map((p) => [p.delayS, p.inviteArrived])).toEqual([[2, true], [12, false]]);
+      expect(result.probes.map((p) => [p.delayS, p.inviteArrived])).toEqual([
+        [2, true],
+        [12, false],
+      ]);
       expect(result.openAtLeastS).toBeLessThan(SHORT_UDP_TIMEOUT_S);
       expect(result.closedByS).toBeGreaterThan(SHORT_UDP_TIMEOUT_S);
       const f = result.diagnosis.findings.find((x) => x.id === 'callback-binding-expired');

@@ -21,7 +21,8 @@ const rtt = (s: FragmentationSeries, size: number) => s.points.find((p) => p.siz
 const limits = (r: FragmentationResult) => r.series.map((s) => `${s.transport}/${s.mode}: ${s.largestDelivered}..${s.smallestLost ?? '-'}`);
 const fragFindings = (result: CheckResult) => diagnose(result).findings.filter((f) => f.id.startsWith('large-udp'));
 /** Points whose request and asked-for answer both fit one packet, yet unanswered: loss that is not there. */
-const noFalseLoss = (list: FragmentationSeries[]) => list.flatMap((s) => s.points.filter((p) => p.sends > 0 && (p.requestSize! <= UNFRAGMENTED && (p.expectedResponseSize ?? 0) <= UNFRAGMENTED) && !p.delivered));
+const noFalseLoss = (list: FragmentationSeries[]) =>
+  list.flatMap((s) => s.points.filter((p) => p.sends > 0 && p.requestSize! <= UNFRAGMENTED && (p.expectedResponseSize ?? 0) <= UNFRAGMENTED && !p.delivered));
 
 describe.skipIf(unavailable !== null)('lab: large UDP messages to Kamailio through a router that mistreats fragments', () => {
   useLab({ kamailio: true });
@@ -44,7 +45,9 @@ describe.skipIf(unavailable !== null)('lab: large UDP messages to Kamailio throu
     expect(Math.max(...echo.points.filter((p) => p.delivered).map((p) => p.responseSize!))).toBeLessThanOrEqual(UNFRAGMENTED);
     expect(noFalseLoss([series(r, 'udp', 'upstream')])).toEqual([]);
     // The request of that size went through upstream, so the answers are lost too: both directions.
-    expect(fragFindings(result).map((f) => [f.title, f.confidence])).toEqual([[`SIP messages over UDP, in both directions, are lost above ${UNFRAGMENTED} bytes`, 'medium']]);
+    expect(fragFindings(result).map((f) => [f.title, f.confidence])).toEqual([
+      [`SIP messages over UDP, in both directions, are lost above ${UNFRAGMENTED} bytes`, 'medium'],
+    ]);
   }, 120_000);
 
   it('fragments delayed: large UDP messages arrive, late', async () => {
@@ -73,11 +76,24 @@ describe.skipIf(unavailable !== null)('lab: large UDP messages through the refle
   it('fragments dropped both ways: the limit is 1472 in each direction, and nothing smaller is lost', async () => {
     applyFragmentFault('drop');
     const { r, result } = await fragmentation(withReflector);
-    expect(limits(r)).toEqual([`udp/upstream: ${UNFRAGMENTED}..1500`, `udp/echo: ${UNFRAGMENTED}..1500`, `udp/downstream: ${UNFRAGMENTED}..1500`, 'tcp/echo: 8000..-']);
+    expect(limits(r)).toEqual([
+      `udp/upstream: ${UNFRAGMENTED}..1500`,
+      `udp/echo: ${UNFRAGMENTED}..1500`,
+      `udp/downstream: ${UNFRAGMENTED}..1500`,
+      'tcp/echo: 8000..-',
+    ]);
     expect(noFalseLoss(r.series)).toEqual([]);
     // Upstream answers are small, downstream requests are small: each point carries both sizes.
-    expect(series(r, 'udp', 'upstream').points.filter((p) => p.delivered).every((p) => p.responseSize! <= 500)).toBe(true);
-    expect(series(r, 'udp', 'downstream').points.filter((p) => p.delivered).every((p) => p.requestSize! < 1000 && p.responseSize === p.size)).toBe(true);
+    expect(
+      series(r, 'udp', 'upstream')
+        .points.filter((p) => p.delivered)
+        .every((p) => p.responseSize! <= 500),
+    ).toBe(true);
+    expect(
+      series(r, 'udp', 'downstream')
+        .points.filter((p) => p.delivered)
+        .every((p) => p.requestSize! < 1000 && p.responseSize === p.size),
+    ).toBe(true);
     expect(fragFindings(result).map((f) => f.title)).toEqual([`SIP messages over UDP, in both directions, are lost above ${UNFRAGMENTED} bytes`]);
   }, 120_000);
 
@@ -89,6 +105,8 @@ describe.skipIf(unavailable !== null)('lab: large UDP messages through the refle
       const s = series(r, 'udp', mode);
       expect([mode, rtt(s, 8000) - rtt(s, 1400) > 300]).toEqual([mode, true]);
     }
-    expect(fragFindings(result).map((f) => [f.id, f.title])).toEqual([['large-udp-delayed', 'Large SIP messages over UDP arrive seconds late (both directions)']]);
+    expect(fragFindings(result).map((f) => [f.id, f.title])).toEqual([
+      ['large-udp-delayed', 'Large SIP messages over UDP arrive seconds late (both directions)'],
+    ]);
   }, 120_000);
 });

@@ -32,7 +32,9 @@ function config(dir: string): string {
   mkdirSync(join(dir, 'db'));
   writeFileSync(join(dir, 'db', 'version'), 'id(int,auto) table_name(string) table_version(int)\n');
   const cfg = join(dir, 'collector.cfg');
-  writeFileSync(cfg, `#!KAMAILIO
+  writeFileSync(
+    cfg,
+    `#!KAMAILIO
 debug=1
 log_stderror=yes
 children=1
@@ -55,14 +57,19 @@ onreply_route {
   xlog("L_ALERT", "HEP-SIP reply $rs call-id=$ci from $si:$sp\\n");
   drop;
 }
-`);
+`,
+  );
   return cfg;
 }
 
 export class HepCollector {
   private readonly dir = mkdtempSync(join(tmpdir(), 'sllab-hep-'));
-  readonly process = new NsProcess(NS.server, ['kamailio', '-f', config(this.dir), '-DD', '-E', '-m', '32', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir],
-    () => execFileSync('ip', ['netns', 'exec', NS.server, 'ss', '-lnu'], { encoding: 'utf8' }).includes(`${SERVER_IP2}:${HEP_PORT}`), 'kamailio sipcapture');
+  readonly process = new NsProcess(
+    NS.server,
+    ['kamailio', '-f', config(this.dir), '-DD', '-E', '-m', '32', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir],
+    () => execFileSync('ip', ['netns', 'exec', NS.server, 'ss', '-lnu'], { encoding: 'utf8' }).includes(`${SERVER_IP2}:${HEP_PORT}`),
+    'kamailio sipcapture',
+  );
 
   get address(): string {
     return `${SERVER_IP2}:${HEP_PORT}`;

@@ -39,7 +39,9 @@ describe.skipIf(unavailable !== null)('lab: HEP v3 to Kamailio sipcapture', () =
     expect(expected.length).toBeGreaterThanOrEqual(30);
     const t0 = performance.now();
     const received = await collector.waitForMessages(expected.length, COLLECTOR_WAIT_MS);
-    console.log(`HEP lab: ${received.length} of ${expected.length} SIP messages (${new Set(expected.map((m) => m[1])).size} Call-IDs) logged by sipcapture, the last ${Math.round(performance.now() - t0)} ms after the check ended`);
+    console.log(
+      `HEP lab: ${received.length} of ${expected.length} SIP messages (${new Set(expected.map((m) => m[1])).size} Call-IDs) logged by sipcapture, the last ${Math.round(performance.now() - t0)} ms after the check ended`,
+    );
     expect(received.map((m) => [m.what, m.callId, m.source]).sort()).toEqual([...expected].sort());
     // Both directions: our private address behind the NAT, and the registrar's.
     expect(received.some((m) => m.source.startsWith('192.168.77.2:'))).toBe(true);

@@ -44,7 +44,8 @@ export function labUnavailableReason(): string | null {
   if (process.platform !== 'linux') return 'the lab needs Linux network namespaces';
   if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, iptables)';
   for (const tool of ['ip', 'iptables', 'kamailio', 'turnserver', 'turnutils_natdiscovery']) {
-    if (!sh('sh', ['-c', `command -v ${tool} || true`]).trim()) return `${tool} is not installed (apt-get install iproute2 iptables kamailio kamailio-tls-modules coturn)`;
+    if (!sh('sh', ['-c', `command -v ${tool} || true`]).trim())
+      return `${tool} is not installed (apt-get install iproute2 iptables kamailio kamailio-tls-modules coturn)`;
   }
   return null;
 }
@@ -120,7 +121,12 @@ export class NsProcess {
   private proc: ChildProcess | null = null;
   log = '';
 
-  constructor(private readonly ns: string, private readonly argv: string[], private readonly ready: () => boolean, private readonly name: string) {}
+  constructor(
+    private readonly ns: string,
+    private readonly argv: string[],
+    private readonly ready: () => boolean,
+    private readonly name: string,
+  ) {}
 
   async start(): Promise<void> {
     this.proc = spawn('ip', ['netns', 'exec', this.ns, ...this.argv], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -148,23 +154,43 @@ export class NsProcess {
   }
 }
 
-const listening = (ns: string, proto: '-lnu' | '-lntu', ...needles: string[]): (() => boolean) => () => {
-  const ss = inNs(ns, 'ss', proto);
-  return needles.every((n) => ss.includes(n));
-};
+const listening =
+  (ns: string, proto: '-lnu' | '-lntu', ...needles: string[]): (() => boolean) =>
+  () => {
+    const ss = inNs(ns, 'ss', proto);
+    return needles.every((n) => ss.includes(n));
+  };
 
 /** coturn as an independent STUN server: -n (no config file; Debian's sets no-rfc5780), two IPs enable RFC 5780. */
 export function coturn(): NsProcess {
-  return new NsProcess(NS.server, ['turnserver', '-n', '--stun-only', '--no-cli', `--listening-ip=${SERVER_IP}`, `--listening-ip=${SERVER_IP2}`,
-    '--listening-port=3478', '--log-file=stdout', '--simple-log'], listening(NS.server, '-lnu', `${SERVER_IP2}:3479`, `${SERVER_IP}:3478`), 'coturn');
+  return new NsProcess(
+    NS.server,
+    [
+      'turnserver',
+      '-n',
+      '--stun-only',
+      '--no-cli',
+      `--listening-ip=${SERVER_IP}`,
+      `--listening-ip=${SERVER_IP2}`,
+      '--listening-port=3478',
+      '--log-file=stdout',
+      '--simple-log',
+    ],
+    listening(NS.server, '-lnu', `${SERVER_IP2}:3479`, `${SERVER_IP}:3478`),
+    'coturn',
+  );
 }
 
 const TSX_NODE = [process.execPath, '--import', 'tsx'];
 
 /** `sipladder reflector` on the server: SIP mirror on 5060 and 5099 (on SERVER_IP2 it runs next to Kamailio). */
 export function reflector(address = SERVER_IP): NsProcess {
-  return new NsProcess(NS.server, [process.execPath, CLI, 'reflector', '--listen', address, '--sip-ports', '5060,5099'],
-    listening(NS.server, '-lntu', `${address}:5060`, `${address}:5099`), 'reflector');
+  return new NsProcess(
+    NS.server,
+    [process.execPath, CLI, 'reflector', '--listen', address, '--sip-ports', '5060,5099'],
+    listening(NS.server, '-lntu', `${address}:5060`, `${address}:5099`),
+    'reflector',
+  );
 }
 
 /** Port on the router where redirected SIP goes through the bad ALG. */
@@ -172,10 +198,32 @@ const ALG_PORT = 15060;
 
 /** The lab's bad SIP ALG on the router (test/lab/sip-alg.ts), with the REDIRECT that feeds it. */
 export function sipAlg(): NsProcess & { enable(): void } {
-  const p = new NsProcess(NS.nat, [...TSX_NODE, fileURLToPath(new URL('./sip-alg.ts', import.meta.url)), String(ALG_PORT), '192.168.77.2', NAT_PUBLIC_IP, `${SERVER_IP}:5060`],
-    listening(NS.nat, '-lnu', `:${ALG_PORT}`), 'sip-alg');
+  const p = new NsProcess(
+    NS.nat,
+    [...TSX_NODE, fileURLToPath(new URL('./sip-alg.ts', import.meta.url)), String(ALG_PORT), '192.168.77.2', NAT_PUBLIC_IP, `${SERVER_IP}:5060`],
+    listening(NS.nat, '-lnu', `:${ALG_PORT}`),
+    'sip-alg',
+  );
   return Object.assign(p, {
-    enable: () => void inNs(NS.nat, 'iptables', '-t', 'nat', '-I', 'PREROUTING', '-i', DEV.n0, '-p', 'udp', '--dport', '5060', '-j', 'REDIRECT', '--to-ports', String(ALG_PORT)),
+    enable: () =>
+      void inNs(
+        NS.nat,
+        'iptables',
+        '-t',
+        'nat',
+        '-I',
+        'PREROUTING',
+        '-i',
+        DEV.n0,
+        '-p',
+        'udp',
+        '--dport',
+        '5060',
+        '-j',
+        'REDIRECT',
+        '--to-ports',
+        String(ALG_PORT),
+      ),
   });
 }
 
@@ -211,7 +259,9 @@ export function clearFaults(): void {
 }
 
 function kamailioConfig(dir: string): string {
-  writeFileSync(join(dir, 'tls.cfg'), `[server:default]
+  writeFileSync(
+    join(dir, 'tls.cfg'),
+    `[server:default]
 method = TLSv1.2+
 verify_certificate = no
 require_certificate = no
@@ -221,9 +271,12 @@ certificate = ${CERTS}server.pem
 [client:default]
 verify_certificate = no
 require_certificate = no
-`);
+`,
+  );
   const cfg = join(dir, 'kamailio.cfg');
-  writeFileSync(cfg, `${KAMAILIO_CORE}listen=udp:${SERVER_IP}:5060
+  writeFileSync(
+    cfg,
+    `${KAMAILIO_CORE}listen=udp:${SERVER_IP}:5060
 listen=tcp:${SERVER_IP}:5060
 listen=tls:${SERVER_IP}:5061
 enable_tls=yes
@@ -253,16 +306,39 @@ request_route {
   if (!save("location")) { sl_reply_error(); }
   exit;
 }
-`);
+`,
+  );
   return cfg;
 }
 
 const CLI = fileURLToPath(new URL('../../electron/cli/bin.mjs', import.meta.url));
 
 /** Runs `sipladder check --json` inside the client namespace, as a user behind the NAT would. */
-export function checkFromClient(extra: string[] = [], password = LAB_PASSWORD, timeoutMs = 60_000): Promise<{ code: number; result: CheckResult; wallMs: number }> {
-  const args = ['netns', 'exec', NS.client, process.execPath, CLI, 'check', '--server', SERVER_IP, '--user', LAB_USER, '--password-env', 'LAB_PW',
-    '--transports', 'udp,tcp,tls', '--ca-file', join(CERTS, 'ca.pem'), '--json', ...extra];
+export function checkFromClient(
+  extra: string[] = [],
+  password = LAB_PASSWORD,
+  timeoutMs = 60_000,
+): Promise<{ code: number; result: CheckResult; wallMs: number }> {
+  const args = [
+    'netns',
+    'exec',
+    NS.client,
+    process.execPath,
+    CLI,
+    'check',
+    '--server',
+    SERVER_IP,
+    '--user',
+    LAB_USER,
+    '--password-env',
+    'LAB_PW',
+    '--transports',
+    'udp,tcp,tls',
+    '--ca-file',
+    join(CERTS, 'ca.pem'),
+    '--json',
+    ...extra,
+  ];
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     execFile('ip', args, { env: { ...process.env, LAB_PW: password }, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
@@ -286,15 +362,22 @@ export class Kamailio {
 
   async start(): Promise<void> {
     const cfg = kamailioConfig(this.dir);
-    this.proc = new NsProcess(NS.server, ['kamailio', '-f', cfg, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir],
-      () => /udp.*203\.0\.113\.10:5060/.test(inNs(NS.server, 'ss', '-lntu')) && listening(NS.server, '-lntu', `${SERVER_IP}:5061`)(), 'kamailio');
+    this.proc = new NsProcess(
+      NS.server,
+      ['kamailio', '-f', cfg, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir],
+      () => /udp.*203\.0\.113\.10:5060/.test(inNs(NS.server, 'ss', '-lntu')) && listening(NS.server, '-lntu', `${SERVER_IP}:5061`)(),
+      'kamailio',
+    );
     await this.proc.start();
   }
 
   async stop(): Promise<void> {
     await this.proc?.stop();
     this.proc = null;
-    sh('ip', ['netns', 'pids', NS.server], true).split(/\s+/).filter(Boolean).forEach((pid) => sh('kill', ['-9', pid], true));
+    sh('ip', ['netns', 'pids', NS.server], true)
+      .split(/\s+/)
+      .filter(Boolean)
+      .forEach((pid) => sh('kill', ['-9', pid], true));
   }
 
   dispose(): void {
@@ -321,8 +404,25 @@ export interface TimedCheck {
  * terminal would; `interruptOn`: press Ctrl-C (SIGINT) as soon as the progress output matches it.
  */
 export function timedCheckFromClient(extra: string[] = [], o: { interruptOn?: RegExp; timeoutMs?: number } = {}): Promise<TimedCheck> {
-  const args = ['netns', 'exec', NS.client, process.execPath, CLI, 'check', '--server', SERVER_IP, '--user', LAB_USER, '--password-env', 'LAB_PW',
-    '--transports', 'udp,tcp,tls', '--ca-file', join(CERTS, 'ca.pem'), ...extra];
+  const args = [
+    'netns',
+    'exec',
+    NS.client,
+    process.execPath,
+    CLI,
+    'check',
+    '--server',
+    SERVER_IP,
+    '--user',
+    LAB_USER,
+    '--password-env',
+    'LAB_PW',
+    '--transports',
+    'udp,tcp,tls',
+    '--ca-file',
+    join(CERTS, 'ca.pem'),
+    ...extra,
+  ];
   const t0 = performance.now();
   return new Promise((resolve) => {
     // `ip netns exec` execs node in place, so signals reach the CLI itself.
@@ -343,8 +443,13 @@ export function timedCheckFromClient(extra: string[] = [], o: { interruptOn?: Re
       const first = /verdict after ([\d.]+) s \(path probes running\): (.*)/.exec(stderr);
       const complete = /complete after ([\d.]+) s/.exec(stderr);
       resolve({
-        code, stdout, stderr, wallFirstMs, wallMs: performance.now() - t0,
-        ...(first ? { firstVerdictMs: Number(first[1]) * 1000, firstVerdict: first[2]! } : {}), ...(complete ? { completeMs: Number(complete[1]) * 1000 } : {}),
+        code,
+        stdout,
+        stderr,
+        wallFirstMs,
+        wallMs: performance.now() - t0,
+        ...(first ? { firstVerdictMs: Number(first[1]) * 1000, firstVerdict: first[2]! } : {}),
+        ...(complete ? { completeMs: Number(complete[1]) * 1000 } : {}),
       });
     });
   });

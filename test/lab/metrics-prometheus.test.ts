@@ -34,7 +34,10 @@ async function freeTcpPort(): Promise<number> {
   return port;
 }
 
-interface Vector { metric: Record<string, string>; value: [number, string] }
+interface Vector {
+  metric: Record<string, string>;
+  value: [number, string];
+}
 
 async function query(apiPort: number, promql: string): Promise<Vector[]> {
   const res = await fetch(`http://127.0.0.1:${apiPort}/api/v1/query?query=${encodeURIComponent(promql)}`);
@@ -65,28 +68,50 @@ describe.skipIf(prometheusMissing !== null)('metrics: a real Prometheus scrapes 
     const accepts: string[] = [];
     let scraped: () => void = () => undefined;
     const enoughScrapes = new Promise<void>((resolve) => (scraped = resolve));
-    server = await startMetricsServer({ host: '127.0.0.1', port: 0 }, () => metrics.families(), (accept) => {
-      accepts.push(accept);
-      if (accepts.length === SCRAPES_BEFORE_QUERY) scraped();
-    });
+    server = await startMetricsServer(
+      { host: '127.0.0.1', port: 0 },
+      () => metrics.families(),
+      (accept) => {
+        accepts.push(accept);
+        if (accepts.length === SCRAPES_BEFORE_QUERY) scraped();
+      },
+    );
     const apiPort = await freeTcpPort();
-    writeFileSync(join(dir, 'prometheus.yml'), `global:
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      `global:
   scrape_interval: 1s
   scrape_timeout: 1s
 scrape_configs:
   - job_name: sipladder
     static_configs:
       - targets: ['127.0.0.1:${server.port}']
-`);
+`,
+    );
     let log = '';
-    prometheus = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${apiPort}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    prometheus = spawn(
+      'prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${apiPort}`,
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     prometheus.stderr!.on('data', (d) => (log += d));
     const t0 = performance.now();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([enoughScrapes, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${SCRAPES_BEFORE_QUERY} scrapes in ${SCRAPES_WAIT_MS} ms:\n${log}`)), SCRAPES_WAIT_MS)))]);
+    await Promise.race([
+      enoughScrapes,
+      new Promise(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`no ${SCRAPES_BEFORE_QUERY} scrapes in ${SCRAPES_WAIT_MS} ms:\n${log}`)), SCRAPES_WAIT_MS)),
+      ),
+    ]);
     clearTimeout(timer);
-    console.log(`Prometheus lab: ${SCRAPES_BEFORE_QUERY} scrapes ${Math.round(performance.now() - t0)} ms after Prometheus started; exposition ${renderOpenMetrics(metrics.families()).length} bytes`);
+    console.log(
+      `Prometheus lab: ${SCRAPES_BEFORE_QUERY} scrapes ${Math.round(performance.now() - t0)} ms after Prometheus started; exposition ${renderOpenMetrics(metrics.families()).length} bytes`,
+    );
     // Prometheus asked for OpenMetrics first, and its target is healthy (it parsed every line).
     expect(accepts[0]).toMatch(/^application\/openmetrics-text/);
     expect((await query(apiPort, 'up{job="sipladder"}'))[0]?.value[1]).toBe('1');

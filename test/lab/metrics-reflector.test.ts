@@ -30,7 +30,11 @@ describe('reflector --metrics', () => {
     const stopped = new Promise<void>((r) => (stop = r));
     const metricsPort = firstMatch(stdout, /metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/);
     const sip = await freeUdpPort();
-    const exit = reflectorCommand(['--listen', '127.0.0.1', '--sip-ports', String(sip), '--metrics', '127.0.0.1:0'], { stdin: Readable.from([]), stdout, stderr: new PassThrough(), env: {} }, stopped);
+    const exit = reflectorCommand(
+      ['--listen', '127.0.0.1', '--sip-ports', String(sip), '--metrics', '127.0.0.1:0'],
+      { stdin: Readable.from([]), stdout, stderr: new PassThrough(), env: {} },
+      stopped,
+    );
     const started = await Promise.race([metricsPort, exit.then((code) => Promise.reject(new Error(`reflector ended with ${code} before serving metrics`)))]);
     const port = Number(started[1]);
     const client = await udpTestClient('127.0.0.5');

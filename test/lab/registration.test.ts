@@ -20,8 +20,11 @@ describe.skipIf(unavailable !== null)('lab: Kamailio behind NAT', () => {
     const { code, result } = await checkFromClient();
     expect(code).toBe(0);
     expect(result.attempts.map((a) => [a.label, a.outcome])).toEqual([
-      ['UDP from port 5060', 'registered'], ['UDP from an ephemeral port', 'registered'], ['UDP from an ephemeral port, no rport', 'registered'],
-      ['TCP', 'registered'], ['TLS', 'registered'],
+      ['UDP from port 5060', 'registered'],
+      ['UDP from an ephemeral port', 'registered'],
+      ['UDP from an ephemeral port, no rport', 'registered'],
+      ['TCP', 'registered'],
+      ['TLS', 'registered'],
     ]);
     expect(result.attempts.every((a) => a.unregistered)).toBe(true);
     const fixed = result.attempts[0]!;
@@ -44,7 +47,9 @@ describe.skipIf(unavailable !== null)('lab: Kamailio behind NAT', () => {
     expect(result.durationMs).toBeLessThan(10_000);
     const d = diagnose(result);
     expect(d.findings.map((f) => f.id)).toEqual(['inbound-udp-5060-dropped']);
-    expect(d.verdict).toBe('UDP from port 5060 fails: your internet provider or router blocks incoming SIP on port 5060. Registration works over UDP (from an ephemeral port, from an ephemeral port, no rport) and TCP and TLS.');
+    expect(d.verdict).toBe(
+      'UDP from port 5060 fails: your internet provider or router blocks incoming SIP on port 5060. Registration works over UDP (from an ephemeral port, from an ephemeral port, no rport) and TCP and TLS.',
+    );
   });
 
   it('TCP to port 5060 blocked: TCP times out, UDP and TLS (5061) work', async () => {

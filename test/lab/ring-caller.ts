@@ -38,11 +38,23 @@ export async function placeCall(o: CallOptions): Promise<CallOutcome> {
   const via = `SIP/2.0/UDP ${o.bind}:${port};branch=${branch};rport`;
   const from = `<sip:caller@${o.bind}>;tag=${randomBytes(4).toString('hex')}`;
   const sdp = `v=0\r\no=caller 1 1 IN IP4 ${o.sdpAddress ?? o.bind}\r\ns=-\r\nc=IN IP4 ${o.sdpAddress ?? o.bind}\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n`;
-  const request = (method: string, to: string, body = ''): Buffer => Buffer.from([
-    `${method} ${o.requestUri} SIP/2.0`, `Via: ${via}`, 'Max-Forwards: 70', `From: ${from}`, `To: ${to}`, `Call-ID: ${callId}`,
-    `CSeq: 1 ${method}`, `Contact: <sip:caller@${o.sdpAddress ?? o.bind}:${port}>`, ...(body ? ['Content-Type: application/sdp'] : []),
-    `Content-Length: ${Buffer.byteLength(body)}`, '', body,
-  ].join('\r\n'));
+  const request = (method: string, to: string, body = ''): Buffer =>
+    Buffer.from(
+      [
+        `${method} ${o.requestUri} SIP/2.0`,
+        `Via: ${via}`,
+        'Max-Forwards: 70',
+        `From: ${from}`,
+        `To: ${to}`,
+        `Call-ID: ${callId}`,
+        `CSeq: 1 ${method}`,
+        `Contact: <sip:caller@${o.sdpAddress ?? o.bind}:${port}>`,
+        ...(body ? ['Content-Type: application/sdp'] : []),
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        '',
+        body,
+      ].join('\r\n'),
+    );
   const send = (b: Buffer): void => sock.send(b, o.to.port, o.to.address);
   const out: CallOutcome = { statuses: [], acked: false };
   try {

@@ -20,7 +20,9 @@ const inNs = (ns: string, ...args: string[]): string => execFileSync('ip', ['net
  */
 function callingConfig(dir: string, natFix: boolean): string {
   const cfg = join(dir, 'kamailio.cfg');
-  writeFileSync(cfg, `${KAMAILIO_CORE}listen=udp:${SERVER_IP}:5060
+  writeFileSync(
+    cfg,
+    `${KAMAILIO_CORE}listen=udp:${SERVER_IP}:5060
 listen=tcp:${SERVER_IP}:5060
 mpath="${KAMAILIO_MODULES}"
 loadmodule "tm.so"
@@ -51,7 +53,8 @@ request_route {
   }
   sl_send_reply("405", "Method Not Allowed");
 }
-`);
+`,
+  );
   return cfg;
 }
 
@@ -62,8 +65,12 @@ export class CallingKamailio {
   async start(natFix: boolean): Promise<void> {
     await this.stop();
     const cfg = callingConfig(this.dir, natFix);
-    this.proc = new NsProcess(NS.server, ['kamailio', '-f', cfg, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir],
-      () => /udp.*203\.0\.113\.10:5060/.test(inNs(NS.server, 'ss', '-lntu')), 'kamailio (calls)');
+    this.proc = new NsProcess(
+      NS.server,
+      ['kamailio', '-f', cfg, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir],
+      () => /udp.*203\.0\.113\.10:5060/.test(inNs(NS.server, 'ss', '-lntu')),
+      'kamailio (calls)',
+    );
     await this.proc.start();
   }
 
@@ -91,7 +98,10 @@ export function setUdpTimeouts(seconds: number): { udp: number; stream: number }
 
 /** Whether the router still holds a UDP mapping from the client (192.168.77.2) to `port` on the server. */
 export function hasUdpMapping(port: number): boolean {
-  const out = execFileSync('ip', ['netns', 'exec', NS.nat, 'conntrack', '-L', '-p', 'udp', '--orig-src', '192.168.77.2', '--orig-port-dst', String(port)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('ip', ['netns', 'exec', NS.nat, 'conntrack', '-L', '-p', 'udp', '--orig-src', '192.168.77.2', '--orig-port-dst', String(port)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return out.trim().length > 0;
 }
 
@@ -118,7 +128,22 @@ export interface CliRun {
  */
 export function ringFromClient(args: string[], onWaiting: (n: number) => void = () => undefined): Promise<CliRun> {
   const t0 = performance.now();
-  const argv = ['netns', 'exec', NS.client, process.execPath, CLI, 'ring', '--server', SERVER_IP, '--user', LAB_USER, '--password-env', 'LAB_PW', '--json', ...args];
+  const argv = [
+    'netns',
+    'exec',
+    NS.client,
+    process.execPath,
+    CLI,
+    'ring',
+    '--server',
+    SERVER_IP,
+    '--user',
+    LAB_USER,
+    '--password-env',
+    'LAB_PW',
+    '--json',
+    ...args,
+  ];
   return runCli(argv, t0, /now from another phone/g, onWaiting);
 }
 

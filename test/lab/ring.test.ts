@@ -16,7 +16,8 @@ if (unavailable) console.warn(`lab tests skipped: ${unavailable}`);
 /** The router's UDP timeout in the fast-forgetting case, and the caller's own bound. */
 const SHORT_UDP_TIMEOUT_S = 3;
 const CALLER_TIMEOUT_MS = 8000;
-const call = (): Promise<CallOutcome> => callFromServerSide({ bind: SERVER_IP2, to: { address: SERVER_IP, port: 5060 }, requestUri: `sip:${LAB_USER}@${SERVER_IP}`, timeoutMs: CALLER_TIMEOUT_MS });
+const call = (): Promise<CallOutcome> =>
+  callFromServerSide({ bind: SERVER_IP2, to: { address: SERVER_IP, port: 5060 }, requestUri: `sip:${LAB_USER}@${SERVER_IP}`, timeoutMs: CALLER_TIMEOUT_MS });
 
 /** Resolves once the router has forgotten the client's mapping to the registrar (bounded by `ms`). */
 async function mappingGone(ms: number): Promise<boolean> {

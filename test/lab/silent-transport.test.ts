@@ -28,7 +28,10 @@ describe.skipIf(unavailable !== null)('lab: why UDP is silent while TCP works', 
     dropUdpToPort(5060);
     const { result } = await check(['--stun', SERVER_IP]);
     expect(result.pathProbes!.stun!.filtering).toBe('address-and-port-dependent');
-    expect(silentUdp(result)).toMatchObject({ confidence: 'medium', explanation: expect.stringMatching(/only lets in UDP answers from the exact address and port it sent to/) });
+    expect(silentUdp(result)).toMatchObject({
+      confidence: 'medium',
+      explanation: expect.stringMatching(/only lets in UDP answers from the exact address and port it sent to/),
+    });
   });
 
   it('without STUN the cause cannot be told apart: low confidence, and it says what would tell', async () => {

@@ -28,9 +28,33 @@ interface WatchLine {
  * `sipladder watch --json` in the client namespace; `onRun` sees each run's line as it comes and may
  * return 'interrupt' to press Ctrl-C. Resolves when the watch exits.
  */
-function watchFromClient(extra: string[], history: string, onRun: (line: WatchLine) => void | 'interrupt'): Promise<{ code: number | null; lines: WatchLine[]; stderr: string }> {
-  const args = ['netns', 'exec', NS.client, process.execPath, CLI, 'watch', '--server', SERVER_IP, '--user', LAB_USER, '--password-env', 'LAB_PW',
-    '--transports', 'udp,tcp', '--ca-file', CA, '--json', '--history', history, ...extra];
+function watchFromClient(
+  extra: string[],
+  history: string,
+  onRun: (line: WatchLine) => void | 'interrupt',
+): Promise<{ code: number | null; lines: WatchLine[]; stderr: string }> {
+  const args = [
+    'netns',
+    'exec',
+    NS.client,
+    process.execPath,
+    CLI,
+    'watch',
+    '--server',
+    SERVER_IP,
+    '--user',
+    LAB_USER,
+    '--password-env',
+    'LAB_PW',
+    '--transports',
+    'udp,tcp',
+    '--ca-file',
+    CA,
+    '--json',
+    '--history',
+    history,
+    ...extra,
+  ];
   return new Promise((resolve) => {
     const child = spawn('ip', args, { env: { ...process.env, LAB_PW: LAB_PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
@@ -69,13 +93,17 @@ describe.skipIf(unavailable !== null)('lab: watch mode', () => {
     const port5060 = (l: WatchLine) => l.attempts.find((a) => a.label === 'UDP from port 5060')!;
     expect(r.lines.map((l) => port5060(l).registered)).toEqual([true, true, false, false]);
     expect(r.lines.map((l) => l.changes.map((c) => c.change))).toEqual([[], [], ['started-failing'], []]);
-    expect(r.lines[2]!.changes[0]!.text).toMatch(/^UDP from port 5060 started failing at \d\d:\d\d \(no answer\); UDP from an ephemeral port, UDP from an ephemeral port, no rport and TCP kept working$/);
+    expect(r.lines[2]!.changes[0]!.text).toMatch(
+      /^UDP from port 5060 started failing at \d\d:\d\d \(no answer\); UDP from an ephemeral port, UDP from an ephemeral port, no rport and TCP kept working$/,
+    );
     expect(r.stderr).toMatch(/Watch ended \(all runs done\) after 4 runs/);
     const stored = await new HistoryStore(history).list();
     expect(stored.map((e) => e.id)).toEqual([4, 3, 2, 1]);
     expect(stored[0]!.verdict).toMatch(/^UDP from port 5060 fails: your internet provider or router blocks incoming SIP on port 5060/);
     // Figures for the report: time per cycle and history bytes per run.
-    console.log(`watch cycle (matrix, lab): ${r.lines.map((l) => l.cycleMs).join(', ')} ms; stored results per run: ${stored.map((e) => e.storedBytes).join(', ')} bytes; database file ${statSync(history).size} bytes for ${stored.length} runs`);
+    console.log(
+      `watch cycle (matrix, lab): ${r.lines.map((l) => l.cycleMs).join(', ')} ms; stored results per run: ${stored.map((e) => e.storedBytes).join(', ')} bytes; database file ${statSync(history).size} bytes for ${stored.length} runs`,
+    );
   }, 120_000);
 
   it('Ctrl-C ends the watch cleanly after the run in progress', async () => {

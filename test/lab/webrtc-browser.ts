@@ -17,7 +17,12 @@ const ENTRY = fileURLToPath(new URL('../../renderer/src/webrtc/sipjs-register.ts
 /** One registration in the page: sip.js's own deadlines (connect 5 s, REGISTER 10 s, un-REGISTER 5 s) plus margin. */
 const PAGE_TIMEOUT_MS = 30_000;
 
-export interface BrowserInput { url: string; user: string; domain: string; password: string }
+export interface BrowserInput {
+  url: string;
+  user: string;
+  domain: string;
+  password: string;
+}
 
 /** The main process's grant and settle (electron/webrtc/browser-attempts.ts), exposed to the page. */
 export interface PageAuthSlot {
@@ -31,7 +36,15 @@ export class LabBrowser {
   private script = '';
 
   async start(): Promise<void> {
-    const bundle = await build({ entryPoints: [ENTRY], bundle: true, format: 'iife', globalName: 'sipladderWebrtc', platform: 'browser', write: false, target: 'es2022' });
+    const bundle = await build({
+      entryPoints: [ENTRY],
+      bundle: true,
+      format: 'iife',
+      globalName: 'sipladderWebrtc',
+      platform: 'browser',
+      write: false,
+      target: 'es2022',
+    });
     this.script = bundle.outputFiles[0]!.text;
     // `ip netns exec` replaces itself with Chromium, so Playwright's pipe to it (fds 3 and 4) stays intact.
     const wrapper = join(this.dir, 'chromium-in-client-ns');
@@ -39,7 +52,16 @@ export class LabBrowser {
     chmodSync(wrapper, 0o755);
     this.browser = await chromium.launch({
       executablePath: wrapper,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }
 
@@ -49,14 +71,20 @@ export class LabBrowser {
     try {
       const page = await context.newPage();
       page.setDefaultTimeout(PAGE_TIMEOUT_MS);
-      await page.route(`${PAGE_ORIGIN}/**`, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>web phone</title><script>${this.script.replace(/<\/script/gi, '<\\/script')}</script>` }));
+      await page.route(`${PAGE_ORIGIN}/**`, (route) =>
+        route.fulfill({
+          contentType: 'text/html',
+          body: `<!doctype html><title>web phone</title><script>${this.script.replace(/<\/script/gi, '<\\/script')}</script>`,
+        }),
+      );
       await page.exposeFunction('requestAuthSlot', () => slot.request());
       await page.exposeFunction('settleAuthSlot', (verdict: 'accepted' | 'unaccepted' | 'unsent') => slot.settle(verdict));
       await page.goto(`${PAGE_ORIGIN}/`);
       return await page.evaluate((i) => {
         const w = window as unknown as {
           sipladderWebrtc: { registerFromBrowser(input: unknown, slot: unknown): Promise<BrowserRegistration> };
-          requestAuthSlot(): Promise<boolean>; settleAuthSlot(v: string): Promise<void>;
+          requestAuthSlot(): Promise<boolean>;
+          settleAuthSlot(v: string): Promise<void>;
         };
         return w.sipladderWebrtc.registerFromBrowser(i, { request: () => w.requestAuthSlot(), settle: (v: string) => w.settleAuthSlot(v) });
       }, input);

@@ -19,15 +19,20 @@ const CERTS = fileURLToPath(new URL('../../electron/demo/certs/', import.meta.ur
 const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
 
 function config(dir: string): string {
-  writeFileSync(join(dir, 'tls.cfg'), `[server:default]
+  writeFileSync(
+    join(dir, 'tls.cfg'),
+    `[server:default]
 method = TLSv1.2+
 verify_certificate = no
 require_certificate = no
 private_key = ${CERTS}server.key
 certificate = ${CERTS}server.pem
-`);
+`,
+  );
   const cfg = join(dir, 'kamailio-ws.cfg');
-  writeFileSync(cfg, `#!KAMAILIO
+  writeFileSync(
+    cfg,
+    `#!KAMAILIO
 debug=1
 log_stderror=yes
 children=2
@@ -88,15 +93,22 @@ request_route {
   if (!save("location")) { sl_reply_error(); }
   exit;
 }
-`);
+`,
+  );
   return cfg;
 }
 
 export class WebSocketKamailio {
   private readonly dir = mkdtempSync(join(tmpdir(), 'sllab-kamws-'));
-  readonly process = new NsProcess(NS.server, ['kamailio', '-f', config(this.dir), '-DD', '-E', '-m', '64', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir],
-    () => [WS_PORT, WS_ORIGIN_CHECKED_PORT, WS_CONTACT_REWRITING_PORT, WSS_PORT].every((p) => execFileSync('ip', ['netns', 'exec', NS.server, 'ss', '-lnt'], { encoding: 'utf8' }).includes(`${SERVER_IP}:${p}`)),
-    'kamailio websocket');
+  readonly process = new NsProcess(
+    NS.server,
+    ['kamailio', '-f', config(this.dir), '-DD', '-E', '-m', '64', '-M', '8', '-P', join(this.dir, 'pid'), '-Y', this.dir],
+    () =>
+      [WS_PORT, WS_ORIGIN_CHECKED_PORT, WS_CONTACT_REWRITING_PORT, WSS_PORT].every((p) =>
+        execFileSync('ip', ['netns', 'exec', NS.server, 'ss', '-lnt'], { encoding: 'utf8' }).includes(`${SERVER_IP}:${p}`),
+      ),
+    'kamailio websocket',
+  );
 
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });

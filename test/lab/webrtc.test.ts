@@ -27,14 +27,24 @@ const ORIGIN_SCRIPT = fileURLToPath(new URL('./webrtc-origin.ts', import.meta.ur
 /** The app's Origin handshake, from the client namespace like the browser. */
 function originStatus(url: string): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    execFile('ip', ['netns', 'exec', NS.client, process.execPath, '--import', 'tsx', ORIGIN_SCRIPT, url, PAGE_ORIGIN, CA_FILE], { timeout: 30_000 }, (err, stdout) => {
-      if (err) return reject(err);
-      resolve((JSON.parse(stdout) as { status: number | null }).status);
-    });
+    execFile(
+      'ip',
+      ['netns', 'exec', NS.client, process.execPath, '--import', 'tsx', ORIGIN_SCRIPT, url, PAGE_ORIGIN, CA_FILE],
+      { timeout: 30_000 },
+      (err, stdout) => {
+        if (err) return reject(err);
+        resolve((JSON.parse(stdout) as { status: number | null }).status);
+      },
+    );
   });
 }
 
-interface Run { result: CheckResult; browser: BrowserRegistration; findings: string[]; registerAgain(): Promise<CheckResult & { again: BrowserRegistration }> }
+interface Run {
+  result: CheckResult;
+  browser: BrowserRegistration;
+  findings: string[];
+  registerAgain(): Promise<CheckResult & { again: BrowserRegistration }>;
+}
 
 describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser next to the engine', () => {
   const kamailio = new WebSocketKamailio();
@@ -53,14 +63,23 @@ describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser
     // The app's main-process side, with the run kept as RunManager keeps it and the Origin handshake made from the client namespace.
     const runs = new Map([['run', engine]]);
     const attempts = new BrowserAttempts({ result: (id) => runs.get(id), replace: (id, r) => void runs.set(id, r) }, (h) => originStatus(h.url));
-    const reg = await browser.register({ url, user: LAB_USER, domain: SERVER_IP, password },
-      { request: () => attempts.grant('run'), settle: (verdict) => attempts.settle('run', verdict) }, o);
+    const reg = await browser.register(
+      { url, user: LAB_USER, domain: SERVER_IP, password },
+      { request: () => attempts.grant('run'), settle: (verdict) => attempts.settle('run', verdict) },
+      o,
+    );
     const result = await attempts.attach('run', reg, { url, origin: PAGE_ORIGIN });
     const status = result.attempts.at(-1)!.browser!.originHandshakeStatus;
     const findings = diagnose(result).findings.map((f) => f.id);
-    console.log(`WebRTC lab ${url}${o.trustLabCa ? ' (CA trusted by the browser)' : ''}: engine ${engine.attempts.map((a) => `${a.outcome} ${a.durationMs} ms`).join(', ')}; browser ${reg.outcome} ${Math.round(reg.durationMs)} ms, ${reg.messages.length} messages${status !== undefined ? `, Origin handshake HTTP ${status}` : ''}; findings: ${findings.join(', ') || 'none'}`);
+    console.log(
+      `WebRTC lab ${url}${o.trustLabCa ? ' (CA trusted by the browser)' : ''}: engine ${engine.attempts.map((a) => `${a.outcome} ${a.durationMs} ms`).join(', ')}; browser ${reg.outcome} ${Math.round(reg.durationMs)} ms, ${reg.messages.length} messages${status !== undefined ? `, Origin handshake HTTP ${status}` : ''}; findings: ${findings.join(', ') || 'none'}`,
+    );
     const registerAgain = async (): Promise<CheckResult & { again: BrowserRegistration }> => {
-      const again = await browser.register({ url, user: LAB_USER, domain: SERVER_IP, password }, { request: () => attempts.grant('run'), settle: (verdict) => attempts.settle('run', verdict) }, o);
+      const again = await browser.register(
+        { url, user: LAB_USER, domain: SERVER_IP, password },
+        { request: () => attempts.grant('run'), settle: (verdict) => attempts.settle('run', verdict) },
+        o,
+      );
       return { ...(await attempts.attach('run', again, { url, origin: PAGE_ORIGIN })), again };
     };
     return { result, browser: reg, findings, registerAgain };
@@ -70,12 +89,19 @@ describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser
 
   it('WS: sip.js registers from the browser like the engine (challenge, credentials, 200, binding removed); no finding', async () => {
     const r = await run('ws', WS_PORT);
-    expect(r.result.attempts.map((a) => [a.transport, a.outcome])).toEqual([['ws', 'registered'], ['ws', 'registered']]);
+    expect(r.result.attempts.map((a) => [a.transport, a.outcome])).toEqual([
+      ['ws', 'registered'],
+      ['ws', 'registered'],
+    ]);
     expect(r.browser).toMatchObject({ outcome: 'registered', status: 200, connected: true, unregistered: true });
     expect(r.browser.messages.map((m) => m.text.split('\r\n')[0])).toEqual([
-      'REGISTER sip:203.0.113.10 SIP/2.0', 'SIP/2.0 401 Unauthorized', 'REGISTER sip:203.0.113.10 SIP/2.0', 'SIP/2.0 200 OK',
+      'REGISTER sip:203.0.113.10 SIP/2.0',
+      'SIP/2.0 401 Unauthorized',
+      'REGISTER sip:203.0.113.10 SIP/2.0',
+      'SIP/2.0 200 OK',
       // The removal: sip.js sends the credentials of the accepted nonce at once (nc=2), so no second challenge.
-      'REGISTER sip:203.0.113.10 SIP/2.0', 'SIP/2.0 200 OK',
+      'REGISTER sip:203.0.113.10 SIP/2.0',
+      'SIP/2.0 200 OK',
     ]);
     expect(sentTexts(r.browser)[0]).toMatch(/^Via: SIP\/2\.0\/WS /m);
     expect(sentTexts(r.browser).at(-1)).toMatch(/^Expires: 0|;expires=0/im);
@@ -92,7 +118,7 @@ describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser
     expect(opened.diagnosis.findings).toEqual([]);
   });
 
-  it('WSS with the lab\'s private CA: the engine (given the CA) registers, the browser refuses the certificate', async () => {
+  it("WSS with the lab's private CA: the engine (given the CA) registers, the browser refuses the certificate", async () => {
     const r = await run('wss', WSS_PORT);
     expect(r.result.attempts[0]).toMatchObject({ outcome: 'registered', tls: { verified: true } });
     expect(r.browser).toMatchObject({ outcome: 'reset', connected: false, messages: [] });
@@ -100,7 +126,7 @@ describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser
     expect(r.findings).toEqual(['webrtc-certificate-untrusted-by-browser']);
   });
 
-  it('WSS with a browser that trusts the CA: sip.js registers over the browser\'s TLS; no finding', async () => {
+  it("WSS with a browser that trusts the CA: sip.js registers over the browser's TLS; no finding", async () => {
     const r = await run('wss', WSS_PORT, { trustLabCa: true });
     expect(r.browser).toMatchObject({ outcome: 'registered', connected: true, unregistered: true });
     expect(sentTexts(r.browser)[0]).toMatch(/^Via: SIP\/2\.0\/WSS /m);
@@ -126,7 +152,7 @@ describe.skipIf(unavailable !== null)('lab: WebRTC registration from the browser
     expect(f.technical).toContain('Contact ;transport=udp in 200');
   });
 
-  it('wrong password: the engine and the page share the run\'s 2 failed authentications; once spent, the page sends no credentials', async () => {
+  it("wrong password: the engine and the page share the run's 2 failed authentications; once spent, the page sends no credentials", async () => {
     const r = await run('ws', WS_PORT, { password: 'not-the-password' });
     expect(r.result.attempts[0]!.outcome).toBe('auth-failed');
     // The engine's one WS attempt failed once; the page got the last slot and failed too.

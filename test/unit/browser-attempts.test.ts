@@ -6,12 +6,25 @@ import type { CheckResult } from '../../shared/model/results.js';
 import type { BrowserRegistration } from '../../shared/webrtc/browser-attempt.js';
 import { attemptResult, checkResult } from '../builders.js';
 
-const engineRun = (authFailures: number): CheckResult => checkResult({
-  startedAt: '2026-01-01T00:00:00Z', durationMs: 400, authFailures,
-  account: { server: 's', domain: 's', user: 'alice', authUser: 'alice', transports: ['ws'], passwordGiven: true },
-  attempts: [attemptResult({ id: 3, label: 'WS', transport: 'ws', target: { host: 's', address: '192.0.2.1', port: 80 }, durationMs: 30, requestsSent: 3, traceSeqs: [7] })],
-  trace: [{ seq: 7, t: 5, attempt: 3, kind: 'socket', note: 'connected' }],
-});
+const engineRun = (authFailures: number): CheckResult =>
+  checkResult({
+    startedAt: '2026-01-01T00:00:00Z',
+    durationMs: 400,
+    authFailures,
+    account: { server: 's', domain: 's', user: 'alice', authUser: 'alice', transports: ['ws'], passwordGiven: true },
+    attempts: [
+      attemptResult({
+        id: 3,
+        label: 'WS',
+        transport: 'ws',
+        target: { host: 's', address: '192.0.2.1', port: 80 },
+        durationMs: 30,
+        requestsSent: 3,
+        traceSeqs: [7],
+      }),
+    ],
+    trace: [{ seq: 7, t: 5, attempt: 3, kind: 'socket', note: 'connected' }],
+  });
 
 const failedToConnect: BrowserRegistration = { outcome: 'reset', detail: 'no WebSocket', connected: false, durationMs: 12, messages: [] };
 
@@ -34,7 +47,7 @@ describe('BrowserAttempts', () => {
     expect(await attempts.grant('r')).toBe(false);
   });
 
-  it('joins the attempt after the engine\'s (next id and seq), with the Origin handshake when the browser could not connect', async () => {
+  it("joins the attempt after the engine's (next id and seq), with the Origin handshake when the browser could not connect", async () => {
     const { attempts, runs, calls } = service(engineRun(0));
     const joined = await attempts.attach('r', failedToConnect, { url: 'ws://192.0.2.1:8081/', origin: 'http://page.test' });
     expect(calls).toEqual(['ws://192.0.2.1:8081/ http://page.test']);
@@ -44,11 +57,15 @@ describe('BrowserAttempts', () => {
     expect(runs.get('r')).toBe(joined);
   });
 
-  it('counts the page\'s failed authentication in the run', async () => {
+  it("counts the page's failed authentication in the run", async () => {
     const { attempts } = service(engineRun(1));
     await attempts.grant('r');
     attempts.settle('r', 'unaccepted');
-    const joined = await attempts.attach('r', { ...failedToConnect, outcome: 'auth-failed', connected: true, status: 403 }, { url: 'wss://s/', origin: 'app://sipladder' });
+    const joined = await attempts.attach(
+      'r',
+      { ...failedToConnect, outcome: 'auth-failed', connected: true, status: 403 },
+      { url: 'wss://s/', origin: 'app://sipladder' },
+    );
     expect(joined.authFailures).toBe(2);
   });
 

@@ -16,14 +16,21 @@ const te = new TextEncoder();
 const A = { address: '192.0.2.4', port: 5062 };
 const B = { address: '198.51.100.7', port: 5060 };
 const sip = (method: string, callId: string, pad = 0): Uint8Array =>
-  te.encode(`${method} sip:example.com SIP/2.0\r\nVia: SIP/2.0/TCP 192.0.2.4:5062;branch=z9hG4bK${callId}\r\nCall-ID: ${callId}\r\nCSeq: 1 ${method}\r\nX-Pad: ${'p'.repeat(pad)}\r\nContent-Length: 0\r\n\r\n`);
+  te.encode(
+    `${method} sip:example.com SIP/2.0\r\nVia: SIP/2.0/TCP 192.0.2.4:5062;branch=z9hG4bK${callId}\r\nCall-ID: ${callId}\r\nCSeq: 1 ${method}\r\nX-Pad: ${'p'.repeat(pad)}\r\nContent-Length: 0\r\n\r\n`,
+  );
 const callIds = (messages: Array<{ bytes: Uint8Array }>): string[] => messages.map((m) => /Call-ID: (\S+)/.exec(new TextDecoder().decode(m.bytes))![1]!);
 
 /** A small capture with UDP, a fragmented datagram and a TCP flow (the fuzzer's seed). */
 function seedCapture(kind: 'pcap' | 'pcapng'): Uint8Array {
   const frags = fragmentIpv4(ipPacket(A, B, 'udp', sip('REGISTER', 'frag', 2000)), 1480);
   const stream = new Uint8Array([...sip('REGISTER', 't1'), ...sip('OPTIONS', 't2')]);
-  const packets = [ipPacket(A, B, 'udp', sip('OPTIONS', 'u1')), ...frags, ipPacket(A, B, 'tcp', stream.subarray(0, 90), { seq: 7, ack: 1 }), ipPacket(A, B, 'tcp', stream.subarray(90), { seq: 97, ack: 1 })];
+  const packets = [
+    ipPacket(A, B, 'udp', sip('OPTIONS', 'u1')),
+    ...frags,
+    ipPacket(A, B, 'tcp', stream.subarray(0, 90), { seq: 7, ack: 1 }),
+    ipPacket(A, B, 'tcp', stream.subarray(90), { seq: 97, ack: 1 }),
+  ];
   const frames = packets.map((p, i) => ({ ts: 1_700_000_000_000_000 + i, data: frame('ethernet', p) }));
   return kind === 'pcap' ? pcapFile('ethernet', frames) : pcapngFile('ethernet', frames);
 }
@@ -73,33 +80,54 @@ describe('capture reader: malformed files', () => {
       edits: fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }), width: fc.constantFrom(1, 2, 4) }), { minLength: 1, maxLength: 8 }),
       cut: fc.option(fc.nat(), { nil: undefined }),
     });
-    fc.assert(fc.property(mutation, ({ seed, edits, cut }) => {
-      const bytes = seeds[seed]!.slice();
-      // Lengths and offsets are where hostile values hurt: also write whole 16/32-bit words.
-      for (const { at, value, width } of edits) bytes.fill(value, at % bytes.length, Math.min(bytes.length, (at % bytes.length) + width));
-      const file = cut === undefined ? bytes : bytes.subarray(0, cut % bytes.length);
-      try {
-        importCapture(file, 'fuzz');
-      } catch (e) {
-        if (!(e instanceof CaptureError)) throw e;
-        expect(e.offset).toBeGreaterThanOrEqual(0);
-        expect(e.offset).toBeLessThanOrEqual(file.length);
-      }
-    }), { numRuns: 600, seed: 8 });
+    fc.assert(
+      fc.property(mutation, ({ seed, edits, cut }) => {
+        const bytes = seeds[seed]!.slice();
+        // Lengths and offsets are where hostile values hurt: also write whole 16/32-bit words.
+        for (const { at, value, width } of edits) bytes.fill(value, at % bytes.length, Math.min(bytes.length, (at % bytes.length) + width));
+        const file = cut === undefined ? bytes : bytes.subarray(0, cut % bytes.length);
+        try {
+          importCapture(file, 'fuzz');
+        } catch (e) {
+          if (!(e instanceof CaptureError)) throw e;
+          expect(e.offset).toBeGreaterThanOrEqual(0);
+          expect(e.offset).toBeLessThanOrEqual(file.length);
+        }
+      }),
+      { numRuns: 600, seed: 8 },
+    );
   });
 
   it('fuzz: any mutation of ngrep text imports or ends as a CaptureError', () => {
-    const text = te.encode(['U 2013/07/19 22:17:34.920749 203.0.113.50:5060 -> 66.151.32.200:5060', 'REGISTER sip:ostel.co SIP/2.0.', 'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj.', 'Call-ID: j.',
-      'CSeq: 1 REGISTER.', 'Content-Length: 0.', '.', '#', 'U 2013/07/19 22:17:34.921155 66.151.32.200:5060 -> 203.0.113.50:5060', 'SIP/2.0 401 Unauthorized.', 'Call-ID: j.', 'CSeq: 1 REGISTER.', '.'].join('\n'));
-    fc.assert(fc.property(fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }), (edits) => {
-      const bytes = text.slice();
-      for (const { at, value } of edits) bytes[at % bytes.length] = value;
-      try {
-        importCapture(bytes, 'fuzz.txt');
-      } catch (e) {
-        if (!(e instanceof CaptureError)) throw e;
-      }
-    }), { numRuns: 300, seed: 8 });
+    const text = te.encode(
+      [
+        'U 2013/07/19 22:17:34.920749 203.0.113.50:5060 -> 66.151.32.200:5060',
+        'REGISTER sip:ostel.co SIP/2.0.',
+        'Via: SIP/2.0/UDP 0.0.0.0:5060;branch=z9hG4bKj.',
+        'Call-ID: j.',
+        'CSeq: 1 REGISTER.',
+        'Content-Length: 0.',
+        '.',
+        '#',
+        'U 2013/07/19 22:17:34.921155 66.151.32.200:5060 -> 203.0.113.50:5060',
+        'SIP/2.0 401 Unauthorized.',
+        'Call-ID: j.',
+        'CSeq: 1 REGISTER.',
+        '.',
+      ].join('\n'),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }), (edits) => {
+        const bytes = text.slice();
+        for (const { at, value } of edits) bytes[at % bytes.length] = value;
+        try {
+          importCapture(bytes, 'fuzz.txt');
+        } catch (e) {
+          if (!(e instanceof CaptureError)) throw e;
+        }
+      }),
+      { numRuns: 300, seed: 8 },
+    );
   });
 });
 
@@ -130,11 +158,13 @@ describe('capture reader: fragments', () => {
     // generous enough for a shared machine: best of three runs, as a pause only ever adds time.
     for (const overlap of [false, true]) {
       const file = fragmentsOfOne(48_000, overlap);
-      const best = Math.min(...[0, 1, 2].map(() => {
-        const t0 = performance.now();
-        importCapture(file, 'x');
-        return performance.now() - t0;
-      }));
+      const best = Math.min(
+        ...[0, 1, 2].map(() => {
+          const t0 = performance.now();
+          importCapture(file, 'x');
+          return performance.now() - t0;
+        }),
+      );
       expect(best).toBeLessThan(2000);
     }
   });
@@ -149,20 +179,28 @@ describe('capture reader: streaming', () => {
     const boundaries: number[] = [];
     for (let at = 0; at < file.length; at += new DataView(file.buffer, file.byteOffset + at + 4, 4).getUint32(0, true)) boundaries.push(at);
     const cut = fc.oneof(fc.integer({ min: 1, max: file.length }), fc.constantFrom(...boundaries.slice(1)));
-    fc.assert(fc.property(fc.array(cut, { maxLength: 12 }), (cuts) => {
-      const im = new CaptureImport(file.length);
-      const bounds = [...new Set([0, ...cuts, file.length])].sort((a, b) => a - b);
-      // Through one reused buffer, as the file reader does: whatever is kept must be a copy.
-      const scratch = new Uint8Array(file.length);
-      for (let i = 1; i < bounds.length; i++) {
-        scratch.set(file.subarray(bounds[i - 1], bounds[i]));
-        im.push(scratch.subarray(0, bounds[i]! - bounds[i - 1]!));
-        scratch.fill(0xee);
-      }
-      const r = im.finish('x');
-      expect([r.packets, r.messages, r.dropped, r.result.attempts.map((a) => a.label), r.result.trace.map((e) => e.bytes)])
-        .toEqual([whole.packets, whole.messages, whole.dropped, whole.result.attempts.map((a) => a.label), whole.result.trace.map((e) => e.bytes)]);
-    }), { numRuns: 100, seed: 8 });
+    fc.assert(
+      fc.property(fc.array(cut, { maxLength: 12 }), (cuts) => {
+        const im = new CaptureImport(file.length);
+        const bounds = [...new Set([0, ...cuts, file.length])].sort((a, b) => a - b);
+        // Through one reused buffer, as the file reader does: whatever is kept must be a copy.
+        const scratch = new Uint8Array(file.length);
+        for (let i = 1; i < bounds.length; i++) {
+          scratch.set(file.subarray(bounds[i - 1], bounds[i]));
+          im.push(scratch.subarray(0, bounds[i]! - bounds[i - 1]!));
+          scratch.fill(0xee);
+        }
+        const r = im.finish('x');
+        expect([r.packets, r.messages, r.dropped, r.result.attempts.map((a) => a.label), r.result.trace.map((e) => e.bytes)]).toEqual([
+          whole.packets,
+          whole.messages,
+          whole.dropped,
+          whole.result.attempts.map((a) => a.label),
+          whole.result.trace.map((e) => e.bytes),
+        ]);
+      }),
+      { numRuns: 100, seed: 8 },
+    );
   });
 
   it('trace bytes survive JSON and structured clone (the app gets them over HTTP or IPC)', () => {
@@ -178,10 +216,12 @@ describe('capture reader: streaming', () => {
     let finished = false;
     const progress: number[] = [];
     let tick = 0;
-    const running = importChunks(slicesOf(file, 64 * 1024), { source: 'x', onProgress: (p) => progress.push(p.packets), now: () => (tick += 1000) }).then((r) => {
-      finished = true;
-      return r;
-    });
+    const running = importChunks(slicesOf(file, 64 * 1024), { source: 'x', onProgress: (p) => progress.push(p.packets), now: () => (tick += 1000) }).then(
+      (r) => {
+        finished = true;
+        return r;
+      },
+    );
     await new Promise((resolve) => setImmediate(resolve));
     expect(finished).toBe(false); // we got a turn while the import was running
     expect((await running).messages).toBe(6000);
@@ -197,11 +237,13 @@ describe('capture reader: streaming', () => {
 describe('capture reader: TCP resynchronisation', () => {
   const tcpFile = (stream: Uint8Array, cuts: number[], seq0 = 1000): Uint8Array => {
     const bounds = [0, ...cuts, stream.length];
-    const frames = bounds.slice(1).map((end, i) => ({ ts: i, data: ipPacket(A, B, 'tcp', stream.subarray(bounds[i], end), { seq: seq0 + bounds[i]!, ack: 1 }) }));
+    const frames = bounds
+      .slice(1)
+      .map((end, i) => ({ ts: i, data: ipPacket(A, B, 'tcp', stream.subarray(bounds[i], end), { seq: seq0 + bounds[i]!, ack: 1 }) }));
     return pcapFile('raw', frames);
   };
 
-  it('a capture that starts mid-connection still yields the flow\'s later messages', () => {
+  it("a capture that starts mid-connection still yields the flow's later messages", () => {
     const stream = new Uint8Array([...sip('REGISTER', 'lost', 40), ...sip('REGISTER', 'm2'), ...sip('OPTIONS', 'm3')]);
     // The capture begins 30 bytes into the first message: its tail is skipped, the rest is read.
     const r = SipExtractor.fromFile(tcpFile(stream.subarray(30), [50, 200]));
@@ -218,12 +260,17 @@ describe('capture reader: TCP resynchronisation', () => {
     const afterHole = new Uint8Array([...te.encode(`${'x'.repeat(98)}\r\n`), ...sip('OPTIONS', 'after-gap')]);
     const holeEnd = 500_000;
     // Enough data after the hole to exceed the per-flow buffer for out-of-order data.
-    const filler = Array.from({ length: 20 }, (_, i) => ({ ts: 3 + i, data: ipPacket(A, B, 'tcp', new Uint8Array(60_000).fill(98), { seq: holeEnd + afterHole.length + i * 60_000, ack: 1 }) }));
-    const r = SipExtractor.fromFile(pcapFile('raw', [
-      { ts: 0, data: ipPacket(A, B, 'tcp', sip('REGISTER', 'before'), { seq: 1, ack: 1 }) },
-      { ts: 1, data: ipPacket(A, B, 'tcp', afterHole, { seq: holeEnd, ack: 1 }) },
-      ...filler,
-    ]));
+    const filler = Array.from({ length: 20 }, (_, i) => ({
+      ts: 3 + i,
+      data: ipPacket(A, B, 'tcp', new Uint8Array(60_000).fill(98), { seq: holeEnd + afterHole.length + i * 60_000, ack: 1 }),
+    }));
+    const r = SipExtractor.fromFile(
+      pcapFile('raw', [
+        { ts: 0, data: ipPacket(A, B, 'tcp', sip('REGISTER', 'before'), { seq: 1, ack: 1 }) },
+        { ts: 1, data: ipPacket(A, B, 'tcp', afterHole, { seq: holeEnd, ack: 1 }) },
+        ...filler,
+      ]),
+    );
     expect(callIds(r.messages)).toEqual(['before', 'after-gap']);
     expect(r.dropped.tcp.gaps).toBe(1);
   });

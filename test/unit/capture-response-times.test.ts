@@ -6,8 +6,21 @@ import { responseTimesByMethod } from '../../shared/capture/response-times.js';
 import type { TraceEvent } from '../../shared/model/trace.js';
 
 const fact = (method: string, firstSeq: number, finalSeq?: number): DialogFacts => ({
-  attempt: firstSeq, kind: 'other', method, callId: `c${firstSeq}`, client: { address: '10.0.0.1', port: 5060 }, server: { address: '192.0.2.1', port: 5060 },
-  user: '', agent: '', failed: false, messages: 2, invite2xx: 0, acked: false, reinvites: 0, firstSeq, finalSeq,
+  attempt: firstSeq,
+  kind: 'other',
+  method,
+  callId: `c${firstSeq}`,
+  client: { address: '10.0.0.1', port: 5060 },
+  server: { address: '192.0.2.1', port: 5060 },
+  user: '',
+  agent: '',
+  failed: false,
+  messages: 2,
+  invite2xx: 0,
+  acked: false,
+  reinvites: 0,
+  firstSeq,
+  finalSeq,
 });
 
 describe('responseTimesByMethod', () => {

@@ -31,16 +31,42 @@ const ids = (r: CheckResult): string[] => diagnose(r).findings.map((f) => f.id);
 describe('capture rules', () => {
   it('port-5060 clients that never answer the 401, while others register', () => {
     const jitsi = client({ ep: { address: '198.18.0.7', port: 5060 }, ua: 'Jitsi2.10' });
-    const r = captureOf([[register('no-answer'), jitsi], [register(200), client()]]);
+    const r = captureOf([
+      [register('no-answer'), jitsi],
+      [register(200), client()],
+    ]);
     const d = diagnose(r);
     expect(d.findings.map((f) => f.id)).toEqual(['capture-inbound-5060-filtered']);
-    expect(d.findings[0]!.technical).toMatch(/^1 client on local port 5060 never answered the 401 \(198\.18\.0\.7\); 1 registration from other ports completed\.$/);
-    expect(ids(captureOf([[register(200), jitsi], [register(200), client()]]))).toEqual([]);
+    expect(d.findings[0]!.technical).toMatch(
+      /^1 client on local port 5060 never answered the 401 \(198\.18\.0\.7\); 1 registration from other ports completed\.$/,
+    );
+    expect(
+      ids(
+        captureOf([
+          [register(200), jitsi],
+          [register(200), client()],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('rejected registrations and 5xx from the server', () => {
-    expect(ids(captureOf([[register(403), client()], [register(200), client()]]))).toEqual(['capture-registration-rejected']);
-    expect(ids(captureOf([[call(503), client()], [register(503), client()]]))).toEqual(['capture-server-5xx']);
+    expect(
+      ids(
+        captureOf([
+          [register(403), client()],
+          [register(200), client()],
+        ]),
+      ),
+    ).toEqual(['capture-registration-rejected']);
+    expect(
+      ids(
+        captureOf([
+          [call(503), client()],
+          [register(503), client()],
+        ]),
+      ),
+    ).toEqual(['capture-server-5xx']);
   });
 
   it('an answered call without ACK, and not a normal call', () => {
@@ -54,12 +80,18 @@ describe('capture rules', () => {
   });
 
   it('unanswered OPTIONS keep-alives mean unreachable contacts; answered ones and an OPTIONS 401 are not failures to authenticate', () => {
-    const r = captureOf([[keepalive(false), client()], [keepalive(true), client()]]);
+    const r = captureOf([
+      [keepalive(false), client()],
+      [keepalive(true), client()],
+    ]);
     expect(ids(r)).toEqual(['capture-keepalive-unanswered']);
     expect(r.attempts.map((a) => a.outcome)).toEqual(['no-response', 'answered']);
     const w = new Writer();
     const c = client();
-    const options = (status?: string) => new TextEncoder().encode(`${status ? `SIP/2.0 ${status}` : 'OPTIONS sip:x@example.net SIP/2.0'}\r\nVia: SIP/2.0/UDP 203.0.113.1:5060;branch=z9hG4bKo\r\nCall-ID: probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`);
+    const options = (status?: string) =>
+      new TextEncoder().encode(
+        `${status ? `SIP/2.0 ${status}` : 'OPTIONS sip:x@example.net SIP/2.0'}\r\nVia: SIP/2.0/UDP 203.0.113.1:5060;branch=z9hG4bKo\r\nCall-ID: probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`,
+      );
     w.send(c, true, T0, options());
     w.send(c, false, T0 + 1000, options('401 Unauthorized'));
     const probe = importCapture(pcapFile('ethernet', w.frames(10)), 'probe.pcap').result;
@@ -67,7 +99,14 @@ describe('capture rules', () => {
   });
 
   it('calls ended 408/480/487 are counted by status', () => {
-    const d = diagnose(captureOf([[call(487), client()], [call(480), client()], [call(487), client()], [call('bye'), client()]]));
+    const d = diagnose(
+      captureOf([
+        [call(487), client()],
+        [call(480), client()],
+        [call(487), client()],
+        [call('bye'), client()],
+      ]),
+    );
     expect(d.findings.map((f) => [f.id, f.severity])).toEqual([['capture-call-failures', 'warning']]);
     expect(d.findings[0]!.technical).toMatch(/^3 calls of 4: 487 ×2, 480 ×1 /);
   });
@@ -76,15 +115,26 @@ describe('capture rules', () => {
     const r = captureOf([[call('reinvite-storm'), client({ ua: 'Yealink SIP-T46U' })]]);
     expect(ids(r)).toEqual(['capture-reinvite-storm']);
     const [f] = dialogFacts(r);
-    expect(f).toMatchObject({ kind: 'call', method: 'INVITE', reinvites: 12, acked: true, agent: 'Yealink SIP-T46U', offer: { codecs: ['PCMU', 'PCMA', 'G722', 'G729', 'telephone-event'], direction: 'sendrecv' }, answer: { address: '198.51.100.9', codecs: ['PCMU', 'telephone-event'] } });
+    expect(f).toMatchObject({
+      kind: 'call',
+      method: 'INVITE',
+      reinvites: 12,
+      acked: true,
+      agent: 'Yealink SIP-T46U',
+      offer: { codecs: ['PCMU', 'PCMA', 'G722', 'G729', 'telephone-event'], direction: 'sendrecv' },
+      answer: { address: '198.51.100.9', codecs: ['PCMU', 'telephone-event'] },
+    });
   });
 
   it('verdict and report are summaries, bounded however many exchanges there are', () => {
     const steps: Array<[Scenario, Client]> = [];
-    for (let i = 0; i < 1500; i++) steps.push([[register(403), call('no-ack'), keepalive(false)][i % 3]!, client({ ep: { address: `203.0.${i >> 8}.${i & 255}`, port: 5062 } })]);
+    for (let i = 0; i < 1500; i++)
+      steps.push([[register(403), call('no-ack'), keepalive(false)][i % 3]!, client({ ep: { address: `203.0.${i >> 8}.${i & 255}`, port: 5062 } })]);
     const r = captureOf(steps);
     const d = diagnose(r);
-    expect(d.verdict).toMatch(/Seen in this capture: 1,500 exchanges; 0 of 500 registrations succeeded, 0 of 500 calls answered, 0 of 500 keep-alives answered\.$/);
+    expect(d.verdict).toMatch(
+      /Seen in this capture: 1,500 exchanges; 0 of 500 registrations succeeded, 0 of 500 calls answered, 0 of 500 keep-alives answered\.$/,
+    );
     expect(d.verdict.length).toBeLessThan(400);
     expect(reportText(r, d, 'provider').length).toBeLessThan(4096);
     for (const f of d.findings) {
@@ -101,37 +151,68 @@ describe('grouping', () => {
     [register(200), call('bye'), keepalive(true), call(487), register('no-answer')].forEach((s, i) => s(w, c[i % 3]!, i + 1, T0 + i * 10_000, () => 0.5));
     const frames = w.frames(1000);
     const dialogs = (order: number[]) => {
-      const r = importCapture(pcapFile('ethernet', order.map((i) => frames[i]!)), 'x').result;
+      const r = importCapture(
+        pcapFile(
+          'ethernet',
+          order.map((i) => frames[i]!),
+        ),
+        'x',
+      ).result;
       return r.attempts.map((a) => `${a.label} ${a.outcome} ${a.status} ${a.traceSeqs.length}`).sort();
     };
     const expected = dialogs(frames.map((_, i) => i));
     expect(expected).toHaveLength(5);
-    fc.assert(fc.property(fc.shuffledSubarray(frames.map((_, i) => i), { minLength: frames.length }), (order) => {
-      expect(dialogs(order)).toEqual(expected);
-    }), { numRuns: 60, seed: 10 });
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(
+          frames.map((_, i) => i),
+          { minLength: frames.length },
+        ),
+        (order) => {
+          expect(dialogs(order)).toEqual(expected);
+        },
+      ),
+      { numRuns: 60, seed: 10 },
+    );
   });
 
   it('the facts the import gathers while grouping equal those computed again from the trace (a bundle, the app)', () => {
-    const r = captureOf([[call('reinvite-storm'), client({ tcp: true })], [call('no-ack'), client({ mediaAddress: '10.0.0.9' })], [register(403), client()], [keepalive(false), client()]]);
+    const r = captureOf([
+      [call('reinvite-storm'), client({ tcp: true })],
+      [call('no-ack'), client({ mediaAddress: '10.0.0.9' })],
+      [register(403), client()],
+      [keepalive(false), client()],
+    ]);
     const reread = structuredClone(r);
     expect(dialogFacts(reread)).not.toBe(dialogFacts(r));
     expect(dialogFacts(reread)).toEqual(dialogFacts(r));
   });
 
   it('a message without Call-ID is grouped by its sender, not dropped', () => {
-    const bytes = new TextEncoder().encode('OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKx\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n');
-    const r = importCapture(pcapFile('raw', [{ ts: 0, data: ipPacket({ address: '192.0.2.1', port: 5060 }, { address: '192.0.2.2', port: 5060 }, 'udp', bytes) }]), 'x').result;
+    const bytes = new TextEncoder().encode(
+      'OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKx\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n',
+    );
+    const r = importCapture(
+      pcapFile('raw', [{ ts: 0, data: ipPacket({ address: '192.0.2.1', port: 5060 }, { address: '192.0.2.2', port: 5060 }, 'udp', bytes) }]),
+      'x',
+    ).result;
     expect(r.attempts.map((a) => a.label)).toEqual(['OPTIONS from 192.0.2.1:5060 (Call-ID no-call-id-192.0)']);
   });
 });
 
 describe('dialog filter', () => {
   const rows = (): DialogRow[] => {
-    const r = captureOf([[register(403), client({ ua: 'Jitsi2.10' })], [call('bye'), client({ ua: 'Linphone/5' })], [keepalive(false), client()]]);
+    const r = captureOf([
+      [register(403), client({ ua: 'Jitsi2.10' })],
+      [call('bye'), client({ ua: 'Linphone/5' })],
+      [keepalive(false), client()],
+    ]);
     return dialogFacts(r).map((f, i) => ({ ...f, startMs: i }));
   };
   const pick = (text: string, failuresOnly = false) =>
-    selectDialogs(rows(), { filter: parseFilter(text, (id) => (id === 'x' ? [2] : undefined)), failuresOnly, sort: 'start', descending: false }).map((d) => d.method);
+    selectDialogs(rows(), { filter: parseFilter(text, (id) => (id === 'x' ? [2] : undefined)), failuresOnly, sort: 'start', descending: false }).map(
+      (d) => d.method,
+    );
 
   it('keys, wildcards, bare words, failures only, finding', () => {
     expect(pick('status:4xx ua:jitsi')).toEqual(['REGISTER']);

@@ -4,7 +4,15 @@
 // wired to the recorded ipcMain handlers, so a test drives the shell the way a page does.
 import type { Backend } from '../../electron/app/backend.js';
 import { APP_INDEX_URL } from '../../electron/shell/app-protocol.js';
-import type { IpcEventLike, MainElectronLike, MenuItemLike, PrivilegedScheme, SessionLike, WebContentsLike, WebPreferencesLike } from '../../electron/shell/electron-like.js';
+import type {
+  IpcEventLike,
+  MainElectronLike,
+  MenuItemLike,
+  PrivilegedScheme,
+  SessionLike,
+  WebContentsLike,
+  WebPreferencesLike,
+} from '../../electron/shell/electron-like.js';
 import { preloadApi } from '../../electron/shell/preload.js';
 import type { RunEvent, SipLadderApi } from '../../shared/ipc/contract.js';
 import { channelOf } from '../../shared/ipc/define.js';
@@ -30,14 +38,20 @@ export function fakeElectron(o: { singleInstance?: boolean } = {}) {
   const session: FakeSession = { setPermissionRequestHandler: (h) => void (session.request = h), setPermissionCheckHandler: (h) => void (session.check = h) };
   const contents: FakeWebContents[] = [];
   const windows: Array<{ prefs: WebPreferencesLike; loaded: string[]; focused: number }> = [];
-  const protocol = { privileged: [] as PrivilegedScheme[], registeredWhileReady: [] as boolean[], handlers: new Map<string, (r: Request) => Promise<Response>>() };
+  const protocol = {
+    privileged: [] as PrivilegedScheme[],
+    registeredWhileReady: [] as boolean[],
+    handlers: new Map<string, (r: Request) => Promise<Response>>(),
+  };
   const state = { ready: false, quit: 0, menu: [] as MenuItemLike[], opened: [] as string[] };
 
   /** A web contents as Electron makes one: 'web-contents-created' fires as it is created. */
   const createContents = (): FakeWebContents => {
     const listeners = new Map<string, Listener>();
     const wc: FakeWebContents = {
-      listeners, received: [], session,
+      listeners,
+      received: [],
+      session,
       setWindowOpenHandler: (h) => void (wc.openHandler = h),
       on: (event: string, l: Listener) => void listeners.set(event, l),
       send: (channel, payload) => void (channel === channelOf('runEvent') && wc.received.push(payload as RunEvent)),
@@ -110,13 +124,17 @@ export function fakeBackend(): Backend & { emit(e: RunEvent): void; started: unk
   const savedStarts: Array<[unknown, string]> = [];
   const emit = (e: RunEvent): void => listeners.forEach((l) => l(e));
   return {
-    started, savedStarts, presented, emit,
+    started,
+    savedStarts,
+    presented,
+    emit,
     presentFile: async (b, name) => {
       presented.push(b);
       last = { runId: '', type: 'bundle-opened', bundle: { createdAt: name, appVersion: Buffer.from(b, 'base64').toString(), pseudonymised: false } as never };
       emit(last);
     },
-    startCheck: async (options, id) => (id === undefined ? (started.push(options), { runId: '0123456789abcdef' }) : (savedStarts.push([options, id]), { runId: 'fedcba9876543210' })),
+    startCheck: async (options, id) =>
+      id === undefined ? (started.push(options), { runId: '0123456789abcdef' }) : (savedStarts.push([options, id]), { runId: 'fedcba9876543210' }),
     startAudit: async () => ({ runId: 'a0a0a0a0a0a0a0a0' }),
     cancelCheck: () => true,
     startDemo: async () => ({ server: '127.0.0.1', ports: { udp: 1, tcp: 1 }, user: 'u', password: 'p', blockedSourcePort: 2 }),
@@ -130,21 +148,35 @@ export function fakeBackend(): Backend & { emit(e: RunEvent): void; started: unk
     saveAccount: async (a) => ({ ...a, id: 'abcdefabcdef', hasPassword: false }),
     deleteAccount: async () => undefined,
     exportBundle: async () => ({ fileName: 'b.sipladder', base64: '', replacements: [] }),
-    openBundle: async () => { throw new Error('not in this test'); },
-    importCapture: async () => { throw new Error('not in this test'); },
-    captureMessages: async () => { throw new Error('not in this test'); },
+    openBundle: async () => {
+      throw new Error('not in this test');
+    },
+    importCapture: async () => {
+      throw new Error('not in this test');
+    },
+    captureMessages: async () => {
+      throw new Error('not in this test');
+    },
     startRing: () => ({ runId: 'ring-1' }),
     historyList: async () => [],
-    historyOpen: async () => { throw new Error('not in this test'); },
-    historyExport: async () => { throw new Error('not in this test'); },
-    historyCompare: async () => { throw new Error('not in this test'); },
+    historyOpen: async () => {
+      throw new Error('not in this test');
+    },
+    historyExport: async () => {
+      throw new Error('not in this test');
+    },
+    historyCompare: async () => {
+      throw new Error('not in this test');
+    },
     startWatch: async () => ({ watchId: '0123456789abcdef' }),
     stopWatch: () => false,
     cancelRing: () => false,
     webrtcGrant: () => false,
     webrtcPageCsp: () => null,
     webrtcSettle: () => undefined,
-    webrtcAttach: async () => { throw new Error('not in this test'); },
+    webrtcAttach: async () => {
+      throw new Error('not in this test');
+    },
   };
 }
 

@@ -12,13 +12,20 @@ describe('run snapshot', () => {
     const s = snapshotOf(seed000Run(at(0), false));
     expect(s.at).toBe(at(0));
     expect(s.attempts.map((a) => [a.label, a.registered, a.firstAnswerMs])).toEqual([
-      ['UDP from port 5060', false, undefined], ['UDP from an ephemeral port', true, 20], ['TCP', true, 35],
+      ['UDP from port 5060', false, undefined],
+      ['UDP from an ephemeral port', true, 20],
+      ['TCP', true, 35],
     ]);
     expect(new Set(s.attempts.map((a) => a.kind)).size).toBe(3);
   });
 
   it('leaves out attempts that were cancelled (they say nothing about the network)', () => {
-    const s = snapshotOf(runResult(at(0), [{ label: 'TCP', transport: 'tcp', outcome: 'aborted' }, { label: 'UDP', answerMs: 5 }]));
+    const s = snapshotOf(
+      runResult(at(0), [
+        { label: 'TCP', transport: 'tcp', outcome: 'aborted' },
+        { label: 'UDP', answerMs: 5 },
+      ]),
+    );
     expect(s.attempts.map((a) => a.label)).toEqual(['UDP']);
   });
 });
@@ -32,10 +39,17 @@ describe('change events', () => {
 
   it('recovery, a failure that changes its kind, attempts tried or no longer tried; nothing when nothing changed', () => {
     const timeOf = (iso: string): string => `T${iso.slice(14, 16)}`;
-    expect(changeEvents(snapshotOf(seed000Run(at(0), false)), snapshotOf(seed000Run(at(5), true)), timeOf).map((e) => e.text))
-      .toEqual(['UDP from port 5060 works again since T05 (was: no answer)']);
-    const silent = runResult(at(0), [{ label: 'TCP', transport: 'tcp' }, { label: 'UDP', answerMs: 3 }]);
-    const refused = runResult(at(1), [{ label: 'TCP', transport: 'tcp', outcome: 'refused' }, { label: 'TLS', transport: 'tls', answerMs: 9 }]);
+    expect(changeEvents(snapshotOf(seed000Run(at(0), false)), snapshotOf(seed000Run(at(5), true)), timeOf).map((e) => e.text)).toEqual([
+      'UDP from port 5060 works again since T05 (was: no answer)',
+    ]);
+    const silent = runResult(at(0), [
+      { label: 'TCP', transport: 'tcp' },
+      { label: 'UDP', answerMs: 3 },
+    ]);
+    const refused = runResult(at(1), [
+      { label: 'TCP', transport: 'tcp', outcome: 'refused' },
+      { label: 'TLS', transport: 'tls', answerMs: 9 },
+    ]);
     expect(changeEvents(snapshotOf(silent), snapshotOf(refused), timeOf).map((e) => [e.change, e.text])).toEqual([
       ['failure-changed', 'TCP still fails, differently since T01: refused (ICMP port unreachable or TCP reset) (was: no answer)'],
       ['disappeared', 'UDP was no longer tried at T01'],
@@ -54,7 +68,9 @@ describe('timeline', () => {
     const runs = [seed000Run(at(0), true), seed000Run(at(5), false)].map(snapshotOf);
     const t = timelineOf(runs.map((snapshot, i) => ({ index: i + 1, snapshot, changes: i ? changeEvents(runs[0]!, snapshot) : [] })));
     expect(t.series.map((s) => [s.label, s.latencyKey, s.okKey])).toEqual([
-      ['UDP from port 5060', 'latency0', 'ok0'], ['UDP from an ephemeral port', 'latency1', 'ok1'], ['TCP', 'latency2', 'ok2'],
+      ['UDP from port 5060', 'latency0', 'ok0'],
+      ['UDP from an ephemeral port', 'latency1', 'ok1'],
+      ['TCP', 'latency2', 'ok2'],
     ]);
     expect(t.rows).toEqual([
       { index: 1, at: at(0), t: Date.parse(at(0)), latency0: 21, ok0: 1, latency1: 20, ok1: 1, latency2: 35, ok2: 1 },

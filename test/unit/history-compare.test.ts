@@ -6,7 +6,12 @@ import type { FragmentationResult } from '../../shared/model/path-results.js';
 import { runResult, seed000Run } from '../fixtures/history-results.js';
 
 const fragmentation = (largest: number, lost?: number): FragmentationResult => ({
-  target: { host: 'sip.example.com', address: '192.0.2.10', port: 5060 }, outcome: 'ok', detail: '', skipped: [], durationMs: 1, traceSeqs: [],
+  target: { host: 'sip.example.com', address: '192.0.2.10', port: 5060 },
+  outcome: 'ok',
+  detail: '',
+  skipped: [],
+  durationMs: 1,
+  traceSeqs: [],
   series: [{ transport: 'udp', mode: 'echo', points: [], largestDelivered: largest, ...(lost !== undefined ? { smallestLost: lost } : {}) }],
 });
 
@@ -30,7 +35,10 @@ describe('compare two runs', () => {
 
   it('attempts only one run tried are listed with the other side empty', () => {
     const c = compareRuns(runResult('a', [{ label: 'UDP', answerMs: 4 }]), runResult('b', [{ label: 'TLS', transport: 'tls', answerMs: 8 }]));
-    expect(c.attempts.map((a) => [a.label, a.beforeWords, a.afterWords])).toEqual([['UDP', 'registered', undefined], ['TLS', undefined, 'registered']]);
+    expect(c.attempts.map((a) => [a.label, a.beforeWords, a.afterWords])).toEqual([
+      ['UDP', 'registered', undefined],
+      ['TLS', undefined, 'registered'],
+    ]);
   });
 
   it('path-probe figures side by side, changed ones marked, probes run on one side only shown as such', () => {

@@ -12,11 +12,27 @@ import { LadderSvg } from '../../renderer/src/components/LadderView.js';
 /** One column with every kind of arrow: plain, retransmitted, cited by a finding, refused and lost. */
 function everyKind(): LadderLayout {
   const arrow = (seq: number, over: Partial<LadderColumn['arrows'][number]> = {}): LadderColumn['arrows'][number] => ({
-    seq, from: 'computer', to: 'server', label: 'REGISTER', t: seq * 10, delta: 10, retransmission: false, lost: false, refused: false, annotations: [], ...over,
+    seq,
+    from: 'computer',
+    to: 'server',
+    label: 'REGISTER',
+    t: seq * 10,
+    delta: 10,
+    retransmission: false,
+    lost: false,
+    refused: false,
+    annotations: [],
+    ...over,
   });
   const lanes = { computer: 'This computer 192.168.1.2:5060', router: 'Your router (203.0.113.1:5060)', server: 'Server 192.0.2.10:5060' };
   return layoutLadder([
-    { attempt: 1, title: 'UDP', outcome: 'no-response', lanes, arrows: [arrow(1), arrow(2, { retransmission: true, annotations: ['blocked'] }), arrow(-1, { from: 'server', to: 'computer', lost: true })] },
+    {
+      attempt: 1,
+      title: 'UDP',
+      outcome: 'no-response',
+      lanes,
+      arrows: [arrow(1), arrow(2, { retransmission: true, annotations: ['blocked'] }), arrow(-1, { from: 'server', to: 'computer', lost: true })],
+    },
     { attempt: 2, title: 'TCP', outcome: 'refused', lanes, arrows: [arrow(3), arrow(-2, { from: 'server', to: 'computer', refused: true })] },
   ]);
 }
@@ -38,9 +54,13 @@ describe('the ladder stylesheet', () => {
     const app = renderToStaticMarkup(createElement(LadderSvg, { layout }));
     const exported = ladderSvg(layout);
     expect(classValues(app)).toEqual(classValues(exported));
-    expect(classValues(exported)).toEqual(expect.arrayContaining(['arrow lost', 'arrow refused', 'arrow retransmission annotated', 'cross', 'refusal', 'time', 'lane lane-router', 'head']));
+    expect(classValues(exported)).toEqual(
+      expect.arrayContaining(['arrow lost', 'arrow refused', 'arrow retransmission annotated', 'cross', 'refusal', 'time', 'lane lane-router', 'head']),
+    );
     // Every class the drawings use for their look has a rule (the per-lane classes but the router's are hooks only).
-    const styled = classValues(exported).flatMap((v) => v.split(' ')).filter((c) => !/^lane-(computer|server)$/.test(c));
+    const styled = classValues(exported)
+      .flatMap((v) => v.split(' '))
+      .filter((c) => !/^lane-(computer|server)$/.test(c));
     for (const c of new Set(styled)) expect(LADDER_CSS, c).toContain(`.${c}`);
   });
 });

@@ -30,7 +30,10 @@ function parseLabels(text: string): Record<string, string> {
 
 function parseExposition(text: string): Parsed {
   expect(text.endsWith('# EOF\n')).toBe(true);
-  const lines = text.slice(0, -'# EOF\n'.length).split('\n').filter((l, i, all) => i < all.length - 1 || l !== '');
+  const lines = text
+    .slice(0, -'# EOF\n'.length)
+    .split('\n')
+    .filter((l, i, all) => i < all.length - 1 || l !== '');
   const parsed: Parsed = { families: new Map(), samples: [] };
   for (const line of lines) {
     const meta = /^# (TYPE|HELP|UNIT) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/.exec(line);
@@ -67,28 +70,46 @@ describe('OpenMetrics text', () => {
 
   it('refuses names a scraper would reject, and a unit the name does not end with', () => {
     expect(() => renderOpenMetrics([{ name: 'bad-name', type: 'gauge', help: 'h', samples: [] }])).toThrow(/invalid metric name/);
-    expect(() => renderOpenMetrics([{ name: 'ok', type: 'gauge', help: 'h', samples: [{ labels: { 'bad-label': '' }, value: 0 }] }])).toThrow(/invalid label name/);
+    expect(() => renderOpenMetrics([{ name: 'ok', type: 'gauge', help: 'h', samples: [{ labels: { 'bad-label': '' }, value: 0 }] }])).toThrow(
+      /invalid label name/,
+    );
     expect(() => renderOpenMetrics([{ name: 'time_ms', type: 'gauge', unit: 'seconds', help: 'h', samples: [] }])).toThrow(/unit/);
   });
 });
 
 const attempt = (id: number, over: Partial<AttemptResult>): AttemptResult => ({
-  id, label: `UDP ${id}`, transport: 'udp', target: { host: 'sip.example.com', address: '192.0.2.1', port: 5060 }, sourcePortMode: 'ephemeral', rport: true,
-  outcome: 'registered', detail: '', durationMs: 40, startedAt: 0, requestsSent: 2, retransmissions: 0, responsesFromElsewhere: [], traceSeqs: [], ...over,
+  id,
+  label: `UDP ${id}`,
+  transport: 'udp',
+  target: { host: 'sip.example.com', address: '192.0.2.1', port: 5060 },
+  sourcePortMode: 'ephemeral',
+  rport: true,
+  outcome: 'registered',
+  detail: '',
+  durationMs: 40,
+  startedAt: 0,
+  requestsSent: 2,
+  retransmissions: 0,
+  responsesFromElsewhere: [],
+  traceSeqs: [],
+  ...over,
 });
 
 function run(durationMs: number, fixedOutcome: AttemptResult['outcome']): CheckResult {
   const bytes = toBase64(utf8('x'));
   return checkResult({
-    startedAt: '2026-01-01T00:00:00Z', durationMs,
+    startedAt: '2026-01-01T00:00:00Z',
+    durationMs,
     account: { server: 'sip.example.com', domain: 'sip.example.com', user: 'alice', authUser: 'alice', transports: ['udp', 'tcp'], passwordGiven: true },
     attempts: [
       attempt(1, { label: 'UDP from port 5060', sourcePortMode: 'fixed-5060', outcome: fixedOutcome, traceSeqs: [1, 2] }),
       attempt(2, { label: 'TCP "quoted"', transport: 'tcp', traceSeqs: [3, 4] }),
     ],
     trace: [
-      { seq: 1, t: 10, attempt: 1, kind: 'sent', bytes }, { seq: 2, t: 35, attempt: 1, kind: 'received', bytes },
-      { seq: 3, t: 50, attempt: 2, kind: 'sent', bytes }, { seq: 4, t: 62.5, attempt: 2, kind: 'received', bytes },
+      { seq: 1, t: 10, attempt: 1, kind: 'sent', bytes },
+      { seq: 2, t: 35, attempt: 1, kind: 'received', bytes },
+      { seq: 3, t: 50, attempt: 2, kind: 'sent', bytes },
+      { seq: 4, t: 62.5, attempt: 2, kind: 'received', bytes },
     ],
   });
 }

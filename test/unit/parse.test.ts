@@ -31,7 +31,9 @@ describe('parseMessage', () => {
     const m = (r as { message: SipRequest }).message;
     expect(m).toMatchObject({ kind: 'request', method: 'REGISTER', requestUri: 'sip:ostel.co', callId: 'abc@host', cseq: { seq: 1, method: 'REGISTER' } });
     expect(m.via.map((v) => [v.transport, v.host, v.port, v.params.branch])).toEqual([
-      ['UDP', '192.0.2.4', 49152, 'z9hG4bK-1'], ['TCP', '[2001:db8::1]', 5060, 'z9hG4bK-2'], ['TLS', 'host.example', undefined, 'z9hG4bK-3'],
+      ['UDP', '192.0.2.4', 49152, 'z9hG4bK-1'],
+      ['TCP', '[2001:db8::1]', 5060, 'z9hG4bK-2'],
+      ['TLS', 'host.example', undefined, 'z9hG4bK-3'],
     ]);
     expect(m.via[0]!.params).toHaveProperty('rport', null);
     expect(m.from).toMatchObject({ displayName: 'foo "bar"', params: { tag: '1eb3467e' }, uri: { user: 'foo', host: 'ostel.co' } });
@@ -47,9 +49,18 @@ describe('parseMessage', () => {
   });
 
   it('parses a response with challenges', () => {
-    const r = parseMessage(crlf(['SIP/2.0 401 Unauthorized', 'Via: SIP/2.0/UDP h;branch=z9hG4bKx;rport=5060;received=192.0.2.9',
-      'WWW-Authenticate: Digest realm="ostel.co", nonce="Uen0", qop="auth", algorithm=MD5', 'WWW-Authenticate: Digest realm="ostel.co", nonce="n2", algorithm=SHA-256',
-      'CSeq: 1 REGISTER', 'Content-Length: 0', '', '']));
+    const r = parseMessage(
+      crlf([
+        'SIP/2.0 401 Unauthorized',
+        'Via: SIP/2.0/UDP h;branch=z9hG4bKx;rport=5060;received=192.0.2.9',
+        'WWW-Authenticate: Digest realm="ostel.co", nonce="Uen0", qop="auth", algorithm=MD5',
+        'WWW-Authenticate: Digest realm="ostel.co", nonce="n2", algorithm=SHA-256',
+        'CSeq: 1 REGISTER',
+        'Content-Length: 0',
+        '',
+        '',
+      ]),
+    );
     const m = (r as { message: SipResponse }).message;
     expect(m).toMatchObject({ kind: 'response', status: 401, reason: 'Unauthorized' });
     expect(m.via[0]!.params).toMatchObject({ rport: '5060', received: '192.0.2.9' });
@@ -116,17 +127,23 @@ describe('parseMessage', () => {
   });
 
   it('never throws on arbitrary bytes or mutated messages (fuzz)', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => {
-      const r = parseMessage(b);
-      expect(typeof r.ok).toBe('boolean');
-      if (!r.ok) expect(r.error.offset).toBeGreaterThanOrEqual(0);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (b) => {
+        const r = parseMessage(b);
+        expect(typeof r.ok).toBe('boolean');
+        if (!r.ok) expect(r.error.offset).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 2000 },
+    );
     const base = new TextEncoder().encode(REGISTER);
-    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(base.length), (edits, cut) => {
-      const b = base.slice(0, cut);
-      for (const [i, v] of edits) if (i < b.length) b[i] = v;
-      const r = parseMessage(b);
-      if (!r.ok) expect(r.error.offset).toBeLessThanOrEqual(b.length);
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(base.length), (edits, cut) => {
+        const b = base.slice(0, cut);
+        for (const [i, v] of edits) if (i < b.length) b[i] = v;
+        const r = parseMessage(b);
+        if (!r.ok) expect(r.error.offset).toBeLessThanOrEqual(b.length);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -35,7 +35,10 @@ describe('parser and framer time grows linearly with input size', () => {
   it.each(PARSER_FAMILIES.map((f) => [f.name, f] as const))('parseMessage: %s', (_, family) => {
     const small = family.make(8 * 1024);
     const large = family.make(64 * 1024);
-    const { ms8, ms64 } = growth(() => parseMessage(large), () => parseMessage(small));
+    const { ms8, ms64 } = growth(
+      () => parseMessage(large),
+      () => parseMessage(small),
+    );
     expect(ms64).toBeLessThan(MAX_RATIO_64_TO_8 * ms8 + SLACK_MS);
     expect(ms64).toBeLessThan(ABSOLUTE_MS_AT_64_KB);
   });
@@ -43,7 +46,10 @@ describe('parser and framer time grows linearly with input size', () => {
   it.each(FRAMER_FAMILIES.map((f) => [f.name, f] as const))('StreamFramer: %s', (_, family) => {
     const small = family.make(8 * 1024);
     const large = family.make(64 * 1024);
-    const { ms8, ms64 } = growth(() => frame(large, family.chunk), () => frame(small, family.chunk));
+    const { ms8, ms64 } = growth(
+      () => frame(large, family.chunk),
+      () => frame(small, family.chunk),
+    );
     expect(ms64).toBeLessThan(MAX_RATIO_64_TO_8 * ms8 + SLACK_MS);
     expect(ms64).toBeLessThan(ABSOLUTE_MS_AT_64_KB);
   });

@@ -18,7 +18,8 @@ const victim = { address: '198.51.100.7', port: 5060 };
 let now = 1_000_000;
 const jar = new CookieJar(new Uint8Array(32).fill(7), () => now);
 const udpCookie = (from = victim): UdpCookie => ({ issue: () => jar.issueText(from), valid: (t) => jar.verifyText(from, t) });
-const options = (extra = '', callId = 'c1') => 'OPTIONS sip:example.test SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.1.2:5060;branch=z9hG4bK-1;rport\r\n' +
+const options = (extra = '', callId = 'c1') =>
+  'OPTIONS sip:example.test SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.1.2:5060;branch=z9hG4bK-1;rport\r\n' +
   `From: <sip:a@example.test>;tag=1\r\nTo: <sip:a@example.test>\r\nCall-ID: ${callId}\r\nCSeq: 1 OPTIONS\r\n${extra}Content-Length: 0\r\n\r\n`;
 
 describe('return-routability cookie', () => {
@@ -38,7 +39,7 @@ describe('return-routability cookie', () => {
 });
 
 describe('SIP over UDP: no amplification before return routability', () => {
-  it('the issue\'s attacks — a small OPTIONS asking for 8192 bytes, one with only Via and Call-ID — get nothing larger than themselves', () => {
+  it("the issue's attacks — a small OPTIONS asking for 8192 bytes, one with only Via and Call-ID — get nothing larger than themselves", () => {
     const sized = enc('OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: c\r\nX-SipLadder-Response-Size: 8192\r\n\r\n');
     const tiny = enc('OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: c\r\n\r\n');
     for (const raw of [sized, tiny]) expect(reflect(raw, victim, 'udp', udpCookie())).toMatchObject({ kind: 'withheld' });
@@ -65,22 +66,42 @@ describe('SIP over UDP: no amplification before return routability', () => {
     const big = reflect(enc(options(`${cookie}X-SipLadder-Response-Size: 100000\r\n`)), victim, 'udp', udpCookie());
     expect((big as { bytes: Uint8Array }).bytes.length).toBe(MAX_SIZED_RESPONSE);
     // Someone else's cookie proves nothing.
-    const stolen = reflect(enc(options(`${cookie}X-SipLadder-Response-Size: 8000\r\n`)), { ...victim, port: 40000 }, 'udp', udpCookie({ ...victim, port: 40000 }));
+    const stolen = reflect(
+      enc(options(`${cookie}X-SipLadder-Response-Size: 8000\r\n`)),
+      { ...victim, port: 40000 },
+      'udp',
+      udpCookie({ ...victim, port: 40000 }),
+    );
     expect(stolen).toMatchObject({ kind: 'withheld' });
   });
 
   it('property: any request without a valid cookie gets at most its own size back', () => {
-    const header = fc.constantFrom('X-SipLadder-Knock: source', 'X-SipLadder-Response-Size: 8192', 'X-SipLadder-Response-Size: 1', 'X-SipLadder-Cookie: AAAAAAAAAAAAAAAAAAAAAA',
-      'Via: SIP/2.0/UDP a;branch=z9hG4bK2;rport', 'To: <sip:b@x>', 'Subject: hi');
-    fc.assert(fc.property(fc.array(header, { maxLength: 6 }), fc.string({ maxLength: 300 }), fc.constantFrom('OPTIONS', 'INFO', 'REGISTER'), (extra, callId, method) => {
-      const text = options(extra.map((h) => `${h}\r\n`).join(''), callId.replace(/[\r\n]/g, '') || 'c').replace(/OPTIONS/g, method);
-      const raw = enc(text);
-      const r = reflect(raw, victim, 'udp', udpCookie());
-      if (r.kind === 'answer') {
-        expect(r.bytes.length).toBeLessThanOrEqual(raw.length);
-        expect(r.knock).toBeNull();
-      }
-    }), { numRuns: 300 });
+    const header = fc.constantFrom(
+      'X-SipLadder-Knock: source',
+      'X-SipLadder-Response-Size: 8192',
+      'X-SipLadder-Response-Size: 1',
+      'X-SipLadder-Cookie: AAAAAAAAAAAAAAAAAAAAAA',
+      'Via: SIP/2.0/UDP a;branch=z9hG4bK2;rport',
+      'To: <sip:b@x>',
+      'Subject: hi',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(header, { maxLength: 6 }),
+        fc.string({ maxLength: 300 }),
+        fc.constantFrom('OPTIONS', 'INFO', 'REGISTER'),
+        (extra, callId, method) => {
+          const text = options(extra.map((h) => `${h}\r\n`).join(''), callId.replace(/[\r\n]/g, '') || 'c').replace(/OPTIONS/g, method);
+          const raw = enc(text);
+          const r = reflect(raw, victim, 'udp', udpCookie());
+          if (r.kind === 'answer') {
+            expect(r.bytes.length).toBeLessThanOrEqual(raw.length);
+            expect(r.knock).toBeNull();
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -88,7 +109,10 @@ const binding = (attributes: StunAttribute[], padTo = 0) => {
   const transactionId = new Uint8Array(12).fill(3);
   const bare = encodeStun({ cls: 'request', method: METHOD_BINDING, transactionId, attributes }, { fingerprint: true });
   const padding = padTo ? paddingToReach(bare.length, padTo) : null;
-  return encodeStun({ cls: 'request', method: METHOD_BINDING, transactionId, attributes: padding ? [...attributes, padding] : attributes }, { fingerprint: true });
+  return encodeStun(
+    { cls: 'request', method: METHOD_BINDING, transactionId, attributes: padding ? [...attributes, padding] : attributes },
+    { fingerprint: true },
+  );
 };
 const place = { primary: '192.0.2.1', alternate: '192.0.2.2', port: 3478, altPort: 3479 };
 const here = { ip: place.primary, port: place.port };
@@ -103,15 +127,21 @@ describe('STUN: no amplification before return routability (RFC 5780 §6.1, §7.
     expect(a.bytes.length).toBe(raw.length);
     const d = decodeStun(a.bytes);
     if (!d.ok) throw new Error(d.error);
-    expect(d.message.attributes.map((x) => x.type)).toEqual(expect.arrayContaining([ATTR.XOR_MAPPED_ADDRESS, ATTR.OTHER_ADDRESS, ATTR.PADDING, ATTR.SIPLADDER_COOKIE]));
+    expect(d.message.attributes.map((x) => x.type)).toEqual(
+      expect.arrayContaining([ATTR.XOR_MAPPED_ADDRESS, ATTR.OTHER_ADDRESS, ATTR.PADDING, ATTR.SIPLADDER_COOKIE]),
+    );
     expect(d.message.attributes.find((x) => x.type === ATTR.SIPLADDER_COOKIE)!.value).toEqual(jar.issue(victim));
   });
 
-  it('RESPONSE-PORT redirects only with the source\'s cookie; 0, malformed, or with PADDING is a 400, never a throw', () => {
+  it("RESPONSE-PORT redirects only with the source's cookie; 0, malformed, or with PADDING is a 400, never a throw", () => {
     const cookie = { type: ATTR.SIPLADDER_COOKIE, value: jar.issue(victim) };
     expect(answerStun(binding([port(40000)]), victim, here, place, jar)).toMatchObject({ kind: 'withheld' });
     expect(answerStun(binding([port(40000), cookie]), victim, here, place, jar)).toMatchObject({ kind: 'answer', toPort: 40000, proven: true });
-    for (const bad of [[port(0), cookie], [port(40000), cookie, { type: ATTR.PADDING, value: new Uint8Array(100) }], [{ type: ATTR.RESPONSE_PORT, value: Uint8Array.of(1) }, cookie]]) {
+    for (const bad of [
+      [port(0), cookie],
+      [port(40000), cookie, { type: ATTR.PADDING, value: new Uint8Array(100) }],
+      [{ type: ATTR.RESPONSE_PORT, value: Uint8Array.of(1) }, cookie],
+    ]) {
       const a = answerStun(binding(bad), victim, here, place, jar);
       if (a.kind !== 'answer') throw new Error(a.kind);
       expect(a.toPort).toBe(victim.port);
@@ -133,7 +163,7 @@ describe('budgets per address and per prefix, in a structure decoys cannot flush
     expect(b.allow('203.0.114.1', 100)).toBe(true); // the next /24 is independent
   });
 
-  it('16,000 decoy sources within the window do not reset a victim\'s spent budget', () => {
+  it("16,000 decoy sources within the window do not reset a victim's spent budget", () => {
     let t = 0;
     const b = new SourceBudget(() => t);
     while (b.allow('192.0.2.1', 1000));
@@ -154,7 +184,7 @@ describe('connection caps and robustness helpers', () => {
     expect(gate.admit('c')).toBe(true);
   });
 
-  it('a send to port 0 (the issue\'s RESPONSE-PORT crash) is logged, not thrown', async () => {
+  it("a send to port 0 (the issue's RESPONSE-PORT crash) is logged, not thrown", async () => {
     const lines: string[] = [];
     const ctx = { stats: newStats(), log: (l: string) => lines.push(l) } as unknown as ReflectorContext;
     const s = dgram.createSocket('udp4');
@@ -168,7 +198,10 @@ describe('connection caps and robustness helpers', () => {
   it('a flood of log lines is cut to LOG_LINES_PER_SECOND and the rest are counted', () => {
     let t = 0;
     const lines: string[] = [];
-    const log = throttledLog((l) => lines.push(l), () => t);
+    const log = throttledLog(
+      (l) => lines.push(l),
+      () => t,
+    );
     for (let i = 0; i < 1000; i++) log(`line ${i}`);
     t = 1000;
     log('next second');

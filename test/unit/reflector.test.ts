@@ -10,7 +10,8 @@ const mirrorResponse = (raw: Uint8Array, from: Endpoint, transport: string): Uin
   const r = reflect(raw, from, transport);
   return r.kind === 'answer' ? r.bytes : null;
 };
-const OPTIONS = 'OPTIONS sip:example.test SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.1.2:5060;branch=z9hG4bK-1;rport\r\nFrom: <sip:a@example.test>;tag=1\r\n' +
+const OPTIONS =
+  'OPTIONS sip:example.test SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.1.2:5060;branch=z9hG4bK-1;rport\r\nFrom: <sip:a@example.test>;tag=1\r\n' +
   'To: <sip:a@example.test>\r\nCall-ID: c1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n';
 
 describe('reflector mirror', () => {
@@ -24,7 +25,8 @@ describe('reflector mirror', () => {
   });
 
   it('sizes responses on request, never above MAX_SIZED_RESPONSE', () => {
-    const ask = (n: number) => mirrorResponse(enc(OPTIONS.replace('CSeq', `X-SipLadder-Response-Size: ${n}\r\nCSeq`)), { address: '192.0.2.9', port: 1 }, 'tcp')!;
+    const ask = (n: number) =>
+      mirrorResponse(enc(OPTIONS.replace('CSeq', `X-SipLadder-Response-Size: ${n}\r\nCSeq`)), { address: '192.0.2.9', port: 1 }, 'tcp')!;
     expect(ask(2000).length).toBe(2000);
     expect(ask(100_000).length).toBe(MAX_SIZED_RESPONSE);
   });

@@ -4,19 +4,62 @@ import { diagnoseCallback, diagnoseRing, keepAliveFor } from '../../shared/diagn
 import type { CallbackResult, InboundInvite, RingResult } from '../../shared/model/ring.js';
 
 const invite = (over: Partial<InboundInvite> = {}): InboundInvite => ({
-  at: 1500, afterRegistrationMs: 1000, transport: 'udp', from: { address: '198.51.100.5', port: 5060 }, local: { address: '192.168.1.20', port: 40000 },
-  fromRegistrar: true, requestUri: 'sip:alice@192.168.1.20:40000;transport=udp', contact: 'sip:bob@198.51.100.9', sdpAddress: '198.51.100.9', sdpPort: 4000,
-  callId: 'c1', caller: 'sip:bob@example.net', retransmissions: 0, finalStatus: 486, acked: true, cancelled: false, traceSeqs: [7, 8, 9], ...over,
+  at: 1500,
+  afterRegistrationMs: 1000,
+  transport: 'udp',
+  from: { address: '198.51.100.5', port: 5060 },
+  local: { address: '192.168.1.20', port: 40000 },
+  fromRegistrar: true,
+  requestUri: 'sip:alice@192.168.1.20:40000;transport=udp',
+  contact: 'sip:bob@198.51.100.9',
+  sdpAddress: '198.51.100.9',
+  sdpPort: 4000,
+  callId: 'c1',
+  caller: 'sip:bob@example.net',
+  retransmissions: 0,
+  finalStatus: 486,
+  acked: true,
+  cancelled: false,
+  traceSeqs: [7, 8, 9],
+  ...over,
 });
 
 const ring = (invites: InboundInvite[], over: Partial<RingResult> = {}): RingResult => ({
-  kind: 'ring', startedAt: '', durationMs: 3000, transport: 'udp', waitS: 60, outcome: invites.length ? 'invite-arrived' : 'no-invite', waitedMs: 2000, invites, rounds: [],
+  kind: 'ring',
+  startedAt: '',
+  durationMs: 3000,
+  transport: 'udp',
+  waitS: 60,
+  outcome: invites.length ? 'invite-arrived' : 'no-invite',
+  waitedMs: 2000,
+  invites,
+  rounds: [],
   attempt: {
-    id: 1, label: 'UDP registration', transport: 'udp', target: { host: 'sip.example.net', address: '198.51.100.5', port: 5060 }, sourcePortMode: 'ephemeral',
-    rport: true, outcome: 'registered', detail: '', durationMs: 100, startedAt: 0, requestsSent: 2, retransmissions: 0, responsesFromElsewhere: [], traceSeqs: [1, 2, 3, 4],
+    id: 1,
+    label: 'UDP registration',
+    transport: 'udp',
+    target: { host: 'sip.example.net', address: '198.51.100.5', port: 5060 },
+    sourcePortMode: 'ephemeral',
+    rport: true,
+    outcome: 'registered',
+    detail: '',
+    durationMs: 100,
+    startedAt: 0,
+    requestsSent: 2,
+    retransmissions: 0,
+    responsesFromElsewhere: [],
+    traceSeqs: [1, 2, 3, 4],
   },
-  registration: { contact: 'sip:alice@192.168.1.20:40000;transport=udp', local: { address: '192.168.1.20', port: 40000 }, received: '203.0.113.7', rport: 61000 },
-  otherRequests: {}, unregistered: true, trace: [{ seq: 1, t: 0, attempt: 1, kind: 'sent' }], ...over,
+  registration: {
+    contact: 'sip:alice@192.168.1.20:40000;transport=udp',
+    local: { address: '192.168.1.20', port: 40000 },
+    received: '203.0.113.7',
+    rport: 61000,
+  },
+  otherRequests: {},
+  unregistered: true,
+  trace: [{ seq: 1, t: 0, attempt: 1, kind: 'sent' }],
+  ...over,
 });
 
 const ids = (r: RingResult): string[] => diagnoseRing(r).findings.map((f) => f.id);
@@ -44,7 +87,12 @@ describe('ring findings', () => {
   });
 
   it('a repeat after an idle period that never came: calls stop arriving, with a keep-alive interval inside what worked', () => {
-    const r = ring([invite({ afterRegistrationMs: 4000 })], { rounds: [{ idleS: 30, quietAtPromptS: 30, quietS: 31, arrived: true }, { idleS: 120, quietAtPromptS: 120, arrived: false }] });
+    const r = ring([invite({ afterRegistrationMs: 4000 })], {
+      rounds: [
+        { idleS: 30, quietAtPromptS: 30, quietS: 31, arrived: true },
+        { idleS: 120, quietAtPromptS: 120, arrived: false },
+      ],
+    });
     const f = diagnoseRing(r).findings.find((x) => x.id === 'ring-idle-call-lost')!;
     expect(f.title).toBe('Calls stop arriving after 120 s without traffic');
     expect(f.fix[0]).toMatch(/every 24 s or less/);
@@ -55,14 +103,33 @@ describe('ring findings', () => {
     const natted = diagnoseRing(ring([])).findings[0]!;
     expect(natted.id).toBe('ring-no-invite');
     expect(natted.explanation).toMatch(/router translates addresses/);
-    const direct = ring([], { registration: { contact: 'sip:alice@198.51.100.20:5060', local: { address: '198.51.100.20', port: 5060 }, received: '198.51.100.20', rport: 5060 } });
+    const direct = ring([], {
+      registration: { contact: 'sip:alice@198.51.100.20:5060', local: { address: '198.51.100.20', port: 5060 }, received: '198.51.100.20', rport: 5060 },
+    });
     expect(diagnoseRing(direct).findings[0]!.explanation).not.toMatch(/router translates/);
   });
 });
 
 describe('callback findings', () => {
-  const base: CallbackResult = { kind: 'callback', startedAt: '', durationMs: 0, transport: 'udp', reflector: { address: '198.51.100.20', port: 5099 }, registered: true, detail: '', probes: [], trace: [] };
-  const probe = (delayS: number, arrived: boolean, quietS: number) => ({ delayS, optionsArrived: arrived, inviteArrived: arrived, rewritten: [], traceSeqs: arrived ? [delayS] : [], quietS });
+  const base: CallbackResult = {
+    kind: 'callback',
+    startedAt: '',
+    durationMs: 0,
+    transport: 'udp',
+    reflector: { address: '198.51.100.20', port: 5099 },
+    registered: true,
+    detail: '',
+    probes: [],
+    trace: [],
+  };
+  const probe = (delayS: number, arrived: boolean, quietS: number) => ({
+    delayS,
+    optionsArrived: arrived,
+    inviteArrived: arrived,
+    rewritten: [],
+    traceSeqs: arrived ? [delayS] : [],
+    quietS,
+  });
 
   it('a lifetime bracketed between 30 and 120 s recommends keep-alives inside it', () => {
     const d = diagnoseCallback({ ...base, probes: [probe(30, true, 30), probe(120, false, 88)], openAtLeastS: 30, closedByS: 88 });
@@ -77,6 +144,8 @@ describe('callback findings', () => {
 
   it('a rewritten INVITE is an ALG', () => {
     const rewritten = [{ what: 'SDP c=', sent: 'c=IN IP4 198.51.100.20', seen: 'c=IN IP4 192.168.1.1' }];
-    expect(diagnoseCallback({ ...base, probes: [{ ...probe(5, true, 5), rewritten }], openAtLeastS: 5 }).findings.map((f) => f.id)).toEqual(['callback-invite-rewritten']);
+    expect(diagnoseCallback({ ...base, probes: [{ ...probe(5, true, 5), rewritten }], openAtLeastS: 5 }).findings.map((f) => f.id)).toEqual([
+      'callback-invite-rewritten',
+    ]);
   });
 });

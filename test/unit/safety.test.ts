@@ -4,8 +4,7 @@ import { manualClock } from '../manual-clock.js';
 
 describe('RateLimiter', () => {
   /** Largest number of times that fall in one window [t, t + windowMs), over every t. */
-  const busiestWindow = (times: number[], windowMs: number): number =>
-    Math.max(0, ...times.map((t) => times.filter((u) => u >= t && u < t + windowMs).length));
+  const busiestWindow = (times: number[], windowMs: number): number => Math.max(0, ...times.map((t) => times.filter((u) => u >= t && u < t + windowMs).length));
 
   it('never lets more than 8 requests to one server into any 1-second window', async () => {
     const clock = manualClock();
@@ -61,10 +60,12 @@ describe('AuthGate', () => {
   it('refuses after two unaccepted requests, however many attempts wait', async () => {
     const gate = new AuthGate(2);
     const results: boolean[] = [];
-    const waiting = Array.from({ length: 5 }, () => gate.acquire().then((ok) => {
-      results.push(ok);
-      if (ok) gate.settle('unaccepted');
-    }));
+    const waiting = Array.from({ length: 5 }, () =>
+      gate.acquire().then((ok) => {
+        results.push(ok);
+        if (ok) gate.settle('unaccepted');
+      }),
+    );
     await Promise.all(waiting);
     expect(results.filter(Boolean)).toHaveLength(2);
     expect(gate.failureCount).toBe(2);

@@ -43,13 +43,23 @@ describe('app:// protocol', () => {
   it('refuses every way out of the UI directory, other hosts, unknown file types and other methods', async () => {
     const name = root.split(/[/\\]/).pop()!;
     const escapes = [
-      'app://sipladder/../../../../etc/passwd.json', 'app://sipladder/%2e%2e/%2e%2e/etc/passwd.json', 'app://sipladder/assets/..%2f..%2f..%2fetc%2fpasswd.json',
-      'app://sipladder/assets/..%5c..%5cwin.ini.json', `app://sipladder/..%2f${name}-secret.txt`, 'app://sipladder/index.html%00.js', 'app://sipladder/%E0%A4%A.js',
-      'app://evil/index.html', 'app://sipladder.evil/index.html', 'file:///etc/passwd', 'app://sipladder/secret.txt', 'app://sipladder/assets',
+      'app://sipladder/../../../../etc/passwd.json',
+      'app://sipladder/%2e%2e/%2e%2e/etc/passwd.json',
+      'app://sipladder/assets/..%2f..%2f..%2fetc%2fpasswd.json',
+      'app://sipladder/assets/..%5c..%5cwin.ini.json',
+      `app://sipladder/..%2f${name}-secret.txt`,
+      'app://sipladder/index.html%00.js',
+      'app://sipladder/%E0%A4%A.js',
+      'app://evil/index.html',
+      'app://sipladder.evil/index.html',
+      'file:///etc/passwd',
+      'app://sipladder/secret.txt',
+      'app://sipladder/assets',
     ];
     for (const url of escapes) expect([url, appFilePath(root, url)]).toEqual([url, null]);
     // A Request normalises "/../" away before the handler sees it (Electron's too): then the path stays inside the UI directory.
-    for (const url of escapes.filter((u) => u.startsWith('app:'))) expect([url, [403, 404].includes((await handler(new Request(url))).status)]).toEqual([url, true]);
+    for (const url of escapes.filter((u) => u.startsWith('app:')))
+      expect([url, [403, 404].includes((await handler(new Request(url))).status)]).toEqual([url, true]);
     expect((await handler(new Request(`app://sipladder/..%2f${name}-secret.txt`))).status).toBe(403);
     expect((await handler(new Request('app://sipladder/index.html', { method: 'POST', body: 'x' }))).status).toBe(403);
     expect(appFilePath(root, 'app://sipladder/')).toBe(join(root, 'index.html'));
@@ -82,7 +92,9 @@ describe('every web contents is guarded', () => {
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'clipboard-sanitized-write']) {
       for (const url of ['app://sipladder/index.html', 'https://evil.example/', 'app://sipladder.evil/']) {
         f.session.request!({}, permission, (granted) => asked.push([permission, url, granted]), { requestingUrl: url });
-        expect(f.session.check!({}, permission, url.replace(/\/[^/]*$/, ''))).toBe(permission === 'clipboard-sanitized-write' && url.startsWith('app://sipladder/'));
+        expect(f.session.check!({}, permission, url.replace(/\/[^/]*$/, ''))).toBe(
+          permission === 'clipboard-sanitized-write' && url.startsWith('app://sipladder/'),
+        );
       }
     }
     expect(asked.filter(([, , granted]) => granted)).toEqual([['clipboard-sanitized-write', 'app://sipladder/index.html', true]]);
@@ -105,14 +117,23 @@ describe('CSP as a <meta> in the built page', () => {
 
 describe('fuses at package time', () => {
   it('turns off RunAsNode, NODE_OPTIONS and --inspect, turns on cookie encryption, ASAR integrity and ASAR-only loading', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { build: { asar?: boolean; electronFuses: Record<string, boolean> } };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      build: { asar?: boolean; electronFuses: Record<string, boolean> };
+    };
     expect(pkg.build.electronFuses).toEqual({
-      runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false,
-      enableCookieEncryption: true, enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true, grantFileProtocolExtraPrivileges: false,
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
     });
     expect(pkg.build.asar).not.toBe(false); // OnlyLoadAppFromAsar needs the app in an ASAR archive
     // Names electron-builder knows (a misspelt fuse would be ignored silently at package time).
-    const scheme = JSON.parse(readFileSync(new URL('../../node_modules/app-builder-lib/scheme.json', import.meta.url), 'utf8')) as { definitions: { FuseOptionsV1: { properties: Record<string, unknown> } } };
+    const scheme = JSON.parse(readFileSync(new URL('../../node_modules/app-builder-lib/scheme.json', import.meta.url), 'utf8')) as {
+      definitions: { FuseOptionsV1: { properties: Record<string, unknown> } };
+    };
     for (const fuse of Object.keys(pkg.build.electronFuses)) expect(scheme.definitions.FuseOptionsV1.properties).toHaveProperty(fuse);
   });
 });

@@ -11,7 +11,12 @@ import { channelOf, listenerNameOf, SUBSCRIBE_CHANNEL } from '../../shared/ipc/d
 import { EVENTS, METHODS } from '../../shared/ipc/methods.js';
 import { fakeBackend, fakeElectron, fromPage, settle } from './fake-electron.js';
 
-const PATHS = { preload: '/p.cjs', rendererDir: '/r', readFile: async (f: string) => new TextEncoder().encode(`bundle bytes of ${f}`), argv: ['electron', 'main.mjs'] };
+const PATHS = {
+  preload: '/p.cjs',
+  rendererDir: '/r',
+  readFile: async (f: string) => new TextEncoder().encode(`bundle bytes of ${f}`),
+  argv: ['electron', 'main.mjs'],
+};
 
 /** What a window was shown: the files of the bundles opened in it. */
 const openedIn = (events: RunEvent[]): string[] => events.flatMap((e) => (e.type === 'bundle-opened' ? [e.bundle.appVersion] : []));
@@ -92,12 +97,15 @@ describe('Electron main: window and IPC', () => {
     const f = fakeElectron();
     const backend = fakeBackend();
     await startShell(f.electron, backend, PATHS);
-    const call = (method: string, args: unknown[], from = fromPage(f.contents[0]!)) => Promise.resolve().then(() => f.handlers.get(channelOf(method))!(from, ...args));
+    const call = (method: string, args: unknown[], from = fromPage(f.contents[0]!)) =>
+      Promise.resolve().then(() => f.handlers.get(channelOf(method))!(from, ...args));
     // Only the app's own page may call: not a page navigated elsewhere, a look-alike host, or a frame already gone.
     for (const url of ['https://evil.example/', 'app://sipladder.evil/index.html', 'file:///tmp/x.html']) {
       await expect(call('listAccounts', [], fromPage(f.contents[0]!, url))).rejects.toThrow(/not the app's page/);
     }
-    await expect(call('startCheck', [{ server: 'sip.example.com', user: 'a', transports: ['udp'] }], { sender: f.contents[0]!, senderFrame: null })).rejects.toThrow(/not the app's page/);
+    await expect(
+      call('startCheck', [{ server: 'sip.example.com', user: 'a', transports: ['udp'] }], { sender: f.contents[0]!, senderFrame: null }),
+    ).rejects.toThrow(/not the app's page/);
     await expect(call('startCheck', [{ server: 'bad host', user: 'a', transports: ['udp'] }])).rejects.toThrow(/invalid argument: .*not a valid host/);
     await expect(call('startCheck', ['{"server":"x"}'])).rejects.toThrow(/must be an object/);
     await expect(call('cancelCheck', [{ $gt: '' }])).rejects.toThrow(/runId/);
@@ -112,7 +120,8 @@ describe('Electron main: window and IPC', () => {
     await expect(call('captureMessages', ['0123456789abcdef', [1.5]])).rejects.toThrow(/seqs/);
     // An argument more than the method takes is refused, not ignored.
     await expect(call('cancelCheck', ['0123456789abcdef', 'extra'])).rejects.toThrow(/invalid argument/);
-    for (const stream of ['constructor', 'toString', 'nope']) expect(() => f.handlers.get(SUBSCRIBE_CHANNEL)!(fromPage(f.contents[0]!), stream)).toThrow(/no such event stream/);
+    for (const stream of ['constructor', 'toString', 'nope'])
+      expect(() => f.handlers.get(SUBSCRIBE_CHANNEL)!(fromPage(f.contents[0]!), stream)).toThrow(/no such event stream/);
     expect(backend.started).toEqual([]);
     expect(await call('startCheck', [{ server: 'sip.example.com', user: 'alice', transports: ['udp'] }])).toEqual({ runId: '0123456789abcdef' });
   });
@@ -144,7 +153,11 @@ describe('preload', () => {
     const listeners = new Map<string, (e: unknown, p: unknown) => void>();
     const electron: PreloadElectronLike = {
       contextBridge: { exposeInMainWorld: (k, api) => void (exposed[k] = api) },
-      ipcRenderer: { invoke: async (c, a) => (invoked.push([c, a]), { runId: 'r' }), on: (c, l) => void listeners.set(c, l), removeListener: (c) => void listeners.delete(c) },
+      ipcRenderer: {
+        invoke: async (c, a) => (invoked.push([c, a]), { runId: 'r' }),
+        on: (c, l) => void listeners.set(c, l),
+        removeListener: (c) => void listeners.delete(c),
+      },
     };
     exposeApi(electron);
     const api = exposed.sipladder as Record<string, unknown>;

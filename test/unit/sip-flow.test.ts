@@ -36,8 +36,18 @@ async function openFlow(transport: Transport) {
   };
   const trace = new TraceRecorder(clock);
   const opened = await SipFlow.open({
-    attempt: 1, transport, host: 'example.invalid', remote: server, tlsVerify: false, wsPath: '/', deps, trace,
-    rate: new RateLimiter(clock), signal: new AbortController().signal, deadlineAt: Infinity, traceSeqs: [],
+    attempt: 1,
+    transport,
+    host: 'example.invalid',
+    remote: server,
+    tlsVerify: false,
+    wsPath: '/',
+    deps,
+    trace,
+    rate: new RateLimiter(clock),
+    signal: new AbortController().signal,
+    deadlineAt: Infinity,
+    traceSeqs: [],
   });
   if (!opened.ok) throw new Error(opened.detail);
   const answer = (status: number, branch: string): void => handlers!.message(response(status, branch), server);

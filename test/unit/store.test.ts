@@ -84,7 +84,14 @@ describe('the app store', () => {
     expect(state().captureView).toMatchObject({ sort: 'user', descending: true, failuresOnly: true });
     state().showAffected('scanner');
     expect(state().captureView).toMatchObject({ filter: 'finding:scanner', failuresOnly: false, focusRequest: 1 });
-    state().openResults({ createdAt: 't', appVersion: '1', pseudonymised: false, result: result(1), diagnosis: { verdict: 'v', findings: [] }, importId: 'imp-2' });
+    state().openResults({
+      createdAt: 't',
+      appVersion: '1',
+      pseudonymised: false,
+      result: result(1),
+      diagnosis: { verdict: 'v', findings: [] },
+      importId: 'imp-2',
+    });
     expect(state().captureView).toEqual(useApp.getInitialState().captureView);
   });
 

@@ -63,7 +63,11 @@ describe('STUN codec (RFC 5769 vectors)', () => {
 
   it('round-trips addresses, with and without XOR', () => {
     const tid = randomBytes(12);
-    for (const a of [{ address: '203.0.113.7', port: 5060 }, { address: '2001:db8::1', port: 65000 }, { address: '::', port: 1 }]) {
+    for (const a of [
+      { address: '203.0.113.7', port: 5060 },
+      { address: '2001:db8::1', port: 65000 },
+      { address: '::', port: 1 },
+    ]) {
       expect(decodeAddress(encodeAddress(a, tid), tid)).toMatchObject(a);
       expect(decodeAddress(encodeAddress(a))).toMatchObject(a);
     }
@@ -86,5 +90,4 @@ describe('STUN codec (RFC 5769 vectors)', () => {
     bad[bad.length - 1] = bad[bad.length - 1]! ^ 1;
     expect(decoded(bad).fingerprint).toBe('invalid');
   });
-
 });

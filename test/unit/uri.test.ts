@@ -4,10 +4,17 @@ import { parseUri } from '../../shared/sip/uri.js';
 describe('parseUri (RFC 3261 §19.1)', () => {
   it('parses user, host, port, parameters and headers, unescaping both', () => {
     const r = parseUri('sips:al%20ice@Example.COM:5061;transport=TLS;lr;Method=REGISTER?subject=hi%20there&priority=urgent');
-    expect(r).toMatchObject({ ok: true, uri: {
-      scheme: 'sips', user: 'al ice', host: 'example.com', port: 5061,
-      params: { transport: 'TLS', lr: null, method: 'REGISTER' }, headers: { subject: 'hi there', priority: 'urgent' },
-    } });
+    expect(r).toMatchObject({
+      ok: true,
+      uri: {
+        scheme: 'sips',
+        user: 'al ice',
+        host: 'example.com',
+        port: 5061,
+        params: { transport: 'TLS', lr: null, method: 'REGISTER' },
+        headers: { subject: 'hi there', priority: 'urgent' },
+      },
+    });
   });
 
   it('keeps IPv6 references and drops a password in the userinfo', () => {

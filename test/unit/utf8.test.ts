@@ -22,14 +22,17 @@ describe('firstInvalidUtf8 (RFC 3629 §4)', () => {
 
   it('agrees with the fatal WHATWG decoder on random bytes: valid before the offset, invalid from it', () => {
     const utf8ish = fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x80, 0xbf, 0xc3, 0xe2, 0xed, 0xf0, 0xf4)), { maxLength: 40 });
-    fc.assert(fc.property(utf8ish, (arr) => {
-      const b = new Uint8Array(arr);
-      const off = firstInvalidUtf8(b);
-      expect(off === -1).toBe(fromUtf8Strict(b) !== null);
-      if (off >= 0) {
-        expect(fromUtf8Strict(b.subarray(0, off))).not.toBeNull();
-        expect(fromUtf8Strict(b.subarray(off, off + 4))).toBeNull();
-      }
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(utf8ish, (arr) => {
+        const b = new Uint8Array(arr);
+        const off = firstInvalidUtf8(b);
+        expect(off === -1).toBe(fromUtf8Strict(b) !== null);
+        if (off >= 0) {
+          expect(fromUtf8Strict(b.subarray(0, off))).not.toBeNull();
+          expect(fromUtf8Strict(b.subarray(off, off + 4))).toBeNull();
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

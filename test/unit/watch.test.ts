@@ -38,15 +38,23 @@ describe('watch', () => {
     const plan: WatchPlan = { everyMs: 5000, forMs: 3600_000, count: 3, fullEvery: 2 };
     const starts: number[] = [];
     const deps = {
-      clock: s.clock, runCheck: (o: CheckOptions) => (starts.push(s.clock.now()), s.runCheck(o)),
-      store: async (r: CheckResult) => (stored.push(r), { id: stored.length, kind: 'watch' as const, createdAt: r.startedAt, server: 's', user: 'u', verdict: 'v', durationMs: 1, storedBytes: 1 }),
+      clock: s.clock,
+      runCheck: (o: CheckOptions) => (starts.push(s.clock.now()), s.runCheck(o)),
+      store: async (r: CheckResult) => (
+        stored.push(r),
+        { id: stored.length, kind: 'watch' as const, createdAt: r.startedAt, server: 's', user: 'u', verdict: 'v', durationMs: 1, storedBytes: 1 }
+      ),
     };
     const done = watch(OPTIONS, plan, deps, [{ onRun: (r) => runs.push(r) }], new AbortController().signal);
     await drive(s.clock, done);
     expect(await done).toEqual({ runs: 3, end: 'count' });
     expect(starts).toEqual([0, 5000, 10000]);
     expect(s.asked.map((o) => o.skipPathProbes)).toEqual([false, true, false]);
-    expect(runs.map((r) => [r.index, r.full, r.stored?.id, r.cycleMs])).toEqual([[1, true, 1, CHECK_MS], [2, false, 2, CHECK_MS], [3, true, 3, CHECK_MS]]);
+    expect(runs.map((r) => [r.index, r.full, r.stored?.id, r.cycleMs])).toEqual([
+      [1, true, 1, CHECK_MS],
+      [2, false, 2, CHECK_MS],
+      [3, true, 3, CHECK_MS],
+    ]);
     expect(runs.map((r) => r.changes.map((c) => c.change))).toEqual([[], [], ['started-failing']]);
     expect(stored).toHaveLength(3);
   });
@@ -79,10 +87,19 @@ describe('watch', () => {
     const store = async (): Promise<never> => {
       throw new Error('disk full');
     };
-    const done = watch(OPTIONS, { everyMs: 5000, forMs: 3600_000, count: 2, fullEvery: 0 }, { ...s, store }, [{ onRun: (r) => runs.push(r) }], new AbortController().signal);
+    const done = watch(
+      OPTIONS,
+      { everyMs: 5000, forMs: 3600_000, count: 2, fullEvery: 0 },
+      { ...s, store },
+      [{ onRun: (r) => runs.push(r) }],
+      new AbortController().signal,
+    );
     await drive(s.clock, done);
     expect(await done).toEqual({ runs: 2, end: 'count' });
-    expect(runs.map((r) => [r.stored, r.storeError])).toEqual([[undefined, 'disk full'], [undefined, 'disk full']]);
+    expect(runs.map((r) => [r.stored, r.storeError])).toEqual([
+      [undefined, 'disk full'],
+      [undefined, 'disk full'],
+    ]);
   });
 
   it('refuses plans outside the bounds', async () => {

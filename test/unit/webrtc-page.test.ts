@@ -22,10 +22,15 @@ const run = checkResult({
 });
 const runs = { result: (id: string): CheckResult | undefined => (id === RUN ? run : undefined), replace: () => undefined };
 
-describe('the registration page\'s CSP', () => {
-  it('allows exactly the run\'s WS/WSS servers (WSS first, IPv6 in brackets), nothing for other runs or ids', () => {
+describe("the registration page's CSP", () => {
+  it("allows exactly the run's WS/WSS servers (WSS first, IPv6 in brackets), nothing for other runs or ids", () => {
     expect(browserTargetOrigins(run)).toEqual(['wss://[2001:db8::1]:443', 'ws://sip.example.com:8080']);
-    expect(webrtcPageCspFor(runs, RUN)).toBe(CSP.replace("connect-src 'self'", 'connect-src wss://[2001:db8::1]:443 ws://sip.example.com:8080').replace("frame-ancestors 'none'", "frame-ancestors 'self'"));
+    expect(webrtcPageCspFor(runs, RUN)).toBe(
+      CSP.replace("connect-src 'self'", 'connect-src wss://[2001:db8::1]:443 ws://sip.example.com:8080').replace(
+        "frame-ancestors 'none'",
+        "frame-ancestors 'self'",
+      ),
+    );
     expect(webrtcPageCspFor(runs, 'fedcba9876543210')).toBeNull();
     expect(webrtcPageCspFor(runs, '../x')).toBeNull();
     expect(webrtcPageCspFor(runs, null)).toBeNull();
@@ -35,7 +40,11 @@ describe('the registration page\'s CSP', () => {
     const root = mkdtempSync(join(tmpdir(), 'sipladder-webrtc-'));
     writeFileSync(join(root, 'index.html'), '<title>app</title>');
     writeFileSync(join(root, 'webrtc.html'), '<title>registration</title>');
-    const handler = appProtocolHandler(root, async (f) => new Uint8Array(await readFile(f)), (id) => webrtcPageCspFor(runs, id));
+    const handler = appProtocolHandler(
+      root,
+      async (f) => new Uint8Array(await readFile(f)),
+      (id) => webrtcPageCspFor(runs, id),
+    );
     const page = await handler(new Request(`app://sipladder/webrtc.html?run=${RUN}`));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(webrtcPageCspFor(runs, RUN));

@@ -76,11 +76,25 @@ export const within = (ctx: ProbeContext, ms: number): number => Math.max(0, Mat
 export type Mode = FragmentationSeries['mode'];
 
 /** The request for one point, and the answer size asked of the reflector. */
-export interface Request { bytes: Uint8Array; branch: string; callId: string; expectedResponseSize?: number }
+export interface Request {
+  bytes: Uint8Array;
+  branch: string;
+  callId: string;
+  expectedResponseSize?: number;
+}
 
 /** Fresh request parameters on this run's dialog-less sequence (its From tag, the next CSeq). */
 export const params = (ctx: ProbeContext, transport: 'udp' | 'tcp', local: Endpoint, extra: RequestParams['extra'] = []): RequestParams => ({
-  transport, domain: ctx.domain, user: ctx.user, local, rport: true, branch: ctx.ids.branch(), callId: ctx.ids.callId(), fromTag: ctx.fromTag, cseq: ctx.nextCseq(), extra,
+  transport,
+  domain: ctx.domain,
+  user: ctx.user,
+  local,
+  rport: true,
+  branch: ctx.ids.branch(),
+  callId: ctx.ids.callId(),
+  fromTag: ctx.fromTag,
+  cseq: ctx.nextCseq(),
+  extra,
 });
 
 /**
@@ -131,4 +145,3 @@ export function summarise(series: FragmentationSeries): FragmentationSeries {
   series.smallestLost = lost.length ? Math.min(...lost) : undefined;
   return series;
 }
-

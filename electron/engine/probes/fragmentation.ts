@@ -8,7 +8,18 @@ import type { FragmentationResult, FragmentationSeries, SizePoint } from '../../
 import type { Target } from '../dns.js';
 import { SipFlow } from '../sip-flow.js';
 import { runUdpSeries } from './fragmentation-udp.js';
-import { FRAGMENTATION_DEADLINE_MS, LATE_WINDOW_MS, MAX_CONSECUTIVE_LOSSES, notTried, over, sizedRequest, summarise, TCP_SIZES, trailingLosses, type ProbeContext } from './fragmentation-plan.js';
+import {
+  FRAGMENTATION_DEADLINE_MS,
+  LATE_WINDOW_MS,
+  MAX_CONSECUTIVE_LOSSES,
+  notTried,
+  over,
+  sizedRequest,
+  summarise,
+  TCP_SIZES,
+  trailingLosses,
+  type ProbeContext,
+} from './fragmentation-plan.js';
 import type { ProbeEnv } from './env.js';
 
 export interface FragmentationOptions {
@@ -25,12 +36,25 @@ export async function probeFragmentation(o: FragmentationOptions & ProbeEnv): Pr
   const { deps, trace, rate, attempt, signal } = o;
   const t0 = deps.clock.now();
   const result: FragmentationResult = { target: { ...o.target }, outcome: 'ok', detail: '', series: [], skipped: [], durationMs: 0, traceSeqs: [] };
-  if (!o.reflector && o.transports.includes('udp')) result.skipped.push('downstream sizes (only the response large): they need the SIP Ladder reflector (--reflector)');
+  if (!o.reflector && o.transports.includes('udp'))
+    result.skipped.push('downstream sizes (only the response large): they need the SIP Ladder reflector (--reflector)');
   const ids = idSource(deps.random);
   let cseq = 0;
   const ctx: ProbeContext = {
-    deps, trace, rate, attempt, signal, deadlineAt: t0 + FRAGMENTATION_DEADLINE_MS, remote: { host: o.target.host, address: o.target.address, port: o.target.port },
-    domain: o.domain, user: o.user, reflector: o.reflector, ids, fromTag: ids.tag(), nextCseq: () => ++cseq, result,
+    deps,
+    trace,
+    rate,
+    attempt,
+    signal,
+    deadlineAt: t0 + FRAGMENTATION_DEADLINE_MS,
+    remote: { host: o.target.host, address: o.target.address, port: o.target.port },
+    domain: o.domain,
+    user: o.user,
+    reflector: o.reflector,
+    ids,
+    fromTag: ids.tag(),
+    nextCseq: () => ++cseq,
+    result,
   };
   // UDP and TCP do not share a queue of fragments, so they run side by side.
   const [udp, tcp] = await Promise.all([
@@ -52,8 +76,19 @@ async function runTcpSeries(ctx: ProbeContext, caPem: string | undefined): Promi
   const series: FragmentationSeries = { transport: 'tcp', mode: 'echo', points: [] };
   const { deps, trace, rate, signal, deadlineAt, attempt, remote } = ctx;
   const opened = await SipFlow.open({
-    attempt, transport: 'tcp', host: remote.host, remote: { address: remote.address, port: remote.port }, tlsVerify: true, caPem, wsPath: '/',
-    deps, trace, rate, signal, deadlineAt, traceSeqs: ctx.result.traceSeqs,
+    attempt,
+    transport: 'tcp',
+    host: remote.host,
+    remote: { address: remote.address, port: remote.port },
+    tlsVerify: true,
+    caPem,
+    wsPath: '/',
+    deps,
+    trace,
+    rate,
+    signal,
+    deadlineAt,
+    traceSeqs: ctx.result.traceSeqs,
   });
   if (!opened.ok) return [{ ...series, points: TCP_SIZES.map((size) => notTried(size, opened.detail)) }];
   const flow = opened.flow;
@@ -67,7 +102,8 @@ async function runTcpSeries(ctx: ProbeContext, caPem: string | undefined): Promi
       const req = sizedRequest(ctx, 'tcp', flow.channel.local, 'echo', size, null);
       const point: SizePoint = { size, requestSize: req.bytes.length, expectedResponseSize: req.expectedResponseSize, delivered: false, sends: 0 };
       const tx = await flow.transaction(req.bytes, { branch: req.branch, callId: req.callId, method: 'OPTIONS' }, LATE_WINDOW_MS, `OPTIONS echo ${size} bytes`);
-      if (tx.kind === 'response') Object.assign(point, { delivered: true, rttMs: tx.rttMs, sends: tx.sends, status: tx.msg.status, responseSize: tx.msg.raw.length });
+      if (tx.kind === 'response')
+        Object.assign(point, { delivered: true, rttMs: tx.rttMs, sends: tx.sends, status: tx.msg.status, responseSize: tx.msg.raw.length });
       else if (tx.kind === 'timeout') Object.assign(point, { sends: tx.sends, detail: `no response within ${tx.waitedMs} ms` });
       else point.detail = `${tx.outcome}: ${tx.detail}`;
       series.points.push(point);

@@ -55,8 +55,21 @@ export async function fetchReflectorCookie(flow: SipFlow, o: CookieFetch): Promi
   if (flow.channel.transport !== 'udp') return { answered: true, cookie: null };
   const branch = o.ids.branch();
   const req = cookieFetchOptions({
-    transport: 'udp', domain: o.domain, user: o.user, local: flow.channel.local, rport: true, branch, callId: o.ids.callId(), fromTag: o.ids.tag(), cseq: o.cseq ?? 1,
+    transport: 'udp',
+    domain: o.domain,
+    user: o.user,
+    local: flow.channel.local,
+    rport: true,
+    branch,
+    callId: o.ids.callId(),
+    fromTag: o.ids.tag(),
+    cseq: o.cseq ?? 1,
   });
-  const tx = await flow.transaction(req.bytes, { branch, callId: req.callId, method: 'OPTIONS' }, o.waitMs ?? COOKIE_FETCH_WAIT_MS, 'OPTIONS to fetch the reflector cookie (padded)');
+  const tx = await flow.transaction(
+    req.bytes,
+    { branch, callId: req.callId, method: 'OPTIONS' },
+    o.waitMs ?? COOKIE_FETCH_WAIT_MS,
+    'OPTIONS to fetch the reflector cookie (padded)',
+  );
   return tx.kind === 'response' ? { answered: true, cookie: cookieOf(tx.msg) } : { answered: false, cookie: null };
 }

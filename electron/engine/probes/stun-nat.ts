@@ -50,7 +50,15 @@ export async function probeStunNat(o: StunNatOptions & Omit<ProbeEnv, 'rate'>): 
   const { deps, trace, attempt, signal } = o;
   const t0 = deps.clock.now();
   const primary = { address: o.address, port: o.port };
-  const result: StunNatResult = { server: { host: o.host, ...primary }, outcome: 'ok', detail: '', portPreservation: [], skipped: [], durationMs: 0, traceSeqs: [] };
+  const result: StunNatResult = {
+    server: { host: o.host, ...primary },
+    outcome: 'ok',
+    detail: '',
+    portPreservation: [],
+    skipped: [],
+    durationMs: 0,
+    traceSeqs: [],
+  };
   const ctx: StunContext = { deps, trace, attempt, signal, traceSeqs: result.traceSeqs, pad: o.padFirst ?? false };
   const open: UdpEndpoint[] = [];
   const socket = async (localPort?: number): Promise<UdpEndpoint> => {
@@ -71,7 +79,9 @@ export async function probeStunNat(o: StunNatOptions & Omit<ProbeEnv, 'rate'>): 
     const first = await firstBinding(run, a);
     if (!first || !first.xorMapped) {
       result.outcome = first ? 'error' : 'no-response';
-      result.detail = first ? `server answered without XOR-MAPPED-ADDRESS${first.error ? ` (${first.error.code} ${first.error.reason})` : ''}` : `no STUN response from ${text(primary)}`;
+      result.detail = first
+        ? `server answered without XOR-MAPPED-ADDRESS${first.error ? ` (${first.error.code} ${first.error.reason})` : ''}`
+        : `no STUN response from ${text(primary)}`;
       return finish();
     }
     result.mapped = first.xorMapped;
@@ -120,9 +130,21 @@ async function firstBinding(run: StunRun, a: UdpEndpoint): Promise<BindingReply 
   const settled = new AbortController();
   const until = AbortSignal.any([run.signal, settled.signal]);
   const first = bindingTransaction({ ...run.ctx, signal: until }, a, run.primary, [], 'Binding (test I)');
-  const early = await Promise.race([first, sleep(run.deps.clock, STUN_RTO_MS, until).then(() => undefined, () => undefined)]);
+  const early = await Promise.race([
+    first,
+    sleep(run.deps.clock, STUN_RTO_MS, until).then(
+      () => undefined,
+      () => undefined,
+    ),
+  ]);
   if (early !== undefined || until.aborted) return early ?? first;
-  const other = bindingTransaction({ ...run.ctx, pad: !run.ctx.pad, signal: until }, a, run.primary, [], `Binding (test I, ${run.ctx.pad ? 'plain' : 'padded for a SIP Ladder reflector'})`);
+  const other = bindingTransaction(
+    { ...run.ctx, pad: !run.ctx.pad, signal: until },
+    a,
+    run.primary,
+    [],
+    `Binding (test I, ${run.ctx.pad ? 'plain' : 'padded for a SIP Ladder reflector'})`,
+  );
   // The first answer wins and ends the other transaction; null only when both went unanswered.
   const reply = await new Promise<BindingReply | null>((resolve) => {
     let unanswered = 0;
@@ -179,10 +201,21 @@ async function hairpinTest(run: StunRun): Promise<void> {
   const probe = new TextEncoder().encode(`sipladder hairpin ${toHex(run.deps.random(8))}`);
   const arrived = new Promise<boolean>((resolve) => {
     h.onMessage((b) => b.length === probe.length && b.every((v, i) => v === probe[i]) && resolve(true));
-    void sleep(run.deps.clock, HAIRPIN_WAIT_MS, run.signal).then(() => resolve(false), () => resolve(false));
+    void sleep(run.deps.clock, HAIRPIN_WAIT_MS, run.signal).then(
+      () => resolve(false),
+      () => resolve(false),
+    );
   });
   sender.send(probe, hm.xorMapped);
-  const seq = run.trace.add({ attempt: run.attempt, kind: 'sent', transport: 'udp', local: sender.local, remote: hm.xorMapped, bytes: probe, note: 'hairpin: datagram to our own public address' });
+  const seq = run.trace.add({
+    attempt: run.attempt,
+    kind: 'sent',
+    transport: 'udp',
+    local: sender.local,
+    remote: hm.xorMapped,
+    bytes: probe,
+    note: 'hairpin: datagram to our own public address',
+  });
   if (seq > 0) run.result.traceSeqs.push(seq);
   run.result.hairpinning = await arrived;
 }
@@ -197,7 +230,12 @@ async function portPreservation(run: StunRun, localPort: number): Promise<void> 
   }
   const r = await bindingTransaction(run.ctx, ep, run.primary, [], `Binding from local port ${localPort} (port preservation)`);
   const entry: PortPreservation = r?.xorMapped
-    ? { localPort, mappedPort: r.xorMapped.port, preserved: r.xorMapped.port === localPort, detail: `local port ${localPort} appears as public port ${r.xorMapped.port}` }
+    ? {
+        localPort,
+        mappedPort: r.xorMapped.port,
+        preserved: r.xorMapped.port === localPort,
+        detail: `local port ${localPort} appears as public port ${r.xorMapped.port}`,
+      }
     : { localPort, detail: 'no STUN answer' };
   run.result.portPreservation.push(entry);
 }
@@ -208,35 +246,42 @@ async function lifetimeTest(run: StunRun): Promise<void> {
   const steps = LIFETIME_STEPS_S.filter((s) => s <= Math.min(run.o.bindingLifetimeS, MAX_BINDING_LIFETIME_S));
   const lifetime: BindingLifetime = { aliveAfter: [], expiredAfter: [], detail: '' };
   run.result.bindingLifetime = lifetime;
-  await Promise.all(steps.map(async (s) => {
-    const idle = await run.socket();
-    const m = await bindingTransaction(run.ctx, idle, run.primary, [], `Binding (lifetime ${s} s: open)`);
-    if (!m?.xorMapped) return;
-    let heard = false;
-    idle.onMessage(() => (heard = true));
-    await sleep(run.deps.clock, s * 1000, run.signal);
-    const asker = await run.socket();
-    const portAttr = new Uint8Array(4);
-    new DataView(portAttr.buffer).setUint16(0, m.xorMapped.port);
-    // A SIP Ladder reflector redirects only for a source that proved, with its cookie, that it receives answers.
-    const proof = run.ctx.pad ? (await bindingTransaction(run.ctx, asker, run.primary, [], `Binding (lifetime ${s} s: cookie for RESPONSE-PORT)`))?.cookie : null;
-    // Without its cookie the reflector would not redirect: silence would read as an expired binding, so this idle time stays unknown.
-    if (run.ctx.pad && !proof) return;
-    const attributes = [{ type: ATTR.RESPONSE_PORT, value: portAttr }, ...(proof ? [{ type: ATTR.SIPLADDER_COOKIE, value: proof }] : [])];
-    const r = await bindingTransaction(run.ctx, asker, run.primary, attributes, `Binding with RESPONSE-PORT ${m.xorMapped.port} (lifetime ${s} s: check)`);
-    if (r?.error) {
-      lifetime.detail = `server rejected RESPONSE-PORT (${r.error.code} ${r.error.reason}): binding lifetime cannot be measured with it`;
-      return;
-    }
-    await sleep(run.deps.clock, 300, run.signal).catch(() => undefined);
-    (heard ? lifetime.aliveAfter : lifetime.expiredAfter).push(s);
-  })).catch(() => undefined);
+  await Promise.all(
+    steps.map(async (s) => {
+      const idle = await run.socket();
+      const m = await bindingTransaction(run.ctx, idle, run.primary, [], `Binding (lifetime ${s} s: open)`);
+      if (!m?.xorMapped) return;
+      let heard = false;
+      idle.onMessage(() => (heard = true));
+      await sleep(run.deps.clock, s * 1000, run.signal);
+      const asker = await run.socket();
+      const portAttr = new Uint8Array(4);
+      new DataView(portAttr.buffer).setUint16(0, m.xorMapped.port);
+      // A SIP Ladder reflector redirects only for a source that proved, with its cookie, that it receives answers.
+      const proof = run.ctx.pad
+        ? (await bindingTransaction(run.ctx, asker, run.primary, [], `Binding (lifetime ${s} s: cookie for RESPONSE-PORT)`))?.cookie
+        : null;
+      // Without its cookie the reflector would not redirect: silence would read as an expired binding, so this idle time stays unknown.
+      if (run.ctx.pad && !proof) return;
+      const attributes = [{ type: ATTR.RESPONSE_PORT, value: portAttr }, ...(proof ? [{ type: ATTR.SIPLADDER_COOKIE, value: proof }] : [])];
+      const r = await bindingTransaction(run.ctx, asker, run.primary, attributes, `Binding with RESPONSE-PORT ${m.xorMapped.port} (lifetime ${s} s: check)`);
+      if (r?.error) {
+        lifetime.detail = `server rejected RESPONSE-PORT (${r.error.code} ${r.error.reason}): binding lifetime cannot be measured with it`;
+        return;
+      }
+      await sleep(run.deps.clock, 300, run.signal).catch(() => undefined);
+      (heard ? lifetime.aliveAfter : lifetime.expiredAfter).push(s);
+    }),
+  ).catch(() => undefined);
   lifetime.aliveAfter.sort((x, y) => x - y);
   lifetime.expiredAfter.sort((x, y) => x - y);
   lifetime.recommendation = keepAliveRecommendation(lifetime.aliveAfter, lifetime.expiredAfter) ?? undefined;
   if (!lifetime.detail) {
     lifetime.detail = lifetime.expiredAfter.length
-      ? `UDP binding expired after ${Math.min(...lifetime.expiredAfter)} s idle` + (lifetime.aliveAfter.length ? ` (survived ${Math.max(...lifetime.aliveAfter)} s)` : '')
-      : lifetime.aliveAfter.length ? `UDP binding survived ${Math.max(...lifetime.aliveAfter)} s idle` : 'no answers: lifetime unknown';
+      ? `UDP binding expired after ${Math.min(...lifetime.expiredAfter)} s idle` +
+        (lifetime.aliveAfter.length ? ` (survived ${Math.max(...lifetime.aliveAfter)} s)` : '')
+      : lifetime.aliveAfter.length
+        ? `UDP binding survived ${Math.max(...lifetime.aliveAfter)} s idle`
+        : 'no answers: lifetime unknown';
   }
 }

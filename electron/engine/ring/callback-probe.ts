@@ -37,10 +37,23 @@ async function requestSchedule(s: ListenSession, delaysS: number[], deps: Engine
   const ids = idSource(deps.random);
   const callId = ids.callId();
   const cookie = headerValue(s.accepted, COOKIE_HEADER);
-  const { bytes } = buildSizedOptions({
-    transport: 'udp', domain: s.channel.remote.address, user: CALLBACK_USER, local: s.channel.local, rport: true, branch: ids.branch(), callId,
-    fromTag: ids.tag(), cseq: 1, extra: [[CALLBACK_HEADER, delaysS.join(',')], ...(cookie ? [[COOKIE_HEADER, cookie] as const] : [])],
-  }, '', 'upstream', 0);
+  const { bytes } = buildSizedOptions(
+    {
+      transport: 'udp',
+      domain: s.channel.remote.address,
+      user: CALLBACK_USER,
+      local: s.channel.local,
+      rport: true,
+      branch: ids.branch(),
+      callId,
+      fromTag: ids.tag(),
+      cseq: 1,
+      extra: [[CALLBACK_HEADER, delaysS.join(',')], ...(cookie ? [[COOKIE_HEADER, cookie] as const] : [])],
+    },
+    '',
+    'upstream',
+    0,
+  );
   const answers = s.claim(callId);
   const start = elapsed();
   for (const at of SCHEDULE_SEND_TIMES_MS) {
@@ -52,7 +65,8 @@ async function requestSchedule(s: ListenSession, delaysS: number[], deps: Engine
   await s.waitUntil(() => answers.length > 0, start + SCHEDULE_WAIT_MS);
   const res = answers[0];
   if (!res) return { refused: `no answer to the schedule request within ${SCHEDULE_WAIT_MS / 1000} s` };
-  if (res.kind !== 'response' || res.status !== 200) return { refused: `${res.status} ${res.reason}${headerValue(res, 'Warning') ? `: ${headerValue(res, 'Warning')}` : ''}` };
+  if (res.kind !== 'response' || res.status !== 200)
+    return { refused: `${res.status} ${res.reason}${headerValue(res, 'Warning') ? `: ${headerValue(res, 'Warning')}` : ''}` };
   return { at: elapsed() };
 }
 
@@ -102,31 +116,63 @@ export async function callbackProbe(o: CallbackProbeOptions, deps: EngineDeps, s
   const port = o.reflector.port ?? REFLECTOR_PORT;
   const base = { kind: 'callback' as const, startedAt: new Date().toISOString(), transport: 'udp' as const, reflector: { address: o.reflector.host, port } };
   const schedule = parseSchedule(o.delaysS.join(','));
-  const resolution = schedule.ok ? await resolveTargets({ server: o.reflector.host, ports: { udp: port }, transports: ['udp'], resolver: deps.resolver, now: deps.clock.now }) : undefined;
+  const resolution = schedule.ok
+    ? await resolveTargets({ server: o.reflector.host, ports: { udp: port }, transports: ['udp'], resolver: deps.resolver, now: deps.clock.now })
+    : undefined;
   const target = resolution?.targets.udp?.[0];
   if (!schedule.ok || !target) {
-    const detail = !schedule.ok ? `bad schedule: ${schedule.reason}` : resolution?.errors.udp ?? 'no address';
+    const detail = !schedule.ok ? `bad schedule: ${schedule.reason}` : (resolution?.errors.udp ?? 'no address');
     return { ...base, durationMs: 0, registered: false, detail, probes: [], trace: [] };
   }
   const { delaysS } = schedule;
   const last = delaysS[delaysS.length - 1]!;
   let outcome: CallbackResult | undefined;
-  const attempt = await withListenSession({
-    transport: 'udp', target, account: { user: CALLBACK_USER, authUser: CALLBACK_USER, domain: o.reflector.host }, localPort: o.localPort,
-    holdS: last + Math.ceil(CALLBACK_GRACE_MS / 1000), tlsVerify: true, deps, trace, signal,
-  }, async (s) => {
-    const accepted = await requestSchedule(s, delaysS, deps, () => trace.elapsed());
-    if ('refused' in accepted) return void (outcome = { ...base, durationMs: 0, registered: true, detail: `callbacks refused: ${accepted.refused}`, registration: s.registration, probes: [], trace: [] });
-    // One INVITE transaction per callback: all of them came, or the last one is overdue.
-    await s.waitUntil(() => s.uas.invites.length >= delaysS.length, accepted.at + last * 1000 + CALLBACK_GRACE_MS);
-    await s.waitUntil(() => !s.uas.busy, trace.elapsed() + RINGING_MS + CALLBACK_GRACE_MS);
-    outcome = { ...base, durationMs: 0, registered: true, detail: 'callbacks scheduled', registration: s.registration, probes: probesFrom(trace.events, delaysS, accepted.at), trace: [] };
-  });
+  const attempt = await withListenSession(
+    {
+      transport: 'udp',
+      target,
+      account: { user: CALLBACK_USER, authUser: CALLBACK_USER, domain: o.reflector.host },
+      localPort: o.localPort,
+      holdS: last + Math.ceil(CALLBACK_GRACE_MS / 1000),
+      tlsVerify: true,
+      deps,
+      trace,
+      signal,
+    },
+    async (s) => {
+      const accepted = await requestSchedule(s, delaysS, deps, () => trace.elapsed());
+      if ('refused' in accepted)
+        return void (outcome = {
+          ...base,
+          durationMs: 0,
+          registered: true,
+          detail: `callbacks refused: ${accepted.refused}`,
+          registration: s.registration,
+          probes: [],
+          trace: [],
+        });
+      // One INVITE transaction per callback: all of them came, or the last one is overdue.
+      await s.waitUntil(() => s.uas.invites.length >= delaysS.length, accepted.at + last * 1000 + CALLBACK_GRACE_MS);
+      await s.waitUntil(() => !s.uas.busy, trace.elapsed() + RINGING_MS + CALLBACK_GRACE_MS);
+      outcome = {
+        ...base,
+        durationMs: 0,
+        registered: true,
+        detail: 'callbacks scheduled',
+        registration: s.registration,
+        probes: probesFrom(trace.events, delaysS, accepted.at),
+        trace: [],
+      };
+    },
+  );
   const result = outcome ?? { ...base, durationMs: 0, registered: false, detail: `${attempt.outcome}: ${attempt.detail}`, probes: [], trace: [] };
   const arrivedQuiet = result.probes.filter((p) => p.traceSeqs.length > 0).map((p) => p.quietS);
   const missedQuiet = result.probes.filter((p) => p.traceSeqs.length === 0).map((p) => p.quietS);
   return {
-    ...result, durationMs: Math.round(deps.clock.now() - t0), trace: [...trace.events],
-    ...(arrivedQuiet.length ? { openAtLeastS: Math.max(...arrivedQuiet) } : {}), ...(missedQuiet.length ? { closedByS: Math.min(...missedQuiet) } : {}),
+    ...result,
+    durationMs: Math.round(deps.clock.now() - t0),
+    trace: [...trace.events],
+    ...(arrivedQuiet.length ? { openAtLeastS: Math.max(...arrivedQuiet) } : {}),
+    ...(missedQuiet.length ? { closedByS: Math.min(...missedQuiet) } : {}),
   };
 }

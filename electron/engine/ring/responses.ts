@@ -5,7 +5,12 @@ import { USER_AGENT } from '../../../shared/sip/requests.js';
 import { serialize } from '../../../shared/sip/serialize.js';
 
 const REASONS: Record<number, string> = {
-  100: 'Trying', 180: 'Ringing', 200: 'OK', 405: 'Method Not Allowed', 481: 'Call/Transaction Does Not Exist', 486: 'Busy Here',
+  100: 'Trying',
+  180: 'Ringing',
+  200: 'OK',
+  405: 'Method Not Allowed',
+  481: 'Call/Transaction Does Not Exist',
+  486: 'Busy Here',
   487: 'Request Terminated',
 };
 

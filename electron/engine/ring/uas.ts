@@ -104,10 +104,23 @@ export class InboundUas {
     const sdp = req.body.length ? sdpSummary(fromUtf8(req.body), seq) : undefined;
     const contact = req.contact === '*' ? undefined : req.contact[0]?.uri.raw;
     const facts: InboundInvite = {
-      at, afterRegistrationMs: Math.round(at - this.o.registeredAt), transport: this.o.transport, from, local,
+      at,
+      afterRegistrationMs: Math.round(at - this.o.registeredAt),
+      transport: this.o.transport,
+      from,
+      local,
       fromRegistrar: from.address === this.o.registrar.address && from.port === this.o.registrar.port,
-      requestUri: req.requestUri, contact, sdpAddress: sdp?.address || undefined, sdpPort: sdp?.port, callId: req.callId ?? '',
-      caller: req.from?.uri.raw ?? '', retransmissions: 0, finalStatus: 0, acked: false, cancelled: false, traceSeqs: [seq],
+      requestUri: req.requestUri,
+      contact,
+      sdpAddress: sdp?.address || undefined,
+      sdpPort: sdp?.port,
+      callId: req.callId ?? '',
+      caller: req.from?.uri.raw ?? '',
+      retransmissions: 0,
+      finalStatus: 0,
+      acked: false,
+      cancelled: false,
+      traceSeqs: [seq],
     };
     const tag = this.o.toTag();
     const tx: InviteTransaction = { facts, request: req, state: 'proceeding', tag, from, last: new Uint8Array(0), cancelTimers: [] };
@@ -115,7 +128,9 @@ export class InboundUas {
     this.invites.push(facts);
     this.respond(tx, responseTo(req, 100, tag), '100 Trying');
     this.respond(tx, responseTo(req, 180, tag, [['Contact', `<${this.o.contact}>`]]), '180 Ringing (never answered: this is a test)');
-    tx.cancelTimers.push(this.o.clock.setTimer(() => this.final(tx, responseTo(req, 486, tag), 486, '486 Busy Here (the test never accepts a call)'), RINGING_MS));
+    tx.cancelTimers.push(
+      this.o.clock.setTimer(() => this.final(tx, responseTo(req, 486, tag), 486, '486 Busy Here (the test never accepts a call)'), RINGING_MS),
+    );
     this.changed();
   }
 
@@ -141,11 +156,13 @@ export class InboundUas {
     this.respond(tx, bytes, note);
     const { clock } = this.o;
     const retransmit = (interval: number): void => {
-      tx.cancelTimers.push(clock.setTimer(() => {
-        if (tx.state !== 'completed' || this.answered >= MAX_ANSWERED_REQUESTS) return;
-        this.respond(tx, bytes, `${status} again (Timer G: no ACK yet)`);
-        retransmit(Math.min(interval * 2, T2_MS));
-      }, interval));
+      tx.cancelTimers.push(
+        clock.setTimer(() => {
+          if (tx.state !== 'completed' || this.answered >= MAX_ANSWERED_REQUESTS) return;
+          this.respond(tx, bytes, `${status} again (Timer G: no ACK yet)`);
+          retransmit(Math.min(interval * 2, T2_MS));
+        }, interval),
+      );
     };
     if (this.o.transport === 'udp') retransmit(T1_MS);
     tx.cancelTimers.push(clock.setTimer(() => this.terminate(tx), TIMER_H_MS));

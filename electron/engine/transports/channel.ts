@@ -2,7 +2,10 @@
 import type { AttemptOutcome, TlsInfo } from '../../../shared/model/results.js';
 import type { Endpoint, Transport } from '../../../shared/model/trace.js';
 
-export type ChannelFailure = Extract<AttemptOutcome, 'refused' | 'unreachable' | 'reset' | 'tls-failure' | 'protocol-error' | 'bind-failed' | 'no-response' | 'aborted'>;
+export type ChannelFailure = Extract<
+  AttemptOutcome,
+  'refused' | 'unreachable' | 'reset' | 'tls-failure' | 'protocol-error' | 'bind-failed' | 'no-response' | 'aborted'
+>;
 
 export interface ChannelHandlers {
   /** One complete SIP message (datagram, stream frame, or WebSocket message) and where it came from. */
@@ -43,8 +46,7 @@ export interface OpenOptions {
 }
 
 export type OpenResult =
-  | { ok: true; channel: SipChannel; tls?: TlsInfo; note?: string }
-  | { ok: false; outcome: ChannelFailure; detail: string; tls?: TlsInfo; localPort?: number };
+  { ok: true; channel: SipChannel; tls?: TlsInfo; note?: string } | { ok: false; outcome: ChannelFailure; detail: string; tls?: TlsInfo; localPort?: number };
 
 /** Maps socket error codes to outcomes a user can read. */
 export function classifySocketError(err: NodeJS.ErrnoException): { outcome: ChannelFailure; detail: string } {

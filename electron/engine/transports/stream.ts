@@ -8,13 +8,20 @@ import { classifySocketError, type OpenOptions, type OpenResult, type SipChannel
 export function certificateInfo(cert: tls.PeerCertificate): CertificateInfo | undefined {
   if (!cert || !cert.subject) return undefined;
   const dn = (x: Record<string, string | string[]> | undefined): string =>
-    x ? Object.entries(x).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`).join(', ') : '';
+    x
+      ? Object.entries(x)
+          .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+          .join(', ')
+      : '';
   return {
     subject: dn(cert.subject as unknown as Record<string, string>),
     issuer: dn(cert.issuer as unknown as Record<string, string>),
     validFrom: new Date(cert.valid_from).toISOString(),
     validTo: new Date(cert.valid_to).toISOString(),
-    subjectAltNames: (cert.subjectaltname ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    subjectAltNames: (cert.subjectaltname ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     fingerprint256: cert.fingerprint256,
   };
 }
@@ -102,18 +109,28 @@ export function openStream(o: OpenOptions): Promise<OpenResult> {
     };
     const onAbort = (): void => finish({ ok: false, outcome: 'aborted', detail: 'cancelled while connecting' });
     o.signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => finish({
-      ok: false, outcome: 'no-response',
-      detail: isTls && socket.readyState === 'open' ? `TLS handshake not completed within ${o.connectTimeoutMs} ms` : `TCP connection not established within ${o.connectTimeoutMs} ms (SYN unanswered: filtered?)`,
-    }), o.connectTimeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish({
+          ok: false,
+          outcome: 'no-response',
+          detail:
+            isTls && socket.readyState === 'open'
+              ? `TLS handshake not completed within ${o.connectTimeoutMs} ms`
+              : `TCP connection not established within ${o.connectTimeoutMs} ms (SYN unanswered: filtered?)`,
+        }),
+      o.connectTimeoutMs,
+    );
 
     socket.on('error', (e: NodeJS.ErrnoException) => {
       if (!state.open) {
         const c = classifySocketError(e);
-        const tlsFailed = isTls && socket.readyState === 'open' || /SSL|TLS|certificate|alert|wrong version/i.test(e.message);
-        finish(tlsFailed && c.outcome !== 'refused'
-          ? { ok: false, outcome: 'tls-failure', detail: `TLS handshake failed: ${e.message}`, tls: { verified: false, verifyError: e.message, servername } }
-          : { ok: false, ...c });
+        const tlsFailed = (isTls && socket.readyState === 'open') || /SSL|TLS|certificate|alert|wrong version/i.test(e.message);
+        finish(
+          tlsFailed && c.outcome !== 'refused'
+            ? { ok: false, outcome: 'tls-failure', detail: `TLS handshake failed: ${e.message}`, tls: { verified: false, verifyError: e.message, servername } }
+            : { ok: false, ...c },
+        );
         return;
       }
       if (!state.closed) {

@@ -59,13 +59,24 @@ export function openWs(o: OpenOptions): Promise<OpenResult> {
       if (secure) tlsInfo = tlsInfoOf(res.socket as tls.TLSSocket, servername, o.host);
     });
     ws.on('unexpected-response', (_req, res) => {
-      finish({ ok: false, outcome: 'protocol-error', detail: `WebSocket upgrade refused: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim(), tls: tlsInfo });
+      finish({
+        ok: false,
+        outcome: 'protocol-error',
+        detail: `WebSocket upgrade refused: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim(),
+        tls: tlsInfo,
+      });
     });
     ws.on('error', (e: NodeJS.ErrnoException) => {
       if (!state.open) {
-        if (/handshake has timed out/i.test(e.message)) return finish({ ok: false, outcome: 'no-response', detail: `WebSocket handshake not completed within ${o.connectTimeoutMs} ms` });
+        if (/handshake has timed out/i.test(e.message))
+          return finish({ ok: false, outcome: 'no-response', detail: `WebSocket handshake not completed within ${o.connectTimeoutMs} ms` });
         if (secure && /SSL|TLS|certificate|alert|wrong version/i.test(e.message)) {
-          return finish({ ok: false, outcome: 'tls-failure', detail: `TLS handshake failed: ${e.message}`, tls: { verified: false, verifyError: e.message, servername } });
+          return finish({
+            ok: false,
+            outcome: 'tls-failure',
+            detail: `TLS handshake failed: ${e.message}`,
+            tls: { verified: false, verifyError: e.message, servername },
+          });
         }
         const c = classifySocketError(e);
         return finish({ ok: false, ...c, detail: c.outcome === 'reset' && !e.code ? `WebSocket handshake failed: ${e.message}` : c.detail });

@@ -15,18 +15,36 @@ export function AttemptsTable({ attempts, shown, onToggle }: { attempts: Attempt
     <section className="card">
       <h2>Attempts</h2>
       <table data-testid="attempts">
-        <thead><tr><th>Show</th><th>Attempt</th><th>Local port</th><th>Outcome</th><th>Time</th><th>Seen by the server as</th></tr></thead>
-        <tbody>{attempts.slice(0, TABLE_ROWS).map((a) => (
-          <tr key={a.id} className={a.outcome === 'registered' ? 'ok' : a.outcome === 'aborted' ? 'cancelled' : 'bad'}>
-            <td><input type="checkbox" aria-label={`Show ${a.label} in the ladder`} checked={shown.includes(a.id)} onChange={() => onToggle(a.id)} /></td>
-            <td>{a.label}</td><td>{a.localPort ?? '–'}</td>
-            <td className="nowrap">{outcomeText(a)}</td>
-            <td className="nowrap">{(a.durationMs / 1000).toFixed(2)} s</td>
-            <td>{a.via?.received ? `${a.via.received}:${a.via.rport ?? '?'}` : '–'}</td>
+        <thead>
+          <tr>
+            <th>Show</th>
+            <th>Attempt</th>
+            <th>Local port</th>
+            <th>Outcome</th>
+            <th>Time</th>
+            <th>Seen by the server as</th>
           </tr>
-        ))}</tbody>
+        </thead>
+        <tbody>
+          {attempts.slice(0, TABLE_ROWS).map((a) => (
+            <tr key={a.id} className={a.outcome === 'registered' ? 'ok' : a.outcome === 'aborted' ? 'cancelled' : 'bad'}>
+              <td>
+                <input type="checkbox" aria-label={`Show ${a.label} in the ladder`} checked={shown.includes(a.id)} onChange={() => onToggle(a.id)} />
+              </td>
+              <td>{a.label}</td>
+              <td>{a.localPort ?? '–'}</td>
+              <td className="nowrap">{outcomeText(a)}</td>
+              <td className="nowrap">{(a.durationMs / 1000).toFixed(2)} s</td>
+              <td>{a.via?.received ? `${a.via.received}:${a.via.rport ?? '?'}` : '–'}</td>
+            </tr>
+          ))}
+        </tbody>
       </table>
-      {attempts.length > TABLE_ROWS && <p className="muted">Showing the first {TABLE_ROWS} of {attempts.length} exchanges; the findings cover all of them.</p>}
+      {attempts.length > TABLE_ROWS && (
+        <p className="muted">
+          Showing the first {TABLE_ROWS} of {attempts.length} exchanges; the findings cover all of them.
+        </p>
+      )}
     </section>
   );
 }

@@ -35,13 +35,31 @@ export function BundleOpen(): JSX.Element {
     }
   };
   return (
-    <section className={`card drop${over ? ' over' : ''}`} data-testid="bundle-open"
-      onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)}
-      onDrop={(e) => { e.preventDefault(); setOver(false); void open(e.dataTransfer.files[0]); }}>
+    <section
+      className={`card drop${over ? ' over' : ''}`}
+      data-testid="bundle-open"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        void open(e.dataTransfer.files[0]);
+      }}
+    >
       <h2>Open a diagnostic bundle or a capture</h2>
-      <label>Drop a .sipladder bundle, a pcap/pcapng capture or ngrep text here, or choose one: <input type="file" accept=".sipladder,.pcap,.pcapng,.cap,.txt" data-testid="open-bundle-input" onChange={(e) => void open(e.target.files?.[0])} /></label>
+      <label>
+        Drop a .sipladder bundle, a pcap/pcapng capture or ngrep text here, or choose one:{' '}
+        <input type="file" accept=".sipladder,.pcap,.pcapng,.cap,.txt" data-testid="open-bundle-input" onChange={(e) => void open(e.target.files?.[0])} />
+      </label>
       {importing && <ImportProgress />}
-      {error && <p className="error" role="alert" data-testid="open-bundle-error">⚠ {error}</p>}
+      {error && (
+        <p className="error" role="alert" data-testid="open-bundle-error">
+          ⚠ {error}
+        </p>
+      )}
     </section>
   );
 }

@@ -14,11 +14,17 @@ export function CopyAndSend(): JSX.Element | null {
     <section className="card">
       <h2>Copy and send</h2>
       <div role="tablist">
-        <button type="button" role="tab" aria-selected={audience === 'provider'} onClick={() => setAudience('provider')}>What to tell your provider</button>
-        <button type="button" role="tab" aria-selected={audience === 'customer'} onClick={() => setAudience('customer')}>What to tell your customer</button>
+        <button type="button" role="tab" aria-selected={audience === 'provider'} onClick={() => setAudience('provider')}>
+          What to tell your provider
+        </button>
+        <button type="button" role="tab" aria-selected={audience === 'customer'} onClick={() => setAudience('customer')}>
+          What to tell your customer
+        </button>
       </div>
       <textarea readOnly data-testid="report-text" value={text} rows={10} />
-      <button type="button" onClick={() => void navigator.clipboard?.writeText(text)}>Copy</button>
+      <button type="button" onClick={() => void navigator.clipboard?.writeText(text)}>
+        Copy
+      </button>
     </section>
   );
 }

@@ -59,9 +59,16 @@ function Failure({ message, onBack }: { message: string; onBack: () => void }): 
     <main>
       <section className="card" role="alert" data-testid="error-boundary">
         <h1>These results cannot be shown</h1>
-        <p>Something in them is not what SIP Ladder expected (for example a damaged or hand-edited bundle), so this view stopped instead of showing something wrong.</p>
-        <p className="technical" data-testid="error-boundary-message">{message}</p>
-        <button type="button" className="primary" onClick={onBack} data-testid="error-boundary-back">Back to the first screen</button>
+        <p>
+          Something in them is not what SIP Ladder expected (for example a damaged or hand-edited bundle), so this view stopped instead of showing something
+          wrong.
+        </p>
+        <p className="technical" data-testid="error-boundary-message">
+          {message}
+        </p>
+        <button type="button" className="primary" onClick={onBack} data-testid="error-boundary-back">
+          Back to the first screen
+        </button>
       </section>
     </main>
   );

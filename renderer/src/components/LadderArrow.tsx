@@ -39,16 +39,44 @@ export const LadderArrow = memo(function LadderArrow({ a, column, tabStopUnless 
   const fallbackTabStop = useApp((s) => tabStopUnless !== undefined && (s.selectedSeq === null || !tabStopUnless.has(s.selectedSeq)));
   const selectArrow = useApp((s) => s.selectArrow);
   const selectable = a.seq > 0;
-  const select = (): void => { if (selectable) selectArrow(a.seq); };
+  const select = (): void => {
+    if (selectable) selectArrow(a.seq);
+  };
   return (
-    <g className={arrowClass(a, selected)} data-testid={`ladder-arrow-${a.seq}`} data-column={column} data-y={a.y} tabIndex={selected || fallbackTabStop ? 0 : selectable ? -1 : undefined} role={selectable ? 'button' : 'img'}
+    <g
+      className={arrowClass(a, selected)}
+      data-testid={`ladder-arrow-${a.seq}`}
+      data-column={column}
+      data-y={a.y}
+      tabIndex={selected || fallbackTabStop ? 0 : selectable ? -1 : undefined}
+      role={selectable ? 'button' : 'img'}
       aria-label={`${a.fullLabel}${a.retransmission ? ' (retransmission)' : ''}, ${a.timeLabel}${a.annotations.length ? `; cited by: ${a.annotations.join('; ')}` : ''}`}
-      onClick={select} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') select(); else moveFocus(e); }}>
+      onClick={select}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') select();
+        else moveFocus(e);
+      }}
+    >
       <line x1={a.x1} x2={a.x2} y1={a.y} y2={a.y} markerEnd={a.lost || a.refused ? undefined : 'url(#arrowhead)'} />
-      {a.lost && <text x={a.x2} y={a.y + 5} textAnchor="middle" className="cross">✕</text>}
-      {a.refused && <text x={a.x2 + 8} y={a.y + 5} textAnchor="middle" className="refusal">⊘</text>}
-      <text x={a.labelX} y={a.y - 6} textAnchor="middle"><title>{a.fullLabel}</title>{a.label}{a.retransmission ? ' ↻' : ''}</text>
-      <text x={Math.max(a.x1, a.x2) + 8} y={a.y + 4} className="time">{a.timeLabel}{a.annotations.length ? ' ⚑' : ''}</text>
+      {a.lost && (
+        <text x={a.x2} y={a.y + 5} textAnchor="middle" className="cross">
+          ✕
+        </text>
+      )}
+      {a.refused && (
+        <text x={a.x2 + 8} y={a.y + 5} textAnchor="middle" className="refusal">
+          ⊘
+        </text>
+      )}
+      <text x={a.labelX} y={a.y - 6} textAnchor="middle">
+        <title>{a.fullLabel}</title>
+        {a.label}
+        {a.retransmission ? ' ↻' : ''}
+      </text>
+      <text x={Math.max(a.x1, a.x2) + 8} y={a.y + 4} className="time">
+        {a.timeLabel}
+        {a.annotations.length ? ' ⚑' : ''}
+      </text>
     </g>
   );
 });

@@ -16,7 +16,11 @@ export function LadderSection({ shown }: { shown: number[] }): JSX.Element {
   return (
     <section className="card">
       <h2>{capture ? 'Ladder' : 'Registration ladder'}</h2>
-      {messages.error && <p className="error" role="alert">⚠ Could not load the messages of this dialog: {messages.error}</p>}
+      {messages.error && (
+        <p className="error" role="alert">
+          ⚠ Could not load the messages of this dialog: {messages.error}
+        </p>
+      )}
       {/* A capture's message bytes are written into its trace in place: each fetch that lands draws the ladder anew. */}
       <LadderDrawing key={messages.loaded} shownKey={shown.join(',')} />
     </section>
@@ -26,7 +30,10 @@ export function LadderSection({ shown }: { shown: number[] }): JSX.Element {
 /** `shownKey`: the shown attempts' ids joined by commas, so the columns follow their value, not an array's identity. */
 function LadderDrawing({ shownKey }: { shownKey: string }): JSX.Element | null {
   const { result, findings } = useApp(useShallow((s) => ({ result: s.result, findings: s.diagnosis?.findings })));
-  const columns = useMemo(() => (result ? ladderModel(result, findings ?? [], shownKey ? shownKey.split(',').map(Number) : []) : []), [result, findings, shownKey]);
+  const columns = useMemo(
+    () => (result ? ladderModel(result, findings ?? [], shownKey ? shownKey.split(',').map(Number) : []) : []),
+    [result, findings, shownKey],
+  );
   if (!result) return null;
   return (
     <>

@@ -39,8 +39,13 @@ function LaneTitle({ x, full, max }: { x: number; full: string; max: number }): 
   const cut = full.search(/ [([\d]/);
   const lines = cut > 0 ? [full.slice(0, cut), full.slice(cut + 1)] : [full];
   return (
-    <text x={x} y={lines.length > 1 ? 30 : 40} textAnchor="middle" className="lane-title"><title>{full}</title>
-      {lines.map((l, i) => <tspan key={i} x={x} dy={i ? 12 : 0}>{truncate(l, max)}</tspan>)}
+    <text x={x} y={lines.length > 1 ? 30 : 40} textAnchor="middle" className="lane-title">
+      <title>{full}</title>
+      {lines.map((l, i) => (
+        <tspan key={i} x={x} dy={i ? 12 : 0}>
+          {truncate(l, max)}
+        </tspan>
+      ))}
     </text>
   );
 }
@@ -53,13 +58,26 @@ export function LadderSvg({ layout, visible }: { layout: LadderLayout; visible?:
   const firstSelectable = arrows.find((a) => a.seq > 0);
   const columnOf = new Map(layout.columns.map((c, i) => [c.attempt, i]));
   return (
-    <svg data-testid="ladder" className={LADDER_CLASS} viewBox={`0 0 ${layout.width} ${layout.height}`} width={layout.width} height={layout.height} style={{ minWidth: layout.width * MIN_SCALE }} role="group" aria-label="Registration ladder (arrow keys move between messages, Enter opens one)">
+    <svg
+      data-testid="ladder"
+      className={LADDER_CLASS}
+      viewBox={`0 0 ${layout.width} ${layout.height}`}
+      width={layout.width}
+      height={layout.height}
+      style={{ minWidth: layout.width * MIN_SCALE }}
+      role="group"
+      aria-label="Registration ladder (arrow keys move between messages, Enter opens one)"
+    >
       <defs>
-        <marker id="arrowhead" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto" markerUnits="userSpaceOnUse"><path d="M0,0 L8,4 L0,8 z" className="head" /></marker>
+        <marker id="arrowhead" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto" markerUnits="userSpaceOnUse">
+          <path d="M0,0 L8,4 L0,8 z" className="head" />
+        </marker>
       </defs>
       {layout.columns.map((c) => (
         <g key={c.attempt}>
-          <text x={c.x + c.width / 2} y={16} className="column-title" textAnchor="middle">{c.title} — {c.outcome}</text>
+          <text x={c.x + c.width / 2} y={16} className="column-title" textAnchor="middle">
+            {c.title} — {c.outcome}
+          </text>
           {c.lanes.map((l) => (
             <g key={l.lane}>
               <LaneTitle x={l.x} full={l.fullLabel} max={DEFAULT_LAYOUT.maxLabelChars} />
@@ -68,7 +86,9 @@ export function LadderSvg({ layout, visible }: { layout: LadderLayout; visible?:
           ))}
         </g>
       ))}
-      {arrows.map((a) => <LadderArrow key={`${a.attempt}-${a.seq}`} a={a} column={columnOf.get(a.attempt)} tabStopUnless={a === firstSelectable ? drawnSeqs : undefined} />)}
+      {arrows.map((a) => (
+        <LadderArrow key={`${a.attempt}-${a.seq}`} a={a} column={columnOf.get(a.attempt)} tabStopUnless={a === firstSelectable ? drawnSeqs : undefined} />
+      ))}
     </svg>
   );
 }

@@ -10,13 +10,17 @@ export function ProfilePredictions({ result }: { result: CheckResult }): JSX.Ele
   return (
     <section className="card" data-testid="profiles">
       <h2>Would these phones register here?</h2>
-      <ul>{predictions.map((p) => (
-        <li key={p.profile}>
-          <strong>{p.verdict === 'works' ? '✔ works' : p.verdict === 'fails' ? '✖ fails' : '? unknown'}</strong> — {p.name}: {p.because}
-          {p.fix && <div>What to change: {p.fix}</div>}
-          {p.warnings.map((w) => <div key={w}>⚠ {w}</div>)}
-        </li>
-      ))}</ul>
+      <ul>
+        {predictions.map((p) => (
+          <li key={p.profile}>
+            <strong>{p.verdict === 'works' ? '✔ works' : p.verdict === 'fails' ? '✖ fails' : '? unknown'}</strong> — {p.name}: {p.because}
+            {p.fix && <div>What to change: {p.fix}</div>}
+            {p.warnings.map((w) => (
+              <div key={w}>⚠ {w}</div>
+            ))}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -48,7 +48,9 @@ export function Results(): JSX.Element | null {
       {capture ? <CaptureCharts /> : <Charts />}
       <CopyAndSend />
       <BundleExport />
-      <button type="button" className="primary" data-testid="check-again" onClick={checkAgain}>Check again</button>
+      <button type="button" className="primary" data-testid="check-again" onClick={checkAgain}>
+        Check again
+      </button>
     </>
   );
 }

@@ -19,11 +19,14 @@ export function SavedAccounts(): JSX.Element {
   const refresh = (): void => setListing((n) => n + 1);
   useEffect(() => {
     let current = true;
-    api.listAccounts().then((r) => {
-      if (!current) return;
-      setAccounts(r.accounts);
-      setCanStore(r.canStorePasswords);
-    }, () => undefined);
+    api.listAccounts().then(
+      (r) => {
+        if (!current) return;
+        setAccounts(r.accounts);
+        setCanStore(r.canStorePasswords);
+      },
+      () => undefined,
+    );
     return () => void (current = false);
   }, [listing]);
 
@@ -34,9 +37,19 @@ export function SavedAccounts(): JSX.Element {
   const save = async (): Promise<void> => {
     try {
       const port = form.port.trim() ? Number(form.port) : undefined;
-      await api.saveAccount({ name: name || form.server, server: form.server, port, user: form.user, authUser: form.authUser || undefined, domain: form.domain || undefined,
-        transports: form.transports, password: canStore ? form.password : undefined });
-      setMessage(canStore ? 'Saved; the password is in the system keychain.' : 'Saved without the password (only the desktop app can keep it, in the system keychain).');
+      await api.saveAccount({
+        name: name || form.server,
+        server: form.server,
+        port,
+        user: form.user,
+        authUser: form.authUser || undefined,
+        domain: form.domain || undefined,
+        transports: form.transports,
+        password: canStore ? form.password : undefined,
+      });
+      setMessage(
+        canStore ? 'Saved; the password is in the system keychain.' : 'Saved without the password (only the desktop app can keep it, in the system keychain).',
+      );
       refresh();
     } catch (e) {
       setMessage(`Not saved: ${(e as Error).message}`);
@@ -48,13 +61,26 @@ export function SavedAccounts(): JSX.Element {
       {accounts.length === 0 && <span className="muted">None yet. </span>}
       {accounts.map((a) => (
         <span key={a.id} className="saved-item">
-          <button type="button" onClick={() => use(a)}>{a.name}{a.hasPassword ? ' 🔑' : ''}</button>
-          <button type="button" className="link" aria-label={`Delete ${a.name}`} onClick={() => void api.deleteAccount(a.id).then(refresh)}>delete</button>
+          <button type="button" onClick={() => use(a)}>
+            {a.name}
+            {a.hasPassword ? ' 🔑' : ''}
+          </button>
+          <button type="button" className="link" aria-label={`Delete ${a.name}`} onClick={() => void api.deleteAccount(a.id).then(refresh)}>
+            delete
+          </button>
         </span>
       ))}
-      <label className="inline">Name <input type="text" value={name} onChange={(e) => setName(e.target.value)} placeholder={form.server || 'account name'} /></label>
-      <button type="button" data-testid="save-account" onClick={() => void save()} disabled={!form.server || !form.user}>Save this account</button>
-      {message && <p className="muted" role="status">{message}</p>}
+      <label className="inline">
+        Name <input type="text" value={name} onChange={(e) => setName(e.target.value)} placeholder={form.server || 'account name'} />
+      </label>
+      <button type="button" data-testid="save-account" onClick={() => void save()} disabled={!form.server || !form.user}>
+        Save this account
+      </button>
+      {message && (
+        <p className="muted" role="status">
+          {message}
+        </p>
+      )}
     </fieldset>
   );
 }

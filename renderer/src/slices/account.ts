@@ -37,7 +37,18 @@ export interface AccountSlice {
   pickSavedAccount(account: SavedAccount): void;
 }
 
-export const EMPTY_FORM: AccountForm = { server: '', port: '', user: '', authUser: '', domain: '', password: '', transports: ['udp', 'tcp', 'tls'], stun: '', fixedPort: '5060', client: UNKNOWN_CLIENT };
+export const EMPTY_FORM: AccountForm = {
+  server: '',
+  port: '',
+  user: '',
+  authUser: '',
+  domain: '',
+  password: '',
+  transports: ['udp', 'tcp', 'tls'],
+  stun: '',
+  fixedPort: '5060',
+  client: UNKNOWN_CLIENT,
+};
 
 /** Fields only a demo sets: after the demo, a real check must never inherit them (a free port instead of 5060, TLS off). */
 const DEMO_ONLY: Array<keyof AccountForm> = ['fixedPort', 'transports'];
@@ -47,10 +58,22 @@ export const createAccountSlice: SliceCreator<AccountSlice> = (set, get) => ({
   demo: null,
   setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
   splitPastedAddresses: () => set((s) => ({ form: normaliseForm(s.form) })),
-  demoStarted: (d) => set((s) => ({
-    demo: d, error: null,
-    form: { ...s.form, server: d.server, port: String(d.ports.udp), user: d.user, password: d.password, authUser: '', domain: '', transports: ['udp', 'tcp'], fixedPort: String(d.blockedSourcePort) },
-  })),
+  demoStarted: (d) =>
+    set((s) => ({
+      demo: d,
+      error: null,
+      form: {
+        ...s.form,
+        server: d.server,
+        port: String(d.ports.udp),
+        user: d.user,
+        password: d.password,
+        authUser: '',
+        domain: '',
+        transports: ['udp', 'tcp'],
+        fixedPort: String(d.blockedSourcePort),
+      },
+    })),
   endDemo: (keepAccount) => {
     const s = get();
     if (!s.demo) return;
@@ -59,7 +82,15 @@ export const createAccountSlice: SliceCreator<AccountSlice> = (set, get) => ({
   },
   pickSavedAccount: (a) => {
     get().endDemo(true);
-    get().setForm({ server: a.server, port: a.port ? String(a.port) : '', user: a.user, authUser: a.authUser ?? '', domain: a.domain ?? '', transports: a.transports, password: '',
-      savedAccountId: a.hasPassword ? a.id : undefined });
+    get().setForm({
+      server: a.server,
+      port: a.port ? String(a.port) : '',
+      user: a.user,
+      authUser: a.authUser ?? '',
+      domain: a.domain ?? '',
+      transports: a.transports,
+      password: '',
+      savedAccountId: a.hasPassword ? a.id : undefined,
+    });
   },
 });

@@ -27,13 +27,36 @@ export interface AuditSlice {
 const MAX_PROGRESS_LINES = 200;
 
 export const createAuditSlice: SliceCreator<AuditSlice> = (set, get) => ({
-  view: 'check', auditRunId: null, auditProgress: [], auditError: null, auditDone: false,
+  view: 'check',
+  auditRunId: null,
+  auditProgress: [],
+  auditError: null,
+  auditDone: false,
   showView: (view) => set({ view }),
   // The check tab goes back to its form: the shown results are the audit's from now on.
-  auditStarted: (runId) => set({ step: 'account', auditRunId: runId, auditProgress: [], auditError: null, auditDone: false, result: null, diagnosis: null, selectedSeq: null, lastRunId: null, opened: null }),
+  auditStarted: (runId) =>
+    set({
+      step: 'account',
+      auditRunId: runId,
+      auditProgress: [],
+      auditError: null,
+      auditDone: false,
+      result: null,
+      diagnosis: null,
+      selectedSeq: null,
+      lastRunId: null,
+      opened: null,
+    }),
   auditEvent: (e) => {
     if (e.type === 'progress') {
-      const text = 'text' in e.event ? e.event.text : e.event.type === 'probe-started' ? `${e.event.probe}…` : e.event.type === 'probe-finished' ? `${e.event.probe}: ${e.event.outcome}` : '';
+      const text =
+        'text' in e.event
+          ? e.event.text
+          : e.event.type === 'probe-started'
+            ? `${e.event.probe}…`
+            : e.event.type === 'probe-finished'
+              ? `${e.event.probe}: ${e.event.outcome}`
+              : '';
       if (text) set({ auditProgress: [...get().auditProgress, text].slice(-MAX_PROGRESS_LINES) });
     } else if (e.type === 'done') {
       set({ auditRunId: null, auditDone: true, result: e.result, diagnosis: e.diagnosis, lastRunId: e.runId, opened: null, selectedSeq: null });

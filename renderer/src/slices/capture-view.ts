@@ -29,6 +29,8 @@ export const createCaptureViewSlice: SliceCreator<CaptureViewSlice> = (set) => (
   captureView: UNFILTERED,
   filterDialogs: (filter) => set((s) => ({ captureView: { ...s.captureView, filter } })),
   toggleFailuresOnly: () => set((s) => ({ captureView: { ...s.captureView, failuresOnly: !s.captureView.failuresOnly } })),
-  sortDialogs: (key) => set((s) => ({ captureView: { ...s.captureView, sort: key, descending: s.captureView.sort === key ? !s.captureView.descending : false } })),
-  showAffected: (findingId) => set((s) => ({ captureView: { ...s.captureView, filter: `finding:${findingId}`, failuresOnly: false, focusRequest: s.captureView.focusRequest + 1 } })),
+  sortDialogs: (key) =>
+    set((s) => ({ captureView: { ...s.captureView, sort: key, descending: s.captureView.sort === key ? !s.captureView.descending : false } })),
+  showAffected: (findingId) =>
+    set((s) => ({ captureView: { ...s.captureView, filter: `finding:${findingId}`, failuresOnly: false, focusRequest: s.captureView.focusRequest + 1 } })),
 });

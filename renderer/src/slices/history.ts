@@ -45,7 +45,12 @@ export interface HistorySlice {
 }
 
 export const createHistorySlice: SliceCreator<HistorySlice> = (set, get) => ({
-  historyPanel: null, historyEntries: [], compareIds: [], compared: null, watchView: null, historyError: null,
+  historyPanel: null,
+  historyEntries: [],
+  compareIds: [],
+  compared: null,
+  watchView: null,
+  historyError: null,
   showHistoryPanel: (panel) => set({ historyPanel: panel, historyError: null }),
   historyListed: (entries) => set({ historyEntries: entries, compareIds: get().compareIds.filter((id) => entries.some((e) => e.id === id)) }),
   toggleCompare: (id) => {

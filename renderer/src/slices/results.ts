@@ -24,12 +24,23 @@ export interface ResultsSlice {
 }
 
 export const createResultsSlice: SliceCreator<ResultsSlice> = (set, get, store) => ({
-  result: null, diagnosis: null, lastRunId: null, opened: null, selectedSeq: null,
+  result: null,
+  diagnosis: null,
+  lastRunId: null,
+  opened: null,
+  selectedSeq: null,
   openResults: (b) => {
     if (b.dialogs) rememberDialogFacts(b.result, b.dialogs);
     // An imported capture's id stands for the run: to save it as a bundle and fetch its messages.
     set({
-      step: 'results', result: b.result, diagnosis: b.diagnosis, lastRunId: b.importId ?? null, lastOptions: null, probes: [], selectedSeq: null, captureView: UNFILTERED,
+      step: 'results',
+      result: b.result,
+      diagnosis: b.diagnosis,
+      lastRunId: b.importId ?? null,
+      lastOptions: null,
+      probes: [],
+      selectedSeq: null,
+      captureView: UNFILTERED,
       opened: b.importId ? null : { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised },
     });
   },

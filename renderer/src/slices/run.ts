@@ -54,11 +54,28 @@ function findingsAfter(result: CheckResult | null, e: ProgressEvent): Partial<Ap
 }
 
 export const createRunSlice: SliceCreator<RunSlice> = (set, get) => ({
-  step: 'account', runId: null, lastOptions: null, startedAt: 0, progress: [], probes: [], error: null,
-  runStarted: (runId, options) => set({
-    step: 'run', runId, lastOptions: options, startedAt: Date.now(), progress: [], probes: [], error: null,
-    result: null, diagnosis: null, selectedSeq: null, lastRunId: null, opened: null,
-  }),
+  step: 'account',
+  runId: null,
+  lastOptions: null,
+  startedAt: 0,
+  progress: [],
+  probes: [],
+  error: null,
+  runStarted: (runId, options) =>
+    set({
+      step: 'run',
+      runId,
+      lastOptions: options,
+      startedAt: Date.now(),
+      progress: [],
+      probes: [],
+      error: null,
+      result: null,
+      diagnosis: null,
+      selectedSeq: null,
+      lastRunId: null,
+      opened: null,
+    }),
   runProgressed: (e) => {
     if (e.type === 'matrix-finished') return set({ step: 'results', result: e.result, diagnosis: diagnose(e.result), opened: null });
     const s = get();

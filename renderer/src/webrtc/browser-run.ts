@@ -14,10 +14,7 @@ export const FRAME_READY_DEADLINE_MS = 10_000;
 /** The whole registration: sip.js's own deadlines, plus the backend's answers and the Origin handshake. */
 export const BROWSER_RUN_DEADLINE_MS = CONNECT_TIMEOUT_S * 1000 + REGISTER_DEADLINE_MS + UNREGISTER_DEADLINE_MS + 10_000;
 
-export type BrowserRunEnd =
-  | { kind: 'joined'; result: CheckResult; diagnosis: Diagnosis }
-  | { kind: 'skipped' }
-  | { kind: 'failed'; message: string };
+export type BrowserRunEnd = { kind: 'joined'; result: CheckResult; diagnosis: Diagnosis } | { kind: 'skipped' } | { kind: 'failed'; message: string };
 
 export interface BrowserRun {
   /** Resolves once, however it ends. */
@@ -55,9 +52,15 @@ export function startBrowserRun(runId: string, input: BrowserRegisterInput, onRe
       onRegistering();
       post({ type: 'register', input });
     } else if (m.type === 'grant') {
-      api.webrtcGrant(runId).then((ok) => post({ type: 'granted', id: m.id, ok }), () => post({ type: 'granted', id: m.id, ok: false }));
+      api.webrtcGrant(runId).then(
+        (ok) => post({ type: 'granted', id: m.id, ok }),
+        () => post({ type: 'granted', id: m.id, ok: false }),
+      );
     } else if (m.type === 'settle') {
-      api.webrtcSettle(runId, m.verdict).finally(() => post({ type: 'settled', id: m.id })).catch(() => undefined);
+      api
+        .webrtcSettle(runId, m.verdict)
+        .finally(() => post({ type: 'settled', id: m.id }))
+        .catch(() => undefined);
     } else if (m.type === 'result') {
       api.webrtcAttach(runId, m.registration, input.url, window.location.origin).then((joined) => finish({ kind: 'joined', ...joined }), fail);
     } else if (m.type === 'blocked') {

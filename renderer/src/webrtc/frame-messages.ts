@@ -7,10 +7,7 @@ import type { BrowserRegisterInput } from './sipjs-register.js';
 export type Verdict = 'accepted' | 'unaccepted' | 'unsent';
 
 /** Parent → frame. */
-export type ToFrame =
-  | { type: 'register'; input: BrowserRegisterInput }
-  | { type: 'granted'; id: number; ok: boolean }
-  | { type: 'settled'; id: number };
+export type ToFrame = { type: 'register'; input: BrowserRegisterInput } | { type: 'granted'; id: number; ok: boolean } | { type: 'settled'; id: number };
 
 /** Frame → parent. `blocked`: the frame's own CSP refused the WebSocket (not the server's doing, so no attempt). */
 export type FromFrame =
@@ -22,5 +19,11 @@ export type FromFrame =
 
 /** Only messages from `source` on our own origin count (another frame or site could post anything). */
 export function fromOwn(e: MessageEvent, source: MessageEventSource | null): boolean {
-  return e.origin === window.location.origin && e.source === source && typeof e.data === 'object' && e.data !== null && typeof (e.data as { type?: unknown }).type === 'string';
+  return (
+    e.origin === window.location.origin &&
+    e.source === source &&
+    typeof e.data === 'object' &&
+    e.data !== null &&
+    typeof (e.data as { type?: unknown }).type === 'string'
+  );
 }

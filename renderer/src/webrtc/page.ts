@@ -11,7 +11,8 @@ const post = (m: FromFrame): void => parentWindow.postMessage(m, window.location
 // apart, never as an attempt. (Same-host sockets are Vite's hot reload under `npm start`, not ours.)
 let cspRefusal: string | null = null;
 document.addEventListener('securitypolicyviolation', (e) => {
-  if (e.effectiveDirective === 'connect-src' && /^wss?:/i.test(e.blockedURI) && new URL(e.blockedURI).host !== window.location.host) cspRefusal = `${e.effectiveDirective} refused ${e.blockedURI}`;
+  if (e.effectiveDirective === 'connect-src' && /^wss?:/i.test(e.blockedURI) && new URL(e.blockedURI).host !== window.location.host)
+    cspRefusal = `${e.effectiveDirective} refused ${e.blockedURI}`;
 });
 
 const answers = new Map<number, (ok: boolean) => void>();
@@ -33,8 +34,9 @@ window.addEventListener('message', (e: MessageEvent) => {
     answers.delete(m.id);
   } else if (m.type === 'register' && !started) {
     started = true;
-    void registerFromBrowser(m.input, { request: () => ask({ type: 'grant' }), settle: async (verdict) => void (await ask({ type: 'settle', verdict })) })
-      .then((registration) => post(cspRefusal ? { type: 'blocked', detail: cspRefusal } : { type: 'result', registration }));
+    void registerFromBrowser(m.input, { request: () => ask({ type: 'grant' }), settle: async (verdict) => void (await ask({ type: 'settle', verdict })) }).then(
+      (registration) => post(cspRefusal ? { type: 'blocked', detail: cspRefusal } : { type: 'result', registration }),
+    );
   }
 });
 post({ type: 'ready' });

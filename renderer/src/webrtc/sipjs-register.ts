@@ -61,7 +61,11 @@ function untilState(registerer: Registerer, done: (s: RegistererState) => boolea
   });
 }
 
-interface FinalAnswer { status?: number; reason?: string; timedOut: boolean }
+interface FinalAnswer {
+  status?: number;
+  reason?: string;
+  timedOut: boolean;
+}
 
 /** REGISTER (sip.js answers a challenge itself when it has credentials) until a final answer or the deadline. */
 function registerOnce(registerer: Registerer): Promise<FinalAnswer> {
@@ -71,12 +75,14 @@ function registerOnce(registerer: Registerer): Promise<FinalAnswer> {
       clearTimeout(timer);
       resolve({ status, reason, timedOut: false });
     };
-    registerer.register({
-      requestDelegate: {
-        onAccept: (r) => settle(r.message.statusCode ?? 200, r.message.reasonPhrase ?? 'OK'),
-        onReject: (r) => settle(r.message.statusCode ?? 0, r.message.reasonPhrase ?? ''),
-      },
-    }).catch(() => settle(0, 'sip.js could not send the REGISTER'));
+    registerer
+      .register({
+        requestDelegate: {
+          onAccept: (r) => settle(r.message.statusCode ?? 200, r.message.reasonPhrase ?? 'OK'),
+          onReject: (r) => settle(r.message.statusCode ?? 0, r.message.reasonPhrase ?? ''),
+        },
+      })
+      .catch(() => settle(0, 'sip.js could not send the REGISTER'));
   });
 }
 
@@ -111,7 +117,11 @@ export async function registerFromBrowser(input: BrowserRegisterInput, slot: Aut
     await ua.start();
   } catch (e) {
     if (credentialed) await slot.settle('unsent');
-    return result({ outcome: 'reset', connected: false, detail: `the browser could not open the WebSocket to ${input.url} (it gives a page no reason: certificate, Origin, subprotocol or network): ${(e as Error).message}` });
+    return result({
+      outcome: 'reset',
+      connected: false,
+      detail: `the browser could not open the WebSocket to ${input.url} (it gives a page no reason: certificate, Origin, subprotocol or network): ${(e as Error).message}`,
+    });
   }
   const registerer = new Registerer(ua, { expires: REGISTER_EXPIRES_S });
   try {
@@ -127,7 +137,13 @@ export async function registerFromBrowser(input: BrowserRegisterInput, slot: Aut
       unregistered = await untilState(registerer, (s) => s === RegistererState.Unregistered, UNREGISTER_DEADLINE_MS);
     }
     const detail = answer.timedOut ? `no final answer within ${REGISTER_DEADLINE_MS} ms` : `${answer.status} ${answer.reason ?? ''}`.trim();
-    return result({ outcome, connected: true, detail, ...(answer.status ? { status: answer.status, reason: answer.reason } : {}), ...(unregistered !== undefined ? { unregistered } : {}) });
+    return result({
+      outcome,
+      connected: true,
+      detail,
+      ...(answer.status ? { status: answer.status, reason: answer.reason } : {}),
+      ...(unregistered !== undefined ? { unregistered } : {}),
+    });
   } finally {
     await registerer.dispose().catch(() => undefined);
     await ua.stop().catch(() => undefined);

@@ -26,8 +26,13 @@ const FIELDS: Array<{ key: Exclude<keyof Fields, 'burst'>; label: string; hint: 
 function optionsOf(f: Fields): ReturnType<typeof validateAuditOptions> {
   const port = (s: string): number | undefined => (s.trim() === '' ? undefined : Number(s));
   return validateAuditOptions({
-    confirmedOperator: true, server: f.server, port: port(f.port), tlsPort: port(f.tlsPort), user: f.user || undefined,
-    password: f.password === '' ? undefined : f.password, burst: f.burst || undefined,
+    confirmedOperator: true,
+    server: f.server,
+    port: port(f.port),
+    tlsPort: port(f.tlsPort),
+    user: f.user || undefined,
+    password: f.password === '' ? undefined : f.password,
+    burst: f.burst || undefined,
   });
 }
 
@@ -36,12 +41,20 @@ function ConfirmDialog({ server, onConfirm, onClose }: { server: string; onConfi
   return (
     <div className="card dialog" role="dialog" aria-modal="true" aria-labelledby="audit-confirm-title" data-testid="audit-confirm-dialog">
       <h3 id="audit-confirm-title">Do you operate {server}?</h3>
-      <p>The audit probes the server the way scanners do: requests with scanners' names, a random user, a call to an outside number
-        (cancelled at once), your own login replayed. Run it only against a server you operate, or with its operator's permission.</p>
-      <label className="inline"><input type="checkbox" data-testid="audit-confirm-check" checked={checked} onChange={(e) => setChecked(e.target.checked)} /> I operate this server</label>
       <p>
-        <button type="button" className="primary" data-testid="audit-confirm" disabled={!checked} onClick={onConfirm}>Start the audit</button>{' '}
-        <button type="button" onClick={onClose}>Cancel</button>
+        The audit probes the server the way scanners do: requests with scanners' names, a random user, a call to an outside number (cancelled at once), your own
+        login replayed. Run it only against a server you operate, or with its operator's permission.
+      </p>
+      <label className="inline">
+        <input type="checkbox" data-testid="audit-confirm-check" checked={checked} onChange={(e) => setChecked(e.target.checked)} /> I operate this server
+      </label>
+      <p>
+        <button type="button" className="primary" data-testid="audit-confirm" disabled={!checked} onClick={onConfirm}>
+          Start the audit
+        </button>{' '}
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
       </p>
     </div>
   );
@@ -53,25 +66,56 @@ export function AuditForm({ running }: { running: boolean }): JSX.Element {
   const checked = optionsOf(fields);
   const errors = !checked.ok && fields.server !== '' ? checked.errors : [];
   return (
-    <form className="card" aria-labelledby="audit-title" onSubmit={(e) => { e.preventDefault(); if (checked.ok) setConfirming(checked.value); }}>
+    <form
+      className="card"
+      aria-labelledby="audit-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (checked.ok) setConfirming(checked.value);
+      }}
+    >
       <h2 id="audit-title">Audit my server</h2>
-      <p className="muted">What does the internet see of your own SIP server? A few requests per test, at most 4 per second, never more than two failed logins.</p>
+      <p className="muted">
+        What does the internet see of your own SIP server? A few requests per test, at most 4 per second, never more than two failed logins.
+      </p>
       <div className="grid">
         {FIELDS.map((f) => (
           <label key={f.key}>
             {f.label}
-            <input data-testid={`audit-${f.key}`} type={f.type ?? 'text'} autoComplete="off" value={fields[f.key]} onChange={(e) => setFields({ ...fields, [f.key]: e.target.value })} />
+            <input
+              data-testid={`audit-${f.key}`}
+              type={f.type ?? 'text'}
+              autoComplete="off"
+              value={fields[f.key]}
+              onChange={(e) => setFields({ ...fields, [f.key]: e.target.value })}
+            />
             <small className="muted">{f.hint}</small>
           </label>
         ))}
       </div>
       <label className="inline">
-        <input type="checkbox" data-testid="audit-burst" checked={fields.burst} onChange={(e) => setFields({ ...fields, burst: e.target.checked })} /> Also test rate limiting (a burst of 24 requests)
+        <input type="checkbox" data-testid="audit-burst" checked={fields.burst} onChange={(e) => setFields({ ...fields, burst: e.target.checked })} /> Also test
+        rate limiting (a burst of 24 requests)
       </label>
       {fields.burst && <p className="note">⚠ A server that throttles may ban this computer's address for a while after the burst.</p>}
-      {errors.map((e) => <p key={e} className="error">⚠ {e}</p>)}
-      <button type="submit" className="primary" data-testid="audit-button" disabled={!checked.ok || running}>Audit my server</button>
-      {confirming && <ConfirmDialog server={confirming.server} onClose={() => setConfirming(null)} onConfirm={() => { void startAudit(confirming); setConfirming(null); }} />}
+      {errors.map((e) => (
+        <p key={e} className="error">
+          ⚠ {e}
+        </p>
+      ))}
+      <button type="submit" className="primary" data-testid="audit-button" disabled={!checked.ok || running}>
+        Audit my server
+      </button>
+      {confirming && (
+        <ConfirmDialog
+          server={confirming.server}
+          onClose={() => setConfirming(null)}
+          onConfirm={() => {
+            void startAudit(confirming);
+            setConfirming(null);
+          }}
+        />
+      )}
     </form>
   );
 }

@@ -17,8 +17,14 @@ function AuditProgress({ runId }: { runId: string }): JSX.Element {
   return (
     <section className="card" aria-labelledby="audit-progress-title" data-testid="audit-progress">
       <h2 id="audit-progress-title">Auditing…</h2>
-      <ol aria-live="polite">{lines.slice(-12).map((l, i) => <li key={`${i}-${l}`}>{l}</li>)}</ol>
-      <button type="button" data-testid="audit-cancel" onClick={() => void api.cancelCheck(runId)}>Cancel</button>
+      <ol aria-live="polite">
+        {lines.slice(-12).map((l, i) => (
+          <li key={`${i}-${l}`}>{l}</li>
+        ))}
+      </ol>
+      <button type="button" data-testid="audit-cancel" onClick={() => void api.cancelCheck(runId)}>
+        Cancel
+      </button>
     </section>
   );
 }
@@ -27,7 +33,9 @@ function AuditProgress({ runId }: { runId: string }): JSX.Element {
 export const FIRST_COLUMNS = 3;
 
 function AuditResults(): JSX.Element | null {
-  const { result, findings, selectedSeq } = useApp(useShallow((s) => ({ result: s.result?.origin === 'audit' ? s.result : null, findings: s.diagnosis?.findings, selectedSeq: s.selectedSeq })));
+  const { result, findings, selectedSeq } = useApp(
+    useShallow((s) => ({ result: s.result?.origin === 'audit' ? s.result : null, findings: s.diagnosis?.findings, selectedSeq: s.selectedSeq })),
+  );
   const [shown, setShown] = useState<number[] | null>(null);
   if (!result) return null;
   const cited = [...new Set((findings ?? []).filter((f) => f.severity !== 'info').flatMap((f) => f.attempts))].slice(0, FIRST_COLUMNS);
@@ -40,7 +48,14 @@ function AuditResults(): JSX.Element | null {
     <>
       <Findings />
       {result.audit && result.audit.skipped.length > 0 && (
-        <section className="card" data-testid="audit-skipped"><h2>Not tested</h2><ul>{result.audit.skipped.map((s) => <li key={s.reason}>{s.reason}</li>)}</ul></section>
+        <section className="card" data-testid="audit-skipped">
+          <h2>Not tested</h2>
+          <ul>
+            {result.audit.skipped.map((s) => (
+              <li key={s.reason}>{s.reason}</li>
+            ))}
+          </ul>
+        </section>
       )}
       <AttemptsTable attempts={result.attempts} shown={columns} onToggle={toggle} />
       <LadderSection shown={columns} />
@@ -55,7 +70,11 @@ export function AuditTab(): JSX.Element {
     <>
       {/* Mounted throughout, so what was typed is still there for the next audit. */}
       <AuditForm running={runId !== null} />
-      {error && <p className="error" role="alert" data-testid="audit-error">⚠ {error}</p>}
+      {error && (
+        <p className="error" role="alert" data-testid="audit-error">
+          ⚠ {error}
+        </p>
+      )}
       {runId && <AuditProgress runId={runId} />}
       {!runId && done && <AuditResults />}
     </>

@@ -7,8 +7,12 @@ export function ViewTabs(): JSX.Element {
   const { view, showView } = useApp(useShallow((s) => ({ view: s.view, showView: s.showView })));
   return (
     <div role="tablist" aria-label="What to do" className="tabs">
-      <button type="button" role="tab" aria-selected={view === 'check'} data-testid="tab-check" onClick={() => showView('check')}>Check registration</button>
-      <button type="button" role="tab" aria-selected={view === 'audit'} data-testid="tab-audit" onClick={() => showView('audit')}>Audit my server</button>
+      <button type="button" role="tab" aria-selected={view === 'check'} data-testid="tab-check" onClick={() => showView('check')}>
+        Check registration
+      </button>
+      <button type="button" role="tab" aria-selected={view === 'audit'} data-testid="tab-audit" onClick={() => showView('audit')}>
+        Audit my server
+      </button>
     </div>
   );
 }

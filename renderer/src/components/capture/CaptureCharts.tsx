@@ -22,7 +22,8 @@ export function CaptureCharts(): JSX.Element | null {
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="method" />
           <YAxis label={{ value: 'ms', angle: -90, position: 'insideLeft' }} />
-          <Tooltip /><Legend />
+          <Tooltip />
+          <Legend />
           <Bar dataKey="median" name="median" fill="#1d4ed8" isAnimationActive={false} />
           <Bar dataKey="p95" name="95th percentile" fill="#c2410c" isAnimationActive={false} />
         </BarChart>

@@ -9,15 +9,21 @@ const n = (x: number): string => x.toLocaleString('en-US');
 
 export function ImportProgress(): JSX.Element {
   const [state, setState] = useState<{ runId: string; progress: CaptureProgress } | null>(null);
-  useEffect(() => api.onRunEvent((e) => {
-    if (e.type === 'capture-progress') setState({ runId: e.runId, progress: e.progress });
-  }), []);
+  useEffect(
+    () =>
+      api.onRunEvent((e) => {
+        if (e.type === 'capture-progress') setState({ runId: e.runId, progress: e.progress });
+      }),
+    [],
+  );
   const p = state?.progress;
   return (
     <div className="import-progress" role="status" data-testid="import-progress">
       {p?.totalBytes ? <progress max={p.totalBytes} value={p.bytes} /> : <progress />}
       <span>{p ? `${n(p.packets)} packets, ${n(p.messages)} SIP messages, ${n(p.exchanges)} exchanges so far` : 'Reading the capture…'}</span>
-      <button type="button" disabled={!state} data-testid="import-cancel" onClick={() => state && void api.cancelCheck(state.runId)}>Cancel</button>
+      <button type="button" disabled={!state} data-testid="import-cancel" onClick={() => state && void api.cancelCheck(state.runId)}>
+        Cancel
+      </button>
     </div>
   );
 }

@@ -11,10 +11,12 @@ import { useApp } from '../../store.js';
 export function missingMessages(result: CheckResult, attempts: number[]): number[] {
   const wanted = new Set(attempts);
   const seqs = result.attempts.filter((a) => wanted.has(a.id)).flatMap((a) => a.traceSeqs);
-  return seqs.filter((seq) => {
-    const e = result.trace[seq - 1]; // seqs number the trace from 1
-    return e && (e.kind === 'sent' || e.kind === 'received') && e.bytes === undefined;
-  }).slice(0, MAX_CAPTURE_MESSAGES_PER_REQUEST);
+  return seqs
+    .filter((seq) => {
+      const e = result.trace[seq - 1]; // seqs number the trace from 1
+      return e && (e.kind === 'sent' || e.kind === 'received') && e.bytes === undefined;
+    })
+    .slice(0, MAX_CAPTURE_MESSAGES_PER_REQUEST);
 }
 
 /**
@@ -32,13 +34,16 @@ export function useCaptureMessages(attempts: number[]): { loaded: number; error:
     const missing = missingMessages(result, attempts);
     if (!missing.length) return;
     let current = true;
-    api.captureMessages(importId, missing).then((messages) => {
-      for (const m of messages) {
-        const e = result.trace[m.seq - 1];
-        if (e?.seq === m.seq) e.bytes = m.bytes;
-      }
-      if (current) setState((s) => ({ loaded: s.loaded + 1, error: '' }));
-    }, (e: Error) => current && setState((s) => ({ ...s, error: e.message })));
+    api.captureMessages(importId, missing).then(
+      (messages) => {
+        for (const m of messages) {
+          const e = result.trace[m.seq - 1];
+          if (e?.seq === m.seq) e.bytes = m.bytes;
+        }
+        if (current) setState((s) => ({ loaded: s.loaded + 1, error: '' }));
+      },
+      (e: Error) => current && setState((s) => ({ ...s, error: e.message })),
+    );
     return () => void (current = false);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the shown set by value (`key`), not the array's identity
   }, [result, importId, key]);

@@ -12,9 +12,23 @@ export function HistoryNav(): JSX.Element {
   const watching = useApp((s) => s.watchView !== null && s.watchView.ended === null);
   return (
     <nav aria-label="History" className="history-nav">
-      {panel ? <button type="button" data-testid="nav-back" onClick={() => show(null)}>← Back</button>
-        : <button type="button" data-testid="nav-history" onClick={() => show('history')}>History</button>}
-      {watching && panel !== 'watch' && <>{' '}<button type="button" data-testid="nav-watch" onClick={() => show('watch')}>Keep checking: running</button></>}
+      {panel ? (
+        <button type="button" data-testid="nav-back" onClick={() => show(null)}>
+          ← Back
+        </button>
+      ) : (
+        <button type="button" data-testid="nav-history" onClick={() => show('history')}>
+          History
+        </button>
+      )}
+      {watching && panel !== 'watch' && (
+        <>
+          {' '}
+          <button type="button" data-testid="nav-watch" onClick={() => show('watch')}>
+            Keep checking: running
+          </button>
+        </>
+      )}
     </nav>
   );
 }

@@ -33,9 +33,15 @@ function Waiting({ s }: { s: RingState }): JSX.Element {
   const left = useCountdown(s);
   return (
     <div aria-live="polite">
-      <p className="verdict" data-testid="ring-instructions"><strong>Call {s.aor} now from another phone.</strong></p>
-      <p>Waiting <span data-testid="ring-countdown">{left ?? s.waitS}</span> s more. The call will ring, then get a busy signal: this test never answers a call.</p>
-      <p className="muted">Registered as <code data-testid="ring-contact">{s.contact}</code></p>
+      <p className="verdict" data-testid="ring-instructions">
+        <strong>Call {s.aor} now from another phone.</strong>
+      </p>
+      <p>
+        Waiting <span data-testid="ring-countdown">{left ?? s.waitS}</span> s more. The call will ring, then get a busy signal: this test never answers a call.
+      </p>
+      <p className="muted">
+        Registered as <code data-testid="ring-contact">{s.contact}</code>
+      </p>
       {s.invite && <p data-testid="ring-invite-arrived">The call arrived; answering busy…</p>}
     </div>
   );
@@ -62,17 +68,50 @@ export function RingTest(): JSX.Element {
       <h2 id="ring-title">Ring test: do incoming calls arrive?</h2>
       {!busy && (
         <div style={CONTROLS}>
-          <label>Over <select style={INLINE} data-testid="ring-transport" value={transport} onChange={(e) => setTransport(e.target.value as Transport)}>
-            {RING_TRANSPORTS.map((t) => <option key={t} value={t}>{t.toUpperCase()}</option>)}
-          </select></label>
-          <label>wait up to <input style={{ ...INLINE, maxWidth: '6em' }} type="number" data-testid="ring-wait" min={1} max={MAX_RING_WAIT_S} value={waitS} onChange={(e) => setWaitS(Math.min(MAX_RING_WAIT_S, Math.max(1, Number(e.target.value) || 1)))} /> s</label>
-          <button type="button" data-testid="ring-start" disabled={!options} title={Object.values(errors)[0]} onClick={start}>Start ring test</button>
+          <label>
+            Over{' '}
+            <select style={INLINE} data-testid="ring-transport" value={transport} onChange={(e) => setTransport(e.target.value as Transport)}>
+              {RING_TRANSPORTS.map((t) => (
+                <option key={t} value={t}>
+                  {t.toUpperCase()}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            wait up to{' '}
+            <input
+              style={{ ...INLINE, maxWidth: '6em' }}
+              type="number"
+              data-testid="ring-wait"
+              min={1}
+              max={MAX_RING_WAIT_S}
+              value={waitS}
+              onChange={(e) => setWaitS(Math.min(MAX_RING_WAIT_S, Math.max(1, Number(e.target.value) || 1)))}
+            />{' '}
+            s
+          </label>
+          <button type="button" data-testid="ring-start" disabled={!options} title={Object.values(errors)[0]} onClick={start}>
+            Start ring test
+          </button>
         </div>
       )}
-      {s.phase === 'registering' && <p aria-live="polite" data-testid="ring-registering">Registering… <span className="muted">{s.steps.at(-1)}</span></p>}
+      {s.phase === 'registering' && (
+        <p aria-live="polite" data-testid="ring-registering">
+          Registering… <span className="muted">{s.steps.at(-1)}</span>
+        </p>
+      )}
       {s.phase === 'waiting' && <Waiting s={s} />}
-      {busy && <button type="button" data-testid="ring-cancel" onClick={() => s.runId && void api.cancelRing(s.runId)}>Cancel (and unregister)</button>}
-      {s.phase === 'failed' && <p role="alert" data-testid="ring-error">{s.error}</p>}
+      {busy && (
+        <button type="button" data-testid="ring-cancel" onClick={() => s.runId && void api.cancelRing(s.runId)}>
+          Cancel (and unregister)
+        </button>
+      )}
+      {s.phase === 'failed' && (
+        <p role="alert" data-testid="ring-error">
+          {s.error}
+        </p>
+      )}
       {s.phase === 'done' && s.result && s.diagnosis && <RingOutcome result={s.result} diagnosis={s.diagnosis} />}
     </section>
   );

@@ -32,7 +32,8 @@ export const IDLE: RingState = { phase: 'idle', steps: [], unregistering: false 
 /** Steps shown while registering (the last few; the rest are in the result's trace). */
 const SHOWN_STEPS = 6;
 
-export type RingAction = { type: 'starting' } | { type: 'started'; runId: string } | { type: 'start-failed'; message: string } | { type: 'event'; event: RingEvent; at: number };
+export type RingAction =
+  { type: 'starting' } | { type: 'started'; runId: string } | { type: 'start-failed'; message: string } | { type: 'event'; event: RingEvent; at: number };
 
 export function ringReducer(s: RingState, a: RingAction): RingState {
   if (a.type === 'starting') return { ...IDLE, phase: 'registering', early: [] };
@@ -45,13 +46,20 @@ export function ringReducer(s: RingState, a: RingAction): RingState {
   if (s.runId === undefined && s.early && s.early.length < MAX_EARLY_EVENTS) return { ...s, early: [...s.early, { event: e, at: a.at }] };
   if (e.runId !== s.runId) return s;
   switch (e.type) {
-    case 'step': return { ...s, steps: [...s.steps, e.text].slice(-SHOWN_STEPS) };
-    case 'waiting': return { ...s, phase: 'waiting', aor: e.aor, contact: e.contact, waitS: e.waitS, waitingSince: a.at };
+    case 'step':
+      return { ...s, steps: [...s.steps, e.text].slice(-SHOWN_STEPS) };
+    case 'waiting':
+      return { ...s, phase: 'waiting', aor: e.aor, contact: e.contact, waitS: e.waitS, waitingSince: a.at };
     // The app asks for no idle repeats; a quiet period (CLI --idle) is shown as a step.
-    case 'idle': return { ...s, steps: [...s.steps, `staying quiet for ${e.seconds} s`].slice(-SHOWN_STEPS) };
-    case 'invite': return { ...s, invite: e.invite };
-    case 'unregistering': return { ...s, unregistering: true };
-    case 'done': return { ...s, phase: 'done', result: e.result, diagnosis: e.diagnosis };
-    case 'failed': return { ...s, phase: 'failed', error: e.message };
+    case 'idle':
+      return { ...s, steps: [...s.steps, `staying quiet for ${e.seconds} s`].slice(-SHOWN_STEPS) };
+    case 'invite':
+      return { ...s, invite: e.invite };
+    case 'unregistering':
+      return { ...s, unregistering: true };
+    case 'done':
+      return { ...s, phase: 'done', result: e.result, diagnosis: e.diagnosis };
+    case 'failed':
+      return { ...s, phase: 'failed', error: e.message };
   }
 }

@@ -22,11 +22,17 @@ type PanelState =
 
 /** What the page registers with, or why not: no WS/WSS target, or no typed password. */
 function registrationFor(result: CheckResult | null, options: CheckOptions | null): BrowserRegisterInput | 'none' | 'no-password' {
-  if (!result || !options || result.origin !== undefined && result.origin !== 'check') return 'none';
+  if (!result || !options || (result.origin !== undefined && result.origin !== 'check')) return 'none';
   const [target] = browserTargetOrigins(result);
   if (!target || result.attempts.some((a) => a.browser)) return 'none';
   if (!options.password) return 'no-password';
-  return { url: `${target}${options.wsPath ?? '/'}`, user: options.user, domain: options.domain ?? options.server, password: options.password, ...(options.authUser ? { authUser: options.authUser } : {}) };
+  return {
+    url: `${target}${options.wsPath ?? '/'}`,
+    user: options.user,
+    domain: options.domain ?? options.server,
+    password: options.password,
+    ...(options.authUser ? { authUser: options.authUser } : {}),
+  };
 }
 
 export function BrowserAttemptPanel(): JSX.Element | null {
@@ -58,13 +64,29 @@ export function BrowserAttemptPanel(): JSX.Element | null {
   return (
     <section className="webrtc-attempt" data-testid="webrtc-attempt" data-state={state.kind}>
       <h3>Registration from this browser (sip.js over WebSocket)</h3>
-      {state.kind === 'no-password' && <p>Skipped: no password was typed for this check (a saved account's password never reaches this page). Type the password to also test from a browser.</p>}
+      {state.kind === 'no-password' && (
+        <p>
+          Skipped: no password was typed for this check (a saved account's password never reaches this page). Type the password to also test from a browser.
+        </p>
+      )}
       {state.kind === 'waiting' && <p>Preparing the same registration from this browser, as a WebRTC phone makes it…</p>}
       {state.kind === 'registering' && <p>Registering from this browser… (the binding is removed again)</p>}
       {(state.kind === 'waiting' || state.kind === 'registering') && (
-        <button type="button" data-testid="webrtc-skip" disabled={state.kind === 'registering'} onClick={() => state.run.skip() && setState({ kind: 'skipped' })}>Skip</button>
+        <button
+          type="button"
+          data-testid="webrtc-skip"
+          disabled={state.kind === 'registering'}
+          onClick={() => state.run.skip() && setState({ kind: 'skipped' })}
+        >
+          Skip
+        </button>
       )}
-      {state.kind === 'joined' && <p data-testid="webrtc-outcome">Done: {state.outcome}{state.detail ? ` (${state.detail})` : ''}. It is the attempt “{BROWSER_ATTEMPT_LABEL}” in the table and on the ladder.</p>}
+      {state.kind === 'joined' && (
+        <p data-testid="webrtc-outcome">
+          Done: {state.outcome}
+          {state.detail ? ` (${state.detail})` : ''}. It is the attempt “{BROWSER_ATTEMPT_LABEL}” in the table and on the ladder.
+        </p>
+      )}
       {state.kind === 'skipped' && <p>Skipped: nothing was sent from this browser.</p>}
       {state.kind === 'failed' && <p role="alert">The registration from this browser did not run: {state.message}</p>}
     </section>
