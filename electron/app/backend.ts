@@ -89,9 +89,10 @@ export function createBackend(o: BackendFiles): Backend {
     runEvents.emit(e);
   };
   // Opened bundles and imported captures go to the history too (record() never fails the caller).
+  // Recorded on a later turn: serialising a large import takes hundreds of ms, and the view goes to the window first.
   const kept = (v: OpenedBundleView, bundleBytes?: number): OpenedBundleView => {
     if (v.importId === undefined || v.result.trace.length <= MAX_HISTORY_IMPORT_EVENTS)
-      void history.record(v.importId === undefined ? 'bundle' : 'import', v.result, { verdict: v.diagnosis.verdict, bundleBytes });
+      setImmediate(() => void history.record(v.importId === undefined ? 'bundle' : 'import', v.result, { verdict: v.diagnosis.verdict, bundleBytes }));
     return v;
   };
   // A saved account's keychain password is filled in here, unless one was typed (Electron only: browser mode stores none).

@@ -1,7 +1,8 @@
 // The local run history: every check, opened bundle, imported capture and watch cycle, in one
 // SQLite file (sql.js, see sqlite.ts), with retention enforced on every insert. Passwords never
 // reach it: results carry only `passwordGiven`, and add() refuses any object with a password field.
-import { deflateSync, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate, inflateSync } from 'node:zlib';
 import type { Database, SqlValue } from 'sql.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { MAX_LIST_ROWS } from '../../shared/history/schemas.js';
@@ -11,6 +12,8 @@ import { readIfExists, withFileLock, writeAtomically } from './file-io.js';
 import { migrate } from './migrations.js';
 import { enforceRetention } from './retention.js';
 import { loadSqlite } from './sqlite.js';
+
+const deflateAsync = promisify(deflate);
 
 export interface AddRun {
   kind: RunKind;
@@ -139,7 +142,8 @@ export class HistoryStore {
   async add(run: AddRun): Promise<HistoryEntrySummary> {
     const field = findPasswordField(run.result);
     if (field) throw new Error(`refusing to store a run with a password (${field})`);
-    const compressed = deflateSync(JSON.stringify(run.result));
+    // Compressed on libuv's thread pool: a 17,000-message import deflates for a few hundred ms.
+    const compressed = await deflateAsync(JSON.stringify(run.result));
     if (compressed.length > MAX_STORED_RESULT_BYTES)
       throw new Error(`results of ${compressed.length} bytes (compressed) are too large for the history (at most ${MAX_STORED_RESULT_BYTES})`);
     const verdict = run.verdict ?? diagnose(run.result).verdict;
