@@ -10,6 +10,7 @@ import { bytesGetterFor, RAW } from './lazy-bytes.js';
 import type { AttemptOutcome, AttemptResult, CaptureOrigin, CheckResult } from '../model/results.js';
 import type { TraceEvent, Transport } from '../model/trace.js';
 import { brief, textAt, viaOf, type Brief } from './brief.js';
+import { PreviewCounter } from './preview.js';
 import type { CapturedMessage } from './sip-messages.js';
 
 const key = (e: { address: string; port: number }): string => `${e.address}:${e.port}`;
@@ -111,6 +112,8 @@ export class CaptureGrouper {
   messages = 0;
   /** Exchanges found (the groups themselves are released while the results are built). */
   exchanges = 0;
+  /** What the import has found so far, for its progress (capture/preview.ts). */
+  readonly preview = new PreviewCounter();
 
   /** `file` reads the capture file back: messages found there as one piece are not copied. */
   constructor(file?: FileRanges) {
@@ -125,6 +128,7 @@ export class CaptureGrouper {
     this.messages++;
     if (m.ts < this.t0) this.t0 = m.ts;
     if (m.ts > this.tEnd) this.tEnd = m.ts;
+    this.preview.add(b, m.ts, m.dst);
     this.transports.add(m.transport);
     if (b.request) this.requestTargets.set(m.dst.address, (this.requestTargets.get(m.dst.address) ?? 0) + 1);
     const id = b.callId ?? `no-call-id-${key(m.src)}`;

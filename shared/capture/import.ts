@@ -6,6 +6,7 @@ import { dropsText } from './drops.js';
 import { concatBytes, fromUtf8Strict } from '../hash/utf8.js';
 import type { FileRanges } from './arena.js';
 import { CaptureGrouper } from './as-result.js';
+import type { CapturePreview } from './preview.js';
 import { CaptureError, CaptureFileReader, isCaptureMagic } from './file.js';
 import { NO_FRAGMENT_DROPS } from './packets.js';
 import { parseNgrep, SipExtractor, type CaptureDrops } from './sip-messages.js';
@@ -22,6 +23,8 @@ export interface CaptureProgress {
   packets: number;
   messages: number;
   exchanges: number;
+  /** What has been found so far (pcap/pcapng only: ngrep text is read at the end). */
+  preview?: CapturePreview;
 }
 
 export interface ImportedCapture {
@@ -70,7 +73,14 @@ export class CaptureImport {
   }
 
   progress(): CaptureProgress {
-    return { bytes: this.bytes, totalBytes: this.totalBytes, packets: this.reader.packets, messages: this.grouper.messages, exchanges: this.grouper.exchanges };
+    return {
+      bytes: this.bytes,
+      totalBytes: this.totalBytes,
+      packets: this.reader.packets,
+      messages: this.grouper.messages,
+      exchanges: this.grouper.exchanges,
+      ...(this.format === 'pcap' ? { preview: this.grouper.preview.snapshot() } : {}),
+    };
   }
 
   finish(source: string): ImportedCapture {

@@ -94,6 +94,23 @@ describeInBrowser('a capture in the app', (app) => {
     await page.close();
   });
 
+  it('while a capture is read: final responses and the latest rejections so far, then the results in their place', async () => {
+    const { file, bytes } = captureFile();
+    const page = await app.open();
+    // The upload (and so the import, which reads it as it arrives) held to about 3 s: the preview has time to show.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: Math.round(bytes.length / 3) });
+    await page.getByTestId('open-bundle-input').setInputFiles(file);
+    await page.getByTestId('preview-rejection').first().waitFor();
+    // Rows come and go while it reads; each is one of the capture's rejections (REGISTER 403, INVITE 486/487).
+    for (const row of await page.getByTestId('preview-rejection').allTextContents()) expect(row).toMatch(/REGISTER403 Forbidden|INVITE48[67] /);
+    expect(await page.getByTestId('preview-counts').textContent()).toMatch(/REGISTER: [\d,]+ OK · [\d,]+ challenged · [1-9][\d,]* rejected/);
+    await page.getByTestId('verdict').waitFor();
+    expect(await page.getByTestId('import-preview').count()).toBe(0);
+    await page.close();
+  });
+
   it('at 1024×700 the column titles and cells each fit their column, side by side', async () => {
     const page = await app.open({ width: 1024, height: 700 });
     await page.getByTestId('open-bundle-input').setInputFiles(captureFile().file);

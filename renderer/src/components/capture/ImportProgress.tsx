@@ -1,9 +1,11 @@
-// Progress of a capture import (bytes, packets, SIP messages, exchanges so far) with Cancel. The
-// import runs in the engine process in slices, so these events keep coming while it works.
+// Progress of a capture import (bytes, packets, SIP messages, exchanges so far) with Cancel, and
+// what it has found so far. The import runs in the engine process in slices, so these events keep
+// coming while it works.
 import type { JSX } from 'react';
 import { useEffect, useState } from 'react';
 import type { CaptureProgress } from '../../../../shared/capture/import.js';
 import { api } from '../../api.js';
+import { ImportPreview } from './ImportPreview.js';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
@@ -18,12 +20,16 @@ export function ImportProgress(): JSX.Element {
   );
   const p = state?.progress;
   return (
-    <div className="import-progress" role="status" data-testid="import-progress">
-      {p?.totalBytes ? <progress max={p.totalBytes} value={p.bytes} /> : <progress />}
-      <span>{p ? `${n(p.packets)} packets, ${n(p.messages)} SIP messages, ${n(p.exchanges)} exchanges so far` : 'Reading the capture…'}</span>
-      <button type="button" disabled={!state} data-testid="import-cancel" onClick={() => state && void api.cancelCheck(state.runId)}>
-        Cancel
-      </button>
-    </div>
+    <>
+      <div className="import-progress" role="status" data-testid="import-progress">
+        {p?.totalBytes ? <progress max={p.totalBytes} value={p.bytes} /> : <progress />}
+        <span>{p ? `${n(p.packets)} packets, ${n(p.messages)} SIP messages, ${n(p.exchanges)} exchanges so far` : 'Reading the capture…'}</span>
+        <button type="button" disabled={!state} data-testid="import-cancel" onClick={() => state && void api.cancelCheck(state.runId)}>
+          Cancel
+        </button>
+      </div>
+      {/* Outside the status region: a screen reader announces the progress line, not a table changing ten times a second. */}
+      {p?.preview && <ImportPreview preview={p.preview} />}
+    </>
   );
 }
