@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// Entry point of `sipladder`: runs the TypeScript sources through tsx, so there is no build step.
-import { register } from 'tsx/esm/api';
+// Entry point of `sipladder`: runs the CLI's bundle (cli-bundle.mjs builds it on the first run and
+// after any change to the sources), or the TypeScript sources through tsx where the bundle cannot
+// be written (a read-only install).
+import { cliBundle } from './cli-bundle.mjs';
 
-register();
-const { main } = await import('./main.ts');
+const bundle = await cliBundle();
+let main;
+if (bundle) ({ main } = await import(bundle));
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('./main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });

@@ -50,17 +50,19 @@ else
 console.log(
   '\nImport of realistic captures (calls with SDP, registrations, OPTIONS, UDP and TCP; whole processes, start-up included; three alternating runs each, median):',
 );
+const mb = (x?: number): string => (x === undefined ? '?' : String(Math.round(x)));
 for (const cap of benchCaptureImports()) {
   const t = typeof cap.tshark === 'string' ? null : cap.tshark;
+  const o = typeof cap.ours === 'string' ? null : cap.ours;
+  console.log(`  ${cap.packets.toLocaleString('en-US')} packets, ${(cap.bytes / 1e6).toFixed(1)} MB:`);
   console.log(
-    `  ${cap.packets.toLocaleString('en-US')} packets, ${(cap.bytes / 1e6).toFixed(1)} MB, ${cap.ours.messages.toLocaleString('en-US')} SIP messages in ${cap.ours.exchanges.toLocaleString('en-US')} exchanges:`,
-  );
-  console.log(
-    `    sipladder import   ${(cap.ours.wallMs / 1000).toFixed(2)} s (in-process ${(cap.ours.totalMs / 1000).toFixed(2)} s, of which reading and grouping ${(cap.ours.extractMs / 1000).toFixed(2)} s), peak ${Math.round(cap.ours.maxRssMb)} MB${t ? `, ${(cap.ours.wallMs / t.ms).toFixed(2)}× tshark's time` : ''}`,
+    o
+      ? `    sipladder import   ${(o.wallMs / 1000).toFixed(2)} s, peak ${mb(o.maxRssMb)} MB (${o.messages.toLocaleString('en-US')} SIP messages in ${o.exchanges.toLocaleString('en-US')} exchanges)${t ? `, ${(o.wallMs / t.ms).toFixed(2)}× tshark's time` : ''}`
+      : `    sipladder import: ${cap.ours as string}`,
   );
   console.log(
     t
-      ? `    tshark -Y sip      ${(t.ms / 1000).toFixed(2)} s, peak ${t.maxRssMb ? Math.round(t.maxRssMb) : '?'} MB (${t.messages.toLocaleString('en-US')} lines)`
+      ? `    tshark -Y sip      ${(t.ms / 1000).toFixed(2)} s, peak ${mb(t.maxRssMb)} MB (${t.messages.toLocaleString('en-US')} lines)`
       : `    tshark: ${cap.tshark as string}`,
   );
 }
