@@ -28,10 +28,106 @@ const FIELDS: Array<{ key: TextField; label: string; hint: string; type?: string
 /** Typing a real account ends a demo: its stand-in settings must not reach a real check. */
 const ACCOUNT_FIELDS = new Set<TextField>(['server', 'port', 'user', 'authUser', 'domain', 'password']);
 
+/** A demo against the local registrar, and while one runs, what its stand-in settings are. */
+function DemoChoice(): JSX.Element {
+  const { demoStarted, demo } = useApp(useShallow((s) => ({ demoStarted: s.demoStarted, demo: s.demo })));
+  const startDemo = async (scenario: DemoScenario): Promise<void> => {
+    demoStarted(await api.startDemo(scenario));
+  };
+  return (
+    <>
+      <p className="muted">
+        No account at hand? Try a demo against a registrar on this computer:{' '}
+        <button type="button" data-testid="demo-healthy" onClick={() => void startDemo('healthy')}>
+          Demo: healthy network
+        </button>{' '}
+        <button type="button" data-testid="demo-blocked" onClick={() => void startDemo('blocked-5060')}>
+          Demo: ISP blocks port 5060
+        </button>
+      </p>
+      {demo && (
+        <p className="note" data-testid="demo-note">
+          Demo: the fixed local port {demo.blockedSourcePort} stands in for 5060 (a demo must not take this computer's port 5060), and TLS is off. These
+          settings end with the demo.
+        </p>
+      )}
+    </>
+  );
+}
+
+/** One text field of the account with its hint, or its problem once the user has left it. */
+function AccountField(p: {
+  field: (typeof FIELDS)[number];
+  value: string | undefined;
+  problem: string | undefined;
+  onEdit(value: string): void;
+  onLeave(): void;
+}): JSX.Element {
+  const { key, label, hint, type } = p.field;
+  return (
+    <label>
+      <span>{label}</span>
+      <input
+        data-testid={`account-${key}`}
+        type={type ?? 'text'}
+        value={p.value}
+        autoComplete="off"
+        aria-invalid={!!p.problem}
+        aria-describedby={`${key}-hint`}
+        onChange={(e) => p.onEdit(e.target.value)}
+        onBlur={p.onLeave}
+      />
+      <small id={`${key}-hint`} className={p.problem ? 'error' : 'muted'}>
+        {p.problem ? `⚠ ${p.problem}` : hint}
+      </small>
+    </label>
+  );
+}
+
+function ClientChoice({ value, onChoose }: { value: string; onChoose(client: string): void }): JSX.Element {
+  return (
+    <label>
+      <span>Your SIP client</span>
+      <select data-testid="account-client" value={value} onChange={(e) => onChoose(e.target.value)} aria-describedby="client-hint">
+        <option value={UNKNOWN_CLIENT}>I don't know</option>
+        {CLIENT_PROFILES.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+      <small id="client-hint" className="muted">
+        the advice under the verdict names its settings
+      </small>
+    </label>
+  );
+}
+
+function TransportChoice({ chosen, problem, onToggle }: { chosen: Transport[]; problem: string | undefined; onToggle(t: Transport): void }): JSX.Element {
+  return (
+    <fieldset>
+      <legend>Transports</legend>
+      {TRANSPORTS.map((t) => (
+        <label key={t} className="inline">
+          <input type="checkbox" data-testid={`transport-${t}`} checked={chosen.includes(t)} onChange={() => onToggle(t)} /> {t.toUpperCase()}
+        </label>
+      ))}
+      {problem && <small className="error">⚠ {problem}</small>}
+    </fieldset>
+  );
+}
+
 export function AccountStep(): JSX.Element {
-  const { form, setForm, splitPastedAddresses, demoStarted, endDemo, error, demo } = useApp(useShallow((s) => ({
-    form: s.form, setForm: s.setForm, splitPastedAddresses: s.splitPastedAddresses, demoStarted: s.demoStarted, endDemo: s.endDemo, error: s.error, demo: s.demo,
-  })));
+  const { form, setForm, splitPastedAddresses, endDemo, error, demo } = useApp(
+    useShallow((s) => ({
+      form: s.form,
+      setForm: s.setForm,
+      splitPastedAddresses: s.splitPastedAddresses,
+      endDemo: s.endDemo,
+      error: s.error,
+      demo: s.demo,
+    })),
+  );
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const { options, errors } = validateForm(form);
 
@@ -39,54 +135,51 @@ export function AccountStep(): JSX.Element {
     setTouched(Object.fromEntries(FIELDS.map((f) => [f.key, true])));
     if (options) await startRun(options);
   };
-  const startDemo = async (scenario: DemoScenario): Promise<void> => {
-    demoStarted(await api.startDemo(scenario));
-  };
   const edit = (key: TextField, value: string): void => {
     if (demo && ACCOUNT_FIELDS.has(key)) endDemo(true);
     setForm({ [key]: value });
   };
-  const toggle = (t: Transport): void => setForm({ transports: form.transports.includes(t) ? form.transports.filter((x) => x !== t) : [...form.transports, t] });
+  const toggle = (t: Transport): void =>
+    setForm({ transports: form.transports.includes(t) ? form.transports.filter((x) => x !== t) : [...form.transports, t] });
 
   return (
-    <form className="card" onSubmit={(e) => { e.preventDefault(); void run(); }} aria-labelledby="account-title">
+    <form
+      className="card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run();
+      }}
+      aria-labelledby="account-title"
+    >
       <h2 id="account-title">Your SIP account</h2>
-      <p className="muted">No account at hand? Try a demo against a registrar on this computer:{' '}
-        <button type="button" data-testid="demo-healthy" onClick={() => void startDemo('healthy')}>Demo: healthy network</button>{' '}
-        <button type="button" data-testid="demo-blocked" onClick={() => void startDemo('blocked-5060')}>Demo: ISP blocks port 5060</button>
-      </p>
-      {demo && <p className="note" data-testid="demo-note">Demo: the fixed local port {demo.blockedSourcePort} stands in for 5060 (a demo must not take this computer's port 5060), and TLS is off. These settings end with the demo.</p>}
+      <DemoChoice />
       <div className="grid">
         {FIELDS.map((f) => (
-          <label key={f.key}>
-            <span>{f.label}</span>
-            <input data-testid={`account-${f.key}`} type={f.type ?? 'text'} value={form[f.key]} autoComplete="off"
-              aria-invalid={!!(touched[f.key] && errors[f.key])} aria-describedby={`${f.key}-hint`}
-              onChange={(e) => edit(f.key, e.target.value)}
-              onBlur={() => { setTouched({ ...touched, [f.key]: true }); splitPastedAddresses(); }} />
-            <small id={`${f.key}-hint`} className={touched[f.key] && errors[f.key] ? 'error' : 'muted'}>{touched[f.key] && errors[f.key] ? `⚠ ${errors[f.key]}` : f.hint}</small>
-          </label>
+          <AccountField
+            key={f.key}
+            field={f}
+            value={form[f.key]}
+            problem={touched[f.key] ? errors[f.key] : undefined}
+            onEdit={(value) => edit(f.key, value)}
+            onLeave={() => {
+              setTouched({ ...touched, [f.key]: true });
+              splitPastedAddresses();
+            }}
+          />
         ))}
-        <label>
-          <span>Your SIP client</span>
-          <select data-testid="account-client" value={form.client} onChange={(e) => setForm({ client: e.target.value })} aria-describedby="client-hint">
-            <option value={UNKNOWN_CLIENT}>I don't know</option>
-            {CLIENT_PROFILES.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-          </select>
-          <small id="client-hint" className="muted">the advice under the verdict names its settings</small>
-        </label>
+        <ClientChoice value={form.client} onChoose={(client) => setForm({ client })} />
       </div>
-      <fieldset>
-        <legend>Transports</legend>
-        {TRANSPORTS.map((t) => (
-          <label key={t} className="inline"><input type="checkbox" data-testid={`transport-${t}`} checked={form.transports.includes(t)} onChange={() => toggle(t)} /> {t.toUpperCase()}</label>
-        ))}
-        {errors.transports && <small className="error">⚠ {errors.transports}</small>}
-      </fieldset>
+      <TransportChoice chosen={form.transports} problem={errors.transports} onToggle={toggle} />
       <SavedAccounts />
-      {error && <p className="error" role="alert" data-testid="run-error">⚠ {error}</p>}
+      {error && (
+        <p className="error" role="alert" data-testid="run-error">
+          ⚠ {error}
+        </p>
+      )}
       {errors.form && Object.keys(touched).length > 0 && <p className="error">⚠ {errors.form}</p>}
-      <button type="submit" className="primary" data-testid="run-button" disabled={!options}>Check registration</button>
+      <button type="submit" className="primary" data-testid="run-button" disabled={!options}>
+        Check registration
+      </button>
     </form>
   );
 }

@@ -17,7 +17,45 @@ export function download(b: ExportedBundle): void {
 }
 
 function BundleNote({ text }: { text: string }): JSX.Element {
-  return <section className="card" data-testid="bundle-export"><h2>Diagnostic bundle</h2><p className="muted">{text}</p></section>;
+  return (
+    <section className="card" data-testid="bundle-export">
+      <h2>Diagnostic bundle</h2>
+      <p className="muted">{text}</p>
+    </section>
+  );
+}
+
+/** What the prepared bundle replaces (so the user sees exactly what leaves the machine), and Save. */
+function PreparedBundle({ prepared }: { prepared: ExportedBundle }): JSX.Element {
+  return (
+    <div data-testid="bundle-preview">
+      {prepared.replacements.length === 0 ? (
+        <p>Nothing is replaced: the bundle shows names and addresses as they are.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Kind</th>
+              <th>In the bundle</th>
+              <th>Instead of</th>
+            </tr>
+          </thead>
+          <tbody>
+            {prepared.replacements.map((r) => (
+              <tr key={r.original}>
+                <td>{r.kind}</td>
+                <td>{r.pseudonym}</td>
+                <td>{r.original}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <button type="button" className="primary" data-testid="bundle-save" onClick={() => download(prepared)}>
+        Save {prepared.fileName}
+      </button>
+    </div>
+  );
 }
 
 export function BundleExport(): JSX.Element {
@@ -26,7 +64,12 @@ export function BundleExport(): JSX.Element {
   const [prepared, setPrepared] = useState<ExportedBundle | null>(null);
   const [error, setError] = useState('');
   // An imported capture has an import id (lastRunId) and is saved like a finished check; an opened bundle is already one.
-  if (opened) return <BundleNote text={`These results were opened from a bundle made by SIP Ladder ${opened.appVersion} on ${opened.createdAt}${opened.pseudonymised ? ' (pseudonymised)' : ''}.`} />;
+  if (opened)
+    return (
+      <BundleNote
+        text={`These results were opened from a bundle made by SIP Ladder ${opened.appVersion} on ${opened.createdAt}${opened.pseudonymised ? ' (pseudonymised)' : ''}.`}
+      />
+    );
   if (!lastRunId) return <BundleNote text="The bundle can be saved when the check has ended." />;
   const prepare = async (): Promise<void> => {
     setError('');
@@ -40,24 +83,36 @@ export function BundleExport(): JSX.Element {
   return (
     <section className="card" data-testid="bundle-export">
       <h2>Diagnostic bundle for a support ticket</h2>
-      <p className="muted">One file with the results, the findings, the capture (pcapng for Wireshark), the ladder and a report. Passwords are never in it; digest responses are masked.</p>
+      <p className="muted">
+        One file with the results, the findings, the capture (pcapng for Wireshark), the ladder and a report. Passwords are never in it; digest responses are
+        masked.
+      </p>
       <fieldset>
         <legend>Replace, consistently everywhere</legend>
         {(['users', 'domains', 'addresses'] as const).map((k) => (
-          <label key={k} className="inline"><input type="checkbox" data-testid={`pseudonymise-${k}`} checked={options[k]} onChange={() => { setOptions({ ...options, [k]: !options[k] }); setPrepared(null); }} /> {k === 'users' ? 'user names and phone numbers' : k === 'domains' ? 'domains' : 'IP addresses'}</label>
+          <label key={k} className="inline">
+            <input
+              type="checkbox"
+              data-testid={`pseudonymise-${k}`}
+              checked={options[k]}
+              onChange={() => {
+                setOptions({ ...options, [k]: !options[k] });
+                setPrepared(null);
+              }}
+            />{' '}
+            {k === 'users' ? 'user names and phone numbers' : k === 'domains' ? 'domains' : 'IP addresses'}
+          </label>
         ))}
       </fieldset>
-      <button type="button" data-testid="bundle-prepare" onClick={() => void prepare()}>Prepare bundle</button>
-      {error && <p className="error" role="alert">⚠ {error}</p>}
-      {prepared && (
-        <div data-testid="bundle-preview">
-          {prepared.replacements.length === 0 ? <p>Nothing is replaced: the bundle shows names and addresses as they are.</p> : (
-            <table><thead><tr><th>Kind</th><th>In the bundle</th><th>Instead of</th></tr></thead>
-              <tbody>{prepared.replacements.map((r) => <tr key={r.original}><td>{r.kind}</td><td>{r.pseudonym}</td><td>{r.original}</td></tr>)}</tbody></table>
-          )}
-          <button type="button" className="primary" data-testid="bundle-save" onClick={() => download(prepared)}>Save {prepared.fileName}</button>
-        </div>
+      <button type="button" data-testid="bundle-prepare" onClick={() => void prepare()}>
+        Prepare bundle
+      </button>
+      {error && (
+        <p className="error" role="alert">
+          ⚠ {error}
+        </p>
       )}
+      {prepared && <PreparedBundle prepared={prepared} />}
     </section>
   );
 }

@@ -13,30 +13,125 @@ const VIEW_HEIGHT = 420;
 /** Rows rendered beyond the visible window on each side, so fast scrolling shows no gaps. */
 const OVERSCAN = 10;
 // minmax(0, 1fr): a long user agent must not widen its column in one row only (rows are grids of their own).
-const GRID = { display: 'grid', gridTemplateColumns: '5rem 6rem 12rem 7rem minmax(0, 1fr) 7rem 3.5rem minmax(0, 1fr)', gap: '0.5rem', alignItems: 'center' } as const;
+const GRID = {
+  display: 'grid',
+  gridTemplateColumns: '5rem 6rem 12rem 7rem minmax(0, 1fr) 7rem 3.5rem minmax(0, 1fr)',
+  gap: '0.5rem',
+  alignItems: 'center',
+} as const;
 /** Every cell and title on one line, cut with an ellipsis (the full value is in its title), never over the next column. */
 const CELL = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', textAlign: 'left', padding: 0 } as const;
-const COLUMNS: Array<[SortKey | null, string]> = [['start', 'Time'], ['method', 'Method'], ['client', 'Client'], ['user', 'User'], ['agent', 'User agent'], ['status', 'Answer'], ['messages', 'Msgs'], [null, 'SDP offer']];
+const COLUMNS: Array<[SortKey | null, string]> = [
+  ['start', 'Time'],
+  ['method', 'Method'],
+  ['client', 'Client'],
+  ['user', 'User'],
+  ['agent', 'User agent'],
+  ['status', 'Answer'],
+  ['messages', 'Msgs'],
+  [null, 'SDP offer'],
+];
 
 const n = (x: number): string => x.toLocaleString('en-US');
-const media = (s?: SdpSummary): string => (s ? `${s.codecs.slice(0, 3).join(' ')} ${s.address}:${s.port}${s.direction === 'sendrecv' ? '' : ` ${s.direction}`}` : '');
+const media = (s?: SdpSummary): string =>
+  s ? `${s.codecs.slice(0, 3).join(' ')} ${s.address}:${s.port}${s.direction === 'sendrecv' ? '' : ` ${s.direction}`}` : '';
 
 function Header({ rows, total }: { rows: number; total: number }): JSX.Element {
-  const { v, filterDialogs, toggleFailuresOnly, sortBy } = useApp(useShallow((s) => ({ v: s.captureView, filterDialogs: s.filterDialogs, toggleFailuresOnly: s.toggleFailuresOnly, sortBy: s.sortDialogs })));
+  const { v, filterDialogs, toggleFailuresOnly, sortBy } = useApp(
+    useShallow((s) => ({ v: s.captureView, filterDialogs: s.filterDialogs, toggleFailuresOnly: s.toggleFailuresOnly, sortBy: s.sortDialogs })),
+  );
   return (
     <>
       <div className="dialog-controls">
-        <input type="search" aria-label="Filter dialogs" data-testid="dialog-filter" size={50} value={v.filter} onChange={(e) => filterDialogs(e.target.value)}
-          placeholder="status:4xx ua:Jitsi user:alice ip:10.0.0.7 callid:… method:INVITE" />
-        <label className="inline"><input type="checkbox" data-testid="failures-only" checked={v.failuresOnly} onChange={toggleFailuresOnly} /> Failures only</label>
-        <span data-testid="dialog-count" aria-live="polite">{n(rows)} of {n(total)} dialogs</span>
+        <input
+          type="search"
+          aria-label="Filter dialogs"
+          data-testid="dialog-filter"
+          size={50}
+          value={v.filter}
+          onChange={(e) => filterDialogs(e.target.value)}
+          placeholder="status:4xx ua:Jitsi user:alice ip:10.0.0.7 callid:… method:INVITE"
+        />
+        <label className="inline">
+          <input type="checkbox" data-testid="failures-only" checked={v.failuresOnly} onChange={toggleFailuresOnly} /> Failures only
+        </label>
+        <span data-testid="dialog-count" aria-live="polite">
+          {n(rows)} of {n(total)} dialogs
+        </span>
       </div>
       <div role="row" style={GRID} className="dialog-head">
-        {COLUMNS.map(([key, label]) => (key
-          ? <button key={label} type="button" role="columnheader" className="link" style={CELL} title={`Sort by ${label}`} data-testid={`sort-${key}`} aria-sort={v.sort === key ? (v.descending ? 'descending' : 'ascending') : 'none'} onClick={() => sortBy(key)}>{label}{v.sort === key ? (v.descending ? ' ▼' : ' ▲') : ''}</button>
-          : <span key={label} role="columnheader" style={CELL} title={label}>{label}</span>))}
+        {COLUMNS.map(([key, label]) =>
+          key ? (
+            <button
+              key={label}
+              type="button"
+              role="columnheader"
+              className="link"
+              style={CELL}
+              title={`Sort by ${label}`}
+              data-testid={`sort-${key}`}
+              aria-sort={v.sort === key ? (v.descending ? 'descending' : 'ascending') : 'none'}
+              onClick={() => sortBy(key)}
+            >
+              {label}
+              {v.sort === key ? (v.descending ? ' ▼' : ' ▲') : ''}
+            </button>
+          ) : (
+            <span key={label} role="columnheader" style={CELL} title={label}>
+              {label}
+            </span>
+          ),
+        )}
       </div>
     </>
+  );
+}
+
+/** One dialog's row, absolutely placed at `top` in the virtualised list; Enter or a click selects it. */
+function DialogListRow({ d, top, shown, onSelect }: { d: DialogRow; top: number; shown: boolean; onSelect(attempt: number): void }): JSX.Element {
+  return (
+    <div
+      role="row"
+      tabIndex={0}
+      data-testid="dialog-row"
+      aria-selected={shown}
+      className={d.failed ? 'bad' : 'ok'}
+      style={{
+        ...GRID,
+        position: 'absolute',
+        left: 0,
+        right: 0,
+        top,
+        height: ROW_HEIGHT,
+        cursor: 'pointer',
+        overflow: 'hidden',
+        whiteSpace: 'nowrap',
+      }}
+      onClick={() => onSelect(d.attempt)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') onSelect(d.attempt);
+      }}
+    >
+      <span style={CELL}>{(d.startMs / 1000).toFixed(1)} s</span>
+      <span style={CELL}>{d.method || '–'}</span>
+      <span style={CELL} title={`${d.client.address}:${d.client.port}`}>
+        {d.client.address}:{d.client.port}
+      </span>
+      <span style={CELL} title={d.user}>
+        {d.user}
+      </span>
+      <span style={CELL} title={d.agent}>
+        {d.agent}
+      </span>
+      <span style={CELL} data-testid="dialog-status">
+        {d.failed ? '✖ ' : '✔ '}
+        {d.status ?? 'no answer'}
+      </span>
+      <span style={CELL}>{d.messages}</span>
+      <span style={CELL} title={media(d.offer)}>
+        {media(d.offer)}
+      </span>
+    </div>
   );
 }
 
@@ -51,7 +146,10 @@ export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(atte
     return dialogFacts(result).map((f) => ({ ...f, startMs: startOf.get(f.attempt) ?? 0 }));
   }, [result]);
   const filter = useMemo(() => parseFilter(view.filter, (id) => diagnosis?.findings.find((f) => f.id === id)?.attempts), [view.filter, diagnosis]);
-  const selected = useMemo(() => selectDialogs(rows, { filter, failuresOnly: view.failuresOnly, sort: view.sort, descending: view.descending }), [rows, filter, view.failuresOnly, view.sort, view.descending]);
+  const selected = useMemo(
+    () => selectDialogs(rows, { filter, failuresOnly: view.failuresOnly, sort: view.sort, descending: view.descending }),
+    [rows, filter, view.failuresOnly, view.sort, view.descending],
+  );
   useEffect(() => {
     if (!view.focusRequest) return;
     scroller.current?.scrollIntoView({ block: 'nearest' });
@@ -71,17 +169,17 @@ export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(atte
       <h2>Dialogs seen in this capture</h2>
       <Header rows={selected.length} total={rows.length} />
       {filter.unknown.length > 0 && <p className="muted">Not a filter key: {filter.unknown.join(', ')} (use status, ua, user, ip, callid, method, kind).</p>}
-      <div ref={scroller} role="table" aria-rowcount={selected.length} data-testid="dialog-scroll" style={{ height: VIEW_HEIGHT, overflowY: 'auto' }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+      <div
+        ref={scroller}
+        role="table"
+        aria-rowcount={selected.length}
+        data-testid="dialog-scroll"
+        style={{ height: VIEW_HEIGHT, overflowY: 'auto' }}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      >
         <div style={{ height: selected.length * ROW_HEIGHT, position: 'relative' }}>
           {visible.map((d, i) => (
-            <div key={d.attempt} role="row" tabIndex={0} data-testid="dialog-row" aria-selected={shown.includes(d.attempt)} className={d.failed ? 'bad' : 'ok'}
-              style={{ ...GRID, position: 'absolute', left: 0, right: 0, top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT, cursor: 'pointer', overflow: 'hidden', whiteSpace: 'nowrap' }}
-              onClick={() => onSelect(d.attempt)} onKeyDown={(e) => { if (e.key === 'Enter') onSelect(d.attempt); }}>
-              <span style={CELL}>{(d.startMs / 1000).toFixed(1)} s</span><span style={CELL}>{d.method || '–'}</span>
-              <span style={CELL} title={`${d.client.address}:${d.client.port}`}>{d.client.address}:{d.client.port}</span><span style={CELL} title={d.user}>{d.user}</span>
-              <span style={CELL} title={d.agent}>{d.agent}</span><span style={CELL} data-testid="dialog-status">{d.failed ? '✖ ' : '✔ '}{d.status ?? 'no answer'}</span>
-              <span style={CELL}>{d.messages}</span><span style={CELL} title={media(d.offer)}>{media(d.offer)}</span>
-            </div>
+            <DialogListRow key={d.attempt} d={d} top={(first + i) * ROW_HEIGHT} shown={shown.includes(d.attempt)} onSelect={onSelect} />
           ))}
         </div>
       </div>
