@@ -7,8 +7,8 @@ import type { Brief } from './brief.js';
 
 /** Rejections listed in a preview (the latest ones): enough to spot a pattern, small enough to send 10 times a second. */
 export const PREVIEW_REJECTIONS = 12;
-/** Longest Call-ID kept in a preview row. */
-const CALL_ID_MAX = 64;
+/** Longest Call-ID, method or reason phrase kept in a preview row: a hostile capture's 16 KB reason must not ride on every progress event. */
+const TEXT_MAX = 64;
 /** Methods counted on their own (registrations, calls, keep-alives); the rest together. */
 export const PREVIEW_METHODS = ['REGISTER', 'INVITE', 'OPTIONS', 'other'] as const;
 type PreviewMethod = (typeof PREVIEW_METHODS)[number];
@@ -56,8 +56,8 @@ export class PreviewCounter {
     else if (b.status === 401 || b.status === 407) counts.challenged++;
     else {
       counts.rejected++;
-      const callId = (b.callId ?? '').slice(0, CALL_ID_MAX);
-      this.latest.push({ at: Math.round((ts - this.t0) / 1e4) / 100, method: b.method, status: b.status, reason: b.reason, client: endpointText(to), callId });
+      const row = { method: b.method.slice(0, TEXT_MAX), reason: b.reason.slice(0, TEXT_MAX), callId: (b.callId ?? '').slice(0, TEXT_MAX) };
+      this.latest.push({ at: Math.round((ts - this.t0) / 1e4) / 100, status: b.status, client: endpointText(to), ...row });
       if (this.latest.length > PREVIEW_REJECTIONS) this.latest.shift();
     }
   }

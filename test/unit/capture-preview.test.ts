@@ -45,6 +45,7 @@ describe('capture import preview', () => {
   it('names the client that got a rejection, IPv6 in brackets, times from the first message', () => {
     const c = new PreviewCounter();
     const response = { request: false, method: 'INVITE', status: 486, reason: 'Busy Here', credentials: false, callId: 'x'.repeat(100) };
+    const hostile = { ...response, method: 'M'.repeat(16_000), reason: 'r'.repeat(16_000) };
     c.add({ ...response, request: true, status: 0, reason: '' }, 5_000_000, { address: '198.51.100.7', port: 5060 });
     c.add(response, 6_250_000, { address: '2001:db8::7', port: 5062 });
     c.add({ ...response, status: 401, reason: 'Unauthorized' }, 6_500_000, { address: '2001:db8::7', port: 5062 });
@@ -53,5 +54,8 @@ describe('capture import preview', () => {
     expect(p.rejections).toEqual([{ at: 1.25, method: 'INVITE', status: 486, reason: 'Busy Here', client: '[2001:db8::7]:5062', callId: 'x'.repeat(64) }]);
     c.add(response, 7_000_000, { address: '192.0.2.1', port: 5060 });
     expect(p.rejections).toHaveLength(1); // a snapshot is a copy
+    // A hostile capture's long texts are cut: the preview travels with every progress event.
+    c.add(hostile, 7_500_000, { address: '192.0.2.1', port: 5060 });
+    expect(JSON.stringify(c.snapshot().rejections.at(-1)).length).toBeLessThan(400);
   });
 });
