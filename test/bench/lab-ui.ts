@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { applyFault, clearFaults, Kamailio, LAB_PASSWORD, LAB_USER, labDown, labUnavailableReason, labUp, NS, SERVER_IP } from '../lab/lab.js';
-import { CHROMIUM, chromiumMissing, verdictComplete } from '../e2e/harness.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, verdictComplete } from '../e2e/harness.js';
 
 const CLI = fileURLToPath(new URL('../../electron/cli/bin.mjs', import.meta.url));
 
@@ -41,16 +41,7 @@ export async function benchLabUi(): Promise<Record<Scenario, UiVerdictFigure> | 
     chmodSync(wrapper, 0o755);
     const browser = await chromium.launch({
       executablePath: wrapper,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     const out: Partial<Record<Scenario, UiVerdictFigure>> = {};
     try {

@@ -21,7 +21,8 @@ export interface UiCaptureFigures {
 
 export async function benchUiCapture(sizes = [20_000, 100_000]): Promise<UiCaptureFigures[] | string> {
   if (chromiumMissing) return chromiumMissing;
-  const app = await startHarness();
+  // The app as a user starts it (`sipladder start --browser`: the CLI's bundle in its own process).
+  const app = await startHarness({ server: 'cli' });
   try {
     const out: UiCaptureFigures[] = [];
     for (const packets of sizes) {

@@ -1,8 +1,11 @@
 // Headless Chromium (Debian's, driven by playwright-core) against the browser mode with the real
 // engine and the demo registrar; shared by the e2e tests and the UI timing bench.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PassThrough, Readable } from 'node:stream';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createBackend } from '../../electron/app/backend.js';
@@ -12,43 +15,79 @@ import { startWebServer, type WebServer } from '../../electron/web/server.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumMissing = existsSync(CHROMIUM) ? null : 'Debian chromium is not installed (apt-get install chromium)';
+/** Without the background-networking flags Chromium keeps dialling out, which this machine refuses. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const CLI = fileURLToPath(new URL('../../electron/cli/bin.mjs', import.meta.url));
 
 export interface Harness {
   open(viewport?: { width: number; height: number }): Promise<Page>;
   close(): Promise<void>;
 }
 
-/** `renderer: 'dev'` serves the page from Vite's dev server, as `npm start` does in a source checkout. */
-export async function startHarness(o: { renderer?: 'built' | 'dev' } = {}): Promise<Harness> {
+/**
+ * `renderer: 'dev'` serves the page from Vite's dev server, as `npm start` does in a source checkout.
+ * `server: 'cli'` runs `sipladder start --browser --built` in its own process (the CLI's bundle, as a
+ * user starts it) instead of the backend in this test process: what the benches time.
+ */
+export async function startHarness(o: { renderer?: 'built' | 'dev'; server?: 'in-process' | 'cli' } = {}): Promise<Harness> {
   if (o.renderer !== 'dev') await ensureRendererBuilt({ stdin: Readable.from(['']), stdout: new PassThrough(), stderr: new PassThrough(), env: {} });
   // Saved accounts and the run history in a directory of this harness: never the user's own.
   const dir = mkdtempSync(join(tmpdir(), 'sl-e2e-'));
-  const backend = createBackend({ accountsFile: join(dir, 'accounts.json'), historyFile: join(dir, 'history.sqlite') });
-  const web: WebServer = await startWebServer(backend, o.renderer === 'dev' ? devRenderer(RENDERER_CONFIG) : RENDERER_DIST);
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // Without the background-networking flags Chromium keeps dialling out, which this machine refuses.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const server = o.server === 'cli' ? await cliServer(dir) : await inProcessServer(dir, o.renderer);
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     open: async (viewport = { width: 1280, height: 900 }) => {
       const page = await browser.newPage({ viewport });
-      await page.goto(web.url);
+      await page.goto(server.url);
       return page;
     },
     close: async () => {
       await browser.close();
+      await server.close();
+    },
+  };
+}
+
+async function inProcessServer(dir: string, renderer: 'built' | 'dev' | undefined): Promise<{ url: string; close(): Promise<void> }> {
+  const backend = createBackend({ accountsFile: join(dir, 'accounts.json'), historyFile: join(dir, 'history.sqlite') });
+  const web: WebServer = await startWebServer(backend, renderer === 'dev' ? devRenderer(RENDERER_CONFIG) : RENDERER_DIST);
+  return {
+    url: web.url,
+    close: async () => {
       await web.close();
       await backend.close();
+    },
+  };
+}
+
+/** `sipladder start --browser --built` with this harness's own home and config directories; its URL from what it prints. */
+async function cliServer(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), SIPLADDER_HISTORY: join(dir, 'history.sqlite') };
+  const child = spawn(process.execPath, [CLI, 'start', '--browser', '--built'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const exited = once(child, 'exit');
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(out);
+      if (m) resolve(m[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`sipladder start exited (${code}) before printing its address: ${out}`)));
+  });
+  return {
+    url,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }
