@@ -62,19 +62,29 @@ export function* slicesOf(bytes: Uint8Array, size = IMPORT_CHUNK_BYTES): Generat
 }
 
 /**
- * A capture file, streamed from disk through one reused buffer: never held whole, and no garbage
+ * A capture file, streamed from disk through two reused buffers: never held whole, and no garbage
  * chunk per read (the reader copies what it keeps).
  */
 export async function importCaptureFile(path: string, o: Omit<ImportOptions, 'totalBytes' | 'source'> & { source?: string }): Promise<ImportedCapture> {
   const file = await open(path, 'r');
   try {
     const { size, mtimeMs } = await file.stat();
-    const buffer = new Uint8Array(IMPORT_CHUNK_BYTES);
+    // Two buffers: the next chunk is read while this one is imported (the disk's wait hidden behind the work).
+    const buffers = [new Uint8Array(IMPORT_CHUNK_BYTES), new Uint8Array(IMPORT_CHUNK_BYTES)];
     async function* chunks(): AsyncGenerator<Uint8Array> {
-      for (;;) {
-        const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
-        if (bytesRead === 0) return;
-        yield buffer.subarray(0, bytesRead);
+      let next = 0;
+      let reading = file.read(buffers[next]!, 0, IMPORT_CHUNK_BYTES, null);
+      try {
+        for (;;) {
+          const { bytesRead, buffer } = await reading;
+          if (bytesRead === 0) return;
+          next ^= 1;
+          reading = file.read(buffers[next]!, 0, IMPORT_CHUNK_BYTES, null);
+          yield buffer.subarray(0, bytesRead);
+        }
+      } finally {
+        // A cancelled import leaves one read in flight: awaited here, so its failure cannot become an unhandled rejection.
+        await reading.catch(() => undefined);
       }
     }
     return await importChunks(chunks(), { ...o, source: o.source ?? path, totalBytes: size, file: fileRanges(path, size, mtimeMs) });

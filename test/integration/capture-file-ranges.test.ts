@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importCaptureFile } from '../../electron/capture/import-stream.js';
+import { IMPORT_CHUNK_BYTES, importCaptureFile } from '../../electron/capture/import-stream.js';
 import { dialogFacts } from '../../shared/capture/dialogs.js';
 import { importCapture } from '../../shared/capture/import.js';
 import { rawBytesOf } from '../../shared/capture/lazy-bytes.js';
@@ -28,6 +28,19 @@ describe('capture import from a file', () => {
     expect(fromFile.result.trace.map(rawBytesOf)).toEqual(inMemory.result.trace.map(rawBytesOf));
     expect(JSON.stringify(fromFile.result)).toBe(JSON.stringify(inMemory.result)); // base64 bytes included
     expect(dialogFacts(fromFile.result)).toEqual(dialogFacts(inMemory.result));
+  });
+
+  it('cancelled with the next chunk's read in flight: stops cleanly, and the file imports again in full', async () => {
+    const bytes = generateCapture(12_000, 5);
+    expect(bytes.length).toBeGreaterThan(3 * IMPORT_CHUNK_BYTES);
+    const path = captureFile(bytes);
+    const stop = new AbortController();
+    let reports = 0;
+    const importing = importCaptureFile(path, { signal: stop.signal, now: () => reports * 1000, onProgress: () => ++reports === 2 && stop.abort() });
+    await expect(importing).rejects.toThrow(/import cancelled/);
+    expect(reports).toBe(2);
+    // The same file imports again in full afterwards.
+    expect((await importCaptureFile(path, {})).packets).toBe(12_000);
   });
 
   it('refuses to read messages from a file that changed since the import', async () => {
