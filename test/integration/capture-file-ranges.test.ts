@@ -30,7 +30,7 @@ describe('capture import from a file', () => {
     expect(dialogFacts(fromFile.result)).toEqual(dialogFacts(inMemory.result));
   });
 
-  it('cancelled with the next chunk's read in flight: stops cleanly, and the file imports again in full', async () => {
+  it("cancelled with the next chunk's read in flight: stops cleanly, and the file imports again in full", async () => {
     const bytes = generateCapture(12_000, 5);
     expect(bytes.length).toBeGreaterThan(3 * IMPORT_CHUNK_BYTES);
     const path = captureFile(bytes);
