@@ -5,7 +5,7 @@ import type { CheckOptions } from '../../shared/model/check-options.js';
 import type { Transport } from '../../shared/model/trace.js';
 import type { ProgressEvent } from '../../shared/model/progress.js';
 import type { EngineDeps } from './deps.js';
-import { dnsTraceEvent, resolveTargets, type Resolution } from './dns.js';
+import { dnsTraceEvent, resolveTargets, unresolvedAttempt, type Resolution } from './dns.js';
 import { runRegisterAttempt, type AttemptPlan } from './register-attempt.js';
 import { AuthGate, RateLimiter } from './safety.js';
 import { TraceRecorder } from './trace-recorder.js';
@@ -91,22 +91,15 @@ function markCancelled(result: CheckResult, trace: TraceRecorder, cancelledAt: n
 function dnsFailureAttempts(o: CheckOptions, resolution: Resolution, firstId: number): AttemptResult[] {
   return o.transports
     .filter((t) => resolution.errors[t])
-    .map((t, i) => ({
-      id: firstId + i,
-      label: t.toUpperCase(),
-      transport: t,
-      target: { host: o.server, address: '', port: o.ports?.[t] ?? 0 },
-      sourcePortMode: 'ephemeral',
-      rport: true,
-      outcome: 'dns-failure',
-      detail: resolution.errors[t]!,
-      durationMs: 0,
-      startedAt: 0,
-      requestsSent: 0,
-      retransmissions: 0,
-      responsesFromElsewhere: [],
-      traceSeqs: [],
-    }));
+    .map((t, i) =>
+      unresolvedAttempt({
+        id: firstId + i,
+        label: t.toUpperCase(),
+        transport: t,
+        target: { host: o.server, address: '', port: o.ports?.[t] ?? 0 },
+        detail: resolution.errors[t]!,
+      }),
+    );
 }
 
 interface MatrixContext {

@@ -1,7 +1,7 @@
 // Locating SIP servers (RFC 3263 §4): NAPTR → SRV → A/AAAA, recording every step.
 import { promises as dnsp } from 'node:dns';
 import { isIP } from 'node:net';
-import type { DnsStep } from '../../shared/model/results.js';
+import type { AttemptResult, DnsStep } from '../../shared/model/results.js';
 import type { Transport } from '../../shared/model/trace.js';
 
 export interface NaptrRecord {
@@ -49,6 +49,22 @@ export interface Target {
   host: string;
   address: string;
   port: number;
+}
+
+/** The attempt of a transport whose server name gave no address: nothing was sent. */
+export function unresolvedAttempt(a: { id: number; label: string; transport: Transport; target: Target; detail: string }): AttemptResult {
+  return {
+    ...a,
+    sourcePortMode: 'ephemeral',
+    rport: true,
+    outcome: 'dns-failure',
+    durationMs: 0,
+    startedAt: 0,
+    requestsSent: 0,
+    retransmissions: 0,
+    responsesFromElsewhere: [],
+    traceSeqs: [],
+  };
 }
 
 export interface Resolution {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import type { BrowserRegistration } from '../../shared/webrtc/browser-attempt.js';
-import { CHROMIUM } from '../e2e/harness.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/harness.js';
 import { NS } from './lab.js';
 
 /** The web phone's page: its origin is what the browser sends as Origin. */
@@ -52,16 +52,7 @@ export class LabBrowser {
     chmodSync(wrapper, 0o755);
     this.browser = await chromium.launch({
       executablePath: wrapper,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
   }
 

@@ -7,7 +7,7 @@ import type { CheckOptions } from '../../../shared/model/check-options.js';
 import { hostForSip } from '../../../shared/sip/uri.js';
 import type { Transport } from '../../../shared/model/trace.js';
 import type { EngineDeps } from '../deps.js';
-import { resolveTargets } from '../dns.js';
+import { resolveTargets, unresolvedAttempt } from '../dns.js';
 import { TraceRecorder } from '../trace-recorder.js';
 import { SESSION_ATTEMPT, withListenSession, type ListenSession } from './listen-session.js';
 import { TIMER_H_MS } from './uas.js';
@@ -132,7 +132,13 @@ export async function ringTest(
   let waitedMs = 0;
   let rounds: RingRound[] = [];
   const attempt = !target.address
-    ? { ...emptyAttempt(transport, target), detail: resolution.errors[transport] ?? 'no address' }
+    ? unresolvedAttempt({
+        id: SESSION_ATTEMPT,
+        label: `${transport.toUpperCase()} registration`,
+        transport,
+        target,
+        detail: resolution.errors[transport] ?? 'no address',
+      })
     : await withListenSession(
         {
           transport,
@@ -168,24 +174,5 @@ export async function ringTest(
     otherRequests: { ...session?.uas.otherRequests },
     unregistered: attempt.unregistered === true,
     trace: [...trace.events],
-  };
-}
-
-function emptyAttempt(transport: RingResult['transport'], target: RingResult['attempt']['target']): RingResult['attempt'] {
-  return {
-    id: SESSION_ATTEMPT,
-    label: `${transport.toUpperCase()} registration`,
-    transport,
-    target,
-    sourcePortMode: 'ephemeral',
-    rport: true,
-    outcome: 'dns-failure',
-    detail: '',
-    durationMs: 0,
-    startedAt: 0,
-    requestsSent: 0,
-    retransmissions: 0,
-    responsesFromElsewhere: [],
-    traceSeqs: [],
   };
 }
