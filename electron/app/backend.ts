@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ExportedBundle, OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
 import type { CheckResult } from '../../shared/model/results.js';
 import type { PseudonymOptions } from '../../shared/bundle/redact.js';
+import { BUNDLE_EXTENSION } from '../../shared/bundle/schema.js';
 import type { RingEvent } from '../../shared/model/ring.js';
 import type { BackendMethods } from '../../shared/ipc/methods.js';
 import { AccountStore, type SecretBox } from './accounts.js';
@@ -74,7 +75,7 @@ function view(base64: string): OpenedBundleView {
 function exportedBundle(result: CheckResult, pseudonymise: PseudonymOptions | undefined): ExportedBundle {
   const { bytes, replacements } = exportBundle(result, { pseudonymise });
   const stamp = result.startedAt.replace(/[:.]/g, '-').slice(0, 19);
-  return { fileName: `sipladder-${stamp}.sipladder`, base64: Buffer.from(bytes).toString('base64'), replacements };
+  return { fileName: `sipladder-${stamp}${BUNDLE_EXTENSION}`, base64: Buffer.from(bytes).toString('base64'), replacements };
 }
 
 export function createBackend(o: BackendFiles): Backend {
@@ -124,7 +125,7 @@ export function createBackend(o: BackendFiles): Backend {
       presented = {
         runId: '',
         type: 'bundle-opened',
-        bundle: /\.sipladder$/i.test(name) ? view(base64) : await captures.run(new Uint8Array(Buffer.from(base64, 'base64')), name),
+        bundle: name.toLowerCase().endsWith(BUNDLE_EXTENSION) ? view(base64) : await captures.run(new Uint8Array(Buffer.from(base64, 'base64')), name),
       };
       emit(presented);
     },

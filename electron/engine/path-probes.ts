@@ -81,25 +81,27 @@ interface PathRun {
 
 const reflectorRate = (c: PathRun, share: number): RateLimiter => new RateLimiter(c.deps.clock, share, REFLECTOR_WINDOW_MS);
 
+/** What the inbound and ALG probes take from their run: the account's names, deps, trace, their share of the reflector's rate, their attempt id. */
+function reflectorProbeEnv(c: PathRun, share: number, attemptOffset: number) {
+  const { o, deps, trace, signal } = c;
+  return { user: o.user, domain: o.domain ?? o.server, deps, trace, rate: reflectorRate(c, share), attempt: c.firstId + attemptOffset, signal };
+}
+
+/** A reflector probe's result when the reflector's name gave no address: nothing was sent. */
+const unresolvedReflector = (host: string, port: number) => ({
+  target: { host, address: '', port },
+  outcome: 'error' as const,
+  checks: [],
+  durationMs: 0,
+  traceSeqs: [],
+});
+
 function inboundProbe(c: PathRun, reflector: { host: string; port?: number }): () => Promise<NonNullable<PathProbes['inbound']>> {
   return async () => {
     const address = await c.reflectorAddress;
     const port = reflector.port ?? REFLECTOR_PORT;
-    if (!address) return { target: { host: reflector.host, address, port }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
-    const { o, deps, trace, signal } = c;
-    return probeInbound({
-      host: reflector.host,
-      address,
-      port,
-      localPorts: [c.fixedPort, undefined],
-      user: o.user,
-      domain: o.domain ?? o.server,
-      deps,
-      trace,
-      rate: reflectorRate(c, REFLECTOR_SHARES.inbound),
-      attempt: c.firstId + 3,
-      signal,
-    });
+    if (!address) return unresolvedReflector(reflector.host, port);
+    return probeInbound({ host: reflector.host, address, port, localPorts: [c.fixedPort, undefined], ...reflectorProbeEnv(c, REFLECTOR_SHARES.inbound, 3) });
   };
 }
 
@@ -107,20 +109,8 @@ function algProbe(c: PathRun, reflector: { host: string; port?: number }): () =>
   return async () => {
     const address = await c.reflectorAddress;
     const ports = [...new Set([SIP_PORT, reflector.port ?? REFLECTOR_PORT])];
-    if (!address) return { target: { host: reflector.host, address, port: ports[0]! }, outcome: 'error' as const, checks: [], durationMs: 0, traceSeqs: [] };
-    const { o, deps, trace, signal } = c;
-    return probeAlg({
-      host: reflector.host,
-      address,
-      ports,
-      user: o.user,
-      domain: o.domain ?? o.server,
-      deps,
-      trace,
-      rate: reflectorRate(c, REFLECTOR_SHARES.alg),
-      attempt: c.firstId + 2,
-      signal,
-    });
+    if (!address) return unresolvedReflector(reflector.host, ports[0]!);
+    return probeAlg({ host: reflector.host, address, ports, ...reflectorProbeEnv(c, REFLECTOR_SHARES.alg, 2) });
   };
 }
 

@@ -111,7 +111,8 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isVisible = (c: number): boolean => c > 32 && c < 127;
 /** "SIP/2.0" as bytes (RFC 3261 §7.1). */
 const SIP_VERSION = Uint8Array.from('SIP/2.0', (c) => c.charCodeAt(0));
-const versionAt = (bytes: Uint8Array, at: number): boolean => SIP_VERSION.every((c, i) => bytes[at + i] === c);
+/** Whether "SIP/2.0" stands at `at` (a start line's version, first or last; RFC 3261 §7.1). */
+export const hasVersionAt = (bytes: Uint8Array, at: number): boolean => at >= 0 && SIP_VERSION.every((c, i) => bytes[at + i] === c);
 
 type StartLine = Pick<Brief, 'request' | 'method' | 'status' | 'reason'>;
 
@@ -121,7 +122,7 @@ type StartLine = Pick<Brief, 'request' | 'method' | 'status' | 'reason'>;
  * expressions of `startLineOf` then judge exactly as before.
  */
 export function commonStartLine(bytes: Uint8Array, end: number): StartLine | undefined {
-  if (versionAt(bytes, 0)) {
+  if (hasVersionAt(bytes, 0)) {
     if (bytes[7] !== 32 || !isDigit(bytes[8]!) || !isDigit(bytes[9]!) || !isDigit(bytes[10]!) || (end > 11 && bytes[11] !== 32)) return undefined;
     for (let i = 12; i < end; i++) if (bytes[i]! < 32 || bytes[i]! > 126) return undefined;
     const status = (bytes[8]! - 48) * 100 + (bytes[9]! - 48) * 10 + (bytes[10]! - 48);
@@ -133,7 +134,7 @@ export function commonStartLine(bytes: Uint8Array, end: number): StartLine | und
   while (sp < end && isUpperOrDigit(bytes[sp]!)) sp++;
   let uriEnd = sp + 1;
   while (uriEnd < end && isVisible(bytes[uriEnd]!)) uriEnd++;
-  if (bytes[sp] !== 32 || uriEnd === sp + 1 || bytes[uriEnd] !== 32 || uriEnd + 1 + SIP_VERSION.length !== end || !versionAt(bytes, uriEnd + 1))
+  if (bytes[sp] !== 32 || uriEnd === sp + 1 || bytes[uriEnd] !== 32 || uriEnd + 1 + SIP_VERSION.length !== end || !hasVersionAt(bytes, uriEnd + 1))
     return undefined;
   return { request: true, method: methodAt(bytes, 0, sp), status: 0, reason: '' };
 }

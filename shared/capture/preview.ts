@@ -3,6 +3,7 @@
 // responses are counted by method and kind, and the latest rejections are listed with who got
 // them. A preview only: an exchange rejected here may still succeed later in the file, and one that
 // is never answered shows only at the end; the results judge each exchange whole.
+import { hostForSip } from '../sip/uri.js';
 import type { Brief } from './brief.js';
 
 /** Rejections listed in a preview (the latest ones): enough to spot a pattern, small enough to send 10 times a second. */
@@ -38,7 +39,7 @@ export interface CapturePreview {
   rejections: PreviewRejection[];
 }
 
-const endpointText = (e: { address: string; port: number }): string => (e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
+const endpointText = (e: { address: string; port: number }): string => `${hostForSip(e.address)}:${e.port}`;
 const noResponses = (): ResponseCounts => ({ ok: 0, redirected: 0, challenged: 0, rejected: 0 });
 
 export class PreviewCounter {

@@ -4,12 +4,13 @@
 import type { Diagnosis } from '../diagnosis/types.js';
 import type { CheckResult } from '../model/results.js';
 import { dialogFacts } from './dialogs.js';
-
-const n = (x: number): string => x.toLocaleString('en-US');
+import { countText } from './count-text.js';
 
 export function captureReportText(result: CheckResult, d: Diagnosis): string {
   const c = result.capture;
-  const what = c ? `${c.file} (${c.format === 'pcap' ? `${n(c.packets)} packets, ` : ''}${n(c.sipMessages)} SIP messages)` : result.account.server;
+  const what = c
+    ? `${c.file} (${c.format === 'pcap' ? `${countText(c.packets)} packets, ` : ''}${countText(c.sipMessages)} SIP messages)`
+    : result.account.server;
   const lines = [`SIP capture ${what}, from ${result.startedAt}.`, ...(c?.leftOut ? [c.leftOut] : []), '', d.verdict, ''];
   for (const f of d.findings.filter((x) => x.severity !== 'info')) lines.push(`- ${f.title}: ${f.technical}`);
   const counts = new Map<string, number>();
@@ -18,8 +19,8 @@ export function captureReportText(result: CheckResult, d: Diagnosis): string {
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   lines.push('', 'Exchanges seen in this capture:');
-  for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12)) lines.push(`- ${k}: ${n(v)}`);
-  if (counts.size > 12) lines.push(`- ${n(counts.size - 12)} rarer kinds`);
+  for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12)) lines.push(`- ${k}: ${countText(v)}`);
+  if (counts.size > 12) lines.push(`- ${countText(counts.size - 12)} rarer kinds`);
   lines.push('', `Made with SIP Ladder ${result.tool.version}; every exchange is listed in the diagnostic bundle.`);
   return lines.join('\n');
 }

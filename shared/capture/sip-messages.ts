@@ -3,6 +3,7 @@
 import { StreamFramer } from '../sip/framer.js';
 import type { Endpoint } from '../model/trace.js';
 import { concatBytes } from '../hash/utf8.js';
+import { hasVersionAt } from './brief.js';
 import { CaptureFileReader, type RawPacket } from './file.js';
 import { PacketDecoder, type FragmentDrops, type Segment } from './packets.js';
 
@@ -32,9 +33,6 @@ export interface CaptureDrops {
 
 /** Out-of-order TCP data kept per flow; beyond it the flow is given up (bounded memory). */
 export const MAX_TCP_BUFFERED = 1 << 20;
-
-const SIP_VERSION = [83, 73, 80, 47, 50, 46, 48]; // "SIP/2.0"
-const hasVersionAt = (b: Uint8Array, at: number): boolean => at >= 0 && SIP_VERSION.every((c, i) => b[at + i] === c);
 
 /** Whether the payload starts with a SIP start line (checked on bytes: this runs for every packet). */
 export function looksLikeSip(b: Uint8Array): boolean {

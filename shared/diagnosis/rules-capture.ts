@@ -6,6 +6,7 @@ import { dialogFacts, type DialogFacts } from '../capture/dialogs.js';
 import type { AttemptResult, CheckResult } from '../model/results.js';
 import { isPrivateAddress } from './rules-alg-passive.js';
 import type { DiagnosisContext, Finding, Rule } from './types.js';
+import { countText } from '../capture/count-text.js';
 
 /** Examples named in a text; the rest are counted. */
 export const EXAMPLES = 3;
@@ -14,14 +15,13 @@ export const EVIDENCE_EXCHANGES = 5;
 /** re-INVITEs in one dialog from which it is a storm (normal session refreshes are a few per hour). */
 export const REINVITE_STORM = 10;
 
-const n = (x: number): string => x.toLocaleString('en-US');
-const plural = (x: number, one: string, many = `${one}s`): string => `${n(x)} ${x === 1 ? one : many}`;
+const plural = (x: number, one: string, many = `${one}s`): string => `${countText(x)} ${x === 1 ? one : many}`;
 
 /** "a, b, c and 97 more" (distinct items, in order of first appearance). */
 export function examples(items: string[], shown = EXAMPLES): string {
   const distinct = [...new Set(items)];
   const rest = distinct.length - shown;
-  return `${distinct.slice(0, shown).join(', ')}${rest > 0 ? ` and ${n(rest)} more` : ''}`;
+  return `${distinct.slice(0, shown).join(', ')}${rest > 0 ? ` and ${countText(rest)} more` : ''}`;
 }
 
 const clientOf = (f: DialogFacts): string => `${f.client.address}:${f.client.port}`;
@@ -37,7 +37,7 @@ function byStatus(list: DialogFacts[]): string {
   for (const f of list) if (f.status) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
   return [...counts]
     .sort((a, b) => b[1] - a[1])
-    .map(([s, c]) => `${s} ×${n(c)}`)
+    .map(([s, c]) => `${s} ×${countText(c)}`)
     .join(', ');
 }
 
@@ -112,7 +112,7 @@ const missingAck: CaptureRule = (facts) => {
     title: 'Answered calls never got an ACK: the 200 OK does not reach the caller',
     explanation:
       'The callee answered, but the caller never confirmed. Such calls drop after about 32 seconds. Usually a NAT or a wrong Contact address sends the 200 OK where the caller cannot receive it.',
-    technical: `${plural(noAck.length, 'call')} with a 2xx to the INVITE and no ACK (RFC 3261 §13.3.1.4; retransmitted ${n(noAck.reduce((s, f) => s + f.invite2xx, 0))} times in all): ${examples(noAck.map(clientOf))}.`,
+    technical: `${plural(noAck.length, 'call')} with a 2xx to the INVITE and no ACK (RFC 3261 §13.3.1.4; retransmitted ${countText(noAck.reduce((s, f) => s + f.invite2xx, 0))} times in all): ${examples(noAck.map(clientOf))}.`,
     ...cite(noAck, (f) => [f.firstSeq, ...(f.finalSeq ? [f.finalSeq] : [])]),
     fix: ['Check the Contact and Record-Route of those calls', 'Enable NAT handling (e.g. fix_nated_contact) for those clients'],
   };
@@ -130,7 +130,7 @@ const callFailures: CaptureRule = (facts) => {
     title: 'Calls ended unanswered, unavailable or cancelled',
     explanation:
       '408 and 480 mean the called phone could not be reached or did not answer in time; 487 is a call the caller cancelled. Many 408/480 to the same phones point at unreachable contacts.',
-    technical: `${plural(failed.length, 'call')} of ${n(calls.length)}: ${byStatus(failed)} (${examples(failed.map(clientOf))}).`,
+    technical: `${plural(failed.length, 'call')} of ${countText(calls.length)}: ${byStatus(failed)} (${examples(failed.map(clientOf))}).`,
     ...cite(failed, (f) => [f.firstSeq, ...(f.finalSeq ? [f.finalSeq] : [])]),
     fix: ['Check whether the called contacts answer OPTIONS keep-alives'],
   };
@@ -162,7 +162,7 @@ const reinviteStorms: CaptureRule = (facts) => {
     title: 'Dialogs with re-INVITE storms',
     explanation:
       'Some calls were re-negotiated again and again. That loads the server and often ends in dropped calls; it is typical of two devices that disagree on codecs or session timers.',
-    technical: `${plural(storms.length, 'dialog')} with ${REINVITE_STORM} or more re-INVITEs (most: ${n(Math.max(...storms.map((f) => f.reinvites)))}): ${examples(storms.map(clientOf))}.`,
+    technical: `${plural(storms.length, 'dialog')} with ${REINVITE_STORM} or more re-INVITEs (most: ${countText(Math.max(...storms.map((f) => f.reinvites)))}): ${examples(storms.map(clientOf))}.`,
     ...cite(storms, (f) => [f.firstSeq]),
     fix: ['Compare the SDP of successive re-INVITEs (codecs, direction, session timers)'],
   };
@@ -224,7 +224,7 @@ export function captureVerdict(result: CheckResult, findings: Finding[]): string
   const facts = dialogFacts(result);
   const count = (kind: DialogFacts['kind']) => facts.filter((f) => f.kind === kind);
   const part = (list: DialogFacts[], what: string, verb: string) =>
-    list.length ? `${n(list.filter((f) => !f.failed).length)} of ${plural(list.length, what)} ${verb}` : '';
+    list.length ? `${countText(list.filter((f) => !f.failed).length)} of ${plural(list.length, what)} ${verb}` : '';
   const parts = [
     part(count('registration'), 'registration', 'succeeded'),
     part(count('call'), 'call', 'answered'),

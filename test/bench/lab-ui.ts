@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { applyFault, clearFaults, Kamailio, LAB_PASSWORD, LAB_USER, labDown, labUnavailableReason, labUp, NS, SERVER_IP } from '../lab/lab.js';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, verdictComplete } from '../e2e/harness.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, printedAddress, verdictComplete } from '../e2e/harness.js';
 
 const CLI = fileURLToPath(new URL('../../electron/cli/bin.mjs', import.meta.url));
 
@@ -27,15 +27,7 @@ export async function benchLabUi(): Promise<Record<Scenario, UiVerdictFigure> | 
   const server = spawn('ip', ['netns', 'exec', NS.client, process.execPath, CLI, 'start', '--browser'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   try {
     await kamailio.start();
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server.stdout!.on('data', (d) => {
-        out += d;
-        const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(out);
-        if (m) resolve(m[0]);
-      });
-      server.once('exit', () => reject(new Error(`browser mode did not start: ${out}`)));
-    });
+    const url = await printedAddress(server);
     const wrapper = join(mkdtempSync(join(tmpdir(), 'sl-ui-')), 'chromium-in-lab.sh');
     writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${NS.client} ${CHROMIUM} "$@"\n`);
     chmodSync(wrapper, 0o755);

@@ -1,6 +1,6 @@
 // Headless Chromium (Debian's, driven by playwright-core) against the browser mode with the real
 // engine and the demo registrar; shared by the e2e tests and the UI timing bench.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,19 +69,36 @@ async function inProcessServer(dir: string, renderer: 'built' | 'dev' | undefine
   };
 }
 
+/** `sipladder start` with the renderer built: beyond this it is stuck, and the caller is told so rather than left waiting. */
+const START_TIMEOUT_MS = 60_000;
+
+/** The address (with its token) that `sipladder start --browser` prints; rejects when it exits first or prints none in time. */
+export function printedAddress(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`sipladder start printed no address within ${START_TIMEOUT_MS / 1000} s: ${out}`)), START_TIMEOUT_MS);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve(m[0]);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sipladder start exited (${code}) before printing its address: ${out}`));
+    });
+  });
+}
+
 /** `sipladder start --browser --built` with this harness's own home and config directories; its URL from what it prints. */
 async function cliServer(dir: string): Promise<{ url: string; close(): Promise<void> }> {
   const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), SIPLADDER_HISTORY: join(dir, 'history.sqlite') };
   const child = spawn(process.execPath, [CLI, 'start', '--browser', '--built'], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const exited = once(child, 'exit');
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(out);
-      if (m) resolve(m[0]);
-    });
-    child.once('exit', (code) => reject(new Error(`sipladder start exited (${code}) before printing its address: ${out}`)));
+  const url = await printedAddress(child).catch((e: unknown) => {
+    child.kill('SIGTERM');
+    throw e;
   });
   return {
     url,

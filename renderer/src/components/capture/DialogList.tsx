@@ -7,6 +7,7 @@ import { parseFilter, selectDialogs, type DialogRow, type SortKey } from '../../
 import { dialogFacts, type SdpSummary } from '../../../../shared/capture/dialogs.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store.js';
+import { countText } from '../../../../shared/capture/count-text.js';
 
 const ROW_HEIGHT = 28;
 const VIEW_HEIGHT = 420;
@@ -32,7 +33,6 @@ const COLUMNS: Array<[SortKey | null, string]> = [
   [null, 'SDP offer'],
 ];
 
-const n = (x: number): string => x.toLocaleString('en-US');
 const media = (s?: SdpSummary): string =>
   s ? `${s.codecs.slice(0, 3).join(' ')} ${s.address}:${s.port}${s.direction === 'sendrecv' ? '' : ` ${s.direction}`}` : '';
 
@@ -56,7 +56,7 @@ function Header({ rows, total }: { rows: number; total: number }): JSX.Element {
           <input type="checkbox" data-testid="failures-only" checked={v.failuresOnly} onChange={toggleFailuresOnly} /> Failures only
         </label>
         <span data-testid="dialog-count" aria-live="polite">
-          {n(rows)} of {n(total)} dialogs
+          {countText(rows)} of {countText(total)} dialogs
         </span>
       </div>
       <div role="row" style={GRID} className="dialog-head">

@@ -3,16 +3,16 @@
 // results, when the whole file is read, judge each exchange.
 import type { JSX } from 'react';
 import { PREVIEW_METHODS, type CapturePreview, type ResponseCounts } from '../../../../shared/capture/preview.js';
+import { countText } from '../../../../shared/capture/count-text.js';
 
-const n = (x: number): string => x.toLocaleString('en-US');
 const total = (c: ResponseCounts): number => c.ok + c.redirected + c.challenged + c.rejected;
 
 function countsText(c: ResponseCounts): string {
   const parts = [
-    `${n(c.ok)} OK`,
-    c.challenged ? `${n(c.challenged)} challenged` : '',
-    c.redirected ? `${n(c.redirected)} redirected` : '',
-    `${n(c.rejected)} rejected`,
+    `${countText(c.ok)} OK`,
+    c.challenged ? `${countText(c.challenged)} challenged` : '',
+    c.redirected ? `${countText(c.redirected)} redirected` : '',
+    `${countText(c.rejected)} rejected`,
   ];
   return parts.filter(Boolean).join(' · ');
 }

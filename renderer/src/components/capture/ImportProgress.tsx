@@ -6,8 +6,7 @@ import { useEffect, useState } from 'react';
 import type { CaptureProgress } from '../../../../shared/capture/import.js';
 import { api } from '../../api.js';
 import { ImportPreview } from './ImportPreview.js';
-
-const n = (x: number): string => x.toLocaleString('en-US');
+import { countText } from '../../../../shared/capture/count-text.js';
 
 export function ImportProgress(): JSX.Element {
   const [state, setState] = useState<{ runId: string; progress: CaptureProgress } | null>(null);
@@ -23,7 +22,9 @@ export function ImportProgress(): JSX.Element {
     <>
       <div className="import-progress" role="status" data-testid="import-progress">
         {p?.totalBytes ? <progress max={p.totalBytes} value={p.bytes} /> : <progress />}
-        <span>{p ? `${n(p.packets)} packets, ${n(p.messages)} SIP messages, ${n(p.exchanges)} exchanges so far` : 'Reading the capture…'}</span>
+        <span>
+          {p ? `${countText(p.packets)} packets, ${countText(p.messages)} SIP messages, ${countText(p.exchanges)} exchanges so far` : 'Reading the capture…'}
+        </span>
         <button type="button" disabled={!state} data-testid="import-cancel" onClick={() => state && void api.cancelCheck(state.runId)}>
           Cancel
         </button>
