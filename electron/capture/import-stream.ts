@@ -32,6 +32,8 @@ export interface ImportOptions {
   now?: () => number;
   /** Reads the capture file back: its messages are then kept as places in it, not copied. */
   file?: FileRanges;
+  /** Progress carries the dialogs as they appear and change (the app's list while it reads). */
+  liveDialogs?: boolean;
 }
 
 /** Imports a capture from chunks in file order, yielding to the event loop between slices. */
@@ -45,7 +47,7 @@ export async function importChunks(chunks: AsyncIterable<Uint8Array> | Iterable<
       im.push(chunk.subarray(at, at + IMPORT_SLICE_BYTES));
       if (o.onProgress && now() - lastReport >= PROGRESS_INTERVAL_MS) {
         lastReport = now();
-        o.onProgress(im.progress());
+        o.onProgress(im.progress(o.liveDialogs));
       }
       await nextTurn();
     }

@@ -37,6 +37,7 @@ export class CaptureImports {
         source: name,
         totalBytes: whole ? source.length : totalBytes,
         signal: abort.signal,
+        liveDialogs: true,
         onProgress: (progress) => this.emit({ runId, type: 'capture-progress', progress }),
       });
       this.kept.set(runId, result);

@@ -11,6 +11,8 @@ import type { AttemptOutcome, AttemptResult, CaptureOrigin, CheckResult } from '
 import type { TraceEvent, Transport } from '../model/trace.js';
 import { brief, textAt, viaOf, type Brief } from './brief.js';
 import { PreviewCounter } from './preview.js';
+import { LiveDialogTracker, type LiveSource } from './live-dialogs.js';
+import { hostForSip } from '../sip/uri.js';
 import type { CapturedMessage } from './sip-messages.js';
 
 const key = (e: { address: string; port: number }): string => `${e.address}:${e.port}`;
@@ -30,6 +32,11 @@ const infoOf = (b: Brief): number =>
   (b.request ? REQUEST : b.status & STATUS_MASK) | (b.credentials ? CREDENTIALS : 0) | (methodCode(b.method) << METHOD_SHIFT);
 
 interface Group {
+  /** Order of appearance (live-dialogs.ts). */
+  n: number;
+  callId: string;
+  /** The latest final answer to `method` so far (for the live list). */
+  status?: number;
   /** Message indexes (MessageColumns) of the first and last message, in arrival order until sorted. */
   head: number;
   tail: number;
@@ -114,6 +121,8 @@ export class CaptureGrouper {
   exchanges = 0;
   /** What the import has found so far, for its progress (capture/preview.ts). */
   readonly preview = new PreviewCounter();
+  /** The dialogs so far, for its progress (capture/live-dialogs.ts). */
+  readonly live = new LiveDialogTracker<Group>((g) => this.liveSource(g));
 
   /** `file` reads the capture file back: messages found there as one piece are not copied. */
   constructor(file?: FileRanges) {
@@ -134,11 +143,14 @@ export class CaptureGrouper {
     const id = b.callId ?? `no-call-id-${key(m.src)}`;
     let g = this.groups.get(id);
     if (!g) {
-      this.groups.set(id, (g = { head: i, tail: i, count: 0, method: b.method, firstRequest: -1, viaTs: Infinity, dialog: new DialogBuilder(this.intern) }));
+      g = { n: 0, callId: id, head: i, tail: i, count: 0, method: b.method, firstRequest: -1, viaTs: Infinity, dialog: new DialogBuilder(this.intern) };
+      this.groups.set(id, g);
+      g.n = this.live.appeared(g);
       this.exchanges++;
     } else {
       this.cols.next[g.tail] = i;
       g.tail = i;
+      this.live.touch(g.n);
     }
     // The earliest request and response in time, whatever order the file has them in.
     if (b.request && (g.firstRequest < 0 || m.ts < this.cols.ts[g.firstRequest]!)) {
@@ -149,7 +161,22 @@ export class CaptureGrouper {
       g.via = viaOf(m.bytes, b.viaAt);
       g.viaTs = m.ts;
     }
+    if (!b.request && b.status >= 200 && b.method === g.method) g.status = b.status;
     g.dialog.add(b, m.bytes, g.count++);
+  }
+
+  private liveSource(g: Group): LiveSource {
+    const first = g.firstRequest < 0 ? g.head : g.firstRequest;
+    const client = this.cols.srcOf(first);
+    return {
+      at: Math.round((this.cols.ts[first]! - this.t0) / 1e4) / 100,
+      method: g.firstRequest < 0 ? '' : g.method,
+      client: flat(hostForSip(client.address), ':', client.port),
+      ...g.dialog.who,
+      callId: g.callId,
+      status: g.status,
+      messages: g.count,
+    };
   }
 
   result(origin: CaptureOrigin): CheckResult {
@@ -158,6 +185,7 @@ export class CaptureGrouper {
     const attempts: AttemptResult[] = [];
     const facts: DialogFacts[] = [];
     const reasonAt = (i: number): string => this.cols.reasonOf(i) ?? reasonOf(this.arena.view(this.cols.locator[i]!, this.cols.size[i]!));
+    this.live.clear();
     for (const [callId, g] of this.groups) {
       // TCP messages carry the time of the segment that completed them: sort the rare group that is out of order.
       if (!inTimeOrder(g, this.cols)) this.sortGroup(g);

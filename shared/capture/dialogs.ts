@@ -177,6 +177,11 @@ export class DialogBuilder {
     else this.answer = sdp;
   }
 
+  /** The first request's user and user agent (else the server's), as far as the messages so far tell. */
+  get who(): { user: string; agent: string } {
+    return { user: this.user, agent: this.agent || this.serverAgent };
+  }
+
   facts(a: AttemptResult): DialogFacts {
     const seq = (position: number): number => a.traceSeqs[position] ?? 0;
     const atSeq = (s?: SdpSummary): SdpSummary | undefined => (s ? { ...s, seq: seq(s.seq) } : undefined);

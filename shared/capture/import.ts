@@ -7,9 +7,11 @@ import { concatBytes, fromUtf8Strict } from '../hash/utf8.js';
 import type { FileRanges } from './arena.js';
 import { CaptureGrouper } from './as-result.js';
 import type { CapturePreview } from './preview.js';
-import { CaptureError, CaptureFileReader, isCaptureMagic } from './file.js';
+import type { LiveDialogChanges } from './live-dialogs.js';
+import { CaptureError, isCaptureMagic } from './file.js';
 import { NO_FRAGMENT_DROPS } from './packets.js';
-import { parseNgrep, SipExtractor, type CaptureDrops } from './sip-messages.js';
+import { packetStage, type PacketStage } from './packet-stage.js';
+import { parseNgrep, type CaptureDrops } from './sip-messages.js';
 
 /** Largest ngrep text accepted: it is parsed whole (ngrep files are small; pcaps are streamed). */
 export const MAX_NGREP_BYTES = 64 * 1024 * 1024;
@@ -25,6 +27,8 @@ export interface CaptureProgress {
   exchanges: number;
   /** What has been found so far (pcap/pcapng only: ngrep text is read at the end). */
   preview?: CapturePreview;
+  /** The dialogs that appeared or changed since the last progress (when asked for: the app's list while it reads). */
+  dialogs?: LiveDialogChanges;
 }
 
 export interface ImportedCapture {
@@ -39,8 +43,8 @@ export interface ImportedCapture {
 
 export class CaptureImport {
   private readonly grouper: CaptureGrouper;
-  private readonly extractor = new SipExtractor((m) => this.grouper.add(m));
-  private readonly reader = new CaptureFileReader((p) => this.extractor.packet(p));
+  /** Made when the bytes turn out to be a pcap or pcapng file. */
+  private stage: PacketStage | null = null;
   /** Undecided (fewer than MAGIC_BYTES so far) or ngrep text: held until the end. */
   private held: Uint8Array[] = [];
   private heldBytes = 0;
@@ -57,7 +61,7 @@ export class CaptureImport {
 
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
-    if (this.format === 'pcap') return this.reader.push(chunk);
+    if (this.stage) return this.stage.push(chunk);
     this.held.push(chunk.slice()); // the caller may reuse the chunk's memory
     this.heldBytes += chunk.length;
     if (this.format === null && this.heldBytes >= MAGIC_BYTES) {
@@ -66,29 +70,32 @@ export class CaptureImport {
       this.format = isCaptureMagic(start) ? 'pcap' : 'ngrep';
       if (this.format === 'pcap') {
         this.held = [];
-        this.reader.push(start);
+        this.stage = packetStage((m) => this.grouper.add(m));
+        this.stage.push(start);
       }
     }
     if (this.heldBytes > MAX_NGREP_BYTES) throw new CaptureError(`not a pcap or pcapng file, and text beyond ${MAX_NGREP_BYTES} bytes`, MAX_NGREP_BYTES);
   }
 
-  progress(): CaptureProgress {
+  /** Progress so far; `liveDialogs`: with the dialogs' changes since the last call (each change is given once). */
+  progress(liveDialogs = false): CaptureProgress {
     return {
       bytes: this.bytes,
       totalBytes: this.totalBytes,
-      packets: this.reader.packets,
+      packets: this.stage?.packets ?? 0,
       messages: this.grouper.messages,
       exchanges: this.grouper.exchanges,
       ...(this.format === 'pcap' ? { preview: this.grouper.preview.snapshot() } : {}),
+      ...(this.format === 'pcap' && liveDialogs ? { dialogs: this.grouper.live.changes() } : {}),
     };
   }
 
   finish(source: string): ImportedCapture {
-    if (this.format === 'pcap') {
-      this.reader.end();
-      const dropped = { fragments: this.extractor.fragmentDrops(), tcp: this.extractor.tcpDrops };
+    if (this.stage) {
+      this.stage.end();
+      const dropped = this.stage.drops();
       const result = this.grouper.result(this.origin(source, 'pcap', dropped));
-      return { format: 'pcap', packets: this.reader.packets, skipped: this.extractor.skipped, dropped, messages: this.grouper.messages, result };
+      return { format: 'pcap', packets: this.stage.packets, skipped: this.stage.skipped, dropped, messages: this.grouper.messages, result };
     }
     const text = fromUtf8Strict(concatBytes(this.held));
     this.held = [];
@@ -112,7 +119,7 @@ export class CaptureImport {
     return {
       file: source.split(/[\\/]/).pop() ?? source,
       format,
-      packets: this.reader.packets,
+      packets: this.stage?.packets ?? 0,
       sipMessages: this.grouper.messages,
       leftOut: dropsText(dropped).trim(),
     };

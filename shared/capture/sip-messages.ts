@@ -4,7 +4,7 @@ import { StreamFramer } from '../sip/framer.js';
 import type { Endpoint } from '../model/trace.js';
 import { concatBytes } from '../hash/utf8.js';
 import { hasVersionAt } from './brief.js';
-import { CaptureFileReader, type RawPacket } from './file.js';
+import type { RawPacket } from './file.js';
 import { PacketDecoder, type FragmentDrops, type Segment } from './packets.js';
 
 export interface CapturedMessage {
@@ -16,13 +16,6 @@ export interface CapturedMessage {
   bytes: Uint8Array;
   /** Where `bytes` are in the capture file, when they are there as one piece (UDP, not fragmented). */
   fileOffset?: number;
-}
-
-export interface CaptureSummary {
-  messages: CapturedMessage[];
-  packets: number;
-  skipped: number;
-  dropped: CaptureDrops;
 }
 
 /** What the reader could not use, by reason: shown with the import so nothing is lost silently. */
@@ -188,16 +181,6 @@ export class SipExtractor {
       if (ev.type === 'message') this.emit({ ts: seg.ts, transport: 'tcp', src: seg.src, dst: seg.dst, bytes: ev.bytes });
       else if (ev.type === 'error') f.framer = null; // hunt for the next start line in later data
     }
-  }
-
-  /** Reads a whole pcap/pcapng file in memory (tests, small files). */
-  static fromFile(bytes: Uint8Array): CaptureSummary {
-    const messages: CapturedMessage[] = [];
-    const x = new SipExtractor((m) => messages.push(m));
-    const reader = new CaptureFileReader((p) => x.packet(p));
-    reader.push(bytes);
-    reader.end();
-    return { messages, packets: reader.packets, skipped: x.skipped, dropped: { fragments: x.fragmentDrops(), tcp: x.tcpDrops } };
   }
 }
 

@@ -94,20 +94,34 @@ describeInBrowser('a capture in the app', (app) => {
     await page.close();
   });
 
-  it('while a capture is read: final responses and the latest rejections so far, then the results in their place', async () => {
+  it('while a capture is read: final responses, the latest rejections and the dialogs so far, then the results in their place', async () => {
     const { file, bytes } = captureFile();
     const page = await app.open();
-    // The upload (and so the import, which reads it as it arrives) held to about 3 s: the preview has time to show.
+    // The upload (and so the import, which reads it as it arrives) held to about 5 s: the preview has time to show.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: Math.round(bytes.length / 3) });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: Math.round(bytes.length / 5) });
     await page.getByTestId('open-bundle-input').setInputFiles(file);
     await page.getByTestId('preview-rejection').first().waitFor();
     // Rows come and go while it reads; each is one of the capture's rejections (REGISTER 403, INVITE 486/487).
     for (const row of await page.getByTestId('preview-rejection').allTextContents()) expect(row).toMatch(/REGISTER403 Forbidden|INVITE48[67] /);
     expect(await page.getByTestId('preview-counts').textContent()).toMatch(/REGISTER: [\d,]+ OK · [\d,]+ challenged · [1-9][\d,]* rejected/);
+    // The dialog list grows as the import finds dialogs (virtualised: only the rows in view are in the DOM).
+    await page.getByTestId('live-dialog-row').first().waitFor();
+    const found = async (): Promise<number> => Number(/^[\d,]+/.exec((await page.getByTestId('live-dialog-count').textContent())!)![0].replace(/,/g, ''));
+    const early = await found();
+    expect(await page.getByTestId('live-dialog-row').first().textContent()).toMatch(/^\d+\.\d s(REGISTER|INVITE|OPTIONS)\d/);
+    await page.waitForFunction(
+      (n) => Number(/^[\d,]+/.exec(document.querySelector('[data-testid="live-dialog-count"]')?.textContent ?? '')?.[0].replace(/,/g, '')) > n,
+      early,
+    );
+    await page.getByTestId('live-failures-only').check();
+    await page.getByTestId('live-dialog-row').first().waitFor();
+    for (const status of await page.locator('[data-testid="live-dialog-row"] [data-testid="live-status"]').allTextContents())
+      expect(status).toMatch(/^(403|48[67]|5\d\d)$/);
     await page.getByTestId('verdict').waitFor();
     expect(await page.getByTestId('import-preview').count()).toBe(0);
+    expect(await page.getByTestId('live-dialogs').count()).toBe(0);
     await page.close();
   });
 

@@ -9,7 +9,8 @@ import { startRegistrar } from '../../electron/demo/registrar.js';
 import { tracePcapng } from '../../shared/bundle/pcapng.js';
 import { captureAsResult } from '../../shared/capture/as-result.js';
 import { CaptureError } from '../../shared/capture/file.js';
-import { parseNgrep, SipExtractor } from '../../shared/capture/sip-messages.js';
+import { parseNgrep } from '../../shared/capture/sip-messages.js';
+import { messagesOfFile } from '../../shared/capture/packet-stage.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { fragmentIpv4, fragmentIpv6, frame, ipPacket, pcapFile, type Link } from '../fixtures/pcap-builder.js';
 import { checkFixture } from './helpers.js';
@@ -25,7 +26,7 @@ const B = { address: '198.51.100.7', port: 5060 };
 describe('capture import', () => {
   it.each(['ethernet', 'vlan', 'sll', 'sll2', 'raw'] as Link[])('reads SIP over UDP in %s frames', (link) => {
     const file = pcapFile(link, [{ ts: 1_000_000, data: frame(link, ipPacket(A, B, 'udp', sip('OPTIONS', 'c1'))) }]);
-    const r = SipExtractor.fromFile(file);
+    const r = messagesOfFile(file);
     expect(r.messages.map((m) => [m.src.address, m.dst.port, m.transport])).toEqual([['192.0.2.4', 5060, 'udp']]);
   });
 
@@ -38,7 +39,7 @@ describe('capture import', () => {
       'ethernet',
       [frags[2]!, frags[0]!, frags[1]!, v6, dns].map((d, i) => ({ ts: 1_000_000 + i, data: frame('ethernet', d) })),
     );
-    const r = SipExtractor.fromFile(file);
+    const r = messagesOfFile(file);
     expect(frags).toHaveLength(3);
     expect(r.messages.map((m) => [m.dst.port, m.bytes.length > 3000 || m.src.address])).toEqual([
       [7777, true],
@@ -49,7 +50,7 @@ describe('capture import', () => {
   it('reassembles IPv6 fragments (fragment extension header)', () => {
     const big = ipPacket({ address: '2001:db8::1', port: 5060 }, { address: '2001:db8::2', port: 5060 }, 'udp', sip('REGISTER', 'v6frag', 2500));
     const frags = fragmentIpv6(big, 1232);
-    const r = SipExtractor.fromFile(
+    const r = messagesOfFile(
       pcapFile(
         'raw',
         [frags[1]!, frags[2]!, frags[0]!].map((data, i) => ({ ts: i, data })),
@@ -64,7 +65,7 @@ describe('capture import', () => {
     const stream = new Uint8Array([...sip('REGISTER', 't1'), ...sip('REGISTER', 't2')]);
     const seg = (from: number, to: number) => ipPacket(A, B, 'tcp', stream.subarray(from, to), { seq: 1000 + from, ack: 1 });
     const order = [seg(0, 50), seg(120, stream.length), seg(50, 120), seg(0, 50)];
-    const r = SipExtractor.fromFile(
+    const r = messagesOfFile(
       pcapFile(
         'raw',
         order.map((data, i) => ({ ts: i, data })),
@@ -77,7 +78,7 @@ describe('capture import', () => {
     const fx = await startRegistrar({ transports: ['udp', 'tcp'] });
     try {
       const result = await checkFixture(fx);
-      const r = SipExtractor.fromFile(tracePcapng(result));
+      const r = messagesOfFile(tracePcapng(result));
       expect(r.messages).toHaveLength(result.trace.filter((e) => e.kind === 'sent' || e.kind === 'received').length);
       const imported = captureAsResult(r.messages, 'trace.pcapng');
       expect(imported.attempts.map((a) => a.outcome)).toEqual(result.attempts.map(() => 'registered'));
@@ -154,8 +155,8 @@ describe('capture import', () => {
     ],
     [new Uint8Array(10), /too short/],
   ])('refuses a hostile capture %#', (bytes, message) => {
-    expect(() => SipExtractor.fromFile(bytes)).toThrow(CaptureError);
-    expect(() => SipExtractor.fromFile(bytes)).toThrow(message);
+    expect(() => messagesOfFile(bytes)).toThrow(CaptureError);
+    expect(() => messagesOfFile(bytes)).toThrow(message);
   });
 
   it('finds as many SIP messages as tshark does', () => {
@@ -174,6 +175,6 @@ describe('capture import', () => {
     } catch {
       return; // tshark missing: covered by the pcapng test's skip message
     }
-    expect(SipExtractor.fromFile(pcapFile('ethernet', frames)).messages).toHaveLength(tsharkCount);
+    expect(messagesOfFile(pcapFile('ethernet', frames)).messages).toHaveLength(tsharkCount);
   });
 });

@@ -8,7 +8,7 @@ import { CaptureError } from '../../shared/capture/file.js';
 import { fromBase64 } from '../../shared/hash/utf8.js';
 import { CaptureImport, importCapture } from '../../shared/capture/import.js';
 import { MAX_FRAGMENTS_PER_DATAGRAM } from '../../shared/capture/packets.js';
-import { SipExtractor } from '../../shared/capture/sip-messages.js';
+import { messagesOfFile } from '../../shared/capture/packet-stage.js';
 import { fragmentIpv4, frame, ipPacket, pcapFile, pcapngFile } from '../fixtures/pcap-builder.js';
 import { registrationsCapture } from '../fixtures/registrations-capture.js';
 
@@ -246,14 +246,14 @@ describe('capture reader: TCP resynchronisation', () => {
   it("a capture that starts mid-connection still yields the flow's later messages", () => {
     const stream = new Uint8Array([...sip('REGISTER', 'lost', 40), ...sip('REGISTER', 'm2'), ...sip('OPTIONS', 'm3')]);
     // The capture begins 30 bytes into the first message: its tail is skipped, the rest is read.
-    const r = SipExtractor.fromFile(tcpFile(stream.subarray(30), [50, 200]));
+    const r = messagesOfFile(tcpFile(stream.subarray(30), [50, 200]));
     expect(callIds(r.messages)).toEqual(['m2', 'm3']);
     expect(r.dropped.tcp.unsyncedBytes).toBeGreaterThan(0);
   });
 
   it('a first segment of 8 bytes does not hide the flow', () => {
     const stream = new Uint8Array([...sip('REGISTER', 'e1'), ...sip('REGISTER', 'e2')]);
-    expect(callIds(SipExtractor.fromFile(tcpFile(stream, [8, 9, 60])).messages)).toEqual(['e1', 'e2']);
+    expect(callIds(messagesOfFile(tcpFile(stream, [8, 9, 60])).messages)).toEqual(['e1', 'e2']);
   });
 
   it('a gap the capture never fills is skipped, and the flow resynchronises after it', () => {
@@ -264,7 +264,7 @@ describe('capture reader: TCP resynchronisation', () => {
       ts: 3 + i,
       data: ipPacket(A, B, 'tcp', new Uint8Array(60_000).fill(98), { seq: holeEnd + afterHole.length + i * 60_000, ack: 1 }),
     }));
-    const r = SipExtractor.fromFile(
+    const r = messagesOfFile(
       pcapFile('raw', [
         { ts: 0, data: ipPacket(A, B, 'tcp', sip('REGISTER', 'before'), { seq: 1, ack: 1 }) },
         { ts: 1, data: ipPacket(A, B, 'tcp', afterHole, { seq: holeEnd, ack: 1 }) },

@@ -2,26 +2,23 @@ import type { JSX } from 'react';
 // The dialogs of an imported capture, fit for 40,000 of them: virtualised (only the rows in view
 // become DOM), sortable by any column, filtered sngrep-style (`status:4xx ua:Jitsi`), failures
 // only, and "show affected" from the findings. Choosing a row shows its ladder.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { parseFilter, selectDialogs, type DialogRow, type SortKey } from '../../../../shared/capture/dialog-filter.js';
 import { dialogFacts, type SdpSummary } from '../../../../shared/capture/dialogs.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store.js';
 import { countText } from '../../../../shared/capture/count-text.js';
+import { ROW_HEIGHT, VirtualRows } from './VirtualRows.js';
 
-const ROW_HEIGHT = 28;
-const VIEW_HEIGHT = 420;
-/** Rows rendered beyond the visible window on each side, so fast scrolling shows no gaps. */
-const OVERSCAN = 10;
 // minmax(0, 1fr): a long user agent must not widen its column in one row only (rows are grids of their own).
-const GRID = {
+export const GRID = {
   display: 'grid',
   gridTemplateColumns: '5rem 6rem 12rem 7rem minmax(0, 1fr) 7rem 3.5rem minmax(0, 1fr)',
   gap: '0.5rem',
   alignItems: 'center',
 } as const;
 /** Every cell and title on one line, cut with an ellipsis (the full value is in its title), never over the next column. */
-const CELL = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', textAlign: 'left', padding: 0 } as const;
+export const CELL = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', textAlign: 'left', padding: 0 } as const;
 const COLUMNS: Array<[SortKey | null, string]> = [
   ['start', 'Time'],
   ['method', 'Method'],
@@ -138,7 +135,6 @@ function DialogListRow({ d, top, shown, onSelect }: { d: DialogRow; top: number;
 export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(attempt: number): void }): JSX.Element | null {
   const { result, diagnosis, selectedSeq } = useApp(useShallow((s) => ({ result: s.result, diagnosis: s.diagnosis, selectedSeq: s.selectedSeq })));
   const view = useApp((s) => s.captureView);
-  const [scrollTop, setScrollTop] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const rows = useMemo<DialogRow[]>(() => {
     if (!result) return [];
@@ -162,27 +158,17 @@ export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(atte
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new selection moves the ladder, not a change of the shown set
   }, [selectedSeq]);
   if (!result) return null;
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const visible = selected.slice(first, first + Math.ceil(VIEW_HEIGHT / ROW_HEIGHT) + 2 * OVERSCAN);
   return (
     <section className="card" data-testid="dialog-list">
       <h2>Dialogs seen in this capture</h2>
       <Header rows={selected.length} total={rows.length} />
       {filter.unknown.length > 0 && <p className="muted">Not a filter key: {filter.unknown.join(', ')} (use status, ua, user, ip, callid, method, kind).</p>}
-      <div
-        ref={scroller}
-        role="table"
-        aria-rowcount={selected.length}
-        data-testid="dialog-scroll"
-        style={{ height: VIEW_HEIGHT, overflowY: 'auto' }}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-      >
-        <div style={{ height: selected.length * ROW_HEIGHT, position: 'relative' }}>
-          {visible.map((d, i) => (
-            <DialogListRow key={d.attempt} d={d} top={(first + i) * ROW_HEIGHT} shown={shown.includes(d.attempt)} onSelect={onSelect} />
-          ))}
-        </div>
-      </div>
+      <VirtualRows
+        rows={selected}
+        testId="dialog-scroll"
+        scroller={scroller}
+        row={(d, top) => <DialogListRow key={d.attempt} d={d} top={top} shown={shown.includes(d.attempt)} onSelect={onSelect} />}
+      />
     </section>
   );
 }
