@@ -71,12 +71,15 @@ function wantedName(bytes: Uint8Array, pos: number, lineEnd: number): { name: Wa
   return null;
 }
 
-/** Header text: ASCII (nearly always) without a TextDecoder call, else UTF-8. */
-export function textAt(bytes: Uint8Array, [from, to]: Range): string {
+/** The text of bytes[from, to): ASCII (nearly always) without a TextDecoder call, else UTF-8. */
+export function bytesText(bytes: Uint8Array, from: number, to: number): string {
   let ascii = true;
   for (let i = from; i < to && ascii; i++) ascii = bytes[i]! < 128;
-  return (ascii ? String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]) : decoder.decode(bytes.subarray(from, to))).trim();
+  return ascii ? String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]) : decoder.decode(bytes.subarray(from, to));
 }
+
+/** A header value's text, without the blanks around it. */
+export const textAt = (bytes: Uint8Array, [from, to]: Range): string => bytesText(bytes, from, to).trim();
 
 /** Methods seen in nearly every capture (RFC 3261 §7.1 and extensions): their names are matched as bytes, not decoded. */
 const COMMON_METHODS = [

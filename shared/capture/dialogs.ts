@@ -5,7 +5,7 @@
 import type { AttemptResult, CheckResult } from '../model/results.js';
 import type { Endpoint, TraceEvent } from '../model/trace.js';
 import { rawBytesOf } from './lazy-bytes.js';
-import { brief, fromUserOf, textAt, type Brief } from './brief.js';
+import { brief, bytesText, fromUserOf, textAt, type Brief } from './brief.js';
 import { Interner } from './interner.js';
 
 export interface SdpSummary {
@@ -62,22 +62,47 @@ function failedExchange(kind: DialogKind, outcome: AttemptResult['outcome'], una
   return !WORKING.has(outcome) || unacked2xx;
 }
 
-export function sdpSummary(text: string, seq: number): SdpSummary | undefined {
+/** Whether bytes[at…] starts with `prefix` (ASCII). */
+function startsWith(bytes: Uint8Array, at: number, end: number, prefix: Uint8Array): boolean {
+  if (end - at < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
+  return true;
+}
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const [CONNECTION, AUDIO, RTPMAP, ATTRIBUTE] = ['c=IN ', 'm=audio ', 'a=rtpmap:', 'a='].map(ascii) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+/**
+ * The audio offer or answer of an SDP body in bytes[from, to) (RFC 4566 §5.7 c=, §5.14 m=, §6
+ * a=rtpmap and the direction attributes): the first c= address, the first m=audio port and payload
+ * types, named by a=rtpmap or the static table. Only the lines it reads are decoded (a call's SDP is
+ * mostly o=, t=, a=fmtp and such).
+ */
+export function sdpSummary(bytes: Uint8Array, from: number, to: number, seq: number): SdpSummary | undefined {
+  while (from < to && isBlank(bytes[from]!)) from++;
+  while (to > from && isBlank(bytes[to - 1]!)) to--;
   let address = '',
     port = -1,
     direction: SdpSummary['direction'] = 'sendrecv';
   const names = new Map<string, string>();
   let payloads: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (line.startsWith('c=IN ')) address ||= line.split(' ')[2] ?? '';
-    else if (line.startsWith('m=audio ') && port < 0) {
-      const parts = line.split(' ');
+  for (let at = from; at < to;) {
+    let eol = bytes.indexOf(10, at);
+    if (eol < 0 || eol > to) eol = to;
+    const end = eol > at && bytes[eol - 1] === 13 && eol < to ? eol - 1 : eol; // lines end in CRLF or LF
+    if (startsWith(bytes, at, end, CONNECTION)) address ||= bytesText(bytes, at, end).split(' ')[2] ?? '';
+    else if (port < 0 && startsWith(bytes, at, end, AUDIO)) {
+      const parts = bytesText(bytes, at, end).split(' ');
       port = Number(parts[1]);
       payloads = parts.slice(3);
-    } else if (line.startsWith('a=rtpmap:')) {
-      const m = /^a=rtpmap:(\d+) ([^/\s]+)/.exec(line);
+    } else if (startsWith(bytes, at, end, RTPMAP)) {
+      const m = /^a=rtpmap:(\d+) ([^/\s]+)/.exec(bytesText(bytes, at, end));
       if (m) names.set(m[1]!, m[2]!);
-    } else if (DIRECTIONS.has(line.slice(2)) && line.startsWith('a=')) direction = line.slice(2) as SdpSummary['direction'];
+    } else if (startsWith(bytes, at, end, ATTRIBUTE) && end - at <= 10) {
+      const value = bytesText(bytes, at + 2, end);
+      if (DIRECTIONS.has(value)) direction = value as SdpSummary['direction'];
+    }
+    at = eol + 1;
   }
   if (port < 0) return undefined;
   return { address, port, codecs: payloads.map((p) => names.get(p) ?? STATIC_PAYLOADS[p] ?? p), direction, seq };
@@ -168,7 +193,7 @@ export class DialogBuilder {
     } else if (b.status >= 200 && b.status < 300) this.invite2xx++;
     const wanted = b.request ? !this.offer : b.status >= 200 && b.status < 300 && !this.answer;
     if (b.sdpAt === undefined || !wanted) return;
-    const sdp = sdpSummary(textAt(bytes, [b.sdpAt, Math.min(bytes.length, b.sdpAt + SDP_MAX_BYTES)]), position);
+    const sdp = sdpSummary(bytes, b.sdpAt, Math.min(bytes.length, b.sdpAt + SDP_MAX_BYTES), position);
     if (sdp) {
       sdp.address = this.intern.text(sdp.address);
       sdp.codecs = this.intern.list(sdp.codecs);

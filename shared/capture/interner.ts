@@ -9,7 +9,9 @@ export const MAX_INTERNED_VALUES = 65_536;
 export class Interner {
   private readonly texts = new Map<string, string>();
   private readonly lists = new Map<string, string[]>();
-  private readonly endpoints = new Map<string, Endpoint>();
+  /** By address, then port: no key string is built per call (the addresses are mostly the packet decoder's own strings, hashed once). */
+  private readonly endpoints = new Map<string, Map<number, Endpoint>>();
+  private endpointCount = 0;
 
   text(s: string): string {
     return remember(this.texts, s, s);
@@ -25,7 +27,16 @@ export class Interner {
   }
 
   endpoint(address: string, port: number): Endpoint {
-    return remember(this.endpoints, `${address}|${port}`, { address: this.text(address), port });
+    let byPort = this.endpoints.get(address);
+    const known = byPort?.get(port);
+    if (known) return known;
+    const e = { address: this.text(address), port };
+    if (this.endpointCount < MAX_INTERNED_VALUES) {
+      this.endpointCount++;
+      if (!byPort) this.endpoints.set(address, (byPort = new Map()));
+      byPort.set(port, e);
+    }
+    return e;
   }
 }
 

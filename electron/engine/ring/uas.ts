@@ -4,7 +4,6 @@
 // Timer G until the ACK, for at most Timer H. CANCEL (§9.2): 200 to the CANCEL and 487 to the
 // INVITE. OPTIONS: 200 (§11.2). Everything else: 481 (BYE, no dialog) or 405.
 import { sdpSummary } from '../../../shared/capture/dialogs.js';
-import { fromUtf8 } from '../../../shared/hash/utf8.js';
 import type { SipRequest } from '../../../shared/sip/message.js';
 import { T1_MS, T2_MS } from '../../../shared/sip/timers.js';
 import type { InboundInvite } from '../../../shared/model/ring.js';
@@ -101,7 +100,7 @@ export class InboundUas {
   private newInvite(req: SipRequest, branch: string, seq: number, from: Endpoint, local: Endpoint): void {
     if (this.txs.size >= MAX_INVITE_TRANSACTIONS) return;
     const at = this.o.elapsed();
-    const sdp = req.body.length ? sdpSummary(fromUtf8(req.body), seq) : undefined;
+    const sdp = req.body.length ? sdpSummary(req.body, 0, req.body.length, seq) : undefined;
     const contact = req.contact === '*' ? undefined : req.contact[0]?.uri.raw;
     const facts: InboundInvite = {
       at,
