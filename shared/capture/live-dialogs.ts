@@ -31,16 +31,7 @@ export interface LiveDialogChanges {
 }
 
 /** What a live row shows of a dialog, read when a progress event is made (not per message). */
-export interface LiveSource {
-  at: number;
-  method: string;
-  client: string;
-  user: string;
-  agent: string;
-  callId: string;
-  status?: number;
-  messages: number;
-}
+export type LiveSource = Omit<LiveDialog, 'n'>;
 
 const cut = (s: string): string => (s.length > TEXT_MAX ? s.slice(0, TEXT_MAX) : s);
 

@@ -19,6 +19,12 @@ export const GRID = {
 } as const;
 /** Every cell and title on one line, cut with an ellipsis (the full value is in its title), never over the next column. */
 export const CELL = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', textAlign: 'left', padding: 0 } as const;
+/** A cell of free text (client, user, user agent), cut to its column and whole on hover. */
+export const TextCell = ({ text }: { text: string }): JSX.Element => (
+  <span style={CELL} title={text}>
+    {text}
+  </span>
+);
 const COLUMNS: Array<[SortKey | null, string]> = [
   ['start', 'Time'],
   ['method', 'Method'],
@@ -111,15 +117,9 @@ function DialogListRow({ d, top, shown, onSelect }: { d: DialogRow; top: number;
     >
       <span style={CELL}>{(d.startMs / 1000).toFixed(1)} s</span>
       <span style={CELL}>{d.method || '–'}</span>
-      <span style={CELL} title={`${d.client.address}:${d.client.port}`}>
-        {d.client.address}:{d.client.port}
-      </span>
-      <span style={CELL} title={d.user}>
-        {d.user}
-      </span>
-      <span style={CELL} title={d.agent}>
-        {d.agent}
-      </span>
+      <TextCell text={`${d.client.address}:${d.client.port}`} />
+      <TextCell text={d.user} />
+      <TextCell text={d.agent} />
       <span style={CELL} data-testid="dialog-status">
         {d.failed ? '✖ ' : '✔ '}
         {d.status ?? 'no answer'}

@@ -5,7 +5,7 @@ import type { JSX } from 'react';
 import { useMemo, useState } from 'react';
 import type { LiveDialog } from '../../../../shared/capture/live-dialogs.js';
 import { countText } from '../../../../shared/capture/count-text.js';
-import { CELL, GRID } from './DialogList.js';
+import { CELL, GRID, TextCell } from './DialogList.js';
 import { ROW_HEIGHT, VirtualRows } from './VirtualRows.js';
 
 const COLUMNS = ['Time', 'Method', 'Client', 'User', 'User agent', 'Answer so far', 'Msgs', 'Call-ID'];
@@ -23,15 +23,9 @@ function LiveRow({ d, top }: { d: LiveDialog; top: number }): JSX.Element {
     >
       <span style={CELL}>{d.at.toFixed(1)} s</span>
       <span style={CELL}>{d.method || '–'}</span>
-      <span style={CELL} title={d.client}>
-        {d.client}
-      </span>
-      <span style={CELL} title={d.user}>
-        {d.user}
-      </span>
-      <span style={CELL} title={d.agent}>
-        {d.agent}
-      </span>
+      <TextCell text={d.client} />
+      <TextCell text={d.user} />
+      <TextCell text={d.agent} />
       <span style={CELL} data-testid="live-status">
         {d.status ?? '…'}
       </span>
