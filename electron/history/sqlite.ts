@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import initSqlJs, { type SqlJsStatic } from 'sql.js';
+import type { SqlJsStatic } from 'sql.js';
 
 const WASM_FILE = 'sql-wasm.wasm';
 
@@ -30,11 +30,13 @@ export function sqlWasmPath(env: Record<string, string | undefined> = process.en
 
 let loading: Promise<SqlJsStatic> | null = null;
 
-/** sql.js, instantiated once per process (compiling the module takes ~50 ms). */
+/** sql.js, loaded on first use (its loader alone would add ~20 ms to every CLI command's start) and instantiated once per process (compiling the module takes ~50 ms). */
 export function loadSqlite(): Promise<SqlJsStatic> {
-  loading ??= initSqlJs({ wasmBinary: new Uint8Array(readFileSync(sqlWasmPath())).buffer }).catch((e: unknown) => {
-    loading = null;
-    throw e;
-  });
+  loading ??= import('sql.js')
+    .then(({ default: initSqlJs }) => initSqlJs({ wasmBinary: new Uint8Array(readFileSync(sqlWasmPath())).buffer }))
+    .catch((e: unknown) => {
+      loading = null;
+      throw e;
+    });
   return loading;
 }

@@ -6,7 +6,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { StreamFramer } from '../../shared/sip/framer.js';
 import { guarded, socketError, type ReflectorContext } from './context.js';
 import { reflect } from './sip-mirror.js';
@@ -184,7 +184,8 @@ function serveWebSocket(ws: WebSocket, socket: net.Socket, o: StreamListen): voi
   for (const control of ['ping', 'pong'] as const) ws.on(control, () => deadline.completed());
 }
 
-export function listenWs(port: number, o: StreamListen): Promise<() => void> {
+export async function listenWs(port: number, o: StreamListen): Promise<() => void> {
+  const { WebSocketServer } = await import('ws'); // loaded on first use: every CLI command starts sooner
   // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check each second.
   const http = createHttpServer({ headersTimeout: HANDSHAKE_MS, requestTimeout: HANDSHAKE_MS, connectionsCheckingInterval: 1000 }, (_req, res) =>
     res.writeHead(426).end(),

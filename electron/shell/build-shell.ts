@@ -1,6 +1,5 @@
 // Bundles the Electron main process and preload with esbuild (main as ESM for Node, preload as
 // CommonJS because sandboxed preloads cannot import modules).
-import { build } from 'esbuild';
 import { copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +25,7 @@ const COMMONJS_GLOBALS =
 const SQL_WASM = 'sql-wasm.wasm';
 
 export async function buildShell(outDir = SHELL_DIST): Promise<string> {
+  const { build } = await import('esbuild'); // only to build: loading it would slow every CLI command's start
   await build({
     entryPoints: [`${ROOT}electron/shell/entry-main.ts`],
     bundle: true,

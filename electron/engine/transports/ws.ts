@@ -2,7 +2,7 @@
 // We use the `ws` package rather than sip.js's transport because the probe needs the raw bytes,
 // the socket addresses and the TLS details of every exchange, which sip.js does not expose.
 import type tls from 'node:tls';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { hostForSip } from '../../../shared/sip/uri.js';
 import type { TlsInfo } from '../../../shared/model/results.js';
 import { classifySocketError, type OpenOptions, type OpenResult, type SipChannel } from './channel.js';
@@ -19,7 +19,7 @@ function wsChannel(o: OpenOptions, ws: WebSocket, state: { closed: boolean }): S
     local: { address: sock?.localAddress ?? '', port: sock?.localPort ?? 0 },
     remote: o.remote,
     send: (bytes) => {
-      if (!state.closed && ws.readyState === WebSocket.OPEN) ws.send(Buffer.from(bytes).toString('utf8'));
+      if (!state.closed && ws.readyState === ws.OPEN) ws.send(Buffer.from(bytes).toString('utf8'));
     },
     close: () => {
       state.closed = true;
@@ -28,7 +28,8 @@ function wsChannel(o: OpenOptions, ws: WebSocket, state: { closed: boolean }): S
   };
 }
 
-export function openWs(o: OpenOptions): Promise<OpenResult> {
+export async function openWs(o: OpenOptions): Promise<OpenResult> {
+  const { WebSocket } = await import('ws'); // loaded on first use, like sql.js and esbuild: every CLI command starts sooner
   return new Promise((resolve) => {
     const secure = o.transport === 'wss';
     const servername = servernameFor(o.host);
