@@ -8,7 +8,7 @@ import type { CaptureProgress } from '../capture/import.js';
 import type { DialogFacts } from '../capture/dialogs.js';
 import type { Transport } from '../model/trace.js';
 
-export { MAX_CAPTURE_BYTES, MAX_CAPTURE_MESSAGES_PER_REQUEST, type AccountInput, type DemoScenario } from './schemas.js';
+export { captureTooLarge, MAX_CAPTURE_BYTES, MAX_CAPTURE_MESSAGES_PER_REQUEST, type AccountInput, type DemoScenario } from './schemas.js';
 export type { SipLadderApi } from './methods.js';
 
 export interface ExportedBundle {

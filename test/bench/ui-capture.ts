@@ -21,7 +21,7 @@ export interface UiCaptureFigures {
   rowsInDom: number;
 }
 
-export async function benchUiCapture(sizes = [20_000, 100_000]): Promise<UiCaptureFigures[] | string> {
+export async function benchUiCapture(sizes = [20_000, 100_000, 200_000]): Promise<UiCaptureFigures[] | string> {
   if (chromiumMissing) return chromiumMissing;
   // The app as a user starts it (`sipladder start --browser`: the CLI's bundle in its own process).
   const app = await startHarness({ server: 'cli' });

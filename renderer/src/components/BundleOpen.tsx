@@ -3,6 +3,7 @@ import type { JSX } from 'react';
 // side checks it (size, entries, names, schema, version) before anything is shown.
 import { useState } from 'react';
 import { api } from '../api.js';
+import { captureTooLarge } from '../../../shared/ipc/contract.js';
 import { useApp } from '../store.js';
 import { ImportProgress } from './capture/ImportProgress.js';
 
@@ -24,6 +25,8 @@ export function BundleOpen(): JSX.Element {
     if (!file) return;
     setError('');
     const bundle = /\.sipladder$/i.test(file.name);
+    const tooLarge = bundle ? null : captureTooLarge(file.name, file.size);
+    if (tooLarge) return setError(tooLarge);
     try {
       setImporting(!bundle);
       const b = bundle ? await api.openBundle(await toBase64(file)) : await api.importCapture(file, file.name);
