@@ -71,7 +71,8 @@ export function ladderColumn(result: CheckResult, attempt: AttemptResult, annota
     if (!m) continue;
     const key = `${m.via[0]?.params.branch ?? ''}|${m.cseq?.method ?? ''}`;
     const label = m.kind === 'request' ? m.method : `${m.status} ${m.reason}`;
-    if (e.kind === 'sent' && m.kind === 'request') lastSendOf.set(key, { t: e.t, label, seq: e.seq });
+    // An ACK is never answered (RFC 3261 §17.1.1.3): no answer of it can be missing.
+    if (e.kind === 'sent' && m.kind === 'request' && m.method !== 'ACK') lastSendOf.set(key, { t: e.t, label, seq: e.seq });
     if (e.kind === 'received' && m.kind === 'response' && m.status >= 200) answered.add(key);
     column.arrows.push({
       seq: e.seq,

@@ -85,6 +85,20 @@ describe('ladder model', () => {
     expect(arrows.at(-1)).toMatchObject({ from: 'server', to: 'computer', lost: true, label: 'no answer to REGISTER', seq: -1 });
   });
 
+  it('an answered call: no lost answer after its ACK, which is never answered (RFC 3261 §17.1.1.3)', () => {
+    const call = (method: string, branch: string) => REG(branch).replace(/REGISTER/g, method);
+    const r = build([
+      [1, 'sent', call('INVITE', 'i1'), 0],
+      [1, 'received', RES('i1', '200 OK').replace('1 REGISTER', '1 INVITE'), 40],
+      [1, 'sent', call('ACK', 'a1'), 41],
+    ]);
+    expect(ladderModel(r)[0]!.arrows.map((a) => [a.label, a.lost])).toEqual([
+      ['INVITE', false],
+      ['200 OK', false],
+      ['ACK', false],
+    ]);
+  });
+
   it('draws a message that breaks a parsing rule (a second CSeq): it is evidence', () => {
     const twoCSeqs = RES('b1', '200 OK').replace('\r\n\r\n', '\r\nCSeq: 2 REGISTER\r\n\r\n');
     const r = build([
