@@ -103,6 +103,8 @@ describeInBrowser('a capture in the app', (app) => {
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: Math.round(bytes.length / 5) });
     await page.getByTestId('open-bundle-input').setInputFiles(file);
     await page.getByTestId('preview-rejection').first().waitFor();
+    // One import at a time: a second file chosen now would have its results replaced by this one's.
+    expect(await page.getByTestId('open-bundle-input').isDisabled()).toBe(true);
     // Rows come and go while it reads; each is one of the capture's rejections (REGISTER 403, INVITE 486/487).
     for (const row of await page.getByTestId('preview-rejection').allTextContents()) expect(row).toMatch(/REGISTER403 Forbidden|INVITE48[67] /);
     expect(await page.getByTestId('preview-counts').textContent()).toMatch(/REGISTER: [\d,]+ OK · [\d,]+ challenged · [1-9][\d,]* rejected/);

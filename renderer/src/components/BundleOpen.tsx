@@ -22,7 +22,7 @@ export function BundleOpen(): JSX.Element {
   const [over, setOver] = useState(false);
   const [importing, setImporting] = useState(false);
   const open = async (file: File | undefined): Promise<void> => {
-    if (!file) return;
+    if (!file || importing) return; // one import at a time: a second one's results would be replaced by the first's
     setError('');
     const bundle = /\.sipladder$/i.test(file.name);
     const tooLarge = bundle ? null : captureTooLarge(file.name, file.size);
@@ -55,7 +55,13 @@ export function BundleOpen(): JSX.Element {
       <h2>Open a diagnostic bundle or a capture</h2>
       <label>
         Drop a .sipladder bundle, a pcap/pcapng capture or ngrep text here, or choose one:{' '}
-        <input type="file" accept=".sipladder,.pcap,.pcapng,.cap,.txt" data-testid="open-bundle-input" onChange={(e) => void open(e.target.files?.[0])} />
+        <input
+          type="file"
+          accept=".sipladder,.pcap,.pcapng,.cap,.txt"
+          data-testid="open-bundle-input"
+          disabled={importing}
+          onChange={(e) => void open(e.target.files?.[0])}
+        />
       </label>
       {importing && <ImportProgress />}
       {error && (
