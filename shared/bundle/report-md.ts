@@ -1,6 +1,7 @@
 // The human-readable report of a bundle (Markdown): verdict, findings, attempts, text ladders.
 import type { Diagnosis } from '../diagnosis/types.js';
 import { reportText } from '../diagnosis/report.js';
+import { captureHeading } from '../capture/report.js';
 import { asciiLadder } from '../ladder/ascii.js';
 import { ladderModel } from '../ladder/model.js';
 import type { CheckResult } from '../model/results.js';
@@ -11,11 +12,13 @@ export function reportMarkdown(result: CheckResult, d: Diagnosis): string {
     '',
     `**${d.verdict}**`,
     '',
-    `Account ${result.account.user}@${result.account.domain} via ${result.account.server}; checked ${result.startedAt} in ${(result.durationMs / 1000).toFixed(1)} s.`,
+    result.capture
+      ? captureHeading(result)
+      : `Account ${result.account.user}@${result.account.domain} via ${result.account.server}; checked ${result.startedAt} in ${(result.durationMs / 1000).toFixed(1)} s.`,
     '',
   ];
   out.push('## Findings', '');
-  if (!d.findings.length) out.push('No problems found.', '');
+  if (!d.findings.length) out.push(result.capture && !result.attempts.length ? 'None: the capture holds no SIP to judge.' : 'No problems found.', '');
   for (const f of d.findings) {
     out.push(
       `### ${f.severity === 'error' ? '✖' : f.severity === 'warning' ? '⚠' : 'ℹ'} ${f.title}`,

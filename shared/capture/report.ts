@@ -6,12 +6,18 @@ import type { CheckResult } from '../model/results.js';
 import { dialogFacts } from './dialogs.js';
 import { countText } from './count-text.js';
 
-export function captureReportText(result: CheckResult, d: Diagnosis): string {
+/** "SIP capture trace.pcapng (36 packets, 36 SIP messages), from …": the first line of a capture's texts. */
+export function captureHeading(result: CheckResult): string {
   const c = result.capture;
   const what = c
     ? `${c.file} (${c.format === 'pcap' ? `${countText(c.packets)} packets, ` : ''}${countText(c.sipMessages)} SIP messages)`
     : result.account.server;
-  const lines = [`SIP capture ${what}, from ${result.startedAt}.`, ...(c?.leftOut ? [c.leftOut] : []), '', d.verdict, ''];
+  return `SIP capture ${what}, from ${result.startedAt}.`;
+}
+
+export function captureReportText(result: CheckResult, d: Diagnosis): string {
+  const c = result.capture;
+  const lines = [captureHeading(result), ...(c?.leftOut ? [c.leftOut] : []), '', d.verdict, ''];
   for (const f of d.findings.filter((x) => x.severity !== 'info')) lines.push(`- ${f.title}: ${f.technical}`);
   const counts = new Map<string, number>();
   for (const f of dialogFacts(result)) {

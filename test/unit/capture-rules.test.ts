@@ -7,6 +7,8 @@ import { parseFilter, selectDialogs, type DialogRow } from '../../shared/capture
 import { dialogFacts } from '../../shared/capture/dialogs.js';
 import { importCapture } from '../../shared/capture/import.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
+import { NO_SIP } from '../../shared/diagnosis/rules-capture.js';
+import { reportMarkdown } from '../../shared/bundle/report-md.js';
 import { reportText } from '../../shared/diagnosis/report.js';
 import type { CheckResult } from '../../shared/model/results.js';
 import { call, keepalive, register, Writer, type Client, type Scenario } from '../bench/capture-gen.js';
@@ -48,6 +50,20 @@ describe('capture rules', () => {
         ]),
       ),
     ).toEqual([]);
+  });
+
+  it('a capture without SIP is not "no problems found": it says where to capture instead, and its report speaks of a capture', () => {
+    const empty = importCapture(
+      pcapFile('raw', [{ ts: 0, data: ipPacket({ address: '192.0.2.1', port: 53 }, { address: '192.0.2.2', port: 53 }, 'udp', new Uint8Array(8)) }]),
+      'dns.pcap',
+    ).result;
+    const d = diagnose(empty);
+    expect(d.findings).toEqual([]);
+    expect(d.verdict).toBe(NO_SIP);
+    expect(reportMarkdown(empty, d)).toMatch(
+      /SIP capture dns\.pcap \(1 packets, 0 SIP messages\), from [^]*## Findings\n\nNone: the capture holds no SIP to judge\./,
+    );
+    expect(diagnose(captureOf([[register(200), client()]])).verdict).toMatch(/^No problems found\. /);
   });
 
   it('rejected registrations and 5xx from the server', () => {
