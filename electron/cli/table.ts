@@ -111,6 +111,11 @@ export function attemptTable(r: CheckResult): string {
     );
   }
   out.push(...pathProbeLines(r));
+  // A capture's exchanges are other people's phones, seen elsewhere: no predictions for clients of this computer.
+  if (r.origin === 'capture') {
+    out.push(`Seen over ${(r.durationMs / 1000).toFixed(2)} s of capture.`);
+    return out.join('\n');
+  }
   out.push('', 'Would these clients register here?');
   for (const p of predictProfiles(r, CLIENT_PROFILES)) {
     out.push(`  ${p.name}: ${p.verdict} — ${p.because}${p.fix ? `\n    fix: ${p.fix}` : ''}`);

@@ -121,6 +121,9 @@ describe('sipladder check', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/4 SIP messages in 2 exchanges/);
     expect(r.stdout).toMatch(/\[error\] Clients on port 5060 never answer the challenge/);
+    // Other people's phones seen in a capture: no predictions for clients of this computer, no "checked in".
+    expect(r.stdout).toMatch(/^Seen over 943\.45 s of capture\.$/m);
+    expect(r.stdout).not.toMatch(/Would these clients register here|Checked in/);
     expect(r.stderr).toMatch(/Bundle written/);
     expect((await run(['open', join(dir, 'ostel.sipladder')])).stdout).toMatch(/inbound UDP 5060 is likely filtered/);
     writeFileSync(join(dir, 'x.bin'), new Uint8Array([0xff, 0xfe, 0, 1]));
