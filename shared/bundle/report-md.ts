@@ -2,6 +2,7 @@
 import type { Diagnosis } from '../diagnosis/types.js';
 import { reportText } from '../diagnosis/report.js';
 import { captureHeading } from '../capture/report.js';
+import { holdsNoSip } from '../diagnosis/rules-capture.js';
 import { asciiLadder } from '../ladder/ascii.js';
 import { ladderModel } from '../ladder/model.js';
 import type { CheckResult } from '../model/results.js';
@@ -18,7 +19,7 @@ export function reportMarkdown(result: CheckResult, d: Diagnosis): string {
     '',
   ];
   out.push('## Findings', '');
-  if (!d.findings.length) out.push(result.capture && !result.attempts.length ? 'None: the capture holds no SIP to judge.' : 'No problems found.', '');
+  if (!d.findings.length) out.push(holdsNoSip(result) ? 'None: the capture holds no SIP to judge.' : 'No problems found.', '');
   for (const f of d.findings) {
     out.push(
       `### ${f.severity === 'error' ? '✖' : f.severity === 'warning' ? '⚠' : 'ℹ'} ${f.title}`,

@@ -219,15 +219,17 @@ export const captureRules: Rule = (ctx: DiagnosisContext) => {
   return RULES.map((rule) => rule(facts, byId)).filter((f): f is Finding => f !== null);
 };
 
+/** A capture without one exchange: never "no problems found", since a capture taken where the SIP is not would look healthy. */
+export const holdsNoSip = (result: CheckResult): boolean => result.origin === 'capture' && !result.attempts.length;
+
 /** The verdict of a capture that holds no SIP message. */
 export const NO_SIP =
   'No SIP messages in this capture: it was probably taken on another interface, or with a filter that left the SIP traffic out (SIP over TLS or WSS is encrypted and cannot be read from a capture). Capture again with no port filter, e.g. tcpdump -i any -w sip.pcap.';
 
 /** The verdict of a capture: what it holds, in counts, and the worst problem (never a list). */
 export function captureVerdict(result: CheckResult, findings: Finding[]): string {
+  if (holdsNoSip(result)) return NO_SIP;
   const facts = dialogFacts(result);
-  // Not "no problems found": a capture taken where the SIP is not would look healthy.
-  if (!facts.length) return NO_SIP;
   const count = (kind: DialogFacts['kind']) => facts.filter((f) => f.kind === kind);
   const part = (list: DialogFacts[], what: string, verb: string) =>
     list.length ? `${countText(list.filter((f) => !f.failed).length)} of ${plural(list.length, what)} ${verb}` : '';
