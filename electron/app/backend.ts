@@ -89,11 +89,14 @@ export function createBackend(o: BackendFiles): Backend {
     if (e.type === 'done') void history.record('check', e.result, { verdict: e.diagnosis.verdict });
     runEvents.emit(e);
   };
+  const captures = new CaptureImports(emit);
   // Opened bundles and imported captures go to the history too (record() never fails the caller).
   // Recorded on a later turn: serialising a large import takes hundreds of ms, and the view goes to the window first.
+  // An import is kept with its message bytes (the page's copy has none), or its ladders would be empty when reopened.
   const kept = (v: OpenedBundleView, bundleBytes?: number): OpenedBundleView => {
-    if (v.importId === undefined || v.result.trace.length <= MAX_HISTORY_IMPORT_EVENTS)
-      setImmediate(() => void history.record(v.importId === undefined ? 'bundle' : 'import', v.result, { verdict: v.diagnosis.verdict, bundleBytes }));
+    const result = v.importId === undefined ? v.result : captures.result(v.importId);
+    if (result && (v.importId === undefined || result.trace.length <= MAX_HISTORY_IMPORT_EVENTS))
+      setImmediate(() => void history.record(v.importId === undefined ? 'bundle' : 'import', result, { verdict: v.diagnosis.verdict, bundleBytes }));
     return v;
   };
   // A saved account's keychain password is filled in here, unless one was typed (Electron only: browser mode stores none).
@@ -104,7 +107,6 @@ export function createBackend(o: BackendFiles): Backend {
   const runs = new RunManager(defaultDeps, emit);
   const rings = new RingRuns(defaultDeps, ringEvents.emit);
   const demo = new Demo();
-  const captures = new CaptureImports(emit);
   return {
     startCheck: async (options, accountId) => ({ runId: runs.start(await withSavedPassword(options, accountId)) }),
     startAudit: async (options) => ({ runId: runs.launch((deps, hooks) => runAudit(options, deps, hooks)) }),

@@ -129,7 +129,7 @@ export function historyMethods(
     historyList: (q) => history.list(q),
     historyOpen: async (id) => {
       const { entry, result, diagnosis } = await history.open(id);
-      return { createdAt: entry.createdAt, appVersion: TOOL_VERSION, pseudonymised: false, result, diagnosis };
+      return { createdAt: entry.createdAt, appVersion: TOOL_VERSION, pseudonymised: false, result, diagnosis, historyId: id };
     },
     historyExport: async (id, pseudo) => {
       const { fileName, bytes, replacements } = await history.exportBundle(id, pseudo);

@@ -29,6 +29,8 @@ export interface OpenedBundleView {
   importId?: string;
   /** An imported capture: its dialog facts, so the page need not decode every message again to list them. */
   dialogs?: DialogFacts[];
+  /** A run reopened from the history: its row, to save it as a bundle with `historyExport(historyId, …)`. */
+  historyId?: number;
 }
 
 /** One message's bytes (base64) by trace seq. */

@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempFiles } from './helpers.js';
 import { createBackend, type Backend } from '../../electron/app/backend.js';
 import { openBundle } from '../../electron/bundle/bundle.js';
@@ -39,6 +39,27 @@ describe('capture import in the app', () => {
     expect(messages.map((m) => m.seq)).toEqual(seqs);
     expect(messages.map((m) => m.bytes)).toEqual(seqs.map((seq) => saved.trace[seq - 1]!.bytes));
     await expect(b.captureMessages('0123456789abcdef', seqs)).rejects.toThrow(/no longer available/);
+  });
+
+  it('keeps the import in the history with its messages, to reopen and save as a bundle', async () => {
+    const b = start();
+    const view = await b.importCapture({ bytes: capture }, 'regs.pcap');
+    // The history row is written on a later turn, after the view went to the window.
+    const entry = await vi.waitFor(
+      async () => {
+        const found = (await b.historyList({ limit: 5 })).find((e) => e.kind === 'import');
+        if (!found) throw new Error('no import in the history yet');
+        return found;
+      },
+      { timeout: 10_000 },
+    );
+    const reopened = await b.historyOpen(entry.id);
+    expect(reopened.historyId).toBe(entry.id);
+    const seqs = view.result.attempts[1]!.traceSeqs;
+    const kept = await b.captureMessages(view.importId!, seqs);
+    expect(seqs.map((seq) => reopened.result.trace[seq - 1]!.bytes)).toEqual(kept.map((m) => m.bytes));
+    const saved = openBundle(new Uint8Array(Buffer.from((await b.historyExport(entry.id, null)).base64, 'base64'))).result;
+    expect(saved.trace.filter((e) => e.bytes !== undefined)).toHaveLength(8000);
   });
 
   it('is cancelled by cancelCheck with the id its progress events carry', async () => {

@@ -63,19 +63,22 @@ export function BundleExport(): JSX.Element {
   const [options, setOptions] = useState({ users: false, domains: false, addresses: false });
   const [prepared, setPrepared] = useState<ExportedBundle | null>(null);
   const [error, setError] = useState('');
-  // An imported capture has an import id (lastRunId) and is saved like a finished check; an opened bundle is already one.
-  if (opened)
+  // An imported capture has an import id (lastRunId) and is saved like a finished check, a run
+  // reopened from the history by its history row; an opened bundle is already one.
+  const historyId = opened?.historyId;
+  if (opened && historyId === undefined)
     return (
       <BundleNote
         text={`These results were opened from a bundle made by SIP Ladder ${opened.appVersion} on ${opened.createdAt}${opened.pseudonymised ? ' (pseudonymised)' : ''}.`}
       />
     );
-  if (!lastRunId) return <BundleNote text="The bundle can be saved when the check has ended." />;
+  if (!lastRunId && historyId === undefined) return <BundleNote text="The bundle can be saved when the check has ended." />;
   const prepare = async (): Promise<void> => {
     setError('');
     try {
       const any = options.users || options.domains || options.addresses;
-      setPrepared(await api.exportBundle(lastRunId, any ? options : null));
+      const pseudonymise = any ? options : null;
+      setPrepared(historyId === undefined ? await api.exportBundle(lastRunId!, pseudonymise) : await api.historyExport(historyId, pseudonymise));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -87,6 +90,7 @@ export function BundleExport(): JSX.Element {
         One file with the results, the findings, the capture (pcapng for Wireshark), the ladder and a report. Passwords are never in it; digest responses are
         masked.
       </p>
+      {opened && <p data-testid="bundle-history-note">These results were reopened from the history (kept on {opened.createdAt}).</p>}
       <fieldset>
         <legend>Replace, consistently everywhere</legend>
         {(['users', 'domains', 'addresses'] as const).map((k) => (

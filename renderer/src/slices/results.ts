@@ -13,7 +13,7 @@ export interface ResultsSlice {
   /** The finished run shown in the results (for exporting a bundle), or an imported capture's id; null for an opened bundle. */
   lastRunId: string | null;
   /** Set when the results come from a bundle file. */
-  opened: { createdAt: string; appVersion: string; pseudonymised: boolean } | null;
+  opened: { createdAt: string; appVersion: string; pseudonymised: boolean; historyId?: number } | null;
   /** Trace seq of the message shown raw (a ladder arrow or an evidence link). */
   selectedSeq: number | null;
   /** A bundle opened or a capture imported (from the page or the OS) becomes the shown results. */
@@ -41,7 +41,7 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (set, get, store) 
       probes: [],
       selectedSeq: null,
       captureView: UNFILTERED,
-      opened: b.importId ? null : { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised },
+      opened: b.importId ? null : { createdAt: b.createdAt, appVersion: b.appVersion, pseudonymised: b.pseudonymised, historyId: b.historyId },
     });
   },
   selectArrow: (seq) => set({ selectedSeq: seq }),
