@@ -11,9 +11,11 @@ export interface LayoutOptions {
   headerHeight: number;
   /** Labels longer than this many characters are cut with an ellipsis (the full text is kept). */
   maxLabelChars: number;
+  /** A column's heading ("title — outcome") is cut to this many characters, its title first, so it fits above the column. */
+  maxHeadingChars: number;
 }
 
-export const DEFAULT_LAYOUT: LayoutOptions = { laneGap: 170, rowHeight: 34, columnGap: 160, headerHeight: 64, maxLabelChars: 24 };
+export const DEFAULT_LAYOUT: LayoutOptions = { laneGap: 170, rowHeight: 34, columnGap: 160, headerHeight: 64, maxLabelChars: 24, maxHeadingChars: 60 };
 
 export interface LaidOutArrow {
   seq: number;
@@ -34,8 +36,9 @@ export interface LaidOutArrow {
 
 export interface LaidOutColumn {
   attempt: number;
-  title: string;
-  outcome: string;
+  /** "title — outcome", cut to fit: the title gives way, the outcome is always whole. */
+  heading: string;
+  fullHeading: string;
   x: number;
   width: number;
   lanes: Array<{ lane: Lane; x: number; label: string; fullLabel: string }>;
@@ -73,8 +76,8 @@ export function layoutLadder(columns: LadderColumn[], o: LayoutOptions = DEFAULT
     const laneX = (lane: Lane): number => x + LANES.indexOf(lane) * o.laneGap;
     out.columns.push({
       attempt: c.attempt,
-      title: c.title,
-      outcome: c.outcome,
+      heading: `${truncate(c.title, Math.max(8, o.maxHeadingChars - c.outcome.length - 3))} — ${c.outcome}`,
+      fullHeading: `${c.title} — ${c.outcome}`,
       x,
       width: columnWidth,
       lanes: LANES.map((lane) => ({ lane, x: laneX(lane), label: truncate(c.lanes[lane], o.maxLabelChars), fullLabel: c.lanes[lane] })),

@@ -12,7 +12,7 @@ export function ladderSvg(l: LadderLayout): string {
     '<defs><marker id="arrowhead" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto" markerUnits="userSpaceOnUse"><path d="M0,0 L8,4 L0,8 z" class="head"/></marker></defs>',
   ];
   for (const c of l.columns) {
-    parts.push(`<text x="${c.x + c.width / 2}" y="16" text-anchor="middle" class="column-title">${esc(c.title)} — ${esc(c.outcome)}</text>`);
+    parts.push(`<text x="${c.x + c.width / 2}" y="16" text-anchor="middle" class="column-title"><title>${esc(c.fullHeading)}</title>${esc(c.heading)}</text>`);
     for (const lane of c.lanes) {
       parts.push(
         `<text x="${lane.x}" y="40" text-anchor="middle" class="lane-title"><title>${esc(lane.fullLabel)}</title>${esc(lane.label)}</text>`,

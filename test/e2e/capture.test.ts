@@ -5,6 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Locator } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { dialogFacts } from '../../shared/capture/dialogs.js';
 import { importCapture } from '../../shared/capture/import.js';
@@ -37,6 +38,18 @@ function captureFile(): { file: string; bytes: Uint8Array } {
   writeFileSync(file, bytes);
   return { file, bytes };
 }
+
+/** Whether the element's top lies inside the window and inside every box that scrolls it: scrolled to, not only rendered. */
+const inView = (l: Locator): Promise<boolean> =>
+  l.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const inside = (b: { top: number; bottom: number; left: number; right: number }): boolean =>
+      r.top >= b.top && r.top < b.bottom - 20 && r.left >= b.left && r.left < b.right - 20;
+    for (let p = el.parentElement; p; p = p.parentElement)
+      if (getComputedStyle(p).overflowY !== 'visible' && p !== document.body && p !== document.documentElement && !inside(p.getBoundingClientRect()))
+        return false;
+    return inside({ top: 0, bottom: window.innerHeight, left: 0, right: window.innerWidth });
+  });
 
 describeInBrowser('a capture in the app', (app) => {
   it('filters, sorts, shows failures and affected exchanges; a chosen dialog goes in the ladder; saves as a bundle', async () => {
@@ -77,12 +90,35 @@ describeInBrowser('a capture in the app', (app) => {
     const row = page.getByTestId('dialog-row').first();
     await row.click();
     await expect.poll(() => row.getAttribute('aria-selected')).toBe('true');
+    expect(await row.evaluate((r) => getComputedStyle(r).backgroundColor)).not.toBe(
+      await page
+        .getByTestId('dialog-row')
+        .nth(1)
+        .evaluate((r) => getComputedStyle(r).backgroundColor),
+    );
     await page.locator('[data-testid^="ladder-arrow-"]').first().waitFor();
     expect(await page.getByTestId('ladder').textContent()).toMatch(/INVITE/);
     // The page got the trace without bytes: the dialog's messages were fetched when it was drawn.
-    await page.locator('[data-testid^="ladder-arrow-"][role="button"]').first().focus();
-    await page.keyboard.press('Enter');
+    // A chosen dialog opens with its first message, and the ladder and that message are in view (1280×900).
     await expect.poll(() => page.getByTestId('raw-message').textContent()).toMatch(/INVITE sip:/);
+    expect(await inView(page.getByTestId('ladder-viewport'))).toBe(true);
+    expect(await inView(page.getByTestId('raw-message'))).toBe(true);
+
+    // An evidence link of a dialog not in the ladder: its dialog is drawn, its message shown, both in view.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const noAnswer = d.findings.find(
+      (f) => f.id !== 'capture-no-ack' && f.evidence.length && !noAck.attempts.includes(result.trace[f.evidence[0]! - 1]!.attempt),
+    )!;
+    const seq = noAnswer.evidence[0]!;
+    await page.getByTestId(`finding-${noAnswer.id}`).evaluate((f) => ((f as HTMLDetailsElement).open = true));
+    await page
+      .getByTestId(`finding-${noAnswer.id}`)
+      .getByRole('button', { name: `#${seq}`, exact: true })
+      .click();
+    await expect.poll(() => page.getByTestId('raw-message').getAttribute('aria-label')).toBe(`Message #${seq}`);
+    await page.getByTestId(`ladder-arrow-${seq}`).waitFor();
+    expect(await inView(page.getByTestId('raw-message'))).toBe(true);
+    expect(await inView(page.getByTestId(`ladder-arrow-${seq}`))).toBe(true);
 
     // Only what applies to a capture: no phone predictions, and a timing chart of what it has.
     expect(await page.getByTestId('profiles').count()).toBe(0);

@@ -180,6 +180,15 @@ describe('ladder layout', () => {
     expect(lane.fullLabel).toBe('Your router (a very long public address label here)');
     expect(truncate('short', 28)).toBe('short');
   });
+
+  it('cuts a long column heading from its title and keeps the outcome whole', () => {
+    const title = 'OPTIONS from 203.0.113.45:5060 (Call-ID 0123456789abcdef)';
+    const [long, short] = layoutLadder([{ ...column(1), title, outcome: 'challenged-no-answer' }, column(1, 2)]).columns;
+    expect(long!.heading).toHaveLength(o.maxHeadingChars);
+    expect(long!.heading).toMatch(/^OPTIONS from 203\.0\.113\.45:5060 \(C.*… — challenged-no-answer$/);
+    expect(long!.fullHeading).toBe(`${title} — challenged-no-answer`);
+    expect(short!.heading).toBe('a2 — registered');
+  });
 });
 
 describe('ASCII ladder', () => {

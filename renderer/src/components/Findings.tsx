@@ -11,7 +11,7 @@ import { useApp } from '../store.js';
 import { ShowAffected } from './capture/ShowAffected.js';
 
 function FindingItem({ f, initiallyOpen }: { f: Finding; initiallyOpen: boolean }): JSX.Element {
-  const selectArrow = useApp((s) => s.selectArrow);
+  const revealMessage = useApp((s) => s.revealMessage);
   const [open, setOpen] = useState(initiallyOpen);
   return (
     <details className={`finding ${f.severity}`} data-testid={`finding-${f.id}`} open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
@@ -35,7 +35,7 @@ function FindingItem({ f, initiallyOpen }: { f: Finding; initiallyOpen: boolean 
       <p>
         Evidence:{' '}
         {f.evidence.slice(0, 20).map((seq) => (
-          <button key={seq} type="button" className="link" onClick={() => selectArrow(seq)}>
+          <button key={seq} type="button" className="link" onClick={() => revealMessage(seq)}>
             #{seq}
           </button>
         ))}{' '}

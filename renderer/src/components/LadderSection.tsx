@@ -1,7 +1,7 @@
 import type { JSX } from 'react';
 // The ladder card: the drawing beside the raw message pane, and its text version. The ladder's
 // columns are built once per shown result, findings and attempts (by value), and shared by both.
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { asciiLadder } from '../../../shared/ladder/ascii.js';
 import { ladderModel } from '../../../shared/ladder/model.js';
@@ -13,8 +13,17 @@ import { RawMessage } from './RawMessage.js';
 export function LadderSection({ shown }: { shown: number[] }): JSX.Element {
   const capture = useApp((s) => s.result?.origin === 'capture');
   const messages = useCaptureMessages(shown);
+  const card = useRef<HTMLElement>(null);
+  const reveal = useApp((s) => s.revealRequest);
+  // A message chosen elsewhere (evidence link, dialog list): the least scrolling that shows the
+  // ladder, then its raw message (beside the ladder on wide windows, below it on narrow ones).
+  useEffect(() => {
+    if (!reveal) return;
+    card.current?.scrollIntoView({ block: 'nearest' });
+    card.current?.querySelector('[data-testid="raw-message"]')?.scrollIntoView({ block: 'nearest' });
+  }, [reveal]);
   return (
-    <section className="card">
+    <section className="card" ref={card} data-testid="ladder-card">
       <h2>{capture ? 'Ladder' : 'Registration ladder'}</h2>
       {messages.error && (
         <p className="error" role="alert">

@@ -4,7 +4,8 @@ import type { JSX } from 'react';
 // (ICMP port unreachable) in ⊘; retransmissions are dashed; ⚑ marks arrows a finding cites.
 // Its look is the ladder stylesheet (shared/ladder/style.ts), the same as exported SVG's.
 // The layout is computed from the ladder's columns only: selecting an arrow does not render this view.
-import { useMemo, useState, type UIEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
+import { useApp } from '../store.js';
 import { DEFAULT_LAYOUT, layoutLadder, truncate, type LadderLayout } from '../../../shared/ladder/layout.js';
 import type { LadderColumn } from '../../../shared/ladder/model.js';
 import { LADDER_CLASS } from '../../../shared/ladder/style.js';
@@ -20,6 +21,19 @@ export function LadderView({ columns }: { columns: LadderColumn[] }): JSX.Elemen
   const layout = useMemo(() => layoutLadder(columns), [columns]);
   // Scroll position in drawing units: the drawing shrinks to the pane's width on narrow windows.
   const [scrollTop, setScrollTop] = useState(0);
+  const viewport = useRef<HTMLDivElement>(null);
+  const reveal = useApp((s) => s.revealRequest);
+  // A message chosen from outside the ladder (evidence link, dialog list) is scrolled to when it is
+  // out of sight, also once its dialog's messages arrive and the drawing is made anew.
+  useEffect(() => {
+    const el = viewport.current;
+    const seq = useApp.getState().selectedSeq;
+    const arrow = layout.arrows.find((a) => a.seq === seq);
+    if (!reveal || !el || !arrow) return;
+    const scale = (el.querySelector('svg')?.clientWidth ?? layout.width) / layout.width;
+    const y = arrow.y * scale;
+    if (y < el.scrollTop || y > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, y - el.clientHeight / 2);
+  }, [reveal, layout]);
   if (!layout.columns.length) return null;
   const onScroll = (e: UIEvent<HTMLDivElement>): void => {
     const shown = e.currentTarget.querySelector('svg')?.clientWidth;
@@ -28,7 +42,7 @@ export function LadderView({ columns }: { columns: LadderColumn[] }): JSX.Elemen
   // Virtualised: only the arrows near the visible window become DOM (100,000-message captures).
   const visible = { from: scrollTop - OVERSCAN_PX, to: scrollTop + VIEWPORT_PX / MIN_SCALE + OVERSCAN_PX };
   return (
-    <div className="ladder-scroll" style={{ maxHeight: VIEWPORT_PX }} onScroll={onScroll} data-testid="ladder-viewport">
+    <div ref={viewport} className="ladder-scroll" style={{ maxHeight: VIEWPORT_PX }} onScroll={onScroll} data-testid="ladder-viewport">
       <LadderSvg layout={layout} visible={visible} />
     </div>
   );
@@ -76,7 +90,8 @@ export function LadderSvg({ layout, visible }: { layout: LadderLayout; visible?:
       {layout.columns.map((c) => (
         <g key={c.attempt}>
           <text x={c.x + c.width / 2} y={16} className="column-title" textAnchor="middle">
-            {c.title} — {c.outcome}
+            <title>{c.fullHeading}</title>
+            {c.heading}
           </text>
           {c.lanes.map((l) => (
             <g key={l.lane}>

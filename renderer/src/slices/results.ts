@@ -16,9 +16,13 @@ export interface ResultsSlice {
   opened: { createdAt: string; appVersion: string; pseudonymised: boolean; historyId?: number } | null;
   /** Trace seq of the message shown raw (a ladder arrow or an evidence link). */
   selectedSeq: number | null;
+  /** Bumped when a message is chosen from outside the ladder (an evidence link, a dialog of the list), so the ladder and the raw message scroll into view. */
+  revealRequest: number;
   /** A bundle opened or a capture imported (from the page or the OS) becomes the shown results. */
   openResults(view: OpenedBundleView): void;
   selectArrow(seq: number): void;
+  /** Selects a message and brings the ladder and its raw message into view. */
+  revealMessage(seq: number): void;
   /** Back to the first screen after a view failed: everything but the account form and the demo is reset. */
   forgetResults(): void;
 }
@@ -29,6 +33,7 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (set, get, store) 
   lastRunId: null,
   opened: null,
   selectedSeq: null,
+  revealRequest: 0,
   openResults: (b) => {
     if (b.dialogs) rememberDialogFacts(b.result, b.dialogs);
     // An imported capture's id stands for the run: to save it as a bundle and fetch its messages.
@@ -45,6 +50,7 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (set, get, store) 
     });
   },
   selectArrow: (seq) => set({ selectedSeq: seq }),
+  revealMessage: (seq) => set((s) => ({ selectedSeq: seq, revealRequest: s.revealRequest + 1 })),
   forgetResults: () => {
     const { form, demo } = get();
     set({ ...store.getInitialState(), form, demo }, true);

@@ -98,7 +98,7 @@ function DialogListRow({ d, top, shown, onSelect }: { d: DialogRow; top: number;
       tabIndex={0}
       data-testid="dialog-row"
       aria-selected={shown}
-      className={d.failed ? 'bad' : 'ok'}
+      className={`dialog-row ${d.failed ? 'bad' : 'ok'}`}
       style={{
         ...GRID,
         position: 'absolute',
@@ -133,7 +133,9 @@ function DialogListRow({ d, top, shown, onSelect }: { d: DialogRow; top: number;
 }
 
 export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(attempt: number): void }): JSX.Element | null {
-  const { result, diagnosis, selectedSeq } = useApp(useShallow((s) => ({ result: s.result, diagnosis: s.diagnosis, selectedSeq: s.selectedSeq })));
+  const { result, diagnosis, selectedSeq, revealMessage } = useApp(
+    useShallow((s) => ({ result: s.result, diagnosis: s.diagnosis, selectedSeq: s.selectedSeq, revealMessage: s.revealMessage })),
+  );
   const view = useApp((s) => s.captureView);
   const scroller = useRef<HTMLDivElement>(null);
   const rows = useMemo<DialogRow[]>(() => {
@@ -158,6 +160,12 @@ export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(atte
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new selection moves the ladder, not a change of the shown set
   }, [selectedSeq]);
   if (!result) return null;
+  // A chosen dialog is drawn with its first message open, and both are scrolled into view.
+  const choose = (attempt: number): void => {
+    onSelect(attempt);
+    const first = result.attempts.find((a) => a.id === attempt)?.traceSeqs[0];
+    if (first !== undefined) revealMessage(first);
+  };
   return (
     <section className="card" data-testid="dialog-list">
       <h2>Dialogs seen in this capture</h2>
@@ -167,7 +175,7 @@ export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(atte
         rows={selected}
         testId="dialog-scroll"
         scroller={scroller}
-        row={(d, top) => <DialogListRow key={d.attempt} d={d} top={top} shown={shown.includes(d.attempt)} onSelect={onSelect} />}
+        row={(d, top) => <DialogListRow key={d.attempt} d={d} top={top} shown={shown.includes(d.attempt)} onSelect={choose} />}
       />
     </section>
   );
