@@ -3,7 +3,7 @@
 // does not depend on the order packets come in.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFilter, selectDialogs, type DialogRow } from '../../shared/capture/dialog-filter.js';
+import { MAX_FILTER_WORDS, parseFilter, selectDialogs, type DialogRow } from '../../shared/capture/dialog-filter.js';
 import { dialogFacts } from '../../shared/capture/dialogs.js';
 import { importCapture } from '../../shared/capture/import.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
@@ -225,8 +225,8 @@ describe('dialog filter', () => {
     ]);
     return dialogFacts(r).map((f, i) => ({ ...f, startMs: i }));
   };
-  const pick = (text: string, failuresOnly = false) =>
-    selectDialogs(rows(), { filter: parseFilter(text, (id) => (id === 'x' ? [2] : undefined)), failuresOnly, sort: 'start', descending: false }).map(
+  const pick = (text: string, failuresOnly = false, from = rows()) =>
+    selectDialogs(from, { filter: parseFilter(text, (id) => (id === 'x' ? [2] : undefined)), failuresOnly, sort: 'start', descending: false }).map(
       (d) => d.method,
     );
 
@@ -237,6 +237,45 @@ describe('dialog filter', () => {
     expect(pick('linphone')).toEqual(['INVITE']);
     expect(pick('', true)).toEqual(['REGISTER', 'OPTIONS']);
     expect(pick('finding:x')).toEqual(['INVITE']);
-    expect(parseFilter('colour:red 203.0.113.9:5060').unknown).toEqual(['colour']);
+    expect(parseFilter('colour:red 203.0.113.9:5060').problems).toEqual([expect.stringMatching(/^colour is not a filter key \(use status, ip, /)]);
+  });
+
+  it('status: codes, classes, comparisons, ranges and alternatives; half-typed values wait, wrong ones are said', () => {
+    expect(pick('status:403')).toEqual(['REGISTER']);
+    expect(pick('status:4')).toEqual(['REGISTER']);
+    expect(pick('status:40x')).toEqual(['REGISTER']);
+    expect(pick('status:>=400')).toEqual(['REGISTER']);
+    expect(pick('status:<300')).toEqual(['INVITE']);
+    expect(pick('status:400-499')).toEqual(['REGISTER']);
+    expect(pick('status:2xx,none')).toEqual(['INVITE', 'OPTIONS']);
+    expect(pick('status:')).toEqual(['REGISTER', 'INVITE', 'OPTIONS']);
+    expect(parseFilter('status:').problems).toEqual([]);
+    for (const wrong of ['status:abc', 'status:4xx,', 'status:>=4', 'status:7xx'])
+      expect(parseFilter(wrong).problems.length, wrong).toBe(wrong === 'status:4xx,' ? 0 : 1);
+    expect(parseFilter('status:abc').problems[0]).toMatch(/status:abc is not a status \(try 486, 4xx/);
+  });
+
+  it('kind: takes method words too; callid: is exact unless it ends in *; ip: is an address, not a substring', () => {
+    const all = rows();
+    const among = (text: string) => pick(text, false, all);
+    const invite = all.find((d) => d.method === 'INVITE')!;
+    expect(pick('kind:register')).toEqual(['REGISTER']);
+    expect(pick('kind:options')).toEqual(['OPTIONS']);
+    expect(pick('kind:invite')).toEqual(['INVITE']);
+    expect(parseFilter('kind:foo').problems).toEqual([expect.stringMatching(/kind:foo is not a kind/)]);
+    expect(among(`callid:${invite.callId}`)).toEqual(['INVITE']);
+    expect(among(`callid:${invite.callId.slice(1)}`)).toEqual([]);
+    expect(among(`callid:${invite.callId.slice(0, 6)}*`)).toEqual(['INVITE']);
+    const address = invite.client.address;
+    expect(among(`ip:${address}`)).toContain('INVITE');
+    expect(among(`ip:${address}:${invite.client.port}`)).toEqual(['INVITE']);
+    expect(among(`ip:${address.slice(1)}`)).toEqual([]);
+    expect(among(`ip:${address.slice(0, address.lastIndexOf('.') + 1)}`)).toContain('INVITE');
+  });
+
+  it('a pasted page of text uses its first words and says so', () => {
+    const f = parseFilter(Array.from({ length: 1000 }, (_, i) => `w${i}`).join(' '));
+    expect(f.terms).toHaveLength(MAX_FILTER_WORDS);
+    expect(f.problems).toEqual([`only the first ${MAX_FILTER_WORDS} words are used`]);
   });
 });

@@ -53,7 +53,7 @@ function Header({ rows, total }: { rows: number; total: number }): JSX.Element {
           size={50}
           value={v.filter}
           onChange={(e) => filterDialogs(e.target.value)}
-          placeholder="status:4xx ua:Jitsi user:alice ip:10.0.0.7 callid:… method:INVITE"
+          placeholder="status:4xx ua:Jitsi user:alice ip:10.0.0.7 kind:call callid:abc* method:INVITE"
         />
         <label className="inline">
           <input type="checkbox" data-testid="failures-only" checked={v.failuresOnly} onChange={toggleFailuresOnly} /> Failures only
@@ -170,7 +170,11 @@ export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(atte
     <section className="card" data-testid="dialog-list">
       <h2>Dialogs seen in this capture</h2>
       <Header rows={selected.length} total={rows.length} />
-      {filter.unknown.length > 0 && <p className="muted">Not a filter key: {filter.unknown.join(', ')} (use status, ua, user, ip, callid, method, kind).</p>}
+      {filter.problems.length > 0 && (
+        <p className="muted" data-testid="filter-problems">
+          Left out of the filter: {filter.problems.join('; ')}.
+        </p>
+      )}
       <VirtualRows
         rows={selected}
         testId="dialog-scroll"
