@@ -174,7 +174,12 @@ export async function startWebServer(backend: WebBackend, renderer: string | Ren
     try {
       answer = await invokeImplementation(backend, name, args);
     } catch (e) {
-      return send(res, HTTP_STATUS_OF_FAILURE[method.failure ?? 'unprocessable'], { error: (e as Error).message });
+      const status = HTTP_STATUS_OF_FAILURE[method.failure ?? 'unprocessable'];
+      if (method.kind !== 'upload') return send(res, status, { error: (e as Error).message });
+      // An upload that failed or was cancelled part way: the browser shows no answer until it has
+      // sent the whole body (6 s of a 95 MB capture), so the connection is closed after the answer.
+      res.on('finish', () => req.destroy());
+      return send(res, status, { error: (e as Error).message }, { Connection: 'close' });
     }
     return send(res, 200, JSON.stringify(answer ?? null), { 'Content-Type': 'application/json' });
   }

@@ -67,4 +67,29 @@ describe('capture import over HTTP', () => {
     });
     expect(reply).toMatch(/^HTTP\/1\.1 413/);
   });
+
+  it('a cancelled upload is answered and its connection closed without waiting for the rest of the file', async () => {
+    const big = registrationsCapture(40_000);
+    const off = backend.subscribe('runEvent', (e) => {
+      if (e.type === 'capture-progress') void backend.cancelCheck(e.runId);
+    });
+    const net = await import('node:net');
+    // The first MB is sent, the rest held back: a browser would keep sending it before showing the answer.
+    const reply = await new Promise<string>((resolve) => {
+      const s = net.connect(web.port, '127.0.0.1', () => {
+        s.write(
+          `POST /api/importCapture?args=%5B%22big.pcap%22%5D HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\nX-SipLadder-Token: ${web.token}\r\nContent-Length: ${big.length}\r\n\r\n`,
+        );
+        s.write(big.subarray(0, 1 << 20));
+      });
+      let data = '';
+      s.on('data', (d) => (data += d));
+      // The server may reset the connection on bytes still in flight: what counts is the answer read before.
+      s.on('error', () => undefined);
+      s.on('close', () => resolve(data));
+    }).finally(off);
+    expect(reply).toMatch(/^HTTP\/1\.1 422/);
+    expect(reply).toMatch(/\r\nconnection: close\r\n/i);
+    expect(reply).toMatch(/import cancelled/);
+  });
 });
