@@ -62,6 +62,12 @@ function failedExchange(kind: DialogKind, outcome: AttemptResult['outcome'], una
   return !WORKING.has(outcome) || unacked2xx;
 }
 
+/** A dialog's answer in a few words: the final status, and why an answered call still failed (RFC 3261 §13.3.1.4: no ACK). */
+export function answerText(d: Pick<DialogFacts, 'status' | 'invite2xx' | 'acked'>): string {
+  if (d.status === undefined) return 'no answer';
+  return d.invite2xx > 0 && !d.acked ? `${d.status}, no ACK` : String(d.status);
+}
+
 /** Whether bytes[at…] starts with `prefix` (ASCII). */
 function startsWith(bytes: Uint8Array, at: number, end: number, prefix: Uint8Array): boolean {
   if (end - at < prefix.length) return false;

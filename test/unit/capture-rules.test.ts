@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_FILTER_WORDS, parseFilter, selectDialogs, type DialogRow } from '../../shared/capture/dialog-filter.js';
-import { dialogFacts } from '../../shared/capture/dialogs.js';
+import { answerText, dialogFacts } from '../../shared/capture/dialogs.js';
 import { importCapture } from '../../shared/capture/import.js';
 import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { NO_SIP } from '../../shared/diagnosis/rules-capture.js';
@@ -88,6 +88,16 @@ describe('capture rules', () => {
   it('an answered call without ACK, and not a normal call', () => {
     expect(ids(captureOf([[call('no-ack'), client()]]))).toEqual(['capture-no-ack']);
     expect(ids(captureOf([[call('bye'), client()]]))).toEqual([]);
+    // The dialog list says why an answered call failed, not only "200".
+    expect(dialogFacts(captureOf([[call('no-ack'), client()]])).map(answerText)).toEqual(['200, no ACK']);
+    expect(
+      dialogFacts(
+        captureOf([
+          [call('bye'), client()],
+          [keepalive(false), client()],
+        ]),
+      ).map(answerText),
+    ).toEqual(['200', 'no answer']);
   });
 
   it('one-way audio hint: a private SDP address from a public source, not from a private one', () => {

@@ -4,7 +4,7 @@ import type { JSX } from 'react';
 // only, and "show affected" from the findings. Choosing a row shows its ladder.
 import { useEffect, useMemo, useRef } from 'react';
 import { parseFilter, selectDialogs, type DialogRow, type SortKey } from '../../../../shared/capture/dialog-filter.js';
-import { dialogFacts, type SdpSummary } from '../../../../shared/capture/dialogs.js';
+import { answerText, dialogFacts, type SdpSummary } from '../../../../shared/capture/dialogs.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store.js';
 import { countText } from '../../../../shared/capture/count-text.js';
@@ -13,15 +13,15 @@ import { ROW_HEIGHT, VirtualRows } from './VirtualRows.js';
 // minmax(0, 1fr): a long user agent must not widen its column in one row only (rows are grids of their own).
 export const GRID = {
   display: 'grid',
-  gridTemplateColumns: '5rem 6rem 12rem 7rem minmax(0, 1fr) 7rem 3.5rem minmax(0, 1fr)',
+  gridTemplateColumns: '5rem 6rem 12rem 7rem minmax(0, 1fr) 8rem 3.5rem minmax(0, 1fr)',
   gap: '0.5rem',
   alignItems: 'center',
 } as const;
 /** Every cell and title on one line, cut with an ellipsis (the full value is in its title), never over the next column. */
 export const CELL = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', textAlign: 'left', padding: 0 } as const;
 /** A cell of free text (client, user, user agent), cut to its column and whole on hover. */
-export const TextCell = ({ text }: { text: string }): JSX.Element => (
-  <span style={CELL} title={text}>
+export const TextCell = ({ text, testId }: { text: string; testId?: string }): JSX.Element => (
+  <span style={CELL} title={text} data-testid={testId}>
     {text}
   </span>
 );
@@ -120,10 +120,7 @@ function DialogListRow({ d, top, shown, onSelect }: { d: DialogRow; top: number;
       <TextCell text={`${d.client.address}:${d.client.port}`} />
       <TextCell text={d.user} />
       <TextCell text={d.agent} />
-      <span style={CELL} data-testid="dialog-status">
-        {d.failed ? '✖ ' : '✔ '}
-        {d.status ?? 'no answer'}
-      </span>
+      <TextCell text={`${d.failed ? '✖' : '✔'} ${answerText(d)}`} testId="dialog-status" />
       <span style={CELL}>{d.messages}</span>
       <span style={CELL} title={media(d.offer)}>
         {media(d.offer)}
