@@ -4,13 +4,13 @@
 import type { Diagnosis } from '../diagnosis/types.js';
 import type { CheckResult } from '../model/results.js';
 import { dialogFacts } from './dialogs.js';
-import { countText } from './count-text.js';
+import { countOf, countText } from './count-text.js';
 
 /** "SIP capture trace.pcapng (36 packets, 36 SIP messages), from …": the first line of a capture's texts. */
 export function captureHeading(result: CheckResult): string {
   const c = result.capture;
   const what = c
-    ? `${c.file} (${c.format === 'pcap' ? `${countText(c.packets)} packets, ` : ''}${countText(c.sipMessages)} SIP messages)`
+    ? `${c.file} (${c.format === 'pcap' ? `${countOf(c.packets, 'packet')}, ` : ''}${countOf(c.sipMessages, 'SIP message')})`
     : result.account.server;
   return `SIP capture ${what}, from ${result.startedAt}.`;
 }
@@ -26,7 +26,7 @@ export function captureReportText(result: CheckResult, d: Diagnosis): string {
   }
   lines.push('', 'Exchanges seen in this capture:');
   for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12)) lines.push(`- ${k}: ${countText(v)}`);
-  if (counts.size > 12) lines.push(`- ${countText(counts.size - 12)} rarer kinds`);
+  if (counts.size > 12) lines.push(`- ${countOf(counts.size - 12, 'rarer kind')}`);
   lines.push('', `Made with SIP Ladder ${result.tool.version}; every exchange is listed in the diagnostic bundle.`);
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@ import { dialogFacts, type DialogFacts } from '../capture/dialogs.js';
 import type { AttemptResult, CheckResult } from '../model/results.js';
 import { isPrivateAddress } from './rules-alg-passive.js';
 import type { DiagnosisContext, Finding, Rule } from './types.js';
-import { countText } from '../capture/count-text.js';
+import { countOf, countText } from '../capture/count-text.js';
 
 /** Examples named in a text; the rest are counted. */
 export const EXAMPLES = 3;
@@ -14,8 +14,6 @@ export const EXAMPLES = 3;
 export const EVIDENCE_EXCHANGES = 5;
 /** re-INVITEs in one dialog from which it is a storm (normal session refreshes are a few per hour). */
 export const REINVITE_STORM = 10;
-
-const plural = (x: number, one: string, many = `${one}s`): string => `${countText(x)} ${x === 1 ? one : many}`;
 
 /** "a, b, c and 97 more" (distinct items, in order of first appearance). */
 export function examples(items: string[], shown = EXAMPLES): string {
@@ -58,7 +56,7 @@ const inbound5060: CaptureRule = (facts, byId) => {
     title: 'Clients on port 5060 never answer the challenge: inbound UDP 5060 is likely filtered near them',
     explanation:
       'The server challenged REGISTERs that came from port 5060 but never received the second REGISTER with credentials, while clients on other ports complete. The 401 most likely never reached those clients.',
-    technical: `${plural(new Set(stuck.map((f) => f.client.address)).size, 'client')} on local port 5060 never answered the 401 (${examples(stuck.map((f) => f.client.address))}); ${plural(fine.length, 'registration')} from other ports completed.`,
+    technical: `${countOf(new Set(stuck.map((f) => f.client.address)).size, 'client')} on local port 5060 never answered the 401 (${examples(stuck.map((f) => f.client.address))}); ${countOf(fine.length, 'registration')} from other ports completed.`,
     ...cite(stuck, (f) => byId.get(f.attempt)?.traceSeqs ?? []),
     fix: [
       "Ask the affected customers to set their phone's local SIP port to another number, or to use TCP/TLS",
@@ -77,7 +75,7 @@ const unanswered: CaptureRule = (facts, byId) => {
     title: 'Requests in the capture got no answer',
     explanation:
       'Some requests have no final response in the capture: the server did not answer them, or the capture missed the answers (it may also have ended first).',
-    technical: `${plural(silent.length, 'exchange')} without a final response (${examples(silent.map((f) => `${f.method || 'exchange'} from ${clientOf(f)}`))}).`,
+    technical: `${countOf(silent.length, 'exchange')} without a final response (${examples(silent.map((f) => `${f.method || 'exchange'} from ${clientOf(f)}`))}).`,
     ...cite(silent, (f) => [f.firstSeq]),
     fix: ["Check the server's logs for these Call-IDs"],
   };
@@ -93,7 +91,7 @@ const keepalivesUnanswered: CaptureRule = (facts, byId) => {
     title: 'OPTIONS keep-alives got no answer: those contacts are unreachable',
     explanation:
       "The server's OPTIONS pings to some registered phones were never answered. Calls to those phones will fail too: the router's NAT binding expired, or a firewall drops packets to them.",
-    technical: `${plural(lost.length, 'OPTIONS exchange')} to ${plural(new Set(lost.map((f) => f.server.address)).size, 'contact address', 'contact addresses')} unanswered (${examples(lost.map((f) => `${f.server.address}:${f.server.port}`))}).`,
+    technical: `${countOf(lost.length, 'OPTIONS exchange')} to ${countOf(new Set(lost.map((f) => f.server.address)).size, 'contact address', 'contact addresses')} unanswered (${examples(lost.map((f) => `${f.server.address}:${f.server.port}`))}).`,
     ...cite(lost, (f) => byId.get(f.attempt)?.traceSeqs ?? []),
     fix: [
       'Have those phones send keep-alives more often than the NAT timeout (e.g. every 25 s), or register over TCP/TLS',
@@ -112,7 +110,7 @@ const missingAck: CaptureRule = (facts) => {
     title: 'Answered calls never got an ACK: the 200 OK does not reach the caller',
     explanation:
       'The callee answered, but the caller never confirmed. Such calls drop after about 32 seconds. Usually a NAT or a wrong Contact address sends the 200 OK where the caller cannot receive it.',
-    technical: `${plural(noAck.length, 'call')} with a 2xx to the INVITE and no ACK (RFC 3261 §13.3.1.4; retransmitted ${countText(noAck.reduce((s, f) => s + f.invite2xx, 0))} times in all): ${examples(noAck.map(clientOf))}.`,
+    technical: `${countOf(noAck.length, 'call')} with a 2xx to the INVITE and no ACK (RFC 3261 §13.3.1.4; retransmitted ${countText(noAck.reduce((s, f) => s + f.invite2xx, 0))} times in all): ${examples(noAck.map(clientOf))}.`,
     ...cite(noAck, (f) => [f.firstSeq, ...(f.finalSeq ? [f.finalSeq] : [])]),
     fix: ['Check the Contact and Record-Route of those calls', 'Enable NAT handling (e.g. fix_nated_contact) for those clients'],
   };
@@ -130,7 +128,7 @@ const callFailures: CaptureRule = (facts) => {
     title: 'Calls ended unanswered, unavailable or cancelled',
     explanation:
       '408 and 480 mean the called phone could not be reached or did not answer in time; 487 is a call the caller cancelled. Many 408/480 to the same phones point at unreachable contacts.',
-    technical: `${plural(failed.length, 'call')} of ${countText(calls.length)}: ${byStatus(failed)} (${examples(failed.map(clientOf))}).`,
+    technical: `${countOf(failed.length, 'call')} of ${countText(calls.length)}: ${byStatus(failed)} (${examples(failed.map(clientOf))}).`,
     ...cite(failed, (f) => [f.firstSeq, ...(f.finalSeq ? [f.finalSeq] : [])]),
     fix: ['Check whether the called contacts answer OPTIONS keep-alives'],
   };
@@ -146,7 +144,7 @@ const privateMedia: CaptureRule = (facts) => {
     title: 'Calls offer media at a private address from a public one: one-way or no audio likely',
     explanation:
       'These phones are behind a NAT and announce their private address for the audio. Unless the server relays or corrects the media address, the audio toward them gets lost.',
-    technical: `${plural(hinted.length, 'call')} with a private SDP c= address from a public source (${examples(hinted.map((f) => `${f.offer!.address} via ${f.client.address}`))}).`,
+    technical: `${countOf(hinted.length, 'call')} with a private SDP c= address from a public source (${examples(hinted.map((f) => `${f.offer!.address} via ${f.client.address}`))}).`,
     ...cite(hinted, (f) => [f.offer!.seq]),
     fix: ['Enable STUN or ICE on those phones, or media relaying (RTP proxy) on the server', 'Turn off a SIP ALG that rewrites only part of the message'],
   };
@@ -162,7 +160,7 @@ const reinviteStorms: CaptureRule = (facts) => {
     title: 'Dialogs with re-INVITE storms',
     explanation:
       'Some calls were re-negotiated again and again. That loads the server and often ends in dropped calls; it is typical of two devices that disagree on codecs or session timers.',
-    technical: `${plural(storms.length, 'dialog')} with ${REINVITE_STORM} or more re-INVITEs (most: ${countText(Math.max(...storms.map((f) => f.reinvites)))}): ${examples(storms.map(clientOf))}.`,
+    technical: `${countOf(storms.length, 'dialog')} with ${REINVITE_STORM} or more re-INVITEs (most: ${countText(Math.max(...storms.map((f) => f.reinvites)))}): ${examples(storms.map(clientOf))}.`,
     ...cite(storms, (f) => [f.firstSeq]),
     fix: ['Compare the SDP of successive re-INVITEs (codecs, direction, session timers)'],
   };
@@ -177,7 +175,7 @@ const serverErrors: CaptureRule = (facts) => {
     confidence: 'high',
     title: 'The server answered with server errors (5xx)',
     explanation: 'The server refused some requests because of its own trouble (overload, a failed upstream, maintenance), not because of the clients.',
-    technical: `${plural(failed.length, 'exchange')}: ${byStatus(failed)} (${examples(failed.map((f) => `${f.method} from ${clientOf(f)}`))}).`,
+    technical: `${countOf(failed.length, 'exchange')}: ${byStatus(failed)} (${examples(failed.map((f) => `${f.method} from ${clientOf(f)}`))}).`,
     ...cite(failed, (f) => (f.finalSeq ? [f.finalSeq] : [f.firstSeq])),
     fix: ["Check the server's logs and upstream routes at those times"],
   };
@@ -194,7 +192,7 @@ const registrationFailures: CaptureRule = (facts, byId) => {
     confidence: 'high',
     title: 'Registrations were rejected',
     explanation: 'The server turned some registrations down: wrong credentials, an unknown user, or a policy on the server.',
-    technical: `${plural(failed.length, 'registration')} rejected: ${byStatus(failed)} (${examples(failed.map((f) => (f.user ? `${f.user} from ${clientOf(f)}` : clientOf(f))))}).`,
+    technical: `${countOf(failed.length, 'registration')} rejected: ${byStatus(failed)} (${examples(failed.map((f) => (f.user ? `${f.user} from ${clientOf(f)}` : clientOf(f))))}).`,
     ...cite(failed, (f) => (f.finalSeq ? [f.firstSeq, f.finalSeq] : [f.firstSeq])),
     fix: ["Check those accounts' user names and passwords"],
   };
@@ -232,13 +230,13 @@ export function captureVerdict(result: CheckResult, findings: Finding[]): string
   const facts = dialogFacts(result);
   const count = (kind: DialogFacts['kind']) => facts.filter((f) => f.kind === kind);
   const part = (list: DialogFacts[], what: string, verb: string) =>
-    list.length ? `${countText(list.filter((f) => !f.failed).length)} of ${plural(list.length, what)} ${verb}` : '';
+    list.length ? `${countText(list.filter((f) => !f.failed).length)} of ${countOf(list.length, what)} ${verb}` : '';
   const parts = [
     part(count('registration'), 'registration', 'succeeded'),
     part(count('call'), 'call', 'answered'),
     part(count('keepalive'), 'keep-alive', 'answered'),
   ].filter(Boolean);
   const top = findings.find((f) => f.severity === 'error') ?? findings.find((f) => f.severity === 'warning');
-  const seen = `Seen in this capture: ${plural(facts.length, 'exchange')}${parts.length ? `; ${parts.join(', ')}` : ''}.`;
+  const seen = `Seen in this capture: ${countOf(facts.length, 'exchange')}${parts.length ? `; ${parts.join(', ')}` : ''}.`;
   return top ? `${top.title}. ${seen}` : `No problems found. ${seen}`;
 }

@@ -61,7 +61,7 @@ describe('capture rules', () => {
     expect(d.findings).toEqual([]);
     expect(d.verdict).toBe(NO_SIP);
     expect(reportMarkdown(empty, d)).toMatch(
-      /SIP capture dns\.pcap \(1 packets, 0 SIP messages\), from [^]*## Findings\n\nNone: the capture holds no SIP to judge\./,
+      /SIP capture dns\.pcap \(1 packet, 0 SIP messages\), from [^]*## Findings\n\nNone: the capture holds no SIP to judge\./,
     );
     expect(diagnose(captureOf([[register(200), client()]])).verdict).toMatch(/^No problems found\. /);
   });

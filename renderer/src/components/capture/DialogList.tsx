@@ -7,7 +7,7 @@ import { parseFilter, selectDialogs, type DialogRow, type SortKey } from '../../
 import { answerText, dialogFacts, type SdpSummary } from '../../../../shared/capture/dialogs.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store.js';
-import { countText } from '../../../../shared/capture/count-text.js';
+import { countOf, countText } from '../../../../shared/capture/count-text.js';
 import { ROW_HEIGHT, VirtualRows } from './VirtualRows.js';
 
 // minmax(0, 1fr): a long user agent must not widen its column in one row only (rows are grids of their own).
@@ -59,7 +59,7 @@ function Header({ rows, total }: { rows: number; total: number }): JSX.Element {
           <input type="checkbox" data-testid="failures-only" checked={v.failuresOnly} onChange={toggleFailuresOnly} /> Failures only
         </label>
         <span data-testid="dialog-count" aria-live="polite">
-          {countText(rows)} of {countText(total)} dialogs
+          {countText(rows)} of {countOf(total, 'dialog')}
         </span>
       </div>
       <div role="row" style={GRID} className="dialog-head">

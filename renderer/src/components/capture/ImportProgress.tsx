@@ -8,7 +8,7 @@ import { api } from '../../api.js';
 import { ImportPreview } from './ImportPreview.js';
 import { LiveDialogs } from './LiveDialogs.js';
 import { applyLiveChanges, type LiveDialog } from '../../../../shared/capture/live-dialogs.js';
-import { countText } from '../../../../shared/capture/count-text.js';
+import { countOf } from '../../../../shared/capture/count-text.js';
 
 export function ImportProgress(): JSX.Element {
   const [state, setState] = useState<{ runId: string; progress: CaptureProgress; dialogs: LiveDialog[] } | null>(null);
@@ -29,7 +29,7 @@ export function ImportProgress(): JSX.Element {
       <div className="import-progress" role="status" data-testid="import-progress">
         {p?.totalBytes ? <progress max={p.totalBytes} value={p.bytes} /> : <progress />}
         <span>
-          {p ? `${countText(p.packets)} packets, ${countText(p.messages)} SIP messages, ${countText(p.exchanges)} exchanges so far` : 'Reading the capture…'}
+          {p ? `${countOf(p.packets, 'packet')}, ${countOf(p.messages, 'SIP message')}, ${countOf(p.exchanges, 'exchange')} so far` : 'Reading the capture…'}
         </span>
         <button type="button" disabled={!state} data-testid="import-cancel" onClick={() => state && void api.cancelCheck(state.runId)}>
           Cancel

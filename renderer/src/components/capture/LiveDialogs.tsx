@@ -4,7 +4,7 @@
 import type { JSX } from 'react';
 import { useMemo, useState } from 'react';
 import type { LiveDialog } from '../../../../shared/capture/live-dialogs.js';
-import { countText } from '../../../../shared/capture/count-text.js';
+import { countOf, countText } from '../../../../shared/capture/count-text.js';
 import { CELL, GRID, TextCell } from './DialogList.js';
 import { ROW_HEIGHT, VirtualRows } from './VirtualRows.js';
 
@@ -49,7 +49,7 @@ export function LiveDialogs({ rows }: { rows: readonly LiveDialog[] }): JSX.Elem
           <input type="checkbox" data-testid="live-failures-only" checked={failuresOnly} onChange={() => setFailuresOnly(!failuresOnly)} /> Failures so far only
         </label>
         <span className="muted" data-testid="live-dialog-count">
-          {countText(rows.length)} dialogs found so far{failuresOnly ? `, ${countText(shown.length)} failing` : ''}; their answers may still change while the
+          {countOf(rows.length, 'dialog')} found so far{failuresOnly ? `, ${countText(shown.length)} failing` : ''}; their answers may still change while the
           file is read.
         </span>
       </div>
