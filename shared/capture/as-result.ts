@@ -15,6 +15,11 @@ import { LiveDialogTracker, type LiveSource } from './live-dialogs.js';
 import { hostForSip } from '../sip/uri.js';
 import type { CapturedMessage } from './sip-messages.js';
 
+/** Latest time a Date can hold (ECMA-262 §21.4.1.22), in ms. */
+const MAX_DATE_MS = 8.64e15;
+/** A capture's start as ISO time; a hostile timestamp beyond what a Date holds reads as the epoch rather than failing the import. */
+const isoTime = (us: number): string => new Date(Math.abs(us / 1000) <= MAX_DATE_MS ? us / 1000 : 0).toISOString();
+
 const key = (e: { address: string; port: number }): string => `${e.address}:${e.port}`;
 
 /** Per-message bits kept for the outcome: status (0 for a request), request, credentials, method. */
@@ -200,7 +205,7 @@ export class CaptureGrouper {
       tool: { name: 'sipladder', version: 'import' },
       origin: 'capture',
       capture: origin,
-      startedAt: new Date(t0 / 1000).toISOString(),
+      startedAt: isoTime(t0),
       durationMs: this.messages ? Math.round((this.tEnd - t0) / 1000) : 0,
       account: { server, domain: server, user: '', authUser: '', transports: [...this.transports], passwordGiven: false },
       dns: [],

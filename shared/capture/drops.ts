@@ -9,6 +9,7 @@ const PHRASES: Array<[(d: CaptureDrops) => number, string]> = [
   [(d) => d.fragments.incomplete, 'datagrams missing fragments at the end'],
   [(d) => d.tcp.gaps, 'gaps in TCP streams (data the capture missed)'],
   [(d) => d.tcp.unsyncedBytes, 'TCP bytes before a SIP start line'],
+  [(d) => d.cutShortBytes, 'bytes at the end, in a last packet the file cuts short (copied while it was still being written?)'],
 ];
 
 /** One line listing what was left out and why, or '' when nothing was. */

@@ -65,6 +65,8 @@ export class CaptureFileReader {
   private base = 0;
   private format: Format | null = null;
   packets = 0;
+  /** Bytes at the end in a record the file cuts short (a capture copied while it was written, a killed tcpdump). */
+  cutShortBytes = 0;
 
   constructor(private readonly emit: (p: RawPacket) => void) {}
 
@@ -82,10 +84,14 @@ export class CaptureFileReader {
     this.base += used;
   }
 
+  /**
+   * The file ended. A last record it cuts short is counted, not an error: the packets before it are
+   * whole and are what the user needs (tshark reads them too, and warns).
+   */
   end(): void {
     if (!this.format)
       throw new CaptureError(this.base + this.rest.length < PCAP_HEADER_BYTES ? 'file too short to be a capture' : 'not a pcap or pcapng file', 0);
-    if (this.rest.length) throw new CaptureError(this.format.kind === 'pcap' ? 'truncated packet' : 'truncated block', this.base);
+    this.cutShortBytes = this.rest.length;
   }
 
   /** Reads every complete record of `b`; returns how many bytes were used. */

@@ -104,7 +104,7 @@ export class CaptureImport {
       throw new CaptureError('not a pcap or pcapng file, and no ngrep "-W byline" SIP packets found in it', 0);
     }
     for (const m of messages) this.grouper.add(m);
-    const dropped = { fragments: { ...NO_FRAGMENT_DROPS }, tcp: { unsyncedBytes: 0, gaps: 0 } };
+    const dropped = { fragments: { ...NO_FRAGMENT_DROPS }, tcp: { unsyncedBytes: 0, gaps: 0 }, cutShortBytes: 0 };
     return {
       format: 'ngrep',
       packets: 0,

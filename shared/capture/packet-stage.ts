@@ -6,7 +6,7 @@ import { SipExtractor, type CaptureDrops, type CapturedMessage } from './sip-mes
 export interface PacketStage {
   /** The next bytes of the file; the caller may reuse `chunk`'s memory once this returns. */
   push(chunk: Uint8Array): void;
-  /** The file ended: throws a CaptureError when it ended inside a record or was never a capture. */
+  /** The file ended: throws a CaptureError when it was never a capture (a last record cut short is counted in drops()). */
   end(): void;
   /** Packets read so far. */
   readonly packets: number;
@@ -28,7 +28,7 @@ export function packetStage(emit: (m: CapturedMessage) => void): PacketStage {
     get skipped() {
       return extractor.skipped;
     },
-    drops: () => ({ fragments: extractor.fragmentDrops(), tcp: extractor.tcpDrops }),
+    drops: () => ({ fragments: extractor.fragmentDrops(), tcp: extractor.tcpDrops, cutShortBytes: reader.cutShortBytes }),
   };
 }
 

@@ -22,6 +22,8 @@ export interface CapturedMessage {
 export interface CaptureDrops {
   fragments: FragmentDrops;
   tcp: TcpDrops;
+  /** Bytes at the end of the file in a record it cuts short. */
+  cutShortBytes: number;
 }
 
 /** Out-of-order TCP data kept per flow; beyond it the flow is given up (bounded memory). */

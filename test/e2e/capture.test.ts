@@ -163,10 +163,16 @@ describeInBrowser('a capture in the app', (app) => {
     await page.close();
   });
 
-  it('at 1024×700 the column titles and cells each fit their column, side by side', async () => {
+  it('at 1024×700 the column titles and cells each fit their column, side by side; a file cut short shows what it holds and what it lost', async () => {
     const page = await app.open({ width: 1024, height: 700 });
-    await page.getByTestId('open-bundle-input').setInputFiles(captureFile().file);
+    // Cut inside its last packet, as a capture copied while tcpdump still wrote it.
+    const { file, bytes } = captureFile();
+    writeFileSync(file, bytes.subarray(0, bytes.length - 5));
+    await page.getByTestId('open-bundle-input').setInputFiles(file);
     await page.getByTestId('dialog-row').first().waitFor();
+    expect(await page.getByTestId('capture-summary').textContent()).toMatch(
+      /^SIP capture provider\.pcap \([\d,]+ packets, [\d,]+ SIP messages\), from .*Left out: [\d,]+ bytes at the end, in a last packet the file cuts short/,
+    );
     const boxes = await page.locator('.dialog-head [role="columnheader"]').evaluateAll((heads) =>
       heads.map((h) => {
         const r = h.getBoundingClientRect();

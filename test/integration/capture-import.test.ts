@@ -144,7 +144,6 @@ describe('capture import', () => {
 
   it.each([
     [te.encode('GIF89a this is a picture, not a capture'), /not a pcap or pcapng file/],
-    [pcapFile('raw', [{ ts: 0, data: new Uint8Array(40) }]).subarray(0, 50), /truncated packet/],
     [
       (() => {
         const f = pcapFile('raw', [{ ts: 0, data: new Uint8Array(4) }]);

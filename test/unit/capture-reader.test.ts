@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { importChunks, ImportCancelled, slicesOf } from '../../electron/capture/import-stream.js';
 import { CaptureError } from '../../shared/capture/file.js';
+import { dropsText } from '../../shared/capture/drops.js';
 import { fromBase64 } from '../../shared/hash/utf8.js';
 import { CaptureImport, importCapture } from '../../shared/capture/import.js';
 import { MAX_FRAGMENTS_PER_DATAGRAM } from '../../shared/capture/packets.js';
@@ -64,13 +65,26 @@ describe('capture reader: malformed files', () => {
     expect(e.message).toMatch(/simple packet block of 12 bytes/);
   });
 
-  it('block lengths that disagree, and a truncated last record, say where', () => {
+  it('block lengths that disagree say where', () => {
     const f = seedCapture('pcapng');
     const bad = f.slice();
     new DataView(bad.buffer).setUint32(28 + 20 - 4, 24, true); // the interface block's trailing length
     expect(expectCaptureError(bad).message).toMatch(/block lengths disagree at byte 28/);
-    const p = seedCapture('pcap');
-    expect(expectCaptureError(p.subarray(0, p.length - 3)).message).toMatch(/truncated packet at byte \d+/);
+  });
+
+  it('a file cut short inside its last record keeps the whole packets before it and counts the bytes it left out', () => {
+    for (const kind of ['pcap', 'pcapng'] as const) {
+      const whole = seedCapture(kind);
+      const all = messagesOfFile(whole);
+      const cut = messagesOfFile(whole.subarray(0, whole.length - 3));
+      expect(cut.packets, kind).toBe(all.packets - 1);
+      // The last packet completed the TCP stream's two messages: the ones before it are all there.
+      expect(callIds(cut.messages), kind).toEqual(['u1', 'frag']);
+      expect(callIds(all.messages), kind).toEqual(['u1', 'frag', 't1', 't2']);
+      expect(cut.dropped.cutShortBytes, kind).toBeGreaterThan(0);
+      expect(all.dropped.cutShortBytes, kind).toBe(0);
+      expect(dropsText(cut.dropped), kind).toMatch(/^Left out: [\d,]+ bytes at the end, in a last packet the file cuts short/);
+    }
   });
 
   it('fuzz: any mutation of a pcap or pcapng capture imports or ends as a CaptureError with an offset inside the file', () => {

@@ -8,6 +8,7 @@ import { answerText, dialogFacts, type SdpSummary } from '../../../../shared/cap
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store.js';
 import { countOf, countText } from '../../../../shared/capture/count-text.js';
+import { captureHeading } from '../../../../shared/capture/report.js';
 import { ROW_HEIGHT, VirtualRows } from './VirtualRows.js';
 
 // minmax(0, 1fr): a long user agent must not widen its column in one row only (rows are grids of their own).
@@ -166,6 +167,9 @@ export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(atte
   return (
     <section className="card" data-testid="dialog-list">
       <h2>Dialogs seen in this capture</h2>
+      <p className="muted" data-testid="capture-summary">
+        {captureHeading(result)} {result.capture?.leftOut}
+      </p>
       <Header rows={selected.length} total={rows.length} />
       {filter.problems.length > 0 && (
         <p className="muted" data-testid="filter-problems">
