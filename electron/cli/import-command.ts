@@ -9,7 +9,7 @@ import { exportBundle } from '../bundle/bundle.js';
 import { importCaptureFile } from '../capture/import-stream.js';
 import type { CliIo } from './main.js';
 import { attemptTable, findingsText } from './table.js';
-import { dropsText } from '../../shared/capture/drops.js';
+import { countOf } from '../../shared/capture/count-text.js';
 
 const LADDERS_SHOWN = 3;
 const TABLE_ROWS = 50;
@@ -32,7 +32,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     const { result } = imported;
     const d = diagnose(result);
     io.stdout.write(
-      `${file}: ${imported.format === 'pcap' ? `${imported.packets} packets, ` : ''}${imported.messages} SIP messages in ${result.attempts.length} exchanges\n${dropsText(imported.dropped)}\n`,
+      `${file}: ${imported.format === 'pcap' ? `${countOf(imported.packets, 'packet')}, ` : ''}${countOf(imported.messages, 'SIP message')} in ${countOf(result.attempts.length, 'exchange')}\n${result.capture?.leftOut ? `${result.capture.leftOut}\n` : ''}\n`,
     );
     const rows = result.attempts.length > TABLE_ROWS ? { ...result, attempts: result.attempts.slice(0, TABLE_ROWS) } : result;
     io.stdout.write(

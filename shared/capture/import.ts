@@ -2,6 +2,7 @@
 // read, decoded and grouped as they arrive, and released; only SIP messages are kept. The caller
 // decides when to yield to its event loop between chunks and can stop at any chunk (cancel).
 import type { CaptureOrigin, CheckResult } from '../model/results.js';
+import { countOf } from './count-text.js';
 import { dropsText } from './drops.js';
 import { concatBytes, fromUtf8Strict } from '../hash/utf8.js';
 import type { FileRanges } from './arena.js';
@@ -99,7 +100,7 @@ export class CaptureImport {
     }
     const text = fromUtf8Strict(concatBytes(this.held));
     this.held = [];
-    const messages = text === null ? [] : parseNgrep(text);
+    const { messages, untimed, relative } = text === null ? { messages: [], untimed: 0, relative: 0 } : parseNgrep(text);
     if (!messages.length) {
       throw new CaptureError('not a pcap or pcapng file, and no ngrep "-W byline" SIP packets found in it', 0);
     }
@@ -111,19 +112,25 @@ export class CaptureImport {
       skipped: 0,
       dropped,
       messages: this.grouper.messages,
-      result: this.grouper.result(this.origin(source, 'ngrep', dropped)),
+      result: this.grouper.result(this.origin(source, 'ngrep', dropped, ngrepTimeNote(untimed, relative))),
     };
   }
 
-  private origin(source: string, format: CaptureOrigin['format'], dropped: CaptureDrops): CaptureOrigin {
+  private origin(source: string, format: CaptureOrigin['format'], dropped: CaptureDrops, note = ''): CaptureOrigin {
     return {
       file: source.split(/[\\/]/).pop() ?? source,
       format,
       packets: this.stage?.packets ?? 0,
       sipMessages: this.grouper.messages,
-      leftOut: dropsText(dropped).trim(),
+      leftOut: [dropsText(dropped).trim(), note].filter(Boolean).join(' '),
     };
   }
+}
+
+/** What ngrep text without dates (run without -t) leaves unknown; '' when every packet had one. */
+function ngrepTimeNote(untimed: number, relative: number): string {
+  if (untimed) return `${countOf(untimed, 'packet')} without a time (ngrep was run without -t): their order is the file's, their timings unknown.`;
+  return relative ? 'Times are relative (ngrep -T): the date of the capture is unknown.' : '';
 }
 
 /** A whole capture already in memory (tests, small files). */

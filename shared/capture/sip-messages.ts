@@ -186,14 +186,30 @@ export class SipExtractor {
   }
 }
 
+/** ngrep's packet header: protocol, then the time as `-t` (absolute) or `-T` (since the previous match) prints it, or none. */
+const NGREP_HEADER =
+  /^([UT]) (?:(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{1,6}) |\+(\d+)\.(\d{1,6}) )?(\[?[0-9a-fA-F:.]+\]?):(\d+) -> (\[?[0-9a-fA-F:.]+\]?):(\d+)/;
+
+export interface NgrepText {
+  messages: CapturedMessage[];
+  /** Packets whose header had no time (ngrep run without -t or -T): kept in file order, 1 µs apart. */
+  untimed: number;
+  /** Packets timed only relative to the previous one (-T): the capture's date is unknown. */
+  relative: number;
+}
+
 /**
  * `ngrep -W byline` text (as in field story 000): a header line per packet
- * ("U 2013/07/19 22:17:34.920749 192.0.2.4:5060 -> 198.51.100.7:5060"), then the message, each
- * line ending in "." where ngrep printed the CR.
+ * ("U 2013/07/19 22:17:34.920749 192.0.2.4:5060 -> 198.51.100.7:5060" with -t, "U +0.000412 …"
+ * with -T, "U 192.0.2.4:5060 -> …" without either), then the message, each line ending in "."
+ * where ngrep printed the CR.
  */
-export function parseNgrep(text: string): CapturedMessage[] {
+export function parseNgrep(text: string): NgrepText {
   const out: CapturedMessage[] = [];
-  const header = /^([UT]) (\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{1,6}) (\[?[0-9a-fA-F:.]+\]?):(\d+) -> (\[?[0-9a-fA-F:.]+\]?):(\d+)/;
+  const header = NGREP_HEADER;
+  let untimed = 0;
+  let relative = 0;
+  let clock = 0;
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const m = header.exec(lines[i]!);
@@ -203,17 +219,25 @@ export function parseNgrep(text: string): CapturedMessage[] {
     i--;
     while (body.length && body[body.length - 1] === '') body.pop();
     const msg = body.join('\r\n') + '\r\n\r\n';
-    const ts = Date.UTC(+m[2]!, +m[3]! - 1, +m[4]!, +m[5]!, +m[6]!, +m[7]!) * 1000 + Number(m[8]!.padEnd(6, '0'));
+    if (m[2] !== undefined) clock = Date.UTC(+m[2], +m[3]! - 1, +m[4]!, +m[5]!, +m[6]!, +m[7]!) * 1000 + Number(m[8]!.padEnd(6, '0'));
+    else if (m[9] !== undefined) {
+      relative++;
+      clock += Number(m[9]) * 1e6 + Number(m[10]!.padEnd(6, '0'));
+    } else {
+      untimed++;
+      clock += 1;
+    }
+    const ts = clock;
     const bytes = new TextEncoder().encode(msg.replace(/\r\n\r\n\r\n\r\n$/, '\r\n\r\n'));
     if (looksLikeSip(bytes)) {
       out.push({
         ts,
         transport: m[1] === 'U' ? 'udp' : 'tcp',
-        src: { address: m[9]!.replace(/[[\]]/g, ''), port: +m[10]! },
-        dst: { address: m[11]!.replace(/[[\]]/g, ''), port: +m[12]! },
+        src: { address: m[11]!.replace(/[[\]]/g, ''), port: +m[12]! },
+        dst: { address: m[13]!.replace(/[[\]]/g, ''), port: +m[14]! },
         bytes,
       });
     }
   }
-  return out;
+  return { messages: out, untimed, relative };
 }

@@ -15,6 +15,7 @@ import { diagnose } from '../../shared/diagnosis/diagnose.js';
 import { fragmentIpv4, fragmentIpv6, frame, ipPacket, pcapFile, type Link } from '../fixtures/pcap-builder.js';
 import { checkFixture } from './helpers.js';
 
+import { importCapture } from '../../shared/capture/import.js';
 const te = new TextEncoder();
 const sip = (method: string, callId: string, pad = 0) =>
   te.encode(
@@ -130,7 +131,7 @@ describe('capture import', () => {
       `U 2013/07/19 22:33:18.453000 66.151.32.200:5060 -> 203.0.113.50:42680`,
       res(42680, 'linphone', '200 OK', true),
     ].join('\n');
-    const messages = parseNgrep(text);
+    const { messages } = parseNgrep(text);
     expect(messages).toHaveLength(6);
     const result = captureAsResult(messages, 'ostel.ngrep');
     expect(result.attempts.map((a) => [a.localPort, a.outcome])).toEqual([
@@ -140,6 +141,22 @@ describe('capture import', () => {
     const d = diagnose(result);
     expect(d.findings.map((f) => f.id)).toEqual(['capture-inbound-5060-filtered']);
     expect(d.findings[0]!.title).toMatch(/inbound UDP 5060 is likely filtered/);
+
+    // ngrep without -t (no time in its headers) and with -T (time since the previous match): the
+    // same exchanges and finding, and the report says what the times are.
+    const outcomes = (t: string) => importCapture(te.encode(t), 'x.ngrep').result;
+    const untimed = outcomes(text.replace(/^([UT]) \S+ \S+ /gm, '$1 '));
+    const relative = outcomes(text.replace(/^([UT]) \S+ \S+ /gm, '$1 +0.250000 '));
+    for (const r of [untimed, relative]) {
+      expect(r.attempts.map((a) => [a.localPort, a.outcome])).toEqual([
+        [5060, 'challenged-no-answer'],
+        [42680, 'registered'],
+      ]);
+      expect(diagnose(r).findings.map((f) => f.id)).toEqual(['capture-inbound-5060-filtered']);
+    }
+    expect(untimed.capture!.leftOut).toBe("6 packets without a time (ngrep was run without -t): their order is the file's, their timings unknown.");
+    expect(relative.capture!.leftOut).toMatch(/^Times are relative \(ngrep -T\)/);
+    expect(relative.trace.at(-1)!.t).toBe(1250);
   });
 
   it.each([
