@@ -3,6 +3,7 @@
 // accounts, bundles and captures, and a fan-out of run events to every listening window.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_HISTORY_IMPORT_EVENTS } from '../../shared/history/types.js';
 import type { ExportedBundle, OpenedBundleView, RunEvent } from '../../shared/ipc/contract.js';
 import type { CheckResult } from '../../shared/model/results.js';
 import type { PseudonymOptions } from '../../shared/bundle/redact.js';
@@ -35,9 +36,6 @@ export interface Backend extends BackendMethods {
   webrtcPageCsp(runId: string | null): string | null;
   close(): Promise<void>;
 }
-
-/** Imported captures with more trace events than this are not kept in the history (storing one would stall the main process). */
-export const MAX_HISTORY_IMPORT_EVENTS = 20_000;
 
 /**
  * Where the backend keeps its state. Always given: only the app's entry points (Electron main,

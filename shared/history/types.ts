@@ -9,6 +9,9 @@ import type { RunSnapshot } from './snapshot.js';
 
 /** Where a stored run came from: a one-off check, a bundle that was opened, an imported capture, a watch cycle. */
 export const RUN_KINDS = ['check', 'bundle', 'import', 'watch'] as const;
+
+/** Imported captures with more trace events than this are not kept in the history (storing one would stall the main process); the app says so where it offers the bundle. */
+export const MAX_HISTORY_IMPORT_EVENTS = 20_000;
 export type RunKind = (typeof RUN_KINDS)[number];
 
 /** One row of the history list: everything but the results themselves. */

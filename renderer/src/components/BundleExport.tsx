@@ -2,6 +2,8 @@ import type { JSX } from 'react';
 // Export a diagnostic bundle: choose what to pseudonymise, see exactly what gets replaced, save.
 import { useState } from 'react';
 import type { ExportedBundle } from '../../../shared/ipc/contract.js';
+import { countText } from '../../../shared/capture/count-text.js';
+import { MAX_HISTORY_IMPORT_EVENTS } from '../../../shared/history/types.js';
 import { api } from '../api.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../store.js';
@@ -59,13 +61,14 @@ function PreparedBundle({ prepared }: { prepared: ExportedBundle }): JSX.Element
 }
 
 export function BundleExport(): JSX.Element {
-  const { lastRunId, opened } = useApp(useShallow((s) => ({ lastRunId: s.lastRunId, opened: s.opened })));
+  const { lastRunId, opened, result } = useApp(useShallow((s) => ({ lastRunId: s.lastRunId, opened: s.opened, result: s.result })));
   const [options, setOptions] = useState({ users: false, domains: false, addresses: false });
   const [prepared, setPrepared] = useState<ExportedBundle | null>(null);
   const [error, setError] = useState('');
   // An imported capture has an import id (lastRunId) and is saved like a finished check, a run
   // reopened from the history by its history row; an opened bundle is already one.
   const historyId = opened?.historyId;
+  const tooLargeForHistory = !opened && result?.origin === 'capture' && result.trace.length > MAX_HISTORY_IMPORT_EVENTS;
   if (opened && historyId === undefined)
     return (
       <BundleNote
@@ -91,6 +94,11 @@ export function BundleExport(): JSX.Element {
         masked.
       </p>
       {opened && <p data-testid="bundle-history-note">These results were reopened from the history (kept on {opened.createdAt}).</p>}
+      {tooLargeForHistory && (
+        <p data-testid="bundle-not-in-history">
+          This capture is too large for the history (over {countText(MAX_HISTORY_IMPORT_EVENTS)} messages): save it as a bundle to open it again later.
+        </p>
+      )}
       <fieldset>
         <legend>Replace, consistently everywhere</legend>
         {(['users', 'domains', 'addresses'] as const).map((k) => (
