@@ -24,12 +24,15 @@ export function LadderView({ columns }: { columns: LadderColumn[] }): JSX.Elemen
   const viewport = useRef<HTMLDivElement>(null);
   const reveal = useApp((s) => s.revealRequest);
   // A message chosen from outside the ladder (evidence link, dialog list) is scrolled to when it is
-  // out of sight, also once its dialog's messages arrive and the drawing is made anew.
+  // out of sight: once per choice, as soon as its arrow is drawn (a capture's dialog is drawn again
+  // when its messages arrive). Arrows added later (a running check) leave the user's scrolling alone.
+  const revealed = useRef(0);
   useEffect(() => {
     const el = viewport.current;
     const seq = useApp.getState().selectedSeq;
     const arrow = layout.arrows.find((a) => a.seq === seq);
-    if (!reveal || !el || !arrow) return;
+    if (!reveal || reveal === revealed.current || !el || !arrow) return;
+    revealed.current = reveal;
     const scale = (el.querySelector('svg')?.clientWidth ?? layout.width) / layout.width;
     const y = arrow.y * scale;
     if (y < el.scrollTop || y > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, y - el.clientHeight / 2);
