@@ -141,6 +141,8 @@ describeInBrowser('a capture in the app', (app) => {
     await page.getByTestId('preview-rejection').first().waitFor();
     // One import at a time: a second file chosen now would have its results replaced by this one's.
     expect(await page.getByTestId('open-bundle-input').isDisabled()).toBe(true);
+    // The picker is emptied after each choice: the same file chosen again (after a Cancel) is read again.
+    expect(await page.getByTestId('open-bundle-input').inputValue()).toBe('');
     // Rows come and go while it reads; each is one of the capture's rejections (REGISTER 403, INVITE 486/487).
     for (const row of await page.getByTestId('preview-rejection').allTextContents()) expect(row).toMatch(/REGISTER403 Forbidden|INVITE48[67] /);
     expect(await page.getByTestId('preview-counts').textContent()).toMatch(/REGISTER: [\d,]+ OK · [\d,]+ challenged · [1-9][\d,]* rejected/);

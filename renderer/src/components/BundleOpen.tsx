@@ -60,7 +60,12 @@ export function BundleOpen(): JSX.Element {
           accept=".sipladder,.pcap,.pcapng,.cap,.txt"
           data-testid="open-bundle-input"
           disabled={importing}
-          onChange={(e) => void open(e.target.files?.[0])}
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            // Emptied, so choosing the same file again (after a Cancel or an error) is a new choice.
+            e.target.value = '';
+            void open(file);
+          }}
         />
       </label>
       {importing && <ImportProgress />}

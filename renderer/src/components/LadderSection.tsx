@@ -19,7 +19,7 @@ export function LadderSection({ shown }: { shown: number[] }): JSX.Element {
   // ladder, then its raw message (beside the ladder on wide windows, below it on narrow ones).
   useEffect(() => {
     if (!reveal) return;
-    card.current?.scrollIntoView({ block: 'nearest' });
+    card.current?.scrollIntoView({ block: 'start' });
     card.current?.querySelector('[data-testid="raw-message"]')?.scrollIntoView({ block: 'nearest' });
   }, [reveal]);
   return (

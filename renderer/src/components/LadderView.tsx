@@ -33,6 +33,8 @@ export function LadderView({ columns }: { columns: LadderColumn[] }): JSX.Elemen
     const arrow = layout.arrows.find((a) => a.seq === seq);
     if (!reveal || reveal === revealed.current || !el || !arrow) return;
     revealed.current = reveal;
+    // The drawing has its final height now (a capture's dialog grows when its messages arrive): the pane to the top of the window.
+    el.closest('.ladder-pane')?.scrollIntoView({ block: 'start' });
     const scale = (el.querySelector('svg')?.clientWidth ?? layout.width) / layout.width;
     const y = arrow.y * scale;
     if (y < el.scrollTop || y > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, y - el.clientHeight / 2);
