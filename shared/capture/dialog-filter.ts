@@ -70,10 +70,12 @@ function statusTerm(value: string): ((d: DialogRow) => boolean) | null {
       tests.push((s) => s !== undefined && (op === '>=' ? s >= n : op === '<=' ? s <= n : op === '>' ? s > n : s < n));
     } else if ((m = /^(\d{3})-(\d{3})$/.exec(alt))) {
       const [lo, hi] = [Number(m[1]), Number(m[2])];
+      if (lo > hi) return null;
       tests.push((s) => s !== undefined && s >= lo && s <= hi);
     } else return null;
   }
-  return (d) => tests.some((t) => t(d.status));
+  // Only commas (`status:,`) would match nothing without a word: named as not a status instead.
+  return tests.length ? (d) => tests.some((t) => t(d.status)) : null;
 }
 
 /** `ip:10.0.0.7` is that address exactly, `ip:10.0.0.7:5060` that address and port, `ip:10.0.4.` or `ip:10.0.4.*` a prefix. */

@@ -260,7 +260,7 @@ describe('dialog filter', () => {
     expect(pick('status:2xx,none')).toEqual(['INVITE', 'OPTIONS']);
     expect(pick('status:')).toEqual(['REGISTER', 'INVITE', 'OPTIONS']);
     expect(parseFilter('status:').problems).toEqual([]);
-    for (const wrong of ['status:abc', 'status:4xx,', 'status:>=4', 'status:7xx'])
+    for (const wrong of ['status:abc', 'status:4xx,', 'status:>=4', 'status:7xx', 'status:,', 'status:499-400'])
       expect(parseFilter(wrong).problems.length, wrong).toBe(wrong === 'status:4xx,' ? 0 : 1);
     expect(parseFilter('status:abc').problems[0]).toMatch(/status:abc is not a status \(try 486, 4xx/);
   });

@@ -172,7 +172,7 @@ export function DialogList({ shown, onSelect }: { shown: number[]; onSelect(atte
       </p>
       <Header rows={selected.length} total={rows.length} />
       {filter.problems.length > 0 && (
-        <p className="muted" data-testid="filter-problems">
+        <p className="muted" data-testid="filter-problems" style={{ overflowWrap: 'anywhere' }}>
           Left out of the filter: {filter.problems.join('; ')}.
         </p>
       )}
